@@ -1,0 +1,51 @@
+# Factcheck — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app factcheck
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-test lint format serve bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## make run: install, migrate the SQLite database in instance/, load the demo, serve on :5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: install the test extras and run the whole suite (FACTCHECK_TEST_DATABASE_URL=postgresql://… for PostgreSQL)
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check factcheck tests
+
+format: install-test
+	$(BIN)/ruff format factcheck tests
+	$(BIN)/ruff check --fix .
+
+## make serve: production-style server (gunicorn) on the configured database
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) 'factcheck:create_app()'
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,31 @@
+"""Tokens and the caller."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from ..database import transaction
+from ..errors import NotAuthenticated
+from ..security import current_actor
+from ..services import users
+from . import bp, json_body, only
+from .serializers import user_json
+
+
+@bp.post("/tokens")
+def create_token():
+    """Exchange email + password for a new personal token (shown once)."""
+    data = only(json_body(), {"email", "password", "name"})
+    with transaction() as s:
+        user = users.sign_in(s, email=data.get("email"), password=data.get("password"))
+        if user is not None:
+            token, plaintext = users.create_token(s, actor=user, name=data.get("name") or "api")
+            result = {"id": token.id, "name": token.name, "token": plaintext}
+    if user is None:
+        raise NotAuthenticated("wrong email or password, or the account is deactivated")
+    return jsonify(result), 201
+
+
+@bp.get("/me")
+def me():
+    return jsonify(user_json(current_actor()))

@@ -1,0 +1,218 @@
+"""Command line: `flask --app factcheck <command>` (or the `factcheck` script).
+
+Every command exits non-zero with a one-line error on bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+import secrets
+import sqlite3
+import sys
+import uuid
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from .database import transaction
+from .errors import FactcheckError
+from .extensions import db
+from .models import Article, SystemActor, User
+from .services import articles, audit, exports, users
+
+DEMO_ARTICLE = Path(__file__).parent / "demo" / "seed-rfa-passports.txt"
+DEMO_ACCOUNTS = [
+    ("admin@example.org", "admin", "Ada Admin"),
+    ("lead@example.org", "lead", "Lee Lead"),
+    ("reviewer@example.org", "reviewer", "Rita Reviewer"),
+    ("reviewer2@example.org", "reviewer", "Sam Second"),
+]
+
+
+def system_actor() -> SystemActor:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = str(os.getuid())
+    return SystemActor(name)
+
+
+def command(fn):
+    """Run in the app context with CLI audit context; domain errors become one line, exit 1."""
+
+    @functools.wraps(fn)
+    @with_appcontext
+    def wrapper(*args, **kwargs):
+        token = audit.set_context(request_id=f"cli-{uuid.uuid4().hex[:12]}", user_agent="cli")
+        try:
+            return fn(*args, **kwargs)
+        except FactcheckError as exc:
+            raise click.ClickException(exc.detail) from None
+        finally:
+            audit.reset_context(token)
+
+    return wrapper
+
+
+@click.group("users")
+def users_cli():
+    """Accounts."""
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["reviewer", "lead", "admin"]), required=True)
+@click.option("--name", default=None, help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@command
+def users_create(email, role, name, password_stdin):
+    """Create an account (password from stdin, or generated and printed)."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    with transaction() as s:
+        user = users.create_user(s, actor=system_actor(), email=email, display_name=name,
+                                 role=role, password=password)  # fmt: skip
+        click.echo(f"created {user.email} ({user.role}) id={user.id}")
+    if not password_stdin:
+        click.echo(f"password: {password}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", help="A name to tell the token apart.")
+@command
+def users_token(email, name):
+    """Print a new API token for an account."""
+    with transaction() as s:
+        user = s.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        _token, plaintext = users.create_token(s, actor=system_actor(), user_id=user.id, name=name)
+    click.echo(plaintext)
+
+
+@click.command("demo")
+@command
+def demo():
+    """Create the demo accounts and import the demo article, if absent."""
+    secrets_file = Path(current_app.instance_path) / "demo-accounts.txt"
+    known = dict(line.split(" ", 1) for line in secrets_file.read_text().splitlines() if " " in line) if secrets_file.exists() else {}
+    with transaction() as s:
+        actor = system_actor()
+        for email, role, name in DEMO_ACCOUNTS:
+            if s.scalar(select(User.id).where(User.email == email)) is None:
+                known[email] = secrets.token_urlsafe(9)
+                users.create_user(s, actor=actor, email=email, display_name=name, role=role, password=known[email])
+        text = DEMO_ARTICLE.read_text(encoding="utf-8")
+        if s.scalar(select(Article.id).where(Article.raw_input == text).limit(1)) is None:
+            article = articles.import_article(s, actor=actor, text=text, input_kind="file",
+                                              filename=DEMO_ARTICLE.name, published_at="2022-04-17")  # fmt: skip
+            click.echo(f"imported the demo article: id={article.id}, {len(article.claims)} claims")
+    secrets_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(secrets_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.writelines(f"{email} {pw}\n" for email, pw in known.items())
+    click.echo("Demo sign-in (also in instance/demo-accounts.txt):")
+    for email, role, _name in DEMO_ACCOUNTS:
+        click.echo(f"  {role:9} {email:24} {known.get(email, '(password set earlier)')}")
+
+
+@click.command("import")
+@click.argument("source")
+@click.option("--title", default=None)
+@command
+def import_cmd(source, title):
+    """Import an article from a .txt or .md file; prints its id."""
+    if source.startswith(("http://", "https://")):
+        raise click.ClickException("URL import is not available yet: download the text and import the file")
+    path = Path(source)
+    if not path.is_file():
+        raise click.ClickException(f"no such file: {source}")
+    text = articles.decode_upload(path.read_bytes(), path.name)
+    with transaction() as s:
+        article = articles.import_article(s, actor=system_actor(), text=text, input_kind="file",
+                                          filename=path.name, title=title)  # fmt: skip
+        click.echo(article.id)
+
+
+@click.command("export")
+@click.argument("article_id", type=int)
+@click.option("--format", "fmt", default="json", help="html, md, csv, json, claimreview, w3c")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None)
+@command
+def export_cmd(article_id, fmt, output):
+    """Write an article's report to a file (or standard output)."""
+    with transaction() as s:
+        rendered = exports.export_article(s, actor=system_actor(), article_id=article_id, fmt=fmt)
+    if output:
+        Path(output).write_bytes(rendered.content)
+        click.echo(f"wrote {output} ({len(rendered.content)} bytes)", err=True)
+    else:
+        sys.stdout.buffer.write(rendered.content)
+
+
+@click.group("audit")
+def audit_cli():
+    """The audit trail."""
+
+
+@audit_cli.command("verify")
+@click.option("--head", default=None, help="A chain head recorded earlier: detects a truncated tail.")
+@command
+def audit_verify(head):
+    """Recompute the hash chain; exit 1 naming the first bad event."""
+    result = audit.verify_chain(db.session, head=head)
+    if result.ok:
+        click.echo(f"OK {result.events} events")
+        return
+    where = f"event id={result.first_bad_id} seq={result.first_bad_seq}: " if result.first_bad_id else ""
+    click.echo(f"FAIL {where}{result.reason} ({result.events} events verified before it)", err=True)
+    sys.exit(1)
+
+
+@audit_cli.command("head")
+@command
+def audit_head():
+    """Print the latest event's sequence number and hash."""
+    head = audit.chain_head(db.session)
+    click.echo(f"{head[0]} {head[1]}" if head else "0 (empty)")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@command
+def backup(target):
+    """A consistent copy of the SQLite database (online backup API)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "PostgreSQL: use pg_dump, e.g. pg_dump --format=custom --file=factcheck.dump \"$DATABASE_URL\""
+        )
+    if Path(target).exists():
+        raise click.ClickException(f"{target} exists; choose a new file")
+    raw = engine.raw_connection()
+    try:
+        dest = sqlite3.connect(target)
+        with dest:
+            raw.driver_connection.backup(dest)
+        dest.close()
+    finally:
+        raw.close()
+    head = audit.chain_head(db.session)
+    click.echo(f"backup written to {target}; audit head {head[0]} {head[1]}" if head else f"backup written to {target}")
+
+
+def init_app(app: Flask) -> None:
+    for cmd in (users_cli, demo, import_cmd, export_cmd, audit_cli, backup):
+        app.cli.add_command(cmd)
+
+
+def main() -> None:
+    """The `factcheck` console script: the same commands as `flask --app factcheck`."""
+    from . import create_app
+
+    FlaskGroup(create_app=create_app)(prog_name="factcheck")

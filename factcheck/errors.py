@@ -1,0 +1,75 @@
+"""Domain errors. Services raise these; one handler maps them to HTML or problem+json."""
+
+from __future__ import annotations
+
+
+class FactcheckError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: dict | None = None, **extra):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.extra = extra
+
+
+class CSRFFailed(FactcheckError):
+    status = 400
+    title = "CSRF token missing or invalid"
+
+
+class InvalidInput(FactcheckError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotAuthenticated(FactcheckError):
+    status = 401
+    title = "Not authenticated"
+
+
+class PermissionDenied(FactcheckError):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(FactcheckError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(FactcheckError):
+    """A stale version (extra: current_version) or a state conflict."""
+
+    status = 409
+    title = "Conflict"
+
+
+class InvalidTransition(Conflict):
+    title = "Invalid state transition"
+
+
+class TooLarge(FactcheckError):
+    status = 413
+    title = "Payload too large"
+
+
+class UnsupportedType(FactcheckError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class VersionRequired(FactcheckError):
+    status = 428
+    title = "Version required"
+
+
+class RateLimited(FactcheckError):
+    status = 429
+    title = "Too many requests"
+
+
+class Unavailable(FactcheckError):
+    status = 503
+    title = "Service unavailable"

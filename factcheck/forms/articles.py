@@ -1,0 +1,22 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, StringField, TextAreaField, URLField
+from wtforms.validators import Length, Optional
+
+
+class ImportForm(FlaskForm):
+    title = StringField("Title (optional: found in the text when left empty)", validators=[Length(max=500)])
+    text = TextAreaField("Paste the article text")
+    file = FileField("…or upload a text file (.txt or .md)")
+    source_url = URLField("Source URL (optional)", validators=[Optional(), Length(max=2048)])
+    publisher = StringField("Publisher (optional)", validators=[Length(max=500)])
+    published_at = DateField("Published on (optional)", validators=[Optional()])
+
+
+class ApproveArticleForm(FlaskForm):
+    version = HiddenField()
+
+
+class AddClaimForm(FlaskForm):
+    start = StringField("Start offset")
+    end = StringField("End offset")

@@ -1,0 +1,30 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+
+class EditClaimForm(FlaskForm):
+    speaker = StringField("Speaker (who the claim is attributed to)", validators=[Length(max=500)])
+    statement = TextAreaField("Statement (the checkable claim in the desk's words)", validators=[Length(max=20000)])
+    start = IntegerField("Start offset", validators=[Optional()])
+    end = IntegerField("End offset", validators=[Optional()])
+    version = HiddenField()
+
+
+class SplitForm(FlaskForm):
+    at = IntegerField("Split at body offset", validators=[InputRequired()])
+    version = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    with_id = HiddenField(validators=[DataRequired()])
+    version = HiddenField()
+
+
+class ExcludeForm(FlaskForm):
+    reason = StringField("Reason (not check-worthy, opinion, boilerplate, …)", validators=[DataRequired(), Length(max=2000)])
+    version = HiddenField()
+
+
+class IncludeForm(FlaskForm):
+    version = HiddenField()

@@ -1,0 +1,15 @@
+"""The data model. Import models from here."""
+
+# Order matters: Claim's derived `seq` configures the mappers, so everything it relates
+# to must be imported before it.
+from .user import ApiToken, Role, SystemActor, User  # noqa: I001
+from .article import Article, ArticleStatus
+from .review import EvidenceLink, Review, Stance
+from .audit import AuditEvent
+from .claim import Claim, ClaimStatus, Verdict
+from .types import iso, utcnow
+
+__all__ = [
+    "ApiToken", "Article", "ArticleStatus", "AuditEvent", "Claim", "ClaimStatus",
+    "EvidenceLink", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "iso", "utcnow",
+]  # fmt: skip

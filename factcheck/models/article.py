@@ -1,0 +1,61 @@
+"""Articles: the original input kept unchanged, and the clean body claims point into."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"  # imported, no review yet
+    IN_REVIEW = "in_review"  # at least one review
+    APPROVED = "approved"  # every non-excluded claim approved, and a lead approved it
+
+
+class Article(db.Model):
+    __tablename__ = "articles"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'in_review', 'approved')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    # The input exactly as given (text, file contents or HTML), never changed.
+    raw_input: Mapped[str] = mapped_column(Text)
+    input_kind: Mapped[str] = mapped_column(String(16))  # text | file | html | url
+    filename: Mapped[str | None] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(String(500))
+    original_publisher: Mapped[str | None] = mapped_column(String(500))
+    byline: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[str | None] = mapped_column(String(32))  # ISO date as found
+    source_url: Mapped[str | None] = mapped_column(String(2048))
+    # Spans of the body that are page furniture: [[start, end, kind], ...]
+    boilerplate: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.DRAFT.value, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: CLI
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    claims: Mapped[list[Claim]] = relationship(  # noqa: F821
+        back_populates="article", order_by="Claim.start", cascade="all, delete-orphan"
+    )
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])  # noqa: F821
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ArticleStatus.APPROVED
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.status}>"

@@ -1,0 +1,62 @@
+"""Audit events: append-only and hash-chained.
+
+Rows are created only by ``services.audit.record``. The ORM refuses to flush a changed or
+deleted event (guard below), ORM bulk UPDATE/DELETE of the table raises, and database
+triggers (created by the migration) refuse UPDATE and DELETE on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)  # gapless total order of the chain
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(300))  # email, or "system:<os user>"
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[int | None]
+    article_id: Mapped[int | None] = mapped_column(index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    client_addr: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    actor: Mapped[User | None] = relationship()  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent #{self.seq} {self.action} {self.target_type}:{self.target_id}>"
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
+    """Audit rows are append-only: never flush an UPDATE or DELETE of one."""
+    for obj in session.deleted:
+        if isinstance(obj, AuditEvent):
+            raise PermissionError("audit events are append-only: delete refused")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEvent) and session.is_modified(obj):
+            raise PermissionError("audit events are append-only: update refused")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_dml(state) -> None:
+    """ORM bulk update()/delete() bypass the unit of work (HOSTILE.md §2.5): refuse them."""
+    if state.is_update or state.is_delete:
+        for mapper in state.all_mappers:
+            if mapper.class_ is AuditEvent:
+                raise PermissionError("audit events are append-only: bulk DML refused")

@@ -1,0 +1,97 @@
+"""Claims: spans of an article's body. Invariant: text == article.body[start:end]."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Verdict(StrEnum):
+    CONFIRMED = "confirmed"
+    UNCONFIRMED = "unconfirmed"
+    DISPUTED = "disputed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ClaimStatus(StrEnum):
+    OPEN = "open"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    EXCLUDED = "excluded"
+
+
+VERDICT_SQL = "('confirmed', 'unconfirmed', 'disputed')"
+
+
+class Claim(db.Model):
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="span"),
+        CheckConstraint(
+            "status IN ('open', 'reviewed', 'approved', 'returned', 'excluded')", name="status"
+        ),
+        CheckConstraint(f"final_verdict IS NULL OR final_verdict IN {VERDICT_SQL}", name="verdict"),
+        Index("ix_claims_article_start", "article_id", "start_offset"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    start: Mapped[int] = mapped_column("start_offset")
+    end: Mapped[int] = mapped_column("end_offset")
+    text: Mapped[str] = mapped_column(Text)
+    statement: Mapped[str | None] = mapped_column(Text)  # the desk's wording; None = text
+    speaker: Mapped[str | None] = mapped_column(String(500))
+    is_quote: Mapped[bool] = mapped_column(default=False)
+    checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default=ClaimStatus.OPEN.value, index=True)
+    final_verdict: Mapped[str | None] = mapped_column(String(16))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approval_note: Mapped[str | None] = mapped_column(Text)
+    return_comment: Mapped[str | None] = mapped_column(Text)
+    excluded_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    article: Mapped[Article] = relationship(back_populates="claims")  # noqa: F821
+    approved_by: Mapped[User | None] = relationship()  # noqa: F821
+    reviews: Mapped[list[Review]] = relationship(  # noqa: F821
+        back_populates="claim", order_by="Review.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def effective_statement(self) -> str:
+        return self.statement or self.text
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ClaimStatus.APPROVED
+
+    def __repr__(self) -> str:
+        return f"<Claim {self.id} a{self.article_id}@{self.start} {self.status}>"
+
+
+# The 1-based position of a claim in its article is derived from the spans, never stored,
+# so splitting or merging one claim does not rewrite (and re-version) its neighbours.
+# Deferred: lists number claims by enumerating them in order; one claim asks when needed.
+_other = aliased(Claim)
+Claim.seq = deferred(
+    select(func.count(_other.id))
+    .where(_other.article_id == Claim.article_id, _other.start <= Claim.start)
+    .correlate_except(_other)
+    .scalar_subquery()
+)

@@ -1,0 +1,1 @@
+"""One module per export format; ``factcheck.reports.render`` dispatches to them."""

@@ -1,0 +1,77 @@
+"""schema.org ClaimReview JSON-LD: one ClaimReview per approved claim.
+
+Follows Google's fact-check structured data guidance: claimReviewed, reviewRating
+(alternateName, ratingValue, bestRating, worstRating), url, author, datePublished and
+itemReviewed as a Claim with author, datePublished and appearance.
+"""
+
+from __future__ import annotations
+
+from factcheck.reports.formats import common
+from factcheck.reports.model import ClaimItem, Report
+
+BEST_RATING = max(common.RATING_VALUES.values())
+WORST_RATING = min(common.RATING_VALUES.values())
+
+
+def claim_reviews(report: Report) -> list[dict]:
+    """The ClaimReview objects of the report's approved claims, in article order."""
+    return [
+        _claim_review(report, claim)
+        for claim in report.claims
+        if claim.status == "approved" and claim.final_verdict in common.RATING_VALUES
+    ]
+
+
+def _claim_review(report: Report, claim: ClaimItem) -> dict:
+    label = common.verdict_label(claim.final_verdict)
+    review: dict = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": claim.statement or claim.text,
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": common.RATING_VALUES[claim.final_verdict],
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+            "alternateName": label,
+            "name": label,
+        },
+        "itemReviewed": _item_reviewed(report, claim),
+        "author": {"@type": "Organization", "name": report.organisation},
+    }
+    if claim.approved_at is not None:
+        review["datePublished"] = common.iso_date(claim.approved_at)
+    url = common.claim_url(report, claim)
+    if url:
+        review["url"] = url
+    if not report.is_final:
+        # schema.org's own lifecycle term, so validators accept it; absent when final.
+        review["creativeWorkStatus"] = "Draft"
+    return review
+
+
+def _item_reviewed(report: Report, claim: ClaimItem) -> dict:
+    item: dict = {"@type": "Claim"}
+    if claim.speaker:
+        item["author"] = {"@type": "Person", "name": claim.speaker}
+    elif report.original_publisher or report.publisher:
+        name = report.original_publisher or report.publisher
+        item["author"] = {"@type": "Organization", "name": name}
+    if report.published_at is not None:
+        item["datePublished"] = common.iso_date(report.published_at)
+    source = common.safe_url(report.source_url)
+    if source:
+        appearance = {"@type": "NewsArticle", "url": source}
+        if report.title:
+            appearance["headline"] = report.title
+        item["appearance"] = appearance
+        if not claim.is_quote:
+            # The article's own assertion first appeared in the article itself.
+            item["firstAppearance"] = appearance
+    return item
+
+
+def render_claimreview(report: Report) -> bytes:
+    """The approved claims as a JSON array of ClaimReview, safe to embed in a script tag."""
+    return common.json_bytes(claim_reviews(report))

@@ -1,0 +1,89 @@
+"""A lead's decisions on a claim: approve a final verdict, return it, reopen it."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ..errors import InvalidInput, InvalidTransition
+from ..limits import LIMITS
+from ..models import ArticleStatus, Claim, ClaimStatus, Verdict, utcnow
+from ..permissions import Permission, require
+from . import audit
+from .common import check_version, claim_snapshot, clean_text, get_claim
+from .reviews import parse_verdict
+
+
+def _audit_claim(session, actor, action: str, claim: Claim, before: dict) -> None:
+    session.flush()
+    audit.record(session, actor, action, "claim", claim.id, article_id=claim.article_id,
+                 before=before, after=claim_snapshot(claim))  # fmt: skip
+
+
+def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) -> Claim:
+    """Set the final verdict of a reviewed claim (four-eyes, note and evidence rules)."""
+    verdict = parse_verdict(verdict)
+    note = clean_text(note, "note", max_chars=LIMITS.MAX_NOTE_CHARS)
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.APPROVE_CLAIM, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.RETURNED):
+        raise InvalidTransition(f"claim {claim.id} is {claim.status}; only a reviewed claim can be approved")
+    reviews = list(claim.reviews)
+    if not any(r.reviewer_id != actor.id for r in reviews):
+        raise InvalidTransition(
+            "four-eyes rule: the claim needs a review by someone other than the approving lead"
+        )
+    verdicts = {r.verdict for r in reviews}
+    if not note and (len(verdicts) > 1 or verdicts != {verdict.value}):
+        why = "the reviews disagree" if len(verdicts) > 1 else "your verdict differs from the reviews"
+        raise InvalidInput(f"a note is required because {why}", errors={"note": f"required: {why}"})
+    if verdict in (Verdict.CONFIRMED, Verdict.DISPUTED) and not any(r.links for r in reviews):
+        raise InvalidInput(
+            f"a {verdict.value} verdict needs at least one evidence link in the reviews",
+            errors={"verdict": "needs at least one evidence link"},
+        )
+    before = claim_snapshot(claim)
+    claim.status = ClaimStatus.APPROVED.value
+    claim.final_verdict = verdict.value
+    claim.approval_note = note or None
+    claim.approved_by_id = actor.id
+    claim.approved_at = utcnow()
+    claim.return_comment = None
+    _audit_claim(session, actor, "claim.approved", claim, before)
+    return claim
+
+
+def return_claim(session: Session, *, actor, claim_id, comment, version) -> Claim:
+    """Send a reviewed claim back to its reviewers with a comment they will see."""
+    comment = clean_text(comment, "comment", max_chars=LIMITS.MAX_NOTE_CHARS, required=True)
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.RETURN_CLAIM, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    if claim.status != ClaimStatus.REVIEWED:
+        raise InvalidTransition(f"claim {claim.id} is {claim.status}; only a reviewed claim can be returned")
+    before = claim_snapshot(claim)
+    claim.status = ClaimStatus.RETURNED.value
+    claim.return_comment = comment
+    _audit_claim(session, actor, "claim.returned", claim, before)
+    return claim
+
+
+def reopen_claim(session: Session, *, actor, claim_id, reason, version) -> Claim:
+    """Unlock an approved claim (reason required); its article is no longer approved."""
+    reason = clean_text(reason, "reason", max_chars=LIMITS.MAX_REASON_CHARS, required=True)
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.REOPEN_CLAIM, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    if claim.status != ClaimStatus.APPROVED:
+        raise InvalidTransition(f"claim {claim.id} is {claim.status}; only an approved claim can be reopened")
+    before = dict(claim_snapshot(claim), reopen_reason=None)
+    claim.status = (ClaimStatus.REVIEWED if claim.reviews else ClaimStatus.OPEN).value
+    claim.final_verdict = claim.approved_at = claim.approved_by_id = claim.approval_note = None
+    article = claim.article
+    if article.status == ArticleStatus.APPROVED:
+        article.status = ArticleStatus.IN_REVIEW.value
+        article.approved_at = article.approved_by_id = None
+    session.flush()
+    audit.record(session, actor, "claim.reopened", "claim", claim.id, article_id=claim.article_id,
+                 before=before, after=dict(claim_snapshot(claim), reopen_reason=reason))  # fmt: skip
+    return claim

@@ -1,0 +1,166 @@
+"""The audit trail: the only writer of audit events, and the chain verifier.
+
+Every service that changes data calls ``record`` on the same session before the entry
+point commits, so a change and its event land together or not at all. Events form one
+hash chain: each hash is SHA-256 over a canonical JSON of the event and the previous
+hash. Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock) so
+the chain never forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from ..models import AuditEvent, iso, utcnow
+
+GENESIS = "0" * 64
+CHAIN_LOCK_KEY = 0x46_43_4B  # "FCK": the advisory lock that serialises chain writers
+
+_context: ContextVar[dict] = ContextVar("audit_context", default={})  # noqa: B039
+
+
+def set_context(**values) -> object:
+    """Set request_id / client_addr / user_agent for events recorded in this context."""
+    return _context.set(values)
+
+
+def reset_context(token) -> None:
+    _context.reset(token)
+
+
+def lock_chain(session: Session) -> None:
+    """Serialise writers on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_KEY})
+
+
+def canonical(payload: dict) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_payload(ev: AuditEvent | tuple) -> dict:
+    """The hashed content of an event (a model or a row tuple in HASHED_COLUMNS order)."""
+    values = ev if isinstance(ev, tuple) else tuple(getattr(ev, c) for c in HASHED_COLUMNS)
+    payload = dict(zip(HASHED_COLUMNS, values, strict=True))
+    payload["created_at"] = iso(payload["created_at"])
+    return payload
+
+
+HASHED_COLUMNS = (
+    "seq", "created_at", "actor_id", "actor_label", "action", "target_type", "target_id",
+    "article_id", "before", "after", "request_id", "client_addr", "user_agent", "prev_hash",
+)  # fmt: skip
+
+
+def compute_hash(payload: dict) -> str:
+    return hashlib.sha256(canonical(payload)).hexdigest()
+
+
+def changes(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
+    """Keep only the keys whose values differ (whole dicts for creations and deletions)."""
+    if before is None or after is None:
+        return before, after
+    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record(
+    session: Session,
+    actor,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    article_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the chain on this session (the caller's transaction)."""
+    lock_chain(session)
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    before, after = changes(before, after)
+    ctx = _context.get()
+    ev = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        created_at=utcnow(),
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "email", None) or "anonymous",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        article_id=article_id,
+        before=before,
+        after=after,
+        request_id=ctx.get("request_id"),
+        client_addr=ctx.get("client_addr"),
+        user_agent=ctx.get("user_agent"),
+        prev_hash=last.hash if last else GENESIS,
+    )
+    ev.hash = compute_hash(event_payload(ev))
+    session.add(ev)
+    session.flush()
+    return ev
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int
+    first_bad_id: int | None = None
+    first_bad_seq: int | None = None
+    reason: str | None = None
+    head_seq: int | None = None
+    head_hash: str | None = None
+
+
+def verify_chain(session: Session, *, head: str | None = None) -> Verification:
+    """Recompute the whole chain; name the first event that does not match, and why."""
+    cols = [getattr(AuditEvent, c) for c in HASHED_COLUMNS] + [AuditEvent.hash, AuditEvent.id]
+    rows = session.execute(select(*cols).order_by(AuditEvent.seq).execution_options(yield_per=5000))
+    try:
+        return _verify_rows(rows, head)
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL: close it even when stopping early
+
+
+def _verify_rows(rows, head: str | None) -> Verification:
+    prev, count, expected_seq, head_found = GENESIS, 0, 1, head is None
+    for row in rows:
+        *values, stored, ev_id = row
+        payload = event_payload(tuple(values))
+        bad = None
+        if payload["seq"] != expected_seq:
+            bad = f"sequence gap: expected seq {expected_seq}, found {payload['seq']}"
+        elif payload["prev_hash"] != prev:
+            bad = "prev_hash does not match the previous event's hash"
+        elif compute_hash(payload) != stored:
+            bad = "content does not match its hash"
+        if bad:
+            return Verification(False, count, ev_id, payload["seq"], bad)
+        prev, count, expected_seq = stored, count + 1, expected_seq + 1
+        head_found = head_found or stored == head
+    if not head_found:
+        return Verification(
+            False, count, None, None, f"head {head} not found: events are missing from the tail"
+        )
+    return Verification(True, count, head_seq=count or None, head_hash=prev if count else None)
+
+
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """(seq, hash) of the latest event, or None for an empty trail."""
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (row.seq, row.hash) if row else None
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEvent)) or 0

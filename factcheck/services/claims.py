@@ -1,0 +1,198 @@
+"""Editing the split of an article: split, merge, move a boundary, add, set speaker or
+statement, exclude. The span invariant body[start:end] == text holds after every edit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import splitting
+from ..errors import InvalidInput, InvalidTransition
+from ..limits import LIMITS
+from ..models import Article, Claim, ClaimStatus
+from ..permissions import Permission, require
+from . import audit
+from .common import check_version, claim_snapshot, clean_text, get_article, get_claim
+
+
+def _editable_article(article: Article) -> None:
+    if article.is_locked:
+        raise InvalidTransition(f"article {article.id} is approved; its claims are locked")
+
+
+def _structural_edit_allowed(claim: Claim) -> None:
+    """Span changes would detach reviews from the text they judged, so only unreviewed claims."""
+    _editable_article(claim.article)
+    if claim.status == ClaimStatus.APPROVED:
+        raise InvalidTransition(f"claim {claim.id} is approved; a lead must reopen it first")
+    if claim.reviews:
+        raise InvalidTransition(
+            f"claim {claim.id} already has reviews; its span can no longer change"
+        )
+
+
+def _trimmed_span(body: str, start, end, *, field: str = "span") -> tuple[int, int]:
+    """Validate a [start, end) span of the body and trim surrounding whitespace."""
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise InvalidInput("start and end must be integers", errors={field: "integers required"})
+    if not 0 <= start < end <= len(body):
+        raise InvalidInput(
+            f"span [{start}, {end}) is outside the article body (0..{len(body)})",
+            errors={field: "outside the body"},
+        )
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise InvalidInput("the span holds only whitespace", errors={field: "empty"})
+    return start, end
+
+
+def _check_no_overlap(session: Session, article_id: int, start: int, end: int, *, ignore=()) -> None:
+    clash = session.scalar(
+        select(Claim.id).where(
+            Claim.article_id == article_id, Claim.start < end, Claim.end > start,
+            Claim.id.not_in(list(ignore) or [-1]),
+        ).limit(1)
+    )  # fmt: skip
+    if clash:
+        raise InvalidInput(f"the span overlaps claim {clash}", errors={"span": f"overlaps claim {clash}"})
+
+
+def _set_span(claim: Claim, start: int, end: int) -> None:
+    claim.start, claim.end = start, end
+    claim.text = claim.article.body[start:end]
+    claim.checkworthiness, reasons = splitting.score_checkworthiness(claim.text)
+    claim.reasons = list(reasons)
+
+
+def _audit(session, actor, action, claim, before, **extra) -> None:
+    session.flush()
+    audit.record(session, actor, action, "claim", claim.id, article_id=claim.article_id,
+                 before=before, after=dict(claim_snapshot(claim), **extra))  # fmt: skip
+
+
+def split_claim(session: Session, *, actor, claim_id, at, version) -> tuple[Claim, Claim]:
+    """Split a claim at a body offset into two claims."""
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.EDIT_CLAIMS, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    _structural_edit_allowed(claim)
+    if not isinstance(at, int) or isinstance(at, bool) or not claim.start < at < claim.end:
+        raise InvalidInput(
+            f"split position must be inside the claim ({claim.start} < at < {claim.end})",
+            errors={"at": "inside the claim"},
+        )
+    body = claim.article.body
+    first = _trimmed_span(body, claim.start, at, field="at")
+    second = _trimmed_span(body, at, claim.end, field="at")
+    before = claim_snapshot(claim)
+    _set_span(claim, *first)
+    new = Claim(article=claim.article, speaker=claim.speaker, is_quote=claim.is_quote,
+                start=second[0], end=second[1], text="", reasons=[])  # fmt: skip
+    _set_span(new, *second)
+    session.add(new)
+    session.flush()
+    _audit(session, actor, "claim.split", claim, before, new_claim_id=new.id)
+    return claim, new
+
+
+def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Claim:
+    """Merge a claim with its adjacent neighbour `with_id` into one claim."""
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.EDIT_CLAIMS, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    other = get_claim(session, with_id, for_update=True)
+    if other.article_id != claim.article_id or other.id == claim.id:
+        raise InvalidInput("can only merge with another claim of the same article", errors={"with": "not a neighbour"})
+    _structural_edit_allowed(claim)
+    _structural_edit_allowed(other)
+    lo, hi = sorted((claim, other), key=lambda c: c.start)
+    between = session.scalar(
+        select(Claim.id).where(Claim.article_id == claim.article_id, Claim.start >= lo.end, Claim.start < hi.start).limit(1)
+    )
+    if between:
+        raise InvalidInput(f"claims {claim.id} and {other.id} are not adjacent", errors={"with": "not adjacent"})
+    before = claim_snapshot(claim)
+    merged_from = {"id": other.id, "start": other.start, "end": other.end, "text": other.text}
+    session.delete(other)
+    session.flush()
+    _set_span(claim, lo.start, hi.end)
+    claim.speaker = claim.speaker or other.speaker
+    _audit(session, actor, "claim.merged", claim, before, merged_claim=merged_from)
+    return claim
+
+
+def update_claim(
+    session: Session, *, actor, claim_id, version, start=None, end=None, speaker=..., statement=...
+) -> Claim:
+    """Move a boundary, set the speaker or the statement (the desk's wording)."""
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.EDIT_CLAIMS, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    _editable_article(claim.article)
+    if claim.status == ClaimStatus.APPROVED:
+        raise InvalidTransition(f"claim {claim.id} is approved; a lead must reopen it first")
+    before = claim_snapshot(claim)
+    if start is not None or end is not None:
+        new_start = claim.start if start is None else start
+        new_end = claim.end if end is None else end
+        span = _trimmed_span(claim.article.body, new_start, new_end)
+        if span != (claim.start, claim.end):
+            _structural_edit_allowed(claim)
+            _check_no_overlap(session, claim.article_id, *span, ignore=[claim.id])
+            _set_span(claim, *span)
+    if speaker is not ...:
+        claim.speaker = clean_text(speaker, "speaker", max_chars=LIMITS.MAX_TITLE_CHARS) or None
+    if statement is not ...:
+        claim.statement = clean_text(statement, "statement", max_chars=LIMITS.MAX_NOTE_CHARS) or None
+    if claim_snapshot(claim) != before:
+        _audit(session, actor, "claim.updated", claim, before)
+    return claim
+
+
+def exclude_claim(session: Session, *, actor, claim_id, reason, version) -> Claim:
+    """Take a claim out of review (not check-worthy, opinion, boilerplate) with a reason."""
+    reason = clean_text(reason, "reason", max_chars=LIMITS.MAX_REASON_CHARS, required=True)
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.EDIT_CLAIMS, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    _editable_article(claim.article)
+    if claim.status in (ClaimStatus.APPROVED, ClaimStatus.EXCLUDED):
+        raise InvalidTransition(f"claim {claim.id} is {claim.status}")
+    before = claim_snapshot(claim)
+    claim.status, claim.excluded_reason = ClaimStatus.EXCLUDED.value, reason
+    _audit(session, actor, "claim.excluded", claim, before)
+    return claim
+
+
+def include_claim(session: Session, *, actor, claim_id, version) -> Claim:
+    """Bring an excluded claim back into review."""
+    claim = get_claim(session, claim_id, for_update=True)
+    require(actor, Permission.EDIT_CLAIMS, claim)
+    check_version(claim, version, what=f"claim {claim.id}")
+    _editable_article(claim.article)
+    if claim.status != ClaimStatus.EXCLUDED:
+        raise InvalidTransition(f"claim {claim.id} is not excluded")
+    before = claim_snapshot(claim)
+    enough = len(claim.reviews) >= LIMITS.REVIEWS_REQUIRED
+    claim.status = (ClaimStatus.REVIEWED if enough else ClaimStatus.OPEN).value
+    claim.excluded_reason = None
+    _audit(session, actor, "claim.included", claim, before)
+    return claim
+
+
+def add_claim(session: Session, *, actor, article_id, start, end, speaker=None) -> Claim:
+    """Add a claim the splitter missed, from a span of the body."""
+    article = get_article(session, article_id, for_update=True)
+    require(actor, Permission.EDIT_CLAIMS, article)
+    _editable_article(article)
+    span = _trimmed_span(article.body, start, end)
+    _check_no_overlap(session, article.id, *span)
+    claim = Claim(article=article, start=span[0], end=span[1], text="", reasons=[],
+                  speaker=clean_text(speaker, "speaker", max_chars=LIMITS.MAX_TITLE_CHARS) or None)  # fmt: skip
+    _set_span(claim, *span)
+    session.add(claim)
+    _audit(session, actor, "claim.added", claim, None)
+    return claim

@@ -1,0 +1,134 @@
+"""Helpers every service uses: loading, version checks, input checks, snapshots."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, InvalidInput, NotFound, VersionRequired
+from ..models import Article, Claim, Review, User, iso
+
+
+def get_or_404(session: Session, model, obj_id, *, for_update: bool = False):
+    """Load by primary key or raise NotFound."""
+    try:
+        obj_id = int(obj_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no such {model.__tablename__[:-1]}") from None
+    obj = session.get(model, obj_id, with_for_update=for_update or None)
+    if obj is None:
+        raise NotFound(f"{model.__name__.lower()} {obj_id} does not exist")
+    return obj
+
+
+def get_claim(session: Session, claim_id, *, for_update: bool = False) -> Claim:
+    return get_or_404(session, Claim, claim_id, for_update=for_update)
+
+
+def get_article(session: Session, article_id, *, for_update: bool = False) -> Article:
+    return get_or_404(session, Article, article_id, for_update=for_update)
+
+
+def get_user(session: Session, user_id) -> User:
+    return get_or_404(session, User, user_id)
+
+
+def parse_version(version) -> int | None:
+    """A client version: None, an int, or a numeric string (also from If-Match)."""
+    if version is None or version == "":
+        return None
+    if isinstance(version, bool):
+        raise InvalidInput("version must be an integer", errors={"version": "must be an integer"})
+    try:
+        return int(str(version).strip().strip('"').removeprefix("W/").strip('"'))
+    except ValueError:
+        raise InvalidInput(
+            "version must be an integer", errors={"version": "must be an integer"}
+        ) from None
+
+
+def check_version(obj, version, *, what: str) -> None:
+    """Refuse a change based on a stale copy (409), or made without a version (428)."""
+    version = parse_version(version)
+    if version is None:
+        raise VersionRequired(
+            f"{what} already exists: send the version your change is based on",
+            current_version=obj.version,
+        )
+    if version != obj.version:
+        raise Conflict(
+            f"{what} was changed by someone else meanwhile (you had version {version}, "
+            f"it is now version {obj.version}); reload and apply your change again",
+            current_version=obj.version,
+        )
+
+
+def clean_text(value, field: str, *, max_chars: int, required: bool = False) -> str:
+    """Strip a text field, refusing NUL characters, over-long and (if required) empty values."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text", errors={field: "must be text"})
+    value = value.strip()
+    if "\x00" in value:
+        raise InvalidInput(f"{field} contains NUL characters", errors={field: "contains NUL"})
+    if len(value) > max_chars:
+        raise InvalidInput(
+            f"{field} is too long (at most {max_chars} characters)",
+            errors={field: f"at most {max_chars} characters"},
+        )
+    if required and not value:
+        raise InvalidInput(f"{field} is required", errors={field: "required"})
+    return value
+
+
+def check_http_url(value, field: str, *, max_chars: int, required: bool = True) -> str | None:
+    """An absolute http(s) URL with a host, or a clear error (no javascript:, data:, //x)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(f"{field} is required", errors={field: "required"})
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be a URL", errors={field: "must be a URL"})
+    url = value.strip()
+    if len(url) > max_chars:
+        raise InvalidInput(f"{field} is too long", errors={field: f"at most {max_chars} characters"})
+    if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in url) or " " in url:
+        raise InvalidInput(
+            f"{field} must not contain spaces or control characters",
+            errors={field: "must be an http or https URL"},
+        )
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise InvalidInput(f"{field} must be an http or https URL", errors={field: "must be http or https"})
+    return url
+
+
+def article_snapshot(a: Article) -> dict:
+    return {"title": a.title, "status": a.status, "version": a.version}
+
+
+def claim_snapshot(c: Claim) -> dict:
+    return {
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "statement": c.statement,
+        "speaker": c.speaker,
+        "status": c.status,
+        "final_verdict": c.final_verdict,
+        "approval_note": c.approval_note,
+        "return_comment": c.return_comment,
+        "excluded_reason": c.excluded_reason,
+        "approved_at": iso(c.approved_at),
+    }
+
+
+def review_snapshot(r: Review) -> dict:
+    return {
+        "verdict": r.verdict,
+        "note": r.note,
+        "links": [link.as_dict() for link in r.links],
+    }

@@ -1,0 +1,92 @@
+"""Reading the audit trail: claim and article timelines, filtered for blind review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEvent, Claim, Review
+from .reviews import can_see_all_reviews
+
+HIDDEN = "(hidden until you submit your own review)"
+
+
+def _redact(ev: AuditEvent, viewer_id) -> dict:
+    """An event as a dict; another reviewer's verdict and note are masked."""
+    d = event_dict(ev)
+    if ev.target_type == "review" and ev.actor_id != viewer_id:
+        for side in ("before", "after"):
+            if d[side]:
+                d[side] = {k: (HIDDEN if k in ("verdict", "note", "links") else v) for k, v in d[side].items()}
+    return d
+
+
+def event_dict(ev: AuditEvent) -> dict:
+    from ..models import iso
+
+    return {
+        "id": ev.id, "seq": ev.seq, "created_at": iso(ev.created_at), "actor_id": ev.actor_id,
+        "actor": ev.actor_label, "action": ev.action, "target_type": ev.target_type,
+        "target_id": ev.target_id, "article_id": ev.article_id, "before": ev.before,
+        "after": ev.after, "request_id": ev.request_id, "client_addr": ev.client_addr,
+        "hash": ev.hash, "prev_hash": ev.prev_hash,
+    }  # fmt: skip
+
+
+def claim_history(session: Session, claim: Claim, viewer) -> list[dict]:
+    """The claim's events, oldest first, as this viewer may see them."""
+    review_ids = select(Review.id).where(Review.claim_id == claim.id).scalar_subquery()
+    events = session.scalars(
+        select(AuditEvent)
+        .where(
+            or_(
+                and_(AuditEvent.target_type == "claim", AuditEvent.target_id == claim.id),
+                and_(AuditEvent.target_type == "review", AuditEvent.target_id.in_(review_ids)),
+            )
+        )
+        .order_by(AuditEvent.seq)
+    ).all()
+    if can_see_all_reviews(session, viewer, claim):
+        return [event_dict(ev) for ev in events]
+    return [_redact(ev, getattr(viewer, "id", None)) for ev in events]
+
+
+def describe_changes(before: dict | None, after: dict | None) -> list[str]:
+    """Readable "field: old → new" lines for a timeline."""
+    before, after = before or {}, after or {}
+    lines = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if key == "links":
+            old = f"{len(old)} link(s)" if isinstance(old, list) else old
+            new = f"{len(new)} link(s)" if isinstance(new, list) else new
+        if old == new:
+            continue
+        fmt = lambda v: "—" if v in (None, "") else (str(v) if len(str(v)) <= 80 else str(v)[:77] + "…")  # noqa: E731
+        lines.append(f"{key}: {fmt(old)} → {fmt(new)}" if key in before else f"{key}: {fmt(new)}")
+    return lines
+
+
+def list_events(
+    session: Session, *, article_id=None, actor_id=None, action=None,
+    since: datetime | None = None, until: datetime | None = None, page=1, per_page=50,
+) -> tuple[list[AuditEvent], int]:
+    """A filtered page of the trail, newest first, with the total."""
+    stmt = select(AuditEvent)
+    if article_id is not None:
+        stmt = stmt.where(AuditEvent.article_id == article_id)
+    if actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if since is not None:
+        stmt = stmt.where(AuditEvent.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.created_at < until)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    items = session.scalars(
+        stmt.order_by(AuditEvent.seq.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return list(items), total

@@ -1,0 +1,12 @@
+"""HTML blueprints, one per area: parse input, call one service, render or redirect."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_views(app: Flask) -> None:
+    from . import account, admin, articles, audit, auth, claims
+
+    for module in (auth, account, admin, articles, claims, audit):
+        app.register_blueprint(module.bp)

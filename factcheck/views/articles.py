@@ -1,0 +1,161 @@
+"""Articles: list, import, the article page, approval and export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..database import transaction
+from ..errors import Conflict, FactcheckError
+from ..extensions import db
+from ..forms import apply_errors
+from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm
+from ..models import ArticleStatus, ClaimStatus
+from ..reports.render import FORMATS
+from ..services import articles, exports
+from ..services.articles import decode_upload
+from ..services.claims import add_claim
+from ..services.common import get_article
+
+bp = Blueprint("articles", __name__)
+
+FORMAT_LABELS = {"html": "HTML", "md": "Markdown", "csv": "CSV", "json": "JSON",
+                 "claimreview": "ClaimReview JSON-LD", "w3c": "W3C Web Annotation"}  # fmt: skip
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("articles.index"))
+
+
+@bp.get("/articles")
+@login_required
+def index():
+    status = request.args.get("status") or None
+    if status not in {None, *(s.value for s in ArticleStatus)}:
+        status = None
+    q = (request.args.get("q") or "").strip()[:200] or None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    items, total = articles.list_articles(db.session, status=status, q=q, page=page, per_page=50)
+    progress = articles.progress_for(db.session, [a.id for a in items])
+    return render_template("articles/index.html", articles=items, progress=progress, total=total,
+                           page=page, per_page=50, status=status, q=q or "")  # fmt: skip
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = ImportForm()
+    if not form.is_submitted():
+        return render_template("articles/new.html", form=form)
+    if not form.validate():
+        return render_template("articles/new.html", form=form), 422
+    try:
+        text, kind, raw, filename = _import_input(form)
+        with transaction() as s:
+            article = articles.import_article(
+                s, actor=current_user, text=text, input_kind=kind, raw_input=raw, filename=filename,
+                title=form.title.data, source_url=form.source_url.data or None,
+                publisher=form.publisher.data, published_at=form.published_at.data,
+            )  # fmt: skip
+            article_id, n = article.id, len(article.claims)
+    except FactcheckError as exc:
+        apply_errors(form, exc)
+        return render_template("articles/new.html", form=form), exc.status
+    flash(f"Article imported and split into {n} claims.", "success")
+    return redirect(url_for("articles.show", article_id=article_id))
+
+
+def _import_input(form: ImportForm) -> tuple[str, str, str, str | None]:
+    upload = form.file.data
+    if upload and upload.filename:
+        data = upload.read()
+        text = decode_upload(data, upload.filename)
+        return text, "file", text, upload.filename
+    return form.text.data or "", "text", form.text.data or "", None
+
+
+@bp.get("/articles/<int:article_id>")
+@login_required
+def show(article_id: int):
+    article = get_article(db.session, article_id)
+    progress = articles.progress_for(db.session, [article.id])[article.id]
+    return render_template(
+        "articles/show.html", article=article, claims=article.claims, progress=progress,
+        segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
+        add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
+        ClaimStatus=ClaimStatus,
+    )  # fmt: skip
+
+
+def _segments(article) -> list[tuple[str, object]]:
+    """The body cut into plain text and claim pieces, for highlighting in place."""
+    out, pos = [], 0
+    for claim in article.claims:
+        if claim.start > pos:
+            out.append((article.body[pos : claim.start], None))
+        out.append((claim.text, claim))
+        pos = claim.end
+    if pos < len(article.body):
+        out.append((article.body[pos:], None))
+    return out
+
+
+@bp.post("/articles/<int:article_id>/approve")
+@login_required
+def approve(article_id: int):
+    form = ApproveArticleForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as s:
+                articles.approve_article(s, actor=current_user, article_id=article_id, version=form.version.data)
+        except Conflict as exc:
+            flash(exc.detail, "error")
+        else:
+            flash("Article approved: its report is final.", "success")
+    return redirect(url_for("articles.show", article_id=article_id))
+
+
+@bp.post("/articles/<int:article_id>/claims")
+@login_required
+def add(article_id: int):
+    form = AddClaimForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as s:
+                claim = add_claim(s, actor=current_user, article_id=article_id,
+                                  start=_int(form.start.data), end=_int(form.end.data))  # fmt: skip
+                claim_id = claim.id
+        except FactcheckError as exc:
+            flash(f"Claim not added: {exc.detail}", "error")
+            return redirect(url_for("articles.show", article_id=article_id))
+        flash("Claim added.", "success")
+        return redirect(url_for("claims.show", claim_id=claim_id))
+    abort(400)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+@bp.get("/articles/<int:article_id>/export")
+@login_required
+def export(article_id: int):
+    fmt = request.args.get("format", "html")
+    with transaction() as s:
+        rendered = exports.export_article(
+            s, actor=current_user, article_id=article_id, fmt=fmt,
+            report_url=url_for("articles.show", article_id=article_id, _external=True),
+        )  # fmt: skip
+    return _download(rendered)
+
+
+def _download(rendered) -> Response:
+    resp = Response(rendered.content, mimetype=rendered.media_type.split(";")[0])
+    resp.headers["Content-Type"] = rendered.media_type
+    resp.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return resp

@@ -1,0 +1,74 @@
+"""Sign-in and sign-out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import HTTPException
+
+from ..database import transaction
+from ..errors import RateLimited
+from ..forms.auth import LoginForm, LogoutForm
+from ..services import users
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to go to after sign-in, or None (HOSTILE.md §2.3)."""
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    try:
+        current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("articles.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with transaction() as s:
+                user = users.sign_in(s, email=form.email.data, password=form.password.data)
+                user_id = user.id if user else None
+        except RateLimited as exc:
+            form.form_errors.append(exc.detail)
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(exc.extra["retry_after"])}
+        if user_id is not None:
+            target = safe_next(form.next.data)
+            session.clear()  # no fixation: a fresh session (and CSRF token) after sign-in
+            login_user(user, remember=form.remember.data)
+            flash(f"Signed in as {user.display_name}.", "success")
+            return redirect(target or url_for("articles.index"))
+        form.form_errors.append("Wrong email or password, or the account is deactivated.")
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        with transaction() as s:
+            users.sign_out(s, actor=current_user, everywhere=form.everywhere.data)
+        logout_user()
+        session.clear()
+        flash("Signed out.", "info")
+    return redirect(url_for("auth.login"))

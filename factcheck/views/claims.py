@@ -1,0 +1,171 @@
+"""The claim page: review form, reviews you may see, a lead's decisions, edits, history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..database import transaction
+from ..errors import Conflict, FactcheckError
+from ..extensions import db
+from ..forms import apply_errors
+from ..forms.claims import EditClaimForm, ExcludeForm, IncludeForm, MergeForm, SplitForm
+from ..forms.reviews import ApproveForm, ReopenForm, ReturnForm, ReviewForm
+from ..markup import render_markdown
+from ..models import ClaimStatus
+from ..services import approvals, claims, history, reviews
+from ..services.common import get_claim
+
+bp = Blueprint("claims", __name__, url_prefix="/claims")
+
+
+def _review_form(claim, own) -> ReviewForm:
+    if own is None:
+        return ReviewForm()
+    form = ReviewForm(data={"verdict": own.verdict, "note": own.note, "version": own.version,
+                            "links": [link.as_dict() for link in own.links]})  # fmt: skip
+    form.links.append_entry()  # one blank row to add another link
+    return form
+
+
+def render_claim(claim_id: int, status: int = 200, **forms):
+    """The claim page; forms given (with errors) replace the fresh ones."""
+    db.session.expire_all()
+    claim = get_claim(db.session, claim_id)
+    own = reviews.get_own_review(db.session, claim.id, current_user.id)
+    visible = reviews.visible_reviews(db.session, current_user, claim)
+    neighbours = _neighbours(claim)
+    ctx = {
+        "review_form": forms.get("review_form") or _review_form(claim, own),
+        "approve_form": forms.get("approve_form") or ApproveForm(version=claim.version),
+        "return_form": forms.get("return_form") or ReturnForm(version=claim.version),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(version=claim.version),
+        "edit_form": forms.get("edit_form") or EditClaimForm(speaker=claim.speaker, statement=claim.statement, version=claim.version),
+        "split_form": forms.get("split_form") or SplitForm(version=claim.version),
+        "exclude_form": forms.get("exclude_form") or ExcludeForm(version=claim.version),
+        "include_form": IncludeForm(version=claim.version),
+        "merge_form": MergeForm(version=claim.version),
+    }  # fmt: skip
+    timeline = [
+        dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
+        for ev in history.claim_history(db.session, claim, current_user)
+    ]
+    return render_template(
+        "claims/show.html", claim=claim, article=claim.article, own=own, reviews=visible,
+        blind=len(visible) < len(claim.reviews), hidden_count=len(claim.reviews) - len(visible),
+        timeline=timeline, neighbours=neighbours, render_markdown=render_markdown,
+        ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), **ctx,
+    ), status  # fmt: skip
+
+
+def _neighbours(claim):
+    siblings = claim.article.claims
+    i = next(i for i, c in enumerate(siblings) if c.id == claim.id)
+    return (siblings[i - 1] if i > 0 else None, siblings[i + 1] if i + 1 < len(siblings) else None)
+
+
+@bp.get("/<int:claim_id>")
+@login_required
+def show(claim_id: int):
+    return render_claim(claim_id)
+
+
+def _act(claim_id: int, form, form_key: str, call, success: str):
+    """Validate a form, run one service in one transaction, then redirect or re-render."""
+    if not form.validate_on_submit():
+        return render_claim(claim_id, 422, **{form_key: form})
+    try:
+        with transaction() as s:
+            call(s)
+    except Conflict as exc:
+        if "current_version" in exc.extra and hasattr(form, "version"):
+            form.version.data = exc.extra["current_version"]
+        apply_errors(form, exc)
+        return render_claim(claim_id, exc.status, conflict=exc.detail, **{form_key: form})
+    except FactcheckError as exc:
+        apply_errors(form, exc)
+        return render_claim(claim_id, exc.status, **{form_key: form})
+    flash(success, "success")
+    return redirect(url_for("claims.show", claim_id=claim_id))
+
+
+@bp.post("/<int:claim_id>/review")
+@login_required
+def review(claim_id: int):
+    form = ReviewForm()
+    return _act(claim_id, form, "review_form", lambda s: reviews.submit_review(
+        s, actor=current_user, claim_id=claim_id, verdict=form.verdict.data, note=form.note.data,
+        links=form.link_data(), version=form.version.data or None), "Review saved.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/approve")
+@login_required
+def approve(claim_id: int):
+    form = ApproveForm()
+    return _act(claim_id, form, "approve_form", lambda s: approvals.approve_claim(
+        s, actor=current_user, claim_id=claim_id, verdict=form.verdict.data, note=form.note.data,
+        version=form.version.data), "Final verdict approved.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/return")
+@login_required
+def return_(claim_id: int):
+    form = ReturnForm()
+    return _act(claim_id, form, "return_form", lambda s: approvals.return_claim(
+        s, actor=current_user, claim_id=claim_id, comment=form.comment.data,
+        version=form.version.data), "Claim returned to the reviewers.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/reopen")
+@login_required
+def reopen(claim_id: int):
+    form = ReopenForm()
+    return _act(claim_id, form, "reopen_form", lambda s: approvals.reopen_claim(
+        s, actor=current_user, claim_id=claim_id, reason=form.reason.data,
+        version=form.version.data), "Claim reopened.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/edit")
+@login_required
+def edit(claim_id: int):
+    form = EditClaimForm()
+    return _act(claim_id, form, "edit_form", lambda s: claims.update_claim(
+        s, actor=current_user, claim_id=claim_id, version=form.version.data,
+        start=form.start.data, end=form.end.data, speaker=form.speaker.data,
+        statement=form.statement.data), "Claim updated.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/split")
+@login_required
+def split(claim_id: int):
+    form = SplitForm()
+    return _act(claim_id, form, "split_form", lambda s: claims.split_claim(
+        s, actor=current_user, claim_id=claim_id, at=form.at.data,
+        version=form.version.data), "Claim split in two.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/merge")
+@login_required
+def merge(claim_id: int):
+    form = MergeForm()
+    return _act(claim_id, form, "merge_form", lambda s: claims.merge_claims(
+        s, actor=current_user, claim_id=claim_id, with_id=form.with_id.data,
+        version=form.version.data), "Claims merged.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/exclude")
+@login_required
+def exclude(claim_id: int):
+    form = ExcludeForm()
+    return _act(claim_id, form, "exclude_form", lambda s: claims.exclude_claim(
+        s, actor=current_user, claim_id=claim_id, reason=form.reason.data,
+        version=form.version.data), "Claim excluded from review.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/include")
+@login_required
+def include(claim_id: int):
+    form = IncludeForm()
+    return _act(claim_id, form, "include_form", lambda s: claims.include_claim(
+        s, actor=current_user, claim_id=claim_id, version=form.version.data),
+        "Claim brought back into review.")  # fmt: skip

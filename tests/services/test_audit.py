@@ -1,0 +1,124 @@
+"""The audit trail: chain, verification, tamper detection, append-only at every level."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, text, update
+from sqlalchemy.exc import DBAPIError
+
+from factcheck.database import transaction
+from factcheck.extensions import db
+from factcheck.models import AuditEvent
+from factcheck.services import audit
+
+
+def _events(n, make_user):
+    user = make_user("reviewer")
+    for i in range(n):
+        with transaction() as s:
+            audit.record(s, user, "test.event", "user", user.id, after={"i": i})
+    return user
+
+
+def test_chain_links_every_event(make_user, session):
+    _events(3, make_user)
+    events = session.query(AuditEvent).order_by(AuditEvent.seq).all()
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert events[0].prev_hash == audit.GENESIS
+    for prev, ev in zip(events, events[1:], strict=False):
+        assert ev.prev_hash == prev.hash
+    result = audit.verify_chain(session)
+    assert result.ok and result.events == len(events)
+    assert audit.chain_head(session) == (events[-1].seq, events[-1].hash)
+
+
+def test_rollback_leaves_no_event(make_user, session):
+    user = make_user("reviewer")
+    count = audit.count_events(session)
+    with pytest.raises(RuntimeError), transaction() as s:
+        audit.record(s, user, "test.event", "user", user.id)
+        raise RuntimeError("boom after the event")
+    assert audit.count_events(session) == count
+
+
+def test_orm_refuses_update_and_delete(make_user, session):
+    _events(1, make_user)
+    ev = session.query(AuditEvent).first()
+    ev.action = "forged"
+    with pytest.raises(PermissionError):
+        session.flush()
+    session.rollback()
+    ev = session.query(AuditEvent).first()
+    session.delete(ev)
+    with pytest.raises(PermissionError):
+        session.flush()
+    session.rollback()
+    with pytest.raises(PermissionError):
+        session.execute(update(AuditEvent).values(action="x"))
+    session.rollback()
+    with pytest.raises(PermissionError):
+        session.execute(delete(AuditEvent))
+    session.rollback()
+
+
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events WHERE id = 1", "DELETE FROM audit_events"]
+)
+def test_database_triggers_refuse_changes(make_user, sql):
+    _events(2, make_user)
+    with db.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text(sql))
+        conn.commit()
+
+
+def test_postgres_refuses_truncate(make_user):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE exists on PostgreSQL only")
+    _events(1, make_user)
+    with db.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text("TRUNCATE audit_events"))
+
+
+def _drop_triggers(conn):
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+    else:
+        conn.execute(text("DROP TRIGGER audit_events_no_update"))
+        conn.execute(text("DROP TRIGGER audit_events_no_delete"))
+
+
+def _restore_triggers(conn):
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+
+
+def test_verify_names_the_first_tampered_event(make_user, session):
+    _events(5, make_user)
+    target = session.query(AuditEvent).order_by(AuditEvent.seq).all()[3]
+    with db.engine.begin() as conn:
+        _drop_triggers(conn)
+        conn.execute(text("UPDATE audit_events SET after = :a WHERE id = :id"), {"a": '{"i": 999}', "id": target.id})
+        _restore_triggers(conn)
+    session.rollback()  # end the test's read snapshot
+    result = audit.verify_chain(session)
+    assert not result.ok and result.first_bad_id == target.id
+    assert "hash" in result.reason
+
+
+def test_verify_with_head_detects_a_truncated_tail(make_user, session):
+    _events(4, make_user)
+    head = audit.chain_head(session)
+    assert audit.verify_chain(session, head=head[1]).ok
+    with db.engine.begin() as conn:
+        _drop_triggers(conn)
+        conn.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": head[0]})
+        _restore_triggers(conn)
+    session.rollback()
+    assert audit.verify_chain(session).ok  # without an anchor a cut tail is invisible (documented)
+    result = audit.verify_chain(session, head=head[1])
+    assert not result.ok and "missing" in result.reason
+
+
+def test_changes_keeps_only_what_changed():
+    assert audit.changes({"a": 1, "b": 2}, {"a": 1, "b": 3}) == ({"b": 2}, {"b": 3})
+    assert audit.changes(None, {"a": 1}) == (None, {"a": 1})
