@@ -73,3 +73,17 @@ class RateLimited(FactcheckError):
 class Unavailable(FactcheckError):
     status = 503
     title = "Service unavailable"
+
+
+class SourceUnreachable(FactcheckError):
+    """A URL import could not reach or read its source."""
+
+    status = 502
+    title = "Source unreachable"
+
+
+class SourceTimeout(FactcheckError):
+    """A URL import's source did not answer within the total deadline."""
+
+    status = 504
+    title = "Source did not respond"

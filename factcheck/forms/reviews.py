@@ -2,8 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-VERDICT_CHOICES = [("confirmed", "Confirmed"), ("unconfirmed", "Unconfirmed"), ("disputed", "Disputed")]
-STANCE_CHOICES = [("supports", "Supports"), ("contradicts", "Contradicts"), ("context", "Context")]
+VERDICT_CHOICES = {"confirmed": "Confirmed", "unconfirmed": "Unconfirmed", "disputed": "Disputed"}
+STANCE_CHOICES = {"supports": "Supports", "contradicts": "Contradicts", "context": "Context"}
 
 
 class LinkForm(Form):

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-ROLE_CHOICES = [("reviewer", "Reviewer"), ("lead", "Lead"), ("admin", "Admin")]
+ROLE_CHOICES = {"reviewer": "Reviewer", "lead": "Lead", "admin": "Admin"}
 
 
 class CreateUserForm(FlaskForm):

@@ -11,6 +11,7 @@ from ..models import AuditEvent, Claim, Review
 from .reviews import can_see_all_reviews
 
 HIDDEN = "(hidden until you submit your own review)"
+CONTEXT_KEYS = {"claim_id"}  # identify the target; not a change worth a timeline line
 
 
 def _redact(ev: AuditEvent, viewer_id) -> dict:
@@ -57,7 +58,7 @@ def describe_changes(before: dict | None, after: dict | None) -> list[str]:
     """Readable "field: old → new" lines for a timeline."""
     before, after = before or {}, after or {}
     lines = []
-    for key in sorted(set(before) | set(after)):
+    for key in sorted((set(before) | set(after)) - CONTEXT_KEYS):
         old, new = before.get(key), after.get(key)
         if key == "links":
             old = f"{len(old)} link(s)" if isinstance(old, list) else old
