@@ -23,7 +23,7 @@ from .database import transaction
 from .errors import FactcheckError
 from .extensions import db
 from .models import Article, SystemActor, User
-from .services import articles, audit, exports, users
+from .services import articles, audit, exports, sources, users
 
 DEMO_ARTICLE = Path(__file__).parent / "demo" / "seed-rfa-passports.txt"
 DEMO_ACCOUNTS = [
@@ -109,8 +109,8 @@ def demo():
                 users.create_user(s, actor=actor, email=email, display_name=name, role=role, password=known[email])
         text = DEMO_ARTICLE.read_text(encoding="utf-8")
         if s.scalar(select(Article.id).where(Article.raw_input == text).limit(1)) is None:
-            article = articles.import_article(s, actor=actor, text=text, input_kind="file",
-                                              filename=DEMO_ARTICLE.name, published_at="2022-04-17")  # fmt: skip
+            source = sources.Source(text=text, raw=text, kind="file", filename=DEMO_ARTICLE.name)
+            article = articles.import_article(s, actor=actor, source=source)
             click.echo(f"imported the demo article: id={article.id}, {len(article.claims)} claims")
     secrets_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(secrets_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -126,16 +126,16 @@ def demo():
 @click.option("--title", default=None)
 @command
 def import_cmd(source, title):
-    """Import an article from a .txt or .md file; prints its id."""
+    """Import an article from a .txt, .md or .html file or an http(s) URL; prints its id."""
     if source.startswith(("http://", "https://")):
-        raise click.ClickException("URL import is not available yet: download the text and import the file")
-    path = Path(source)
-    if not path.is_file():
-        raise click.ClickException(f"no such file: {source}")
-    text = articles.decode_upload(path.read_bytes(), path.name)
+        prepared = sources.from_url(source, sources.fetch_policy())
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise click.ClickException(f"no such file: {source}")
+        prepared = sources.from_file(path.read_bytes(), path.name)
     with transaction() as s:
-        article = articles.import_article(s, actor=system_actor(), text=text, input_kind="file",
-                                          filename=path.name, title=title)  # fmt: skip
+        article = articles.import_article(s, actor=system_actor(), source=prepared, title=title)
         click.echo(article.id)
 
 

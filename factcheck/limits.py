@@ -22,6 +22,11 @@ class Limits:
     LOGIN_FAILURE_WINDOW_SECONDS: int = 900
     REVIEWS_REQUIRED: int = 1
     ORGANISATION: str = "Factcheck desk"  # the desk's name in reports (ClaimReview author)
+    # URL import (and webhooks): addresses allowed although private or loopback, and ports.
+    FETCH_ALLOWED_ADDRESSES: str = ""  # comma-separated IPs or CIDR networks
+    FETCH_ALLOWED_PORTS: str = "80,443,8080,8443"
+    FETCH_DEADLINE_SECONDS: int = 15
+    FETCH_MAX_BYTES: int = 5 * 1024 * 1024
 
     def update_from(self, config) -> None:
         for f in fields(self):

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -204,3 +205,24 @@ def snapshot(app):
         return out
 
     return take
+
+
+class FreshContextClient(FlaskClient):
+    """A test client that runs each request in its own app context, as a server does.
+
+    The `app` fixture keeps one app context open for the whole test and Flask reuses it
+    for requests, so `g` (Flask-Login's cached user, the API's bearer user) and the
+    scoped db.session would carry over from one client's request into another's.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def fresh_contexts(app):
+    """Opt in (before `client` is made): clients made by app.test_client() isolate requests."""
+    app.test_client_class = FreshContextClient
+    yield
+    app.test_client_class = None

@@ -9,8 +9,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import ArticleStatus
 from ..security import current_actor
-from ..services import articles, exports
-from ..services.articles import decode_upload
+from ..services import articles, exports, sources
 from ..services.claims import add_claim
 from ..services.common import get_article
 from . import bp, json_body, only, version_from
@@ -33,19 +32,22 @@ def import_article():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise InvalidInput("send the article as a 'file' part", errors={"file": "required"})
-        text = decode_upload(upload.read(), upload.filename)
+        source = sources.from_file(upload.read(), upload.filename)
         fields = {k: request.form.get(k) for k in META}
-        kind, raw, filename = "file", text, upload.filename
     else:
         data = only(json_body(), {"text", "html", "url", *META})
-        if "html" in data or "url" in data:
-            raise InvalidInput("import from HTML or a URL is not available yet; send text", errors={"text": "required"})
-        text = data.get("text")
+        given = [k for k in ("text", "html", "url") if data.get(k) is not None]
+        if len(given) != 1:
+            raise InvalidInput("send exactly one of text, html or url", errors={"text": "one of text, html, url"})
+        if given[0] == "url":
+            source = sources.from_url(data["url"], sources.fetch_policy())
+        elif given[0] == "html":
+            source = sources.from_html(data["html"])
+        else:
+            source = sources.from_text(data["text"], detect_html=False)
         fields = {k: data.get(k) for k in META}
-        kind, raw, filename = "text", text, None
     with transaction() as s:
-        article = articles.import_article(s, actor=current_actor(), text=text, input_kind=kind,
-                                          raw_input=raw, filename=filename, **fields)  # fmt: skip
+        article = articles.import_article(s, actor=current_actor(), source=source, **fields)
         article_id = article.id
     resp = _article_response(article_id, 201)
     resp.headers["Location"] = url_for("api.read_article", article_id=article_id)

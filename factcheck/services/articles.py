@@ -2,58 +2,19 @@
 
 from __future__ import annotations
 
-import codecs
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import splitting
-from ..errors import InvalidInput, InvalidTransition, TooLarge, UnsupportedType
+from ..errors import InvalidInput, InvalidTransition, TooLarge
 from ..limits import LIMITS
 from ..models import Article, ArticleStatus, Claim, ClaimStatus, utcnow
 from ..permissions import Permission, require
 from . import audit
+from .sources import Source
 from .common import article_snapshot, check_http_url, check_version, clean_text, get_article
-
-TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
-# Leading bytes of common binary formats a file may be disguised as (HOSTILE IMP-03).
-MAGIC = {
-    b"\x89PNG": "PNG image", b"GIF8": "GIF image", b"\xff\xd8\xff": "JPEG image",
-    b"%PDF": "PDF document", b"PK\x03\x04": "ZIP archive (or .docx)", b"\x7fELF": "program",
-    b"\x1f\x8b": "gzip archive", b"MZ": "Windows program", b"Rar!": "RAR archive",
-}  # fmt: skip
-
-
-def decode_upload(data: bytes, filename: str | None) -> str:
-    """Decode an uploaded text file: UTF-8 (BOM stripped) or UTF-16 with a BOM; else refuse."""
-    name = (filename or "").lower()
-    ext = name[name.rfind(".") :] if "." in name else ""
-    if ext not in TEXT_EXTENSIONS:
-        raise UnsupportedType(
-            f"unsupported file type {ext or '(no extension)'}: upload a .txt or .md file",
-            errors={"file": "use a .txt or .md file"},
-        )
-    if len(data) > LIMITS.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"file is larger than {LIMITS.MAX_UPLOAD_BYTES} bytes")
-    for magic, kind in MAGIC.items():
-        if data.startswith(magic):
-            raise UnsupportedType(f"unsupported file type: this looks like a {kind}, not text")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(f"file is not valid UTF-16 (byte {exc.start})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again",
-            errors={"file": f"not valid UTF-8 at byte {exc.start}"},
-        ) from None
-
 
 def normalise_body(text: str) -> str:
     """Line endings become \\n (documented); everything else is kept as evidence."""
@@ -72,14 +33,16 @@ def check_article_text(text) -> str:
     return text
 
 
-def _check_date(value) -> str | None:
-    """An ISO 8601 date or date-time; kept as its date."""
+def _check_date(value, *, lenient: bool = False) -> str | None:
+    """An ISO 8601 date or date-time; kept as its date (found dates may be dropped)."""
     if value in (None, ""):
         return None
     try:
         text = str(value).strip().replace("Z", "+00:00")
         return (datetime.fromisoformat(text).date() if len(text) > 10 else date.fromisoformat(text)).isoformat()
     except ValueError:
+        if lenient:
+            return None
         raise InvalidInput(
             "published_at must be an ISO 8601 date (YYYY-MM-DD)", errors={"published_at": "ISO date"}
         ) from None
@@ -89,39 +52,41 @@ def import_article(
     session: Session,
     *,
     actor,
-    text: str,
-    input_kind: str = "text",
-    raw_input: str | None = None,
-    filename: str | None = None,
+    source: Source | None = None,
+    text: str | None = None,
     title=None,
     source_url=None,
     publisher=None,
     published_at=None,
 ) -> Article:
-    """Store an article's input unchanged, its clean body, and its claims."""
+    """Store an article's input unchanged, its clean body, and its claims.
+
+    Metadata given by the person wins over what was found in the input.
+    """
     require(actor, Permission.IMPORT_ARTICLE)
-    text = check_article_text(text)
+    source = source or Source(text=text, raw=text, kind="text")
+    text = check_article_text(source.text)
     title = clean_text(title, "title", max_chars=LIMITS.MAX_TITLE_CHARS)
     publisher = clean_text(publisher, "publisher", max_chars=LIMITS.MAX_TITLE_CHARS) or None
     source_url = check_http_url(source_url, "source_url", max_chars=LIMITS.MAX_URL_CHARS, required=False)
     published_at = _check_date(published_at)
-    filename = clean_text(filename, "filename", max_chars=255) or None if filename else None
+    filename = _safe_filename(source.filename)
     body = normalise_body(text)
     result = splitting.analyze(body)
     if not result.claims:
         raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
     meta = result.meta
     article = Article(
-        title=(title or meta.title or _first_line(body))[: LIMITS.MAX_TITLE_CHARS],
-        raw_input=raw_input if raw_input is not None else text,
-        input_kind=input_kind,
+        title=(title or source.title or meta.title or _first_line(body))[: LIMITS.MAX_TITLE_CHARS],
+        raw_input=source.raw,
+        input_kind=source.kind,
         filename=filename,
         body=body,
-        publisher=publisher or meta.publisher,
-        original_publisher=meta.original_publisher,
-        byline=meta.byline,
-        published_at=published_at or meta.published_at,
-        source_url=source_url,
+        publisher=_cap(publisher or source.site_name or meta.publisher),
+        original_publisher=_cap(meta.original_publisher),
+        byline=_cap(source.author or meta.byline),
+        published_at=published_at or _check_date(source.published_at, lenient=True) or meta.published_at,
+        source_url=source_url or _source_url(source.url),
         boilerplate=[[b.start, b.end, b.kind] for b in result.boilerplate],
         created_by_id=getattr(actor, "id", None),
     )
@@ -137,10 +102,30 @@ def import_article(
     session.flush()
     audit.record(
         session, actor, "article.imported", "article", article.id, article_id=article.id,
-        after={"title": article.title, "input_kind": input_kind, "filename": filename,
+        after={"title": article.title, "input_kind": source.kind, "filename": filename,
                "chars": len(body), "claims": len(result.claims)},
     )  # fmt: skip
     return article
+
+
+def _cap(value: str | None) -> str | None:
+    return value.strip()[: LIMITS.MAX_TITLE_CHARS] or None if value else None
+
+
+def _safe_filename(name: str | None) -> str | None:
+    """Kept as metadata only (never a path): base name, no control characters."""
+    if not name:
+        return None
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in "\u202e\u202d\u2066\u2067\u2068")
+    return name[:255] or None
+
+
+def _source_url(url: str | None) -> str | None:
+    try:
+        return check_http_url(url, "source_url", max_chars=LIMITS.MAX_URL_CHARS, required=False)
+    except InvalidInput:
+        return None  # a found canonical URL that is not http(s) is dropped, not fatal
 
 
 def _first_line(body: str) -> str:

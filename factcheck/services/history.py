@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, Claim, Review
+from ..models import AuditEvent, Claim, Review, iso
+from ..permissions import Permission, can
 from .reviews import can_see_all_reviews
 
 HIDDEN = "(hidden until you submit your own review)"
@@ -25,8 +26,6 @@ def _redact(ev: AuditEvent, viewer_id) -> dict:
 
 
 def event_dict(ev: AuditEvent) -> dict:
-    from ..models import iso
-
     return {
         "id": ev.id, "seq": ev.seq, "created_at": iso(ev.created_at), "actor_id": ev.actor_id,
         "actor": ev.actor_label, "action": ev.action, "target_type": ev.target_type,
@@ -54,6 +53,24 @@ def claim_history(session: Session, claim: Claim, viewer) -> list[dict]:
     return [_redact(ev, getattr(viewer, "id", None)) for ev in events]
 
 
+def article_history(session: Session, article, viewer, *, limit: int = 200) -> list[dict]:
+    """The article's latest events (newest first), blind-review redacted for this viewer."""
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.article_id == article.id).order_by(AuditEvent.seq.desc()).limit(limit)
+    ).all()
+    if can(viewer, Permission.SEE_ALL_REVIEWS):
+        return [event_dict(ev) for ev in events]
+    viewer_id = getattr(viewer, "id", None)
+    reviewed = set(session.scalars(
+        select(Review.claim_id).join(Claim).where(Claim.article_id == article.id, Review.reviewer_id == viewer_id)
+    ))  # fmt: skip
+    out = []
+    for ev in events:
+        claim_id = (ev.after or {}).get("claim_id") or (ev.before or {}).get("claim_id")
+        out.append(event_dict(ev) if claim_id in reviewed else _redact(ev, viewer_id))
+    return out
+
+
 def describe_changes(before: dict | None, after: dict | None) -> list[str]:
     """Readable "field: old → new" lines for a timeline."""
     before, after = before or {}, after or {}
@@ -70,12 +87,7 @@ def describe_changes(before: dict | None, after: dict | None) -> list[str]:
     return lines
 
 
-def list_events(
-    session: Session, *, article_id=None, actor_id=None, action=None,
-    since: datetime | None = None, until: datetime | None = None, page=1, per_page=50,
-) -> tuple[list[AuditEvent], int]:
-    """A filtered page of the trail, newest first, with the total."""
-    stmt = select(AuditEvent)
+def _filtered(stmt, *, article_id=None, actor_id=None, action=None, since=None, until=None):
     if article_id is not None:
         stmt = stmt.where(AuditEvent.article_id == article_id)
     if actor_id is not None:
@@ -86,8 +98,23 @@ def list_events(
         stmt = stmt.where(AuditEvent.created_at >= since)
     if until is not None:
         stmt = stmt.where(AuditEvent.created_at < until)
+    return stmt
+
+
+def list_events(session: Session, *, page=1, per_page=50, **filters) -> tuple[list[AuditEvent], int]:
+    """A filtered page of the trail, newest first, with the total.
+
+    Filters: article_id, actor_id, action, since, until (aware datetimes, until exclusive).
+    """
+    stmt = _filtered(select(AuditEvent), **filters)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = session.scalars(
         stmt.order_by(AuditEvent.seq.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return list(items), total
+
+
+def iter_events(session: Session, **filters):
+    """Every matching event, oldest first, streamed in batches (for exports)."""
+    stmt = _filtered(select(AuditEvent), **filters).order_by(AuditEvent.seq)
+    yield from session.scalars(stmt.execution_options(yield_per=1000))

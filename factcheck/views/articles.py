@@ -12,8 +12,7 @@ from ..forms import apply_errors
 from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm
 from ..models import ArticleStatus, ClaimStatus
 from ..reports.render import FORMATS
-from ..services import articles, exports
-from ..services.articles import decode_upload
+from ..services import articles, exports, history, sources
 from ..services.claims import add_claim
 from ..services.common import get_article
 
@@ -52,11 +51,11 @@ def new():
     if not form.validate():
         return render_template("articles/new.html", form=form), 422
     try:
-        text, kind, raw, filename = _import_input(form)
+        source = _import_source(form)
         with transaction() as s:
             article = articles.import_article(
-                s, actor=current_user, text=text, input_kind=kind, raw_input=raw, filename=filename,
-                title=form.title.data, source_url=form.source_url.data or None,
+                s, actor=current_user, source=source, title=form.title.data,
+                source_url=None if form.url.data else form.source_url.data or None,
                 publisher=form.publisher.data, published_at=form.published_at.data,
             )  # fmt: skip
             article_id, n = article.id, len(article.claims)
@@ -67,13 +66,15 @@ def new():
     return redirect(url_for("articles.show", article_id=article_id))
 
 
-def _import_input(form: ImportForm) -> tuple[str, str, str, str | None]:
+def _import_source(form: ImportForm) -> sources.Source:
+    """Exactly one of: an uploaded file, a URL, pasted text (fetching happens here, before
+    the write transaction)."""
     upload = form.file.data
     if upload and upload.filename:
-        data = upload.read()
-        text = decode_upload(data, upload.filename)
-        return text, "file", text, upload.filename
-    return form.text.data or "", "text", form.text.data or "", None
+        return sources.from_file(upload.read(), upload.filename)
+    if form.url.data:
+        return sources.from_url(form.url.data, sources.fetch_policy())
+    return sources.from_text(form.text.data or "")
 
 
 @bp.get("/articles/<int:article_id>")
@@ -81,8 +82,12 @@ def _import_input(form: ImportForm) -> tuple[str, str, str, str | None]:
 def show(article_id: int):
     article = get_article(db.session, article_id)
     progress = articles.progress_for(db.session, [article.id])[article.id]
+    timeline = [
+        dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
+        for ev in history.article_history(db.session, article, current_user, limit=50)
+    ]
     return render_template(
-        "articles/show.html", article=article, claims=article.claims, progress=progress,
+        "articles/show.html", article=article, claims=article.claims, progress=progress, timeline=timeline,
         segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
         ClaimStatus=ClaimStatus,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, render_template, request
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -24,19 +28,68 @@ def _date(value: str | None, *, end_of_day: bool = False) -> datetime | None:
     return day + timedelta(days=1) if day and end_of_day and len(value) == 10 else day
 
 
+def _filters(args) -> dict:
+    return {
+        "article_id": args.get("article_id", type=int), "actor_id": args.get("actor_id", type=int),
+        "action": args.get("action") or None, "since": _date(args.get("since")),
+        "until": _date(args.get("until"), end_of_day=True),
+    }  # fmt: skip
+
+
 @bp.get("")
 @login_required
 def index():
     require(current_user, Permission.VIEW_AUDIT)
     args = request.args
     page = max(args.get("page", 1, type=int) or 1, 1)
-    events, total = history.list_events(
-        db.session, article_id=args.get("article_id", type=int), actor_id=args.get("actor_id", type=int),
-        action=args.get("action") or None, since=_date(args.get("since")), until=_date(args.get("until"), end_of_day=True),
-        page=page, per_page=50,
-    )  # fmt: skip
+    events, total = history.list_events(db.session, page=page, per_page=50, **_filters(args))
     return render_template("audit/index.html", events=events, total=total, page=page, per_page=50,
                            args=args, describe=history.describe_changes)  # fmt: skip
+
+
+CSV_COLUMNS = ["seq", "created_at", "actor", "action", "target_type", "target_id", "article_id",
+               "before", "after", "request_id", "client_addr", "prev_hash", "hash"]  # fmt: skip
+
+
+@bp.get("/export")
+@login_required
+def export():
+    """The filtered trail as CSV or JSON lines, streamed."""
+    require(current_user, Permission.VIEW_AUDIT)
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "json"):
+        abort(422, "format must be csv or json")
+    filters = _filters(request.args)
+    events = (history.event_dict(ev) for ev in history.iter_events(db.session, **filters))
+    if fmt == "json":
+        body = (json.dumps(ev, ensure_ascii=False) + "\n" for ev in events)
+        resp = Response(stream_with_context(body), mimetype="application/x-ndjson")
+    else:
+        resp = Response(stream_with_context(_csv_rows(events)), mimetype="text/csv")
+        resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'attachment; filename="factcheck-audit.{"jsonl" if fmt == "json" else "csv"}"'
+    return resp
+
+
+def _csv_rows(events):
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for ev in events:
+        row = [json.dumps(ev[c], ensure_ascii=False) if c in ("before", "after") and ev[c] is not None else ev[c]
+               for c in CSV_COLUMNS]  # fmt: skip
+        writer.writerow([neutralise(v) for v in row])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
+
+
+def neutralise(value):
+    """Spreadsheet formula injection: a cell starting with = + - @ is prefixed with '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 @bp.get("/verify")

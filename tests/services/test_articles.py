@@ -8,7 +8,7 @@ from sqlalchemy import select
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput, PermissionDenied, TooLarge, UnsupportedType
 from factcheck.models import AuditEvent, Claim
-from factcheck.services import articles
+from factcheck.services import articles, sources
 
 TEXT = (
     "Town council approves new budget\n\n"
@@ -87,17 +87,17 @@ def test_two_megabytes_of_text_import(make_user, session):
 )
 def test_bad_uploads_are_refused(data, name, error):
     with pytest.raises(error):
-        articles.decode_upload(data, name)
+        sources.from_file(data, name)
 
 
 def test_upload_error_names_the_byte_offset():
     with pytest.raises(InvalidInput, match="byte 3"):
-        articles.decode_upload(b"caf\xe9", "a.txt")
+        sources.from_file(b"caf\xe9", "a.txt")
 
 
 def test_utf8_bom_is_stripped_and_utf16_is_decoded():
-    assert articles.decode_upload("\ufeffHello there.".encode(), "a.txt") == "Hello there."
-    assert articles.decode_upload("Hello there.".encode("utf-16"), "a.txt") == "Hello there."
+    assert sources.decode_bytes("\ufeffHello there.".encode()) == "Hello there."
+    assert sources.decode_bytes("Hello there.".encode("utf-16")) == "Hello there."
 
 
 def test_reviewer_role_required(make_user, snapshot):

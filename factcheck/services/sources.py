@@ -1,0 +1,141 @@
+"""Turning what a person gives us (text, a file, HTML, a URL) into an article Source.
+
+No database work happens here, so a URL fetch or an HTML parse never holds a write
+transaction open (HOSTILE.md §2.7): entry points prepare the Source first, then call
+``articles.import_article`` in one short transaction.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from ..errors import InvalidInput, TooLarge, UnsupportedType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..ingest.fetch import FetchPolicy
+from ..limits import LIMITS
+
+TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
+HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
+# Leading bytes of common binary formats a file may be disguised as (HOSTILE IMP-03).
+MAGIC = {
+    b"\x89PNG": "PNG image", b"GIF8": "GIF image", b"\xff\xd8\xff": "JPEG image",
+    b"%PDF": "PDF document", b"PK\x03\x04": "ZIP archive (or .docx)", b"\x7fELF": "program",
+    b"\x1f\x8b": "gzip archive", b"MZ": "Windows program", b"Rar!": "RAR archive",
+}  # fmt: skip
+_LOOKS_HTML = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article's input, decoded: the text claims are split from, and what we found."""
+
+    text: str  # plain text (extracted from HTML when the input was HTML)
+    raw: str  # the input exactly as given, kept unchanged
+    kind: str  # text | file | html | url
+    filename: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published_at: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_LOOKS_HTML.match(text[:1000]))
+
+
+def from_text(text, *, detect_html: bool = True) -> Source:
+    """Pasted text (a pasted whole HTML document is extracted as HTML when detect_html)."""
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string", errors={"text": "must be text"})
+    _check_size(text)
+    if detect_html and looks_like_html(text):
+        return from_html(text)
+    return Source(text=text, raw=text, kind="text")
+
+
+def from_html(html, *, kind: str = "html", filename: str | None = None, url: str | None = None) -> Source:
+    """HTML: main text and metadata extracted; the HTML itself kept as the raw input."""
+    if not isinstance(html, str):
+        raise InvalidInput("html must be a string", errors={"html": "must be text"})
+    _check_size(html, limit=LIMITS.MAX_UPLOAD_BYTES)
+    if "\x00" in html:
+        raise InvalidInput("HTML contains NUL characters", errors={"html": "contains NUL characters"})
+    from ..ingest.html import extract_html  # TEMP lazy: the package lands in this change
+
+    doc = extract_html(html)
+    return Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,
+                  published_at=doc.published_at, site_name=doc.site_name, url=url or doc.canonical_url)  # fmt: skip
+
+
+def from_file(data: bytes, filename: str | None) -> Source:
+    """An uploaded .txt, .md or .html file: checked by content, not by extension alone."""
+    name = (filename or "").lower()
+    ext = name[name.rfind(".") :] if "." in name else ""
+    if ext not in TEXT_EXTENSIONS | HTML_EXTENSIONS:
+        raise UnsupportedType(
+            f"unsupported file type {ext or '(no extension)'}: upload a .txt, .md or .html file",
+            errors={"file": "use a .txt, .md or .html file"},
+        )
+    text = decode_bytes(data)
+    if ext in HTML_EXTENSIONS:
+        return from_html(text, kind="file", filename=filename)
+    _check_size(text)
+    return Source(text=text, raw=text, kind="file", filename=filename)
+
+
+def from_url(url, policy: FetchPolicy) -> Source:
+    """Fetch a page with the SSRF-safe fetcher, then extract it."""
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidInput("url is required", errors={"url": "required"})
+    from ..ingest.fetch import fetch_url
+
+    fetched = fetch_url(url.strip(), policy)
+    if fetched.is_html:
+        return from_html(fetched.text, kind="url", url=fetched.url)
+    _check_size(fetched.text)
+    return Source(text=fetched.text, raw=fetched.text, kind="url", url=fetched.url)
+
+
+def fetch_policy() -> FetchPolicy:
+    """The configured URL-import policy (HOSTILE.md §1: 5 MB, 15 s, 5 redirects)."""
+    from ..ingest.fetch import FetchPolicy
+
+    split = [v.strip() for v in LIMITS.FETCH_ALLOWED_ADDRESSES.split(",") if v.strip()]
+    ports = tuple(int(p) for p in LIMITS.FETCH_ALLOWED_PORTS.split(",") if p.strip())
+    return FetchPolicy(allowed_addresses=tuple(split), allowed_ports=ports,
+                       max_bytes=LIMITS.FETCH_MAX_BYTES, deadline=float(LIMITS.FETCH_DEADLINE_SECONDS),
+                       max_url_chars=LIMITS.MAX_URL_CHARS)  # fmt: skip
+
+
+def decode_bytes(data: bytes) -> str:
+    """UTF-8 (BOM stripped) or UTF-16 with a BOM; anything else is refused, naming the byte."""
+    if len(data) > LIMITS.MAX_UPLOAD_BYTES:
+        raise TooLarge(f"file is larger than {LIMITS.MAX_UPLOAD_BYTES} bytes")
+    for magic, kind in MAGIC.items():
+        if data.startswith(magic):
+            raise UnsupportedType(f"unsupported file type: this looks like a {kind}, not text")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"file is not valid UTF-16 (byte {exc.start})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again",
+            errors={"file": f"not valid UTF-8 at byte {exc.start}"},
+        ) from None
+
+
+def _check_size(text: str, *, limit: int | None = None) -> None:
+    limit = limit or LIMITS.MAX_ARTICLE_CHARS
+    if len(text) > limit:
+        raise TooLarge(f"article is longer than {limit} characters")

@@ -1,0 +1,191 @@
+"""Every public service function that changes data writes its audit event.
+
+The test enumerates the public functions of factcheck.services: each must be listed as a
+reader (changes nothing), as a helper inside another unit of work, or as a writer with a
+scenario below; the scenario must add exactly the expected event(s). A new service
+function that is not classified fails this test, so nobody can forget the audit trail.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from sqlalchemy import select
+
+import factcheck.services as services_pkg
+from factcheck.database import transaction
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, Claim, SystemActor
+from factcheck.services import approvals, articles, claims, exports, reviews, users
+
+READERS = {
+    "audit.set_context", "audit.reset_context", "audit.lock_chain", "audit.canonical", "audit.event_payload",
+    "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.chain_head", "audit.count_events",
+    "common.get_or_404", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
+    "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
+    "common.claim_snapshot", "common.review_snapshot", "articles.normalise_body", "articles.check_article_text",
+    "articles.list_articles", "articles.progress_for", "reviews.parse_verdict", "reviews.parse_links",
+    "reviews.get_own_review", "reviews.can_see_all_reviews", "reviews.visible_reviews", "reviews.get_review",
+    "users.normalise_email", "users.check_password", "users.check_role", "users.user_for_token", "users.list_users",
+    "history.claim_history", "history.article_history", "history.describe_changes", "history.event_dict",
+    "history.list_events", "history.iter_events", "passwords.configure", "passwords.hash_password",
+    "passwords.verify_password", "sources.looks_like_html", "sources.from_text", "sources.from_html",
+    "sources.from_file", "sources.from_url", "sources.decode_bytes", "sources.fetch_policy",
+}  # fmt: skip
+HELPERS = {"audit.record", "articles.mark_in_review"}  # parts of other units of work
+
+LINK = [{"url": "https://example.org/a", "title": "A", "stance": "supports"}]
+
+
+def _fresh(claim_id):
+    db.session.expire_all()
+    return db.session.get(Claim, claim_id)
+
+
+def _reviewed_claim(ctx, i=0):
+    cid = ctx["article"].claims[i].id
+    with transaction() as s:
+        reviews.submit_review(s, actor=ctx["r1"], claim_id=cid, verdict="confirmed", links=LINK)
+    return cid
+
+
+def _approved_claim(ctx, i=0):
+    cid = _reviewed_claim(ctx, i)
+    with transaction() as s:
+        approvals.approve_claim(s, actor=ctx["lead"], claim_id=cid, verdict="confirmed", note="", version=_fresh(cid).version)
+    return cid
+
+
+def _approved_article(ctx):
+    for i, c in enumerate(ctx["article"].claims):
+        if i == 0:
+            _approved_claim(ctx, 0)
+        else:
+            with transaction() as s:
+                claims.exclude_claim(s, actor=ctx["r1"], claim_id=c.id, reason="n/a", version=_fresh(c.id).version)
+    db.session.expire_all()
+    return db.session.get(type(ctx["article"]), ctx["article"].id)
+
+
+def _split(s, ctx):
+    c = ctx["article"].claims[2]
+    claims.split_claim(s, actor=ctx["r1"], claim_id=c.id, at=c.start + c.text.index(" ") , version=c.version)
+
+
+def _approve_article_prep(ctx):
+    ctx["approved"] = _approved_article(ctx)
+
+
+def _final_report_prep(ctx):
+    article = _approved_article(ctx)
+    with transaction() as s:
+        articles.approve_article(s, actor=ctx["lead"], article_id=article.id, version=article.version)
+    ctx["approved"] = article
+
+
+SCENARIOS = {
+    "users.create_user": ("user.created", None, lambda s, c: users.create_user(
+        s, actor=c["admin"], email="n@example.org", display_name="N", role="reviewer", password="long-password-1")),
+    "users.update_user": ("user.updated", None, lambda s, c: users.update_user(s, actor=c["admin"], user_id=c["r1"].id, role="lead")),
+    "users.reset_password": ("user.password_reset", None, lambda s, c: users.reset_password(
+        s, actor=c["admin"], user_id=c["r1"].id, password="another-password")),
+    "users.sign_in": ("auth.signed_in", None, lambda s, c: users.sign_in(s, email=c["r1"].email, password="correct-horse-battery")),
+    "users.sign_out": ("auth.signed_out", None, lambda s, c: users.sign_out(s, actor=s.merge(c["r1"]))),
+    "users.create_token": ("token.created", None, lambda s, c: users.create_token(s, actor=c["r1"], name="t")),
+    "users.revoke_token": ("token.revoked", lambda c: c.update(tok=users_token(c)),
+                           lambda s, c: users.revoke_token(s, actor=c["r1"], token_id=c["tok"])),
+    "articles.import_article": ("article.imported", None, lambda s, c: articles.import_article(s, actor=c["r1"], text="One claim here. Another one.")),
+    "articles.approve_article": ("article.approved", _approve_article_prep, lambda s, c: articles.approve_article(
+        s, actor=c["lead"], article_id=c["approved"].id, version=c["approved"].version)),
+    "claims.split_claim": ("claim.split", None, _split),
+    "claims.merge_claims": ("claim.merged", None, lambda s, c: claims.merge_claims(
+        s, actor=c["r1"], claim_id=c["article"].claims[2].id, with_id=c["article"].claims[3].id, version=c["article"].claims[2].version)),
+    "claims.update_claim": ("claim.updated", None, lambda s, c: claims.update_claim(
+        s, actor=c["r1"], claim_id=c["article"].claims[2].id, version=c["article"].claims[2].version, speaker="Someone")),
+    "claims.exclude_claim": ("claim.excluded", None, lambda s, c: claims.exclude_claim(
+        s, actor=c["r1"], claim_id=c["article"].claims[2].id, reason="opinion", version=c["article"].claims[2].version)),
+    "claims.include_claim": ("claim.included", lambda c: _exclude(c), lambda s, c: claims.include_claim(
+        s, actor=c["r1"], claim_id=c["article"].claims[2].id, version=_fresh(c["article"].claims[2].id).version)),
+    "claims.add_claim": ("claim.added", lambda c: _free_span(c), lambda s, c: claims.add_claim(
+        s, actor=c["r1"], article_id=c["article"].id, start=c["span"][0], end=c["span"][1])),
+    "reviews.submit_review": ("review.created", None, lambda s, c: reviews.submit_review(
+        s, actor=c["r2"], claim_id=c["article"].claims[1].id, verdict="disputed", links=LINK)),
+    "approvals.approve_claim": ("claim.approved", lambda c: c.update(cid=_reviewed_claim(c)), lambda s, c: approvals.approve_claim(
+        s, actor=c["lead"], claim_id=c["cid"], verdict="confirmed", note="", version=_fresh(c["cid"]).version)),
+    "approvals.return_claim": ("claim.returned", lambda c: c.update(cid=_reviewed_claim(c)), lambda s, c: approvals.return_claim(
+        s, actor=c["lead"], claim_id=c["cid"], comment="more", version=_fresh(c["cid"]).version)),
+    "approvals.reopen_claim": ("claim.reopened", lambda c: c.update(cid=_approved_claim(c)), lambda s, c: approvals.reopen_claim(
+        s, actor=c["lead"], claim_id=c["cid"], reason="new facts", version=_fresh(c["cid"]).version)),
+    "exports.export_article": ("report.exported", _final_report_prep, lambda s, c: exports.export_article(
+        s, actor=c["r1"], article_id=c["approved"].id, fmt="json")),
+}  # fmt: skip
+
+
+def users_token(ctx):
+    with transaction() as s:
+        token, _ = users.create_token(s, actor=ctx["r1"], name="x")
+        return token.id
+
+
+def _exclude(ctx):
+    c = ctx["article"].claims[2]
+    with transaction() as s:
+        claims.exclude_claim(s, actor=ctx["r1"], claim_id=c.id, reason="x", version=c.version)
+
+
+def _free_span(ctx):
+    article = ctx["article"]
+    last = article.claims[-1]
+    if last.end < len(article.body.rstrip()):
+        ctx["span"] = (last.end, len(article.body))
+    else:  # take the article's first boilerplate span that no claim covers
+        start, end, _kind = article.boilerplate[0]
+        ctx["span"] = (start, end)
+
+
+def public_service_functions() -> set[str]:
+    names = set()
+    for info in pkgutil.iter_modules(services_pkg.__path__):
+        module = importlib.import_module(f"factcheck.services.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(f"{info.name}.{name}")
+    return names
+
+
+def test_every_public_service_function_is_classified():
+    unclassified = public_service_functions() - READERS - HELPERS - set(SCENARIOS)
+    assert not unclassified, f"classify these service functions (writer scenario or reader): {sorted(unclassified)}"
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_writer_records_its_event_in_the_same_transaction(name, make_user, make_article):
+    action, prepare, call = SCENARIOS[name]
+    ctx = {"admin": make_user("admin"), "lead": make_user("lead"), "r1": make_user("reviewer"), "r2": make_user("reviewer")}
+    ctx["article"] = make_article(actor=ctx["r1"])
+    if prepare:
+        prepare(ctx)
+    db.session.expire_all()
+    ctx["article"] = db.session.get(type(ctx["article"]), ctx["article"].id)
+    last = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    with transaction() as s:
+        call(s, ctx)
+    new = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq)).all()
+    assert [e.action for e in new] == [action]
+    # ... and a failure after the call rolls the change and its event back together
+    if prepare is None:
+        db.session.expire_all()
+        ctx["article"] = db.session.get(type(ctx["article"]), ctx["article"].id)
+        for k in ("admin", "lead", "r1", "r2"):
+            ctx[k] = db.session.get(type(ctx[k]), ctx[k].id)
+        count = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+        with pytest.raises(RuntimeError), transaction() as s:
+            try:
+                call(s, ctx)
+            except Exception as exc:  # a repeat may be refused (e.g. duplicate): still nothing lands
+                raise RuntimeError("refused") from exc
+            raise RuntimeError("fault after the change")
+        assert db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) == count
