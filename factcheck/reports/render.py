@@ -13,10 +13,11 @@ from factcheck.reports.formats.claimreview import render_claimreview
 from factcheck.reports.formats.html import render_html
 from factcheck.reports.formats.jsondoc import render_json
 from factcheck.reports.formats.markdown import render_markdown_report
+from factcheck.reports.formats.pdf import render_pdf
 from factcheck.reports.formats.tabular import render_csv
 from factcheck.reports.model import Report
 
-FORMATS = ("html", "md", "csv", "json", "claimreview", "w3c")
+FORMATS = ("html", "pdf", "md", "csv", "json", "claimreview", "w3c")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class _Format:
 
 _FORMATS: dict[str, _Format] = {
     "html": _Format(render_html, "text/html; charset=utf-8", ".html"),
+    "pdf": _Format(render_pdf, "application/pdf", ".pdf"),
     "md": _Format(render_markdown_report, "text/markdown; charset=utf-8", ".md"),
     "csv": _Format(render_csv, "text/csv; charset=utf-8", ".csv"),
     "json": _Format(render_json, "application/json", ".json"),

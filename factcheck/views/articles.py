@@ -18,7 +18,7 @@ from ..services.common import get_article
 
 bp = Blueprint("articles", __name__)
 
-FORMAT_LABELS = {"html": "HTML", "md": "Markdown", "csv": "CSV", "json": "JSON",
+FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "md": "Markdown", "csv": "CSV", "json": "JSON",
                  "claimreview": "ClaimReview JSON-LD", "w3c": "W3C Web Annotation"}  # fmt: skip
 
 

@@ -1,0 +1,28 @@
+"""PDF: the standalone HTML report printed by WeasyPrint, fetching nothing.
+
+WeasyPrint's docs warn that rendering untrusted HTML can read local files or reach the
+network (HOSTILE.md §2.13). The report HTML is self-contained (inline CSS, no images),
+so the URL fetcher refuses every request; a note's link is text, never fetched.
+"""
+
+from __future__ import annotations
+
+from factcheck.reports.formats.html import render_html
+from factcheck.reports.model import Report
+
+
+class FetchRefused(Exception):
+    """Raised for any resource WeasyPrint asks for."""
+
+
+def refuse_all(url: str, *args, **kwargs):
+    """A url_fetcher that fetches nothing (no network, no file://, no data: surprises)."""
+    raise FetchRefused(f"report PDFs fetch nothing (asked for {url[:80]!r})")
+
+
+def render_pdf(report: Report) -> bytes:
+    """Render the report's HTML to PDF with no external fetches."""
+    from weasyprint import HTML  # imported lazily: it loads Pango at import time
+
+    html = render_html(report).decode("utf-8")
+    return HTML(string=html, url_fetcher=refuse_all, base_url=None).write_pdf()

@@ -1,0 +1,47 @@
+"""PDF export: text extracted from the PDF, DRAFT marked, and nothing fetched."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from factcheck.reports.formats import pdf as pdf_format
+from factcheck.reports.render import render
+
+
+def _text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_pdf_of_a_draft_says_draft_and_has_the_claims(draft_report):
+    out = render(draft_report, "pdf")
+    assert out.media_type == "application/pdf" and out.filename.endswith("-draft.pdf")
+    assert out.content.startswith(b"%PDF")
+    text = _text(out.content)
+    assert "DRAFT" in text
+    assert draft_report.claims[0].text.split()[0] in text
+
+
+def test_final_pdf_is_not_marked_draft(final_report):
+    out = render(final_report, "pdf")
+    assert out.filename.endswith("-final.pdf")
+    assert "DRAFT" not in _text(out.content)
+
+
+def test_pdf_fetches_nothing(draft_report, monkeypatch):
+    asked = []
+
+    def counting(url, *a, **k):
+        asked.append(url)
+        raise pdf_format.FetchRefused(url)
+
+    monkeypatch.setattr(pdf_format, "refuse_all", counting)
+    render(draft_report, "pdf")
+    assert asked == []
+
+
+def test_refuse_all_refuses():
+    with pytest.raises(pdf_format.FetchRefused):
+        pdf_format.refuse_all("http://127.0.0.1:9/")
