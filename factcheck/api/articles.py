@@ -9,6 +9,8 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import ArticleStatus
 from ..security import current_actor
+from ..permissions import Permission, can
+from ..services import agreement as agreement_service
 from ..services import articles, exports, sources
 from ..services.claims import add_claim
 from ..services.common import get_article
@@ -88,6 +90,18 @@ def add_claim_(article_id: int):
         claim_id = claim.id
     claim = db.session.get(type(claim), claim_id)
     return with_etag(claim_json(claim), claim.version, 201)
+
+
+@bp.get("/articles/<int:article_id>/agreement")
+def agreement(article_id: int):
+    """How often reviewers agree on this article's claims, and the conflicts."""
+    article = get_article(db.session, article_id)
+    actor = current_actor()
+    data = agreement_service.article_agreement(db.session, article.id)
+    if not can(actor, Permission.SEE_ALL_REVIEWS):
+        # Blind review: a reviewer learns only the totals, never who agreed with whom.
+        data = {k: data[k] for k in ("claims_with_reviews", "claims_compared", "agreeing", "share_agreeing", "alpha")} | {"conflicts": []}
+    return jsonify(data)
 
 
 @bp.get("/articles/<int:article_id>/export")

@@ -157,9 +157,15 @@ PATHS = {
     "/articles/{article_id}/claims": {"post": _op("Add a claim from a span of the body", _ok(_ref("Claim"), "201", "Created"),
         _body({"start": ID, "end": ID, "speaker": {"type": "string"}}, ["start", "end"]))},
     "/articles/{article_id}/approve": {"post": _op("Approve the article", _ok(_ref("Article")), _body(VERSION, ["version"]))},
+    "/articles/{article_id}/agreement": {"get": _op("Agreement between reviewers (details for leads)", _ok({
+        "type": "object", "properties": {
+            "claims_with_reviews": ID, "claims_compared": ID, "agreeing": ID,
+            "share_agreeing": {"type": ["number", "null"]}, "alpha": {"type": ["number", "null"]},
+            "conflicts": {"type": "array", "items": ID}, "pairs": {"type": "array", "items": {"type": "object"}},
+            "reviewers": {"type": "array", "items": {"type": "object"}}}}))},
     "/articles/{article_id}/export": {"get": _op("Export the report", {"200": {"description": "The report file", "content": {
-        t: {"schema": {"type": "string"}} for t in ("text/html", "text/markdown", "text/csv", "application/json", "application/ld+json")}}},
-        params=[_q("format", {"type": "string", "enum": ["html", "md", "csv", "json", "claimreview", "w3c"]})])},
+        t: {"schema": {"type": "string"}} for t in ("text/html", "application/pdf", "text/markdown", "text/csv", "application/json", "application/ld+json")}}},
+        params=[_q("format", {"type": "string", "enum": ["html", "pdf", "md", "csv", "json", "claimreview", "w3c"]})])},
     "/claims/{claim_id}": {
         "get": _op("A claim with the reviews the caller may see", CLAIM),
         "patch": _op("Edit span, speaker or statement", CLAIM, _body(

@@ -12,6 +12,8 @@ from ..forms import apply_errors
 from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm
 from ..models import ArticleStatus, ClaimStatus
 from ..reports.render import FORMATS
+from ..permissions import Permission, can
+from ..services import agreement as agreement_service
 from ..services import articles, exports, history, sources
 from ..services.claims import add_claim
 from ..services.common import get_article
@@ -86,8 +88,17 @@ def show(article_id: int):
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
         for ev in history.article_history(db.session, article, current_user, limit=50)
     ]
+    agreement = None
+    if can(current_user, Permission.SEE_ALL_REVIEWS):
+        agreement = agreement_service.article_agreement(db.session, article.id)
+    numbered = list(enumerate(article.claims, start=1))
+    sort = request.args.get("sort")
+    if sort == "worth":  # what to check first: most check-worthy, then position
+        numbered.sort(key=lambda pair: (-pair[1].checkworthiness, pair[0]))
     return render_template(
-        "articles/show.html", article=article, claims=article.claims, progress=progress, timeline=timeline,
+        "articles/show.html", article=article, claims=article.claims, numbered=numbered, sort=sort,
+        progress=progress, timeline=timeline, agreement=agreement,
+        seq_of={c.id: n for n, c in enumerate(article.claims, start=1)},
         segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
         ClaimStatus=ClaimStatus,

@@ -1,0 +1,60 @@
+"""Reading agreement between reviewers for an article (leads see it; it changes nothing)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..agreement import agreeing_units, cohen_kappa, krippendorff_alpha_nominal
+from ..models import Claim, Review, User
+
+
+def article_agreement(session: Session, article_id: int) -> dict:
+    """Per-claim agreement, Krippendorff's alpha, pairwise Cohen's kappa and conflicts."""
+    rows = session.execute(
+        select(Review.claim_id, Review.reviewer_id, Review.verdict)
+        .join(Claim, Claim.id == Review.claim_id)
+        .where(Claim.article_id == article_id, Claim.status != "excluded")
+        .order_by(Claim.start, Review.id)
+    ).all()
+    units: dict[int, list[str]] = defaultdict(list)
+    by_reviewer: dict[int, dict[int, str]] = defaultdict(dict)
+    for claim_id, reviewer_id, verdict in rows:
+        units[claim_id].append(verdict)
+        by_reviewer[reviewer_id][claim_id] = verdict
+    agree, conflicts = agreeing_units(units)
+    names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(list(by_reviewer)))).all())
+    pairs = []
+    for a, b in combinations(sorted(by_reviewer), 2):
+        common = sorted(set(by_reviewer[a]) & set(by_reviewer[b]))
+        if common:
+            kappa = cohen_kappa([(by_reviewer[a][c], by_reviewer[b][c]) for c in common])
+            pairs.append({"reviewers": [a, b], "names": [names.get(a), names.get(b)], "claims": len(common),
+                          "agreeing": sum(by_reviewer[a][c] == by_reviewer[b][c] for c in common),
+                          "kappa": _round(kappa)})  # fmt: skip
+    compared = len(agree) + len(conflicts)
+    return {
+        "claims_with_reviews": len(units),
+        "claims_compared": compared,
+        "agreeing": len(agree),
+        "share_agreeing": _round(len(agree) / compared) if compared else None,
+        "alpha": _round(krippendorff_alpha_nominal(units)),
+        "conflicts": conflicts,
+        "pairs": pairs,
+        "reviewers": [_reviewer_row(r, names.get(r), by_reviewer, units) for r in sorted(by_reviewer)],
+    }
+
+
+def _reviewer_row(reviewer_id, name, by_reviewer, units) -> dict:
+    mine = by_reviewer[reviewer_id]
+    compared = [c for c in mine if len(units[c]) >= 2]
+    agreeing = [c for c in compared if len(set(units[c])) == 1]
+    return {"id": reviewer_id, "name": name, "reviews": len(mine), "compared": len(compared),
+            "agreeing": len(agreeing), "share_agreeing": _round(len(agreeing) / len(compared)) if compared else None}  # fmt: skip
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
