@@ -127,4 +127,12 @@ def init_app(app: Flask) -> None:
         def user_can(permission: str, obj=None) -> bool:
             return current_user.is_authenticated and can(current_user, Permission[permission], obj)
 
-        return {"can": user_can}
+        def queue_count() -> int:
+            if not current_user.is_authenticated:
+                return 0
+            from .extensions import db
+            from .services.assignments import queue_counts
+
+            return queue_counts(db.session, current_user)["mine"]
+
+        return {"can": user_can, "queue_count": queue_count}

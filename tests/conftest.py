@@ -24,7 +24,7 @@ PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "factcheck" / "demo" / "seed-rfa-passports.txt"
 PASSWORD = "correct-horse-battery"
-TABLES = ["evidence_links", "reviews", "claims", "articles", "api_tokens", "audit_events", "users"]
+TABLES = ["assignments", "evidence_links", "reviews", "claims", "articles", "api_tokens", "audit_events", "users"]
 
 
 def pytest_report_header(config):
@@ -216,6 +216,7 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # streamed bodies are read while the context lives
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

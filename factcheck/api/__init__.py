@@ -66,4 +66,4 @@ def version_from(data: dict):
     return request.headers.get("If-Match") or None
 
 
-from . import articles, audit, claims, openapi, tokens, users  # noqa: E402,F401
+from . import articles, assignments, audit, claims, openapi, tokens, users  # noqa: E402,F401

@@ -69,7 +69,7 @@ SCHEMAS = {
     "Claim": {
         "type": "object",
         "properties": {
-            "id": {"type": "integer"}, "article_id": {"type": "integer"}, "seq": {"type": "integer"},
+            "id": {"type": "integer"}, "article_id": {"type": "integer"}, "seq": {"type": ["integer", "null"]},
             "start": {"type": "integer"}, "end": {"type": "integer"}, "text": {"type": "string"},
             "statement": {"type": "string"}, "speaker": NULLABLE_STR, "is_quote": {"type": "boolean"},
             "checkworthiness": {"type": "number"}, "reasons": {"type": "array", "items": {"type": "string"}},
@@ -166,6 +166,13 @@ PATHS = {
     "/articles/{article_id}/export": {"get": _op("Export the report", {"200": {"description": "The report file", "content": {
         t: {"schema": {"type": "string"}} for t in ("text/html", "application/pdf", "text/markdown", "text/csv", "application/json", "application/ld+json")}}},
         params=[_q("format", {"type": "string", "enum": ["html", "pdf", "md", "csv", "json", "claimreview", "w3c"]})])},
+    "/assignments": {"post": _op("Assign an article or some of its claims to a reviewer (leads)", {
+        **_ok({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "created": ID}}, "201", "Created"),
+        **_ok({"type": "object", "properties": {"items": {"type": "array"}, "created": ID}}, "200", "Already assigned")},
+        _body({"user_id": ID, "article_id": ID, "claim_ids": {"type": "array", "items": ID},
+               "due_on": {"type": ["string", "null"], "format": "date"}}, ["user_id", "article_id"]))},
+    "/queue": {"get": _op("The caller's queue (leads also get the desk's queues)", _ok({"type": "object", "properties": {
+        k: {"type": "array"} for k in ("assigned", "returned", "awaiting_approval", "conflicts", "returned_to_reviewers", "overdue")}}))},
     "/claims/{claim_id}": {
         "get": _op("A claim with the reviews the caller may see", CLAIM),
         "patch": _op("Edit span, speaker or statement", CLAIM, _body(

@@ -10,9 +10,10 @@ def user_json(u: User) -> dict:
     return {"id": u.id, "email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active}
 
 
-def claim_json(c: Claim, seq: int | None = None) -> dict:
+def claim_json(c: Claim, seq: int | None = ...) -> dict:
+    """A claim; seq is given by lists (position), looked up for a single claim, or None."""
     return {
-        "id": c.id, "article_id": c.article_id, "seq": seq if seq is not None else c.seq,
+        "id": c.id, "article_id": c.article_id, "seq": c.seq if seq is ... else seq,
         "start": c.start, "end": c.end, "text": c.text, "statement": c.effective_statement,
         "speaker": c.speaker, "is_quote": c.is_quote, "checkworthiness": c.checkworthiness,
         "reasons": list(c.reasons or []), "status": c.status, "final_verdict": c.final_verdict,

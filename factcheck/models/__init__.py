@@ -7,9 +7,10 @@ from .article import Article, ArticleStatus
 from .review import EvidenceLink, Review, Stance
 from .audit import AuditEvent
 from .claim import Claim, ClaimStatus, Verdict
+from .assignment import Assignment
 from .types import iso, utcnow
 
 __all__ = [
-    "ApiToken", "Article", "ArticleStatus", "AuditEvent", "Claim", "ClaimStatus",
+    "ApiToken", "Article", "Assignment", "ArticleStatus", "AuditEvent", "Claim", "ClaimStatus",
     "EvidenceLink", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "iso", "utcnow",
 ]  # fmt: skip

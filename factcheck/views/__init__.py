@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from . import account, admin, articles, audit, auth, claims
+    from . import account, admin, articles, audit, auth, claims, queues
 
-    for module in (auth, account, admin, articles, claims, audit):
+    for module in (auth, account, admin, articles, claims, audit, queues):
         app.register_blueprint(module.bp)

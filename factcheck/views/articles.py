@@ -14,7 +14,8 @@ from ..models import ArticleStatus, ClaimStatus
 from ..reports.render import FORMATS
 from ..permissions import Permission, can
 from ..services import agreement as agreement_service
-from ..services import articles, exports, history, sources
+from ..services import articles, assignments, exports, history, sources
+from .queues import assign_form
 from ..services.claims import add_claim
 from ..services.common import get_article
 
@@ -88,7 +89,9 @@ def show(article_id: int):
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
         for ev in history.article_history(db.session, article, current_user, limit=50)
     ]
-    agreement = None
+    agreement = assign = None
+    if can(current_user, Permission.ASSIGN):
+        assign = {"form": assign_form(), "current": assignments.list_assignments(db.session, article.id)}
     if can(current_user, Permission.SEE_ALL_REVIEWS):
         agreement = agreement_service.article_agreement(db.session, article.id)
     numbered = list(enumerate(article.claims, start=1))
@@ -97,7 +100,7 @@ def show(article_id: int):
         numbered.sort(key=lambda pair: (-pair[1].checkworthiness, pair[0]))
     return render_template(
         "articles/show.html", article=article, claims=article.claims, numbered=numbered, sort=sort,
-        progress=progress, timeline=timeline, agreement=agreement,
+        progress=progress, timeline=timeline, agreement=agreement, assign=assign,
         seq_of={c.id: n for n, c in enumerate(article.claims, start=1)},
         segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],

@@ -19,7 +19,7 @@ import factcheck.services as services_pkg
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Claim, SystemActor
-from factcheck.services import approvals, articles, claims, exports, reviews, users
+from factcheck.services import approvals, articles, assignments, claims, exports, reviews, users
 
 READERS = {
     "audit.set_context", "audit.reset_context", "audit.lock_chain", "audit.canonical", "audit.event_payload",
@@ -34,6 +34,8 @@ READERS = {
     "history.list_events", "history.iter_events", "passwords.configure", "passwords.hash_password",
     "passwords.verify_password", "sources.looks_like_html", "sources.from_text", "sources.from_html",
     "sources.from_file", "sources.from_url", "sources.decode_bytes", "sources.fetch_policy",
+    "agreement.article_agreement", "assignments.reviewer_queue", "assignments.lead_queue",
+    "assignments.queue_counts", "assignments.list_assignments",
 }  # fmt: skip
 HELPERS = {"audit.record", "articles.mark_in_review"}  # parts of other units of work
 
@@ -111,6 +113,8 @@ SCENARIOS = {
         s, actor=c["r1"], claim_id=c["article"].claims[2].id, version=_fresh(c["article"].claims[2].id).version)),
     "claims.add_claim": ("claim.added", lambda c: _free_span(c), lambda s, c: claims.add_claim(
         s, actor=c["r1"], article_id=c["article"].id, start=c["span"][0], end=c["span"][1])),
+    "assignments.assign": ("assignment.created", None, lambda s, c: assignments.assign(
+        s, actor=c["lead"], user_id=c["r2"].id, article_id=c["article"].id, due_on="2030-01-31")),
     "reviews.submit_review": ("review.created", None, lambda s, c: reviews.submit_review(
         s, actor=c["r2"], claim_id=c["article"].claims[1].id, verdict="disputed", links=LINK)),
     "approvals.approve_claim": ("claim.approved", lambda c: c.update(cid=_reviewed_claim(c)), lambda s, c: approvals.approve_claim(

@@ -1,0 +1,108 @@
+"""Assignments and queues: reviewer and lead queues, due dates, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from factcheck.database import transaction
+from factcheck.errors import InvalidInput, PermissionDenied
+from factcheck.extensions import db
+from factcheck.models import AuditEvent
+from factcheck.services import approvals, assignments, reviews, users
+
+
+def _assign(actor, user, article, **kw):
+    with transaction() as s:
+        return len(assignments.assign(s, actor=actor, user_id=user.id, article_id=article.id, **kw))
+
+
+def _review(actor, cid, verdict="unconfirmed"):
+    with transaction() as s:
+        reviews.submit_review(s, actor=actor, claim_id=cid, verdict=verdict)
+
+
+def test_assign_article_and_reviewer_queue(make_article, make_user):
+    lead, rev = make_user("lead"), make_user("reviewer")
+    article = make_article()
+    assert _assign(lead, rev, article, due_on="2030-05-01") == 1
+    assert _assign(lead, rev, article) == 0  # already assigned: nothing new, no event
+    queue = assignments.reviewer_queue(db.session, rev)
+    assert [c.id for c in queue["assigned"]] == [c.id for c in article.claims]
+    _review(rev, article.claims[0].id)
+    db.session.expire_all()
+    queue = assignments.reviewer_queue(db.session, rev)
+    assert article.claims[0].id not in [c.id for c in queue["assigned"]]
+    assert assignments.queue_counts(db.session, rev)["mine"] == len(article.claims) - 1
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.created")).all()
+    assert len(events) == 1 and events[0].after["due_on"] == "2030-05-01"
+
+
+def test_assign_selected_claims(make_article, make_user):
+    lead, rev = make_user("lead"), make_user("reviewer")
+    article = make_article()
+    ids = [article.claims[1].id, article.claims[3].id]
+    assert _assign(lead, rev, article, claim_ids=ids) == 2
+    assert sorted(c.id for c in assignments.reviewer_queue(db.session, rev)["assigned"]) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    "kw", [{"claim_ids": [999_999]}, {"claim_ids": []}, {"claim_ids": "1"}, {"due_on": "31/01/2030"}]
+)
+def test_bad_assignments_change_nothing(make_article, make_user, snapshot, kw):
+    lead, rev = make_user("lead"), make_user("reviewer")
+    article = make_article()
+    before = snapshot()
+    with pytest.raises(InvalidInput):
+        _assign(lead, rev, article, **kw)
+    assert snapshot() == before
+
+
+def test_deactivated_or_unknown_assignee_and_reviewer_actor(make_article, make_user, snapshot):
+    admin, lead, rev, other = make_user("admin"), make_user("lead"), make_user("reviewer"), make_user("reviewer")
+    article = make_article()
+    with transaction() as s:
+        users.update_user(s, actor=admin, user_id=rev.id, active=False)
+    before = snapshot()
+    with pytest.raises(InvalidInput, match="deactivated"):
+        _assign(lead, db.session.get(type(rev), rev.id), article)
+    with pytest.raises(PermissionDenied):
+        _assign(other, lead, article)
+    assert snapshot() == before
+
+
+def test_lead_queues(make_article, make_user):
+    lead, r1, r2 = make_user("lead"), make_user("reviewer"), make_user("reviewer")
+    article = make_article()
+    c0, c1, c2 = (c.id for c in article.claims[:3])
+    _review(r1, c0, "unconfirmed")
+    _review(r1, c1, "unconfirmed")
+    _review(r2, c1, "disputed")
+    _review(r1, c2)
+    with transaction() as s:
+        approvals.return_claim(s, actor=lead, claim_id=c2, comment="source?", version=s.get(type(article.claims[2]), c2).version)
+    _assign(lead, r2, article, claim_ids=[article.claims[4].id], due_on="2000-01-01")
+    db.session.expire_all()
+    desk = assignments.lead_queue(db.session)
+    assert [c.id for c in desk["awaiting_approval"]] == [c0]
+    assert [c.id for c in desk["conflicts"]] == [c1]
+    assert [c.id for c in desk["returned"]] == [c2]
+    assert [c.id for _a, c in desk["overdue"]] == [article.claims[4].id]
+    assert [c.id for c in assignments.reviewer_queue(db.session, r1)["returned"]] == [c2]
+
+
+def test_queue_page_and_api(make_article, make_user, client, login, api_as):
+    lead, rev = make_user("lead"), make_user("reviewer")
+    article = make_article()
+    _assign(lead, rev, article)
+    login(rev)
+    page = client.get("/queue").get_data(as_text=True)
+    assert "Assigned to me, not yet reviewed" in page and article.claims[0].text[:30] in page
+    assert "Overdue" not in page
+    data = api_as(rev).get("/queue").get_json()
+    assert len(data["assigned"]) == len(article.claims) and "conflicts" not in data
+    lead_api = api_as(lead)
+    assert "conflicts" in lead_api.get("/queue").get_json()
+    resp = lead_api.post("/assignments", json={"user_id": rev.id, "article_id": article.id, "claim_ids": [article.claims[0].id]})
+    assert resp.status_code == 201 and resp.get_json()["created"] == 1
+    assert api_as(rev).post("/assignments", json={"user_id": rev.id, "article_id": article.id}).status_code == 403
