@@ -1,0 +1,227 @@
+"""Regular expressions for page furniture, dates and datelines.
+
+Every pattern is anchored or bounded so that matching is linear in the line length.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DATE = re.compile(
+    rf"\b(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{MONTH}\s+\d{{4}})(?!\w)"
+)
+TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?!\w)|\b\d{1,2}\s*[ap]\.m\.", _I)
+DATE_LABELS = frozenset(
+    [
+        "updated",
+        "published",
+        "posted",
+        "last",
+        "modified",
+        "first",
+        "on",
+        "at",
+        "date",
+        "sale",
+        "ends",
+        "ended",
+        "created",
+        "edited",
+        "revised",
+        "am",
+        "pm",
+        "gmt",
+        "utc",
+        "et",
+        "est",
+        "edt",
+        "pst",
+        "bst",
+        "cet",
+        "am.",
+        "pm.",
+        "-",
+        "|",
+        "·",
+        "•",
+    ]
+)
+WEEKDAY = re.compile(r"\b(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b\.?")
+
+ALNUM = re.compile(r"[^\W_]")
+DIGIT = re.compile(r"\d")
+
+NAVIGATION = re.compile(
+    r"(?:(?:main |primary |toggle )?navigation|(?:main )?menu|skip to (?:main )?content|home"
+    r"|search|sections|advertisement|advertisements|sponsored(?: content)?|close|back to top"
+    r"|log ?in|sign ?in|register|print|comments?|loading\W*|show more|load more|next|previous"
+    r"|top stories|latest news|breaking news|trending(?: now)?|most (?:read|popular|viewed)"
+    r"|featured|listen(?: to (?:this )?(?:article|story))?|\d+ min(?:ute)?s? read"
+    r"|reading time\W.{0,20}|feed|feeds|rss|archives?|edition|subscribe|newsletter"
+    r"|sign up|follow us|more|menu|cookie settings|accept cookies)\W*",
+    _I,
+)
+PROMO = re.compile(
+    r"(?:join (?:us|our)\b|subscribe\b|sign up\b|follow (?:us|our)\b|download (?:our|the) app"
+    r"|get (?:our|the) (?:newsletter|app|latest)|click here\b|support (?:our|independent) "
+    r"|become a (?:member|subscriber|patron)|like us on\b|get breaking news|want more\b"
+    r"|don[’']t miss\b|we (?:need|rely on) your support|donate\b)",
+    _I,
+)
+PROMO_ANYWHERE = re.compile(
+    r"(?:telegram|whatsapp|youtube|tiktok) channel|our newsletter|in your inbox|sign up for",
+    _I,
+)
+SOCIAL = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "x",
+        "email",
+        "e-mail",
+        "linkedin",
+        "whatsapp",
+        "reddit",
+        "pinterest",
+        "telegram",
+        "print",
+        "copy",
+        "link",
+        "messenger",
+        "flipboard",
+        "tumblr",
+        "threads",
+        "bluesky",
+        "mastodon",
+        "sms",
+        "share",
+        "this",
+        "on",
+        "via",
+        "article",
+        "story",
+        "post",
+        "tweet",
+    ]
+)
+SHARE_START = re.compile(r"share(?: this| on| via| the)?\b|tweet\b|copy link\b", _I)
+BYLINE = re.compile(
+    r"(?:by|written by|story by|words by|reporting by|posted by|author:|reported by)\s+\S", _I
+)
+BYLINE_WORDS = frozenset(
+    [
+        "and",
+        "for",
+        "the",
+        "of",
+        "in",
+        "at",
+        "with",
+        "from",
+        "staff",
+        "writer",
+        "writers",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "contributor",
+        "special",
+        "to",
+        "de",
+        "van",
+        "von",
+        "da",
+        "la",
+        "le",
+        "del",
+        "editing",
+        "by",
+        "additional",
+        "reporting",
+        "senior",
+        "chief",
+        "news",
+        "bureau",
+        "desk",
+    ]
+)
+CREDIT_LINE = re.compile(
+    r"contributed (?:to )?(?:this (?:report|story|article)|reporting)|^editing by\b", _I
+)
+CAPTION_START = re.compile(
+    r"(?:photo|photograph|image|picture|caption|pictured|credit|file photo|illustration"
+    r"|screenshot|video)\s*(?::|—|–|-)\s|FILE\s*(?:—|–|-)\s|FILE PHOTO\b",
+    _I,
+)
+CAPTION_END = re.compile(
+    r"(?:photo|photograph|image|picture|illustration)(?: credit)?\s*:\s*[^.:]{2,80}$", _I
+)
+CREDIT_WORDS = re.compile(
+    r"\b(?:photos?|photograph|images?|pictures?|getty|afp|reuters|ap|epa|shutterstock|istock"
+    r"|alamy|courtesy|credit|handout|pool|file|via|xinhua|yonhap|newscom|zuma|tns|wikimedia"
+    r"|flickr|creative commons|cc by|illustration|screenshot|screengrab|video)\b",
+    _I,
+)
+SLASH_CREDIT = re.compile(r"[A-Z][^/()]{0,40}(?:/[A-Z][^/()]{0,40})+")
+REPRINT = re.compile(
+    r"(?:originally (?:published|appeared|posted)|first (?:published|appeared)|republished"
+    r"|reprinted|cross-?posted|re-?published|is published in partnership|produced by)\b",
+    _I,
+)
+REPRINT_SOURCE = re.compile(
+    r"(?:originally (?:published|appeared|posted)|first (?:published|appeared)|republished"
+    r"|reprinted) (?:by|on|in|at|from)\s+((?:the\s+)?[A-Z][\w’'&.-]*"
+    r"(?:\s+(?:of|and|&|the|for|on|[A-Z][\w’'&.-]*)){0,8})"
+)
+COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b)|all rights reserved|may not be (?:published|reproduced|"
+    r"redistributed|rewritten)",
+    _I,
+)
+RELATED = re.compile(
+    r"(?:related(?: (?:articles?|stories|content|coverage|news|posts|reading|topics|links))?"
+    r"|read more|read also|also read|see also|more from\b|more on this|more stories|recommended"
+    r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested)|further reading"
+    r"|watch|listen|trending|popular|our standards)\s*(?::|—|–|-|>|»|\||$)",
+    _I,
+)
+TAGS = re.compile(
+    r"(?:tags?|topics?|filed under|categories|category|keywords|section|posted in"
+    r"|sources?|references|notes)\s*:",
+    _I,
+)
+TAGLINE = re.compile(
+    r"(?:an?|the)\s+(?:project|service|publication|product|program|programme|division|member"
+    r"|unit|initiative|website|site|newsletter|part)\s+of\s+\S",
+    _I,
+)
+LISTING = re.compile(
+    r"(?:(?:item|lot|listing|sku|ref(?:erence)?|product|auction)\s*(?:#|no\.?|number|id)?"
+    r"\s*:?\s*#?\d[\w-]*|(?:current|starting|opening|winning|high|minimum|final) bid\b.{0,30}"
+    r"|buy it now|place (?:a )?bid|bid now|add to (?:cart|watchlist|basket|wishlist)"
+    r"|watch this item|(?:price|estimate|bids?|shipping|condition|seller)\s*:.{0,60})$",
+    _I,
+)
+AGENCY_LINE = re.compile(
+    r"(?:the )?(?:associated press|ap|reuters|afp|agence france-presse|upi|bloomberg"
+    r"|bloomberg news|xinhua|yonhap|kyodo|dpa|efe)\W*",
+    _I,
+)
+DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z.'’\-]+(?:[ /][A-Z][A-Z.'’\-]*){0,4})"
+    r"(?:,\s*(?P<region>[A-Z][A-Za-z.]{1,14}(?: [A-Z][A-Za-z.]{1,14}){0,2}))?"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
+    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&/-]{0,30})\))?"
+    r"\s*(?P<dash>—|–|--|-|\"|:)\s+(?=\S)"
+)
