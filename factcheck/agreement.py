@@ -34,7 +34,9 @@ def krippendorff_alpha_nominal(units: Units) -> float | None:
     for (c, _k), weight in coincidences.items():
         marginals[c] += weight
     observed = sum(w for (c, k), w in coincidences.items() if c != k)
-    expected = sum(marginals[c] * marginals[k] for c in marginals for k in marginals if c != k) / (n - 1)
+    expected = sum(marginals[c] * marginals[k] for c in marginals for k in marginals if c != k) / (
+        n - 1
+    )
     if expected == 0:
         return None
     return 1 - observed / expected

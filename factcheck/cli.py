@@ -100,13 +100,19 @@ def users_token(email, name):
 def demo():
     """Create the demo accounts and import the demo article, if absent."""
     secrets_file = Path(current_app.instance_path) / "demo-accounts.txt"
-    known = dict(line.split(" ", 1) for line in secrets_file.read_text().splitlines() if " " in line) if secrets_file.exists() else {}
+    known = (
+        dict(line.split(" ", 1) for line in secrets_file.read_text().splitlines() if " " in line)
+        if secrets_file.exists()
+        else {}
+    )
     with transaction() as s:
         actor = system_actor()
         for email, role, name in DEMO_ACCOUNTS:
             if s.scalar(select(User.id).where(User.email == email)) is None:
                 known[email] = secrets.token_urlsafe(9)
-                users.create_user(s, actor=actor, email=email, display_name=name, role=role, password=known[email])
+                users.create_user(
+                    s, actor=actor, email=email, display_name=name, role=role, password=known[email]
+                )
         text = DEMO_ARTICLE.read_text(encoding="utf-8")
         if s.scalar(select(Article.id).where(Article.raw_input == text).limit(1)) is None:
             source = sources.Source(text=text, raw=text, kind="file", filename=DEMO_ARTICLE.name)
@@ -161,7 +167,9 @@ def audit_cli():
 
 
 @audit_cli.command("verify")
-@click.option("--head", default=None, help="A chain head recorded earlier: detects a truncated tail.")
+@click.option(
+    "--head", default=None, help="A chain head recorded earlier: detects a truncated tail."
+)
 @command
 def audit_verify(head):
     """Recompute the hash chain; exit 1 naming the first bad event."""
@@ -169,7 +177,11 @@ def audit_verify(head):
     if result.ok:
         click.echo(f"OK {result.events} events")
         return
-    where = f"event id={result.first_bad_id} seq={result.first_bad_seq}: " if result.first_bad_id else ""
+    where = (
+        f"event id={result.first_bad_id} seq={result.first_bad_seq}: "
+        if result.first_bad_id
+        else ""
+    )
     click.echo(f"FAIL {where}{result.reason} ({result.events} events verified before it)", err=True)
     sys.exit(1)
 
@@ -190,7 +202,7 @@ def backup(target):
     engine = db.engine
     if engine.dialect.name != "sqlite":
         raise click.ClickException(
-            "PostgreSQL: use pg_dump, e.g. pg_dump --format=custom --file=factcheck.dump \"$DATABASE_URL\""
+            'PostgreSQL: use pg_dump, e.g. pg_dump --format=custom --file=factcheck.dump "$DATABASE_URL"'
         )
     if Path(target).exists():
         raise click.ClickException(f"{target} exists; choose a new file")
@@ -203,7 +215,11 @@ def backup(target):
     finally:
         raw.close()
     head = audit.chain_head(db.session)
-    click.echo(f"backup written to {target}; audit head {head[0]} {head[1]}" if head else f"backup written to {target}")
+    click.echo(
+        f"backup written to {target}; audit head {head[0]} {head[1]}"
+        if head
+        else f"backup written to {target}"
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -30,7 +30,12 @@ def _on_connect(dbapi_conn, _record) -> None:
     if type(dbapi_conn).__module__.startswith("sqlite3"):
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
         cur = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=5000", "foreign_keys=ON"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "busy_timeout=5000",
+            "foreign_keys=ON",
+        ):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
 
@@ -64,7 +69,9 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
         raise
     except DBAPIError as exc:
         if "deadlock" in str(exc.orig).lower() or "could not serialize" in str(exc.orig).lower():
-            raise Conflict("a concurrent change conflicted with yours; reload and try again") from None
+            raise Conflict(
+                "a concurrent change conflicted with yours; reload and try again"
+            ) from None
         if "null character" in str(exc.orig).lower() or "NUL" in str(exc.orig):
             raise InvalidInput("input contains NUL characters") from None
         raise

@@ -83,7 +83,11 @@ def _domain_error(exc: FactcheckError):
         resp = problem(exc.status, exc.title, exc.detail, errors=exc.errors, **extra)
         resp.headers.update(headers)
         return resp
-    return render_template("errors/error.html", status=exc.status, title=exc.title, detail=exc.detail), exc.status, headers
+    return (
+        render_template("errors/error.html", status=exc.status, title=exc.title, detail=exc.detail),
+        exc.status,
+        headers,
+    )
 
 
 def _http_error(exc: HTTPException):
@@ -92,7 +96,9 @@ def _http_error(exc: HTTPException):
         if exc.code == 405 and exc.valid_methods:
             resp.headers["Allow"] = ", ".join(exc.valid_methods)
         return resp
-    return render_template("errors/error.html", status=exc.code, title=exc.name, detail=exc.description), exc.code
+    return render_template(
+        "errors/error.html", status=exc.code, title=exc.name, detail=exc.description
+    ), exc.code
 
 
 def _csrf_error(exc: CSRFError):
@@ -108,7 +114,9 @@ def _server_error(exc: Exception):
     detail += g.get("request_id", "-")
     if is_api():
         return problem(500, "Internal server error", detail)
-    return render_template("errors/error.html", status=500, title="Server error", detail=detail), 500
+    return render_template(
+        "errors/error.html", status=500, title="Server error", detail=detail
+    ), 500
 
 
 def init_app(app: Flask) -> None:

@@ -24,7 +24,16 @@ PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "factcheck" / "demo" / "seed-rfa-passports.txt"
 PASSWORD = "correct-horse-battery"
-TABLES = ["assignments", "evidence_links", "reviews", "claims", "articles", "api_tokens", "audit_events", "users"]
+TABLES = [
+    "assignments",
+    "evidence_links",
+    "reviews",
+    "claims",
+    "articles",
+    "api_tokens",
+    "audit_events",
+    "users",
+]
 
 
 def pytest_report_header(config):
@@ -67,7 +76,9 @@ def database_template(tmp_path_factory):
 def _reset_postgres(uri: str) -> None:
     engine = create_engine(uri)
     with engine.begin() as conn:
-        conn.execute(text("SET LOCAL session_replication_role = replica"))  # lets TRUNCATE past the audit trigger
+        conn.execute(
+            text("SET LOCAL session_replication_role = replica")
+        )  # lets TRUNCATE past the audit trigger
         conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
@@ -130,7 +141,9 @@ def make_article(app, make_user):
     def make(text: str | None = None, actor=None, **meta):
         actor = actor or make_user("reviewer")
         with transaction() as s:
-            article = articles.import_article(s, actor=actor, text=text or SEED.read_text("utf-8"), **meta)
+            article = articles.import_article(
+                s, actor=actor, text=text or SEED.read_text("utf-8"), **meta
+            )
             article_id = article.id
         return db.session.get(type(article), article_id)
 
@@ -156,7 +169,9 @@ def token_for(app):
 
     def make(user, name: str = "test") -> str:
         with transaction() as s:
-            _t, plaintext = users.create_token(s, actor=SystemActor("test"), user_id=user.id, name=name)
+            _t, plaintext = users.create_token(
+                s, actor=SystemActor("test"), user_id=user.id, name=name
+            )
         return plaintext
 
     return make
@@ -201,7 +216,9 @@ def snapshot(app):
             for table in TABLES:
                 out[table] = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
             for table in ("articles", "claims", "reviews"):
-                out[f"{table}.version"] = conn.execute(text(f"SELECT coalesce(sum(version), 0) FROM {table}")).scalar()
+                out[f"{table}.version"] = conn.execute(
+                    text(f"SELECT coalesce(sum(version), 0) FROM {table}")
+                ).scalar()
         return out
 
     return take

@@ -45,7 +45,9 @@ def json_body() -> dict:
     """The request's JSON object, or a 422 naming what is wrong."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InvalidInput("the request body must be a JSON object", errors={"body": "JSON object expected"})
+        raise InvalidInput(
+            "the request body must be a JSON object", errors={"body": "JSON object expected"}
+        )
     return data
 
 

@@ -8,8 +8,8 @@ from ..database import transaction
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import ArticleStatus
-from ..security import current_actor
 from ..permissions import Permission, can
+from ..security import current_actor
 from ..services import agreement as agreement_service
 from ..services import articles, exports, sources
 from ..services.claims import add_claim
@@ -40,7 +40,9 @@ def import_article():
         data = only(json_body(), {"text", "html", "url", *META})
         given = [k for k in ("text", "html", "url") if data.get(k) is not None]
         if len(given) != 1:
-            raise InvalidInput("send exactly one of text, html or url", errors={"text": "one of text, html, url"})
+            raise InvalidInput(
+                "send exactly one of text, html or url", errors={"text": "one of text, html, url"}
+            )
         if given[0] == "url":
             source = sources.from_url(data["url"], sources.fetch_policy())
         elif given[0] == "html":
@@ -61,7 +63,9 @@ def list_articles():
     page, per_page = pagination()
     status = request.args.get("status") or None
     if status and status not in {s.value for s in ArticleStatus}:
-        raise InvalidInput("status must be draft, in_review or approved", errors={"status": "unknown"})
+        raise InvalidInput(
+            "status must be draft, in_review or approved", errors={"status": "unknown"}
+        )
     items, total = articles.list_articles(db.session, status=status, q=request.args.get("q"),
                                           page=page, per_page=per_page)  # fmt: skip
     progress = articles.progress_for(db.session, [a.id for a in items])
@@ -77,7 +81,9 @@ def read_article(article_id: int):
 def approve_article(article_id: int):
     data = only(json_body(), {"version"})
     with transaction() as s:
-        articles.approve_article(s, actor=current_actor(), article_id=article_id, version=version_from(data))
+        articles.approve_article(
+            s, actor=current_actor(), article_id=article_id, version=version_from(data)
+        )
     return _article_response(article_id)
 
 
@@ -100,7 +106,16 @@ def agreement(article_id: int):
     data = agreement_service.article_agreement(db.session, article.id)
     if not can(actor, Permission.SEE_ALL_REVIEWS):
         # Blind review: a reviewer learns only the totals, never who agreed with whom.
-        data = {k: data[k] for k in ("claims_with_reviews", "claims_compared", "agreeing", "share_agreeing", "alpha")} | {"conflicts": []}
+        data = {
+            k: data[k]
+            for k in (
+                "claims_with_reviews",
+                "claims_compared",
+                "agreeing",
+                "share_agreeing",
+                "alpha",
+            )
+        } | {"conflicts": []}
     return jsonify(data)
 
 
@@ -116,4 +131,3 @@ def export(article_id: int):
     resp.headers["Content-Type"] = rendered.media_type
     resp.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return resp
-

@@ -38,7 +38,10 @@ def queue():
            "returned": [claim_json(c, None) for c in mine["returned"]]}  # fmt: skip
     if can(actor, Permission.APPROVE_CLAIM):
         desk = assignments.lead_queue(db.session)
-        out |= {k: [claim_json(c, None) for c in desk[k]] for k in ("awaiting_approval", "conflicts", "returned")}
+        out |= {
+            k: [claim_json(c, None) for c in desk[k]]
+            for k in ("awaiting_approval", "conflicts", "returned")
+        }
         out["returned_to_reviewers"] = out.pop("returned")
         out["returned"] = [claim_json(c, None) for c in mine["returned"]]
         out["overdue"] = [{"assignment_id": a.id, "user_id": a.user_id, "due_on": a.due_on.isoformat(),

@@ -10,6 +10,7 @@ from ..models import Claim
 from ..security import current_actor
 from ..services import approvals, claims, history, reviews
 from ..services.common import get_claim
+from ..services.similar import similar_claims
 from . import bp, json_body, only, version_from
 from .helpers import with_etag
 from .serializers import claim_json, review_json
@@ -124,4 +125,14 @@ def reopen_claim(claim_id: int):
 def claim_history(claim_id: int):
     claim = get_claim(db.session, claim_id)
     items = history.claim_history(db.session, claim, current_actor())
+    return jsonify({"items": items, "total": len(items)})
+
+
+@bp.get("/claims/<int:claim_id>/similar")
+def similar(claim_id: int):
+    """Previously approved claims that resemble this one, best first."""
+    claim = get_claim(db.session, claim_id)
+    items = similar_claims(db.session, claim)
+    for item in items:
+        item["url"] = url_for("claims.show", claim_id=item["claim_id"], _external=True)
     return jsonify({"items": items, "total": len(items)})

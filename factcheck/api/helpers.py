@@ -20,7 +20,9 @@ def pagination() -> tuple[int, int]:
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", 50))
     except ValueError:
-        raise InvalidInput("page and per_page must be integers", errors={"page": "integer"}) from None
+        raise InvalidInput(
+            "page and per_page must be integers", errors={"page": "integer"}
+        ) from None
     if page < 1 or not 1 <= per_page <= 500:
         raise InvalidInput("page ≥ 1 and 1 ≤ per_page ≤ 500", errors={"per_page": "1..500"})
     return page, per_page

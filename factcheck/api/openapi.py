@@ -27,8 +27,13 @@ def _ok(schema: dict, code: str = "200", description: str = "OK") -> dict:
     return {code: {"description": description, "content": _json(schema)}}
 
 
-PROBLEM = {"description": "Problem", "content": {"application/problem+json": {"schema": _ref("Problem")}}}
-ERRORS = {code: PROBLEM for code in ("400", "401", "403", "404", "409", "413", "415", "422", "428", "429")}
+PROBLEM = {
+    "description": "Problem",
+    "content": {"application/problem+json": {"schema": _ref("Problem")}},
+}
+ERRORS = {
+    code: PROBLEM for code in ("400", "401", "403", "404", "409", "413", "415", "422", "428", "429")
+}
 
 SCHEMAS = {
     "Problem": {
@@ -118,7 +123,9 @@ def _body(props: dict, required: list[str] | None = None) -> dict:
     return {"required": True, "content": _json(schema)}
 
 
-def _op(summary: str, responses: dict, body: dict | None = None, params: list | None = None) -> dict:
+def _op(
+    summary: str, responses: dict, body: dict | None = None, params: list | None = None
+) -> dict:
     op = {"summary": summary, "responses": {**responses, **ERRORS}}
     if body:
         op["requestBody"] = body
@@ -133,7 +140,10 @@ def _q(name: str, schema: dict | None = None) -> dict:
 
 ID = {"type": "integer"}
 VERSION = {"version": {"type": "integer"}}
-PAGING = [_q("page", {"type": "integer", "minimum": 1}), _q("per_page", {"type": "integer", "minimum": 1, "maximum": 500})]
+PAGING = [
+    _q("page", {"type": "integer", "minimum": 1}),
+    _q("per_page", {"type": "integer", "minimum": 1, "maximum": 500}),
+]
 CLAIM = _ok(_ref("Claim"))
 
 PATHS = {
@@ -191,6 +201,11 @@ PATHS = {
     "/claims/{claim_id}/reopen": {"post": _op("Reopen an approved claim", CLAIM, _body({"reason": {"type": "string"}, **VERSION}, ["reason"]))},
     "/claims/{claim_id}/history": {"get": _op("The claim's audit events, oldest first", _ok(
         {"type": "object", "properties": {"items": {"type": "array", "items": _ref("AuditEvent")}, "total": ID}}))},
+    "/claims/{claim_id}/similar": {"get": _op("Previously approved claims that resemble this one", _ok(
+        {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+            "claim_id": ID, "article_id": ID, "article_title": {"type": "string"}, "statement": {"type": "string"},
+            "final_verdict": {"type": ["string", "null"]}, "approved_at": TIME, "score": {"type": "number"},
+            "url": {"type": "string"}}}}, "total": ID}}))},
     "/audit": {"get": _op("Audit events (leads and admins)", _ok(_page("AuditEvent")), params=[
         *PAGING, _q("article_id", ID), _q("actor_id", ID), _q("action"), _q("since"), _q("until")])},
     "/audit/verify": {"get": _op("Verify the hash chain (admins)", _ok({"type": "object", "properties": {
@@ -217,16 +232,25 @@ def _with_path_params(paths: dict) -> dict:
         names = [seg[1:-1] for seg in path.split("/") if seg.startswith("{")]
         for op in ops.values():
             op.setdefault("parameters", [])
-            op["parameters"] += [{"name": n, "in": "path", "required": True, "schema": ID} for n in names]
+            op["parameters"] += [
+                {"name": n, "in": "path", "required": True, "schema": ID} for n in names
+            ]
     return paths
 
 
 DOCUMENT = {
     "openapi": "3.1.0",
-    "info": {"title": "Factcheck API", "version": "1", "description": "The fact-checking desk's JSON API."},
+    "info": {
+        "title": "Factcheck API",
+        "version": "1",
+        "description": "The fact-checking desk's JSON API.",
+    },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
-    "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    },
     "paths": _with_path_params(PATHS),
 }
 DOCUMENT["paths"]["/tokens"]["post"]["security"] = []

@@ -7,7 +7,13 @@ from ..models import Article, Claim, Review, User, iso
 
 
 def user_json(u: User) -> dict:
-    return {"id": u.id, "email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active}
+    return {
+        "id": u.id,
+        "email": u.email,
+        "display_name": u.display_name,
+        "role": u.role,
+        "active": u.active,
+    }
 
 
 def claim_json(c: Claim, seq: int | None = ...) -> dict:

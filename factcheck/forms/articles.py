@@ -5,7 +5,9 @@ from wtforms.validators import Length, Optional
 
 
 class ImportForm(FlaskForm):
-    title = StringField("Title (optional: found in the text when left empty)", validators=[Length(max=500)])
+    title = StringField(
+        "Title (optional: found in the text when left empty)", validators=[Length(max=500)]
+    )
     text = TextAreaField("Paste the article text (or a whole HTML page)")
     file = FileField("…or upload a file (.txt, .md or .html)")
     url = URLField("…or import from a web address", validators=[Optional(), Length(max=2048)])

@@ -25,4 +25,6 @@ class RevokeTokenForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     password = PasswordField("New password", validators=[DataRequired(), Length(min=10, max=1024)])
-    confirm = PasswordField("Repeat new password", validators=[EqualTo("password", "the passwords differ")])
+    confirm = PasswordField(
+        "Repeat new password", validators=[EqualTo("password", "the passwords differ")]
+    )

@@ -5,7 +5,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 class EditClaimForm(FlaskForm):
     speaker = StringField("Speaker (who the claim is attributed to)", validators=[Length(max=500)])
-    statement = TextAreaField("Statement (the checkable claim in the desk's words)", validators=[Length(max=20000)])
+    statement = TextAreaField(
+        "Statement (the checkable claim in the desk's words)", validators=[Length(max=20000)]
+    )
     start = IntegerField("Start offset", validators=[Optional()])
     end = IntegerField("End offset", validators=[Optional()])
     version = HiddenField()
@@ -22,7 +24,10 @@ class MergeForm(FlaskForm):
 
 
 class ExcludeForm(FlaskForm):
-    reason = StringField("Reason (not check-worthy, opinion, boilerplate, …)", validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(
+        "Reason (not check-worthy, opinion, boilerplate, …)",
+        validators=[DataRequired(), Length(max=2000)],
+    )
     version = HiddenField()
 
 

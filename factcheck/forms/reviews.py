@@ -1,5 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 
 VERDICT_CHOICES = {"confirmed": "Confirmed", "unconfirmed": "Unconfirmed", "disputed": "Disputed"}
@@ -15,7 +24,9 @@ class LinkForm(Form):
 
 
 class ReviewForm(FlaskForm):
-    verdict = RadioField("Verdict", choices=VERDICT_CHOICES, validators=[DataRequired("choose a verdict")])
+    verdict = RadioField(
+        "Verdict", choices=VERDICT_CHOICES, validators=[DataRequired("choose a verdict")]
+    )
     note = TextAreaField("Note (Markdown)", validators=[Length(max=20000)])
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
     version = HiddenField()
@@ -32,7 +43,9 @@ class ReviewForm(FlaskForm):
 
 
 class ApproveForm(FlaskForm):
-    verdict = RadioField("Final verdict", choices=VERDICT_CHOICES, validators=[DataRequired("choose a verdict")])
+    verdict = RadioField(
+        "Final verdict", choices=VERDICT_CHOICES, validators=[DataRequired("choose a verdict")]
+    )
     note = TextAreaField("Lead's note (required when reviews disagree or you overrule them)")
     version = HiddenField()
 

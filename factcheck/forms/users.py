@@ -9,7 +9,9 @@ class CreateUserForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     display_name = StringField("Name", validators=[Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES, default="reviewer")
-    password = PasswordField("Initial password", validators=[DataRequired(), Length(min=10, max=1024)])
+    password = PasswordField(
+        "Initial password", validators=[DataRequired(), Length(min=10, max=1024)]
+    )
 
 
 class EditUserForm(FlaskForm):

@@ -9,8 +9,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-VERDICT_SQL = "('confirmed', 'unconfirmed', 'disputed')"
 from .types import UTCDateTime, utcnow
+
+VERDICT_SQL = "('confirmed', 'unconfirmed', 'disputed')"
 
 
 class Stance(StrEnum):

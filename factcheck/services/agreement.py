@@ -26,7 +26,11 @@ def article_agreement(session: Session, article_id: int) -> dict:
         units[claim_id].append(verdict)
         by_reviewer[reviewer_id][claim_id] = verdict
     agree, conflicts = agreeing_units(units)
-    names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(list(by_reviewer)))).all())
+    names = dict(
+        session.execute(
+            select(User.id, User.display_name).where(User.id.in_(list(by_reviewer)))
+        ).all()
+    )
     pairs = []
     for a, b in combinations(sorted(by_reviewer), 2):
         common = sorted(set(by_reviewer[a]) & set(by_reviewer[b]))
@@ -44,7 +48,9 @@ def article_agreement(session: Session, article_id: int) -> dict:
         "alpha": _round(krippendorff_alpha_nominal(units)),
         "conflicts": conflicts,
         "pairs": pairs,
-        "reviewers": [_reviewer_row(r, names.get(r), by_reviewer, units) for r in sorted(by_reviewer)],
+        "reviewers": [
+            _reviewer_row(r, names.get(r), by_reviewer, units) for r in sorted(by_reviewer)
+        ],
     }
 
 

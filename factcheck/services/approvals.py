@@ -27,7 +27,9 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
     require(actor, Permission.APPROVE_CLAIM, claim)
     check_version(claim, version, what=f"claim {claim.id}")
     if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.RETURNED):
-        raise InvalidTransition(f"claim {claim.id} is {claim.status}; only a reviewed claim can be approved")
+        raise InvalidTransition(
+            f"claim {claim.id} is {claim.status}; only a reviewed claim can be approved"
+        )
     reviews = list(claim.reviews)
     if not any(r.reviewer_id != actor.id for r in reviews):
         raise InvalidTransition(
@@ -35,7 +37,9 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
         )
     verdicts = {r.verdict for r in reviews}
     if not note and (len(verdicts) > 1 or verdicts != {verdict.value}):
-        why = "the reviews disagree" if len(verdicts) > 1 else "your verdict differs from the reviews"
+        why = (
+            "the reviews disagree" if len(verdicts) > 1 else "your verdict differs from the reviews"
+        )
         raise InvalidInput(f"a note is required because {why}", errors={"note": f"required: {why}"})
     if verdict in (Verdict.CONFIRMED, Verdict.DISPUTED) and not any(r.links for r in reviews):
         raise InvalidInput(
@@ -60,7 +64,9 @@ def return_claim(session: Session, *, actor, claim_id, comment, version) -> Clai
     require(actor, Permission.RETURN_CLAIM, claim)
     check_version(claim, version, what=f"claim {claim.id}")
     if claim.status != ClaimStatus.REVIEWED:
-        raise InvalidTransition(f"claim {claim.id} is {claim.status}; only a reviewed claim can be returned")
+        raise InvalidTransition(
+            f"claim {claim.id} is {claim.status}; only a reviewed claim can be returned"
+        )
     before = claim_snapshot(claim)
     claim.status = ClaimStatus.RETURNED.value
     claim.return_comment = comment
@@ -75,7 +81,9 @@ def reopen_claim(session: Session, *, actor, claim_id, reason, version) -> Claim
     require(actor, Permission.REOPEN_CLAIM, claim)
     check_version(claim, version, what=f"claim {claim.id}")
     if claim.status != ClaimStatus.APPROVED:
-        raise InvalidTransition(f"claim {claim.id} is {claim.status}; only an approved claim can be reopened")
+        raise InvalidTransition(
+            f"claim {claim.id} is {claim.status}; only an approved claim can be reopened"
+        )
     before = dict(claim_snapshot(claim), reopen_reason=None)
     claim.status = (ClaimStatus.REVIEWED if claim.reviews else ClaimStatus.OPEN).value
     claim.final_verdict = claim.approved_at = claim.approved_by_id = claim.approval_note = None

@@ -13,8 +13,9 @@ from ..limits import LIMITS
 from ..models import Article, ArticleStatus, Claim, ClaimStatus, utcnow
 from ..permissions import Permission, require
 from . import audit
-from .sources import Source
 from .common import article_snapshot, check_http_url, check_version, clean_text, get_article
+from .sources import Source
+
 
 def normalise_body(text: str) -> str:
     """Line endings become \\n (documented); everything else is kept as evidence."""
@@ -27,7 +28,9 @@ def check_article_text(text) -> str:
     if len(text) > LIMITS.MAX_ARTICLE_CHARS:
         raise TooLarge(f"article is longer than {LIMITS.MAX_ARTICLE_CHARS} characters")
     if "\x00" in text:
-        raise InvalidInput("article contains NUL characters", errors={"text": "contains NUL characters"})
+        raise InvalidInput(
+            "article contains NUL characters", errors={"text": "contains NUL characters"}
+        )
     if not text.strip():
         raise InvalidInput("article is empty", errors={"text": "article is empty"})
     return text
@@ -39,12 +42,15 @@ def _check_date(value, *, lenient: bool = False) -> str | None:
         return None
     try:
         text = str(value).strip().replace("Z", "+00:00")
-        return (datetime.fromisoformat(text).date() if len(text) > 10 else date.fromisoformat(text)).isoformat()
+        return (
+            datetime.fromisoformat(text).date() if len(text) > 10 else date.fromisoformat(text)
+        ).isoformat()
     except ValueError:
         if lenient:
             return None
         raise InvalidInput(
-            "published_at must be an ISO 8601 date (YYYY-MM-DD)", errors={"published_at": "ISO date"}
+            "published_at must be an ISO 8601 date (YYYY-MM-DD)",
+            errors={"published_at": "ISO date"},
         ) from None
 
 
@@ -68,7 +74,9 @@ def import_article(
     text = check_article_text(source.text)
     title = clean_text(title, "title", max_chars=LIMITS.MAX_TITLE_CHARS)
     publisher = clean_text(publisher, "publisher", max_chars=LIMITS.MAX_TITLE_CHARS) or None
-    source_url = check_http_url(source_url, "source_url", max_chars=LIMITS.MAX_URL_CHARS, required=False)
+    source_url = check_http_url(
+        source_url, "source_url", max_chars=LIMITS.MAX_URL_CHARS, required=False
+    )
     published_at = _check_date(published_at)
     filename = _safe_filename(source.filename)
     body = normalise_body(text)
@@ -85,7 +93,9 @@ def import_article(
         publisher=_cap(publisher or source.site_name or meta.publisher),
         original_publisher=_cap(meta.original_publisher),
         byline=_cap(source.author or meta.byline),
-        published_at=published_at or _check_date(source.published_at, lenient=True) or meta.published_at,
+        published_at=published_at
+        or _check_date(source.published_at, lenient=True)
+        or meta.published_at,
         source_url=source_url or _source_url(source.url),
         boilerplate=[[b.start, b.end, b.kind] for b in result.boilerplate],
         created_by_id=getattr(actor, "id", None),
@@ -117,7 +127,9 @@ def _safe_filename(name: str | None) -> str | None:
     if not name:
         return None
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in "\u202e\u202d\u2066\u2067\u2068")
+    name = "".join(
+        ch for ch in name if ch.isprintable() and ch not in "\u202e\u202d\u2066\u2067\u2068"
+    )
     return name[:255] or None
 
 
@@ -177,7 +189,9 @@ def list_articles(session: Session, *, status=None, q=None, page=1, per_page=50)
         stmt = stmt.where(Article.title.ilike(f"%{q}%"))
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = session.scalars(
-        stmt.order_by(Article.created_at.desc(), Article.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        stmt.order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return items, total
 

@@ -27,27 +27,51 @@ def _due(value) -> date | None:
         raise InvalidInput("due date must be YYYY-MM-DD", errors={"due_on": "YYYY-MM-DD"}) from None
 
 
-def assign(session: Session, *, actor, user_id, article_id, claim_ids=None, due_on=None) -> list[Assignment]:
+def assign(
+    session: Session, *, actor, user_id, article_id, claim_ids=None, due_on=None
+) -> list[Assignment]:
     """Assign an article (or some of its claims) to a reviewer, optionally with a due date."""
     require(actor, Permission.ASSIGN)
     due = _due(due_on)
     user = get_user(session, user_id)
     if not user.active:
-        raise InvalidInput(f"{user.email} is deactivated", errors={"user_id": "deactivated account"})
+        raise InvalidInput(
+            f"{user.email} is deactivated", errors={"user_id": "deactivated account"}
+        )
     article = get_article(session, article_id)
     if claim_ids is not None:
-        if not isinstance(claim_ids, list) or not claim_ids or not all(isinstance(c, int) for c in claim_ids):
-            raise InvalidInput("claim_ids must be a non-empty list of claim ids", errors={"claim_ids": "list of ids"})
-        found = set(session.scalars(select(Claim.id).where(Claim.article_id == article.id, Claim.id.in_(claim_ids))))
+        if (
+            not isinstance(claim_ids, list)
+            or not claim_ids
+            or not all(isinstance(c, int) for c in claim_ids)
+        ):
+            raise InvalidInput(
+                "claim_ids must be a non-empty list of claim ids",
+                errors={"claim_ids": "list of ids"},
+            )
+        found = set(
+            session.scalars(
+                select(Claim.id).where(Claim.article_id == article.id, Claim.id.in_(claim_ids))
+            )
+        )
         missing = sorted(set(claim_ids) - found)
         if missing:
-            raise InvalidInput(f"claims {missing} are not in article {article.id}", errors={"claim_ids": "not in the article"})
+            raise InvalidInput(
+                f"claims {missing} are not in article {article.id}",
+                errors={"claim_ids": "not in the article"},
+            )
     existing = set(session.execute(
         select(Assignment.claim_id).where(Assignment.user_id == user.id, Assignment.article_id == article.id)
     ).scalars())  # fmt: skip
     targets = [None] if claim_ids is None else sorted(set(claim_ids))
     created = [
-        Assignment(user_id=user.id, article_id=article.id, claim_id=cid, assigned_by_id=actor.id, due_on=due)
+        Assignment(
+            user_id=user.id,
+            article_id=article.id,
+            claim_id=cid,
+            assigned_by_id=actor.id,
+            due_on=due,
+        )
         for cid in targets
         if cid not in existing
     ]
@@ -76,7 +100,9 @@ def _reviewed_by(user_id: int):
 
 def reviewer_queue(session: Session, user: User) -> dict[str, list[Claim]]:
     """Assigned to me and not yet reviewed by me; returned claims I reviewed."""
-    todo = select(Claim).where(Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id))
+    todo = select(Claim).where(
+        Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id)
+    )
     returned = select(Claim).where(Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id))
     order = (Claim.article_id, Claim.start)
     return {
@@ -99,10 +125,18 @@ def lead_queue(session: Session) -> dict[str, list]:
     conflicts = select(Claim).where(Claim.status.in_(ACTIVE), Claim.id.in_(_conflicting()))
     overdue = (
         select(Assignment, Claim)
-        .join(Claim, and_(Claim.article_id == Assignment.article_id,
-                          or_(Assignment.claim_id.is_(None), Assignment.claim_id == Claim.id)))  # fmt: skip
-        .where(Assignment.due_on < utcnow().date(), Claim.status.in_(ACTIVE),
-               ~exists().where(Review.claim_id == Claim.id, Review.reviewer_id == Assignment.user_id))  # fmt: skip
+        .join(
+            Claim,
+            and_(
+                Claim.article_id == Assignment.article_id,
+                or_(Assignment.claim_id.is_(None), Assignment.claim_id == Claim.id),
+            ),
+        )  # fmt: skip
+        .where(
+            Assignment.due_on < utcnow().date(),
+            Claim.status.in_(ACTIVE),
+            ~exists().where(Review.claim_id == Claim.id, Review.reviewer_id == Assignment.user_id),
+        )  # fmt: skip
         .order_by(Assignment.due_on, *order)
         .limit(500)
     )
@@ -118,10 +152,16 @@ def lead_queue(session: Session) -> dict[str, list]:
 def queue_counts(session: Session, user: User) -> dict[str, int]:
     """Counts for the navigation: my open assignments (and, for leads, awaiting approval)."""
     mine = session.scalar(
-        select(func.count()).select_from(Claim).where(Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id))
+        select(func.count())
+        .select_from(Claim)
+        .where(Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id))
     )
     return {"mine": mine or 0}
 
 
 def list_assignments(session: Session, article_id: int) -> list[Assignment]:
-    return list(session.scalars(select(Assignment).where(Assignment.article_id == article_id).order_by(Assignment.id)))
+    return list(
+        session.scalars(
+            select(Assignment).where(Assignment.article_id == article_id).order_by(Assignment.id)
+        )
+    )

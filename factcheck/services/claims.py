@@ -49,7 +49,9 @@ def _trimmed_span(body: str, start, end, *, field: str = "span") -> tuple[int, i
     return start, end
 
 
-def _check_no_overlap(session: Session, article_id: int, start: int, end: int, *, ignore=()) -> None:
+def _check_no_overlap(
+    session: Session, article_id: int, start: int, end: int, *, ignore=()
+) -> None:
     clash = session.scalar(
         select(Claim.id).where(
             Claim.article_id == article_id, Claim.start < end, Claim.end > start,
@@ -57,7 +59,9 @@ def _check_no_overlap(session: Session, article_id: int, start: int, end: int, *
         ).limit(1)
     )  # fmt: skip
     if clash:
-        raise InvalidInput(f"the span overlaps claim {clash}", errors={"span": f"overlaps claim {clash}"})
+        raise InvalidInput(
+            f"the span overlaps claim {clash}", errors={"span": f"overlaps claim {clash}"}
+        )
 
 
 def _set_span(claim: Claim, start: int, end: int) -> None:
@@ -105,15 +109,22 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     check_version(claim, version, what=f"claim {claim.id}")
     other = get_claim(session, with_id, for_update=True)
     if other.article_id != claim.article_id or other.id == claim.id:
-        raise InvalidInput("can only merge with another claim of the same article", errors={"with": "not a neighbour"})
+        raise InvalidInput(
+            "can only merge with another claim of the same article",
+            errors={"with": "not a neighbour"},
+        )
     _structural_edit_allowed(claim)
     _structural_edit_allowed(other)
     lo, hi = sorted((claim, other), key=lambda c: c.start)
     between = session.scalar(
-        select(Claim.id).where(Claim.article_id == claim.article_id, Claim.start >= lo.end, Claim.start < hi.start).limit(1)
+        select(Claim.id)
+        .where(Claim.article_id == claim.article_id, Claim.start >= lo.end, Claim.start < hi.start)
+        .limit(1)
     )
     if between:
-        raise InvalidInput(f"claims {claim.id} and {other.id} are not adjacent", errors={"with": "not adjacent"})
+        raise InvalidInput(
+            f"claims {claim.id} and {other.id} are not adjacent", errors={"with": "not adjacent"}
+        )
     before = claim_snapshot(claim)
     merged_from = {"id": other.id, "start": other.start, "end": other.end, "text": other.text}
     session.delete(other)
@@ -146,7 +157,9 @@ def update_claim(
     if speaker is not ...:
         claim.speaker = clean_text(speaker, "speaker", max_chars=LIMITS.MAX_TITLE_CHARS) or None
     if statement is not ...:
-        claim.statement = clean_text(statement, "statement", max_chars=LIMITS.MAX_NOTE_CHARS) or None
+        claim.statement = (
+            clean_text(statement, "statement", max_chars=LIMITS.MAX_NOTE_CHARS) or None
+        )
     if claim_snapshot(claim) != before:
         _audit(session, actor, "claim.updated", claim, before)
     return claim

@@ -94,7 +94,9 @@ def check_http_url(value, field: str, *, max_chars: int, required: bool = True) 
         raise InvalidInput(f"{field} must be a URL", errors={field: "must be a URL"})
     url = value.strip()
     if len(url) > max_chars:
-        raise InvalidInput(f"{field} is too long", errors={field: f"at most {max_chars} characters"})
+        raise InvalidInput(
+            f"{field} is too long", errors={field: f"at most {max_chars} characters"}
+        )
     if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in url) or " " in url:
         raise InvalidInput(
             f"{field} must not contain spaces or control characters",
@@ -102,7 +104,9 @@ def check_http_url(value, field: str, *, max_chars: int, required: bool = True) 
         )
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        raise InvalidInput(f"{field} must be an http or https URL", errors={field: "must be http or https"})
+        raise InvalidInput(
+            f"{field} must be an http or https URL", errors={field: "must be http or https"}
+        )
     return url
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -21,7 +19,10 @@ def _redact(ev: AuditEvent, viewer_id) -> dict:
     if ev.target_type == "review" and ev.actor_id != viewer_id:
         for side in ("before", "after"):
             if d[side]:
-                d[side] = {k: (HIDDEN if k in ("verdict", "note", "links") else v) for k, v in d[side].items()}
+                d[side] = {
+                    k: (HIDDEN if k in ("verdict", "note", "links") else v)
+                    for k, v in d[side].items()
+                }
     return d
 
 
@@ -56,7 +57,10 @@ def claim_history(session: Session, claim: Claim, viewer) -> list[dict]:
 def article_history(session: Session, article, viewer, *, limit: int = 200) -> list[dict]:
     """The article's latest events (newest first), blind-review redacted for this viewer."""
     events = session.scalars(
-        select(AuditEvent).where(AuditEvent.article_id == article.id).order_by(AuditEvent.seq.desc()).limit(limit)
+        select(AuditEvent)
+        .where(AuditEvent.article_id == article.id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(limit)
     ).all()
     if can(viewer, Permission.SEE_ALL_REVIEWS):
         return [event_dict(ev) for ev in events]
@@ -71,6 +75,13 @@ def article_history(session: Session, article, viewer, *, limit: int = 200) -> l
     return out
 
 
+def _short(value) -> str:
+    if value in (None, ""):
+        return "—"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
 def describe_changes(before: dict | None, after: dict | None) -> list[str]:
     """Readable "field: old → new" lines for a timeline."""
     before, after = before or {}, after or {}
@@ -82,8 +93,9 @@ def describe_changes(before: dict | None, after: dict | None) -> list[str]:
             new = f"{len(new)} link(s)" if isinstance(new, list) else new
         if old == new:
             continue
-        fmt = lambda v: "—" if v in (None, "") else (str(v) if len(str(v)) <= 80 else str(v)[:77] + "…")  # noqa: E731
-        lines.append(f"{key}: {fmt(old)} → {fmt(new)}" if key in before else f"{key}: {fmt(new)}")
+        lines.append(
+            f"{key}: {_short(old)} → {_short(new)}" if key in before else f"{key}: {_short(new)}"
+        )
     return lines
 
 
@@ -101,7 +113,9 @@ def _filtered(stmt, *, article_id=None, actor_id=None, action=None, since=None, 
     return stmt
 
 
-def list_events(session: Session, *, page=1, per_page=50, **filters) -> tuple[list[AuditEvent], int]:
+def list_events(
+    session: Session, *, page=1, per_page=50, **filters
+) -> tuple[list[AuditEvent], int]:
     """A filtered page of the trail, newest first, with the total.
 
     Filters: article_id, actor_id, action, since, until (aware datetimes, until exclusive).

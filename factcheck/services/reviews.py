@@ -65,7 +65,8 @@ def _parse_link(link) -> dict:
         "url": url,
         "title": clean_text(link.get("title"), "title", max_chars=LIMITS.MAX_TITLE_CHARS) or url,
         "stance": stance,
-        "excerpt": clean_text(link.get("excerpt"), "excerpt", max_chars=LIMITS.MAX_EXCERPT_CHARS) or None,
+        "excerpt": clean_text(link.get("excerpt"), "excerpt", max_chars=LIMITS.MAX_EXCERPT_CHARS)
+        or None,
         "archived_url": check_http_url(
             link.get("archived_url"), "archived_url", max_chars=LIMITS.MAX_URL_CHARS, required=False
         ),
@@ -122,7 +123,10 @@ def submit_review(
 def _after_review_change(session: Session, claim: Claim) -> None:
     """Move the claim to reviewed once enough reviews exist, and bump its version."""
     count = session.scalar(select(func.count()).where(Review.claim_id == claim.id))
-    if count >= LIMITS.REVIEWS_REQUIRED and claim.status in (ClaimStatus.OPEN, ClaimStatus.RETURNED):
+    if count >= LIMITS.REVIEWS_REQUIRED and claim.status in (
+        ClaimStatus.OPEN,
+        ClaimStatus.RETURNED,
+    ):
         claim.status = ClaimStatus.REVIEWED.value
     # A new or revised review makes a lead's copy of the claim stale (approve vs review race).
     claim.updated_at = utcnow()

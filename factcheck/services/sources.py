@@ -10,9 +10,9 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput, TooLarge, UnsupportedType
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..ingest.fetch import FetchPolicy
@@ -58,13 +58,17 @@ def from_text(text, *, detect_html: bool = True) -> Source:
     return Source(text=text, raw=text, kind="text")
 
 
-def from_html(html, *, kind: str = "html", filename: str | None = None, url: str | None = None) -> Source:
+def from_html(
+    html, *, kind: str = "html", filename: str | None = None, url: str | None = None
+) -> Source:
     """HTML: main text and metadata extracted; the HTML itself kept as the raw input."""
     if not isinstance(html, str):
         raise InvalidInput("html must be a string", errors={"html": "must be text"})
     _check_size(html, limit=LIMITS.MAX_UPLOAD_BYTES)
     if "\x00" in html:
-        raise InvalidInput("HTML contains NUL characters", errors={"html": "contains NUL characters"})
+        raise InvalidInput(
+            "HTML contains NUL characters", errors={"html": "contains NUL characters"}
+        )
     from ..ingest.html import extract_html  # TEMP lazy: the package lands in this change
 
     doc = extract_html(html)

@@ -55,9 +55,7 @@ def check_role(role) -> str:
         ) from None
 
 
-def create_user(
-    session: Session, *, actor, email, display_name, role, password
-) -> User:
+def create_user(session: Session, *, actor, email, display_name, role, password) -> User:
     """Create an account (admins)."""
     require(actor, Permission.MANAGE_USERS)
     email = normalise_email(email)
@@ -66,7 +64,9 @@ def create_user(
     password = check_password(password)
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"an account for {email} already exists", errors={"email": "already exists"})
-    user = User(email=email, display_name=display_name, role=role, password_hash=hash_password(password))
+    user = User(
+        email=email, display_name=display_name, role=role, password_hash=hash_password(password)
+    )
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.created", "user", user.id, after=_user_view(user))
@@ -93,7 +93,9 @@ def update_user(
         return user
     if before["role"] == "admin" and before["active"] and (user.role != "admin" or not user.active):
         others = session.scalar(
-            select(func.count()).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+            select(func.count()).where(
+                User.role == "admin", User.active.is_(True), User.id != user.id
+            )
         )
         if not others:
             raise Conflict("at least one active admin must remain")
@@ -111,20 +113,25 @@ def reset_password(session: Session, *, actor, user_id, password) -> User:
         require(actor, Permission.MANAGE_USERS)
     user.password_hash = hash_password(check_password(password))
     user.session_generation += 1
-    audit.record(session, actor, "user.password_reset", "user", user.id, after={"password": "changed"})
+    audit.record(
+        session, actor, "user.password_reset", "user", user.id, after={"password": "changed"}
+    )
     return user
 
 
 def _recent_failures(session: Session, user_id: int) -> int:
     since = utcnow() - timedelta(seconds=LIMITS.LOGIN_FAILURE_WINDOW_SECONDS)
-    return session.scalar(
-        select(func.count()).where(
-            AuditEvent.action == "auth.sign_in_failed",
-            AuditEvent.target_type == "user",
-            AuditEvent.target_id == user_id,
-            AuditEvent.created_at >= since,
+    return (
+        session.scalar(
+            select(func.count()).where(
+                AuditEvent.action == "auth.sign_in_failed",
+                AuditEvent.target_type == "user",
+                AuditEvent.target_id == user_id,
+                AuditEvent.created_at >= since,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def sign_in(session: Session, *, email, password) -> User | None:
@@ -156,7 +163,9 @@ def sign_out(session: Session, *, actor, everywhere: bool = False) -> None:
     """Audit a sign-out; 'everywhere' also ends every other session of the account."""
     if everywhere:
         actor.session_generation += 1
-    audit.record(session, actor, "auth.signed_out", "user", actor.id, after={"everywhere": everywhere})
+    audit.record(
+        session, actor, "auth.signed_out", "user", actor.id, after={"everywhere": everywhere}
+    )
 
 
 def _hash_token(plaintext: str) -> str:
@@ -172,21 +181,40 @@ def create_token(session: Session, *, actor, user_id=None, name) -> tuple[ApiTok
         raise Conflict("the account is deactivated")
     name = clean_text(name, "name", max_chars=100, required=True)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plaintext), prefix=plaintext[:8])
+    token = ApiToken(
+        user_id=user.id, name=name, token_hash=_hash_token(plaintext), prefix=plaintext[:8]
+    )
     session.add(token)
     session.flush()
-    audit.record(session, actor, "token.created", "api_token", token.id, after={"name": name, "user_id": user.id})
+    audit.record(
+        session,
+        actor,
+        "token.created",
+        "api_token",
+        token.id,
+        after={"name": name, "user_id": user.id},
+    )
     return token, plaintext
 
 
 def revoke_token(session: Session, *, actor, token_id) -> ApiToken:
     """Revoke a token (its owner, or an admin)."""
     token = session.get(ApiToken, int(token_id)) if str(token_id).isdigit() else None
-    if token is None or (token.user_id != getattr(actor, "id", None) and not actor.has_role(Role.ADMIN)):
+    if token is None or (
+        token.user_id != getattr(actor, "id", None) and not actor.has_role(Role.ADMIN)
+    ):
         raise NotFound("no such token")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        audit.record(session, actor, "token.revoked", "api_token", token.id, before={"revoked_at": None}, after={"revoked_at": iso(token.revoked_at)})
+        audit.record(
+            session,
+            actor,
+            "token.revoked",
+            "api_token",
+            token.id,
+            before={"revoked_at": None},
+            after={"revoked_at": iso(token.revoked_at)},
+        )
     return token
 
 

@@ -60,16 +60,23 @@ def revoke_token(token_id: int):
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit() and not verify_password(current_user.password_hash, form.current.data):
+    if form.validate_on_submit() and not verify_password(
+        current_user.password_hash, form.current.data
+    ):
         form.current.errors = ["that is not your current password"]
     elif form.validate_on_submit():
         try:
             with transaction() as s:
-                users.reset_password(s, actor=current_user, user_id=current_user.id, password=form.password.data)
+                users.reset_password(
+                    s, actor=current_user, user_id=current_user.id, password=form.password.data
+                )
         except FactcheckError as exc:
             apply_errors(form, exc)
             return _page(exc.status, password_form=form)
         logout_user()
-        flash("Password changed. Every session was signed out; sign in with the new password.", "success")
+        flash(
+            "Password changed. Every session was signed out; sign in with the new password.",
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return _page(422, password_form=form)

@@ -84,7 +84,9 @@ def reset_password(user_id: int):
         return _edit_page(user, 422, reset_form=form)
     try:
         with transaction() as s:
-            users.reset_password(s, actor=current_user, user_id=user_id, password=form.password.data)
+            users.reset_password(
+                s, actor=current_user, user_id=user_id, password=form.password.data
+            )
     except FactcheckError as exc:
         apply_errors(form, exc)
         return _edit_page(get_user(db.session, user_id), exc.status, reset_form=form)

@@ -11,13 +11,13 @@ from ..extensions import db
 from ..forms import apply_errors
 from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm
 from ..models import ArticleStatus, ClaimStatus
-from ..reports.render import FORMATS
 from ..permissions import Permission, can
+from ..reports.render import FORMATS
 from ..services import agreement as agreement_service
 from ..services import articles, assignments, exports, history, sources
-from .queues import assign_form
 from ..services.claims import add_claim
 from ..services.common import get_article
+from .queues import assign_form
 
 bp = Blueprint("articles", __name__)
 
@@ -91,7 +91,10 @@ def show(article_id: int):
     ]
     agreement = assign = None
     if can(current_user, Permission.ASSIGN):
-        assign = {"form": assign_form(), "current": assignments.list_assignments(db.session, article.id)}
+        assign = {
+            "form": assign_form(),
+            "current": assignments.list_assignments(db.session, article.id),
+        }
     if can(current_user, Permission.SEE_ALL_REVIEWS):
         agreement = agreement_service.article_agreement(db.session, article.id)
     numbered = list(enumerate(article.claims, start=1))
@@ -128,7 +131,9 @@ def approve(article_id: int):
     if form.validate_on_submit():
         try:
             with transaction() as s:
-                articles.approve_article(s, actor=current_user, article_id=article_id, version=form.version.data)
+                articles.approve_article(
+                    s, actor=current_user, article_id=article_id, version=form.version.data
+                )
         except Conflict as exc:
             flash(exc.detail, "error")
         else:

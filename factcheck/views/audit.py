@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
@@ -67,7 +66,9 @@ def export():
     else:
         resp = Response(stream_with_context(_csv_rows(events)), mimetype="text/csv")
         resp.headers["Content-Type"] = "text/csv; charset=utf-8"
-    resp.headers["Content-Disposition"] = f'attachment; filename="factcheck-audit.{"jsonl" if fmt == "json" else "csv"}"'
+    resp.headers["Content-Disposition"] = (
+        f'attachment; filename="factcheck-audit.{"jsonl" if fmt == "json" else "csv"}"'
+    )
     return resp
 
 

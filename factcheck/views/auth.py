@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
@@ -47,7 +56,11 @@ def login():
                 user_id = user.id if user else None
         except RateLimited as exc:
             form.form_errors.append(exc.detail)
-            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(exc.extra["retry_after"])}
+            return (
+                render_template("auth/login.html", form=form),
+                429,
+                {"Retry-After": str(exc.extra["retry_after"])},
+            )
         if user_id is not None:
             target = safe_next(form.next.data)
             session.clear()  # no fixation: a fresh session (and CSRF token) after sign-in

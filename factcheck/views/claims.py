@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..database import transaction
@@ -15,17 +15,31 @@ from ..markup import render_markdown
 from ..models import ClaimStatus
 from ..services import approvals, claims, history, reviews
 from ..services.common import get_claim
+from ..services.similar import similar_claims
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 
 
-def _review_form(claim, own) -> ReviewForm:
-    if own is None:
+def _review_form(claim, own, cite: dict | None = None) -> ReviewForm:
+    """The review form: your review if any, plus a blank (or a cited) evidence row."""
+    links = [link.as_dict() for link in own.links] if own else []
+    if own is None and cite is None:
         return ReviewForm()
-    form = ReviewForm(data={"verdict": own.verdict, "note": own.note, "version": own.version,
-                            "links": [link.as_dict() for link in own.links]})  # fmt: skip
-    form.links.append_entry()  # one blank row to add another link
+    data = {"verdict": own.verdict, "note": own.note, "version": own.version} if own else {}
+    form = ReviewForm(data={**data, "links": links})
+    form.links.append_entry(cite)
     return form
+
+
+def _citation(similar: list[dict]) -> dict | None:
+    """?cite=<claim id> pre-fills an evidence row with a previously checked claim."""
+    cited = request.args.get("cite", type=int)
+    item = next((s for s in similar if s["claim_id"] == cited), None)
+    if item is None:
+        return None
+    return {"url": url_for("claims.show", claim_id=item["claim_id"], _external=True), "stance": "context",
+            "title": f"Previously checked ({item['final_verdict']}): {item['article_title']}"[:500],
+            "excerpt": item["statement"][:2000]}  # fmt: skip
 
 
 def render_claim(claim_id: int, status: int = 200, **forms):
@@ -34,9 +48,10 @@ def render_claim(claim_id: int, status: int = 200, **forms):
     claim = get_claim(db.session, claim_id)
     own = reviews.get_own_review(db.session, claim.id, current_user.id)
     visible = reviews.visible_reviews(db.session, current_user, claim)
+    similar = similar_claims(db.session, claim, limit=5)
     neighbours = _neighbours(claim)
     ctx = {
-        "review_form": forms.get("review_form") or _review_form(claim, own),
+        "review_form": forms.get("review_form") or _review_form(claim, own, _citation(similar)),
         "approve_form": forms.get("approve_form") or ApproveForm(version=claim.version),
         "return_form": forms.get("return_form") or ReturnForm(version=claim.version),
         "reopen_form": forms.get("reopen_form") or ReopenForm(version=claim.version),
@@ -54,7 +69,7 @@ def render_claim(claim_id: int, status: int = 200, **forms):
         "claims/show.html", claim=claim, article=claim.article, own=own, reviews=visible,
         blind=len(visible) < len(claim.reviews), hidden_count=len(claim.reviews) - len(visible),
         timeline=timeline, neighbours=neighbours, render_markdown=render_markdown,
-        ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), **ctx,
+        ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), similar=similar, **ctx,
     ), status  # fmt: skip
 
 

@@ -19,14 +19,18 @@ bp = Blueprint("queues", __name__)
 @login_required
 def index():
     mine = assignments.reviewer_queue(db.session, current_user)
-    desk = assignments.lead_queue(db.session) if can(current_user, Permission.APPROVE_CLAIM) else None
+    desk = (
+        assignments.lead_queue(db.session) if can(current_user, Permission.APPROVE_CLAIM) else None
+    )
     return render_template("queues/index.html", mine=mine, desk=desk)
 
 
 def assign_form() -> AssignForm:
     """The form with the active accounts as choices."""
     form = AssignForm()
-    form.user_id.choices = {str(u.id): f"{u.display_name} ({u.role})" for u in users.list_users(db.session) if u.active}
+    form.user_id.choices = {
+        str(u.id): f"{u.display_name} ({u.role})" for u in users.list_users(db.session) if u.active
+    }
     return form
 
 

@@ -22,7 +22,8 @@ FLAGS = [
 
 if not Path(CHROMIUM).exists():
     pytest.skip(
-        f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
+        f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)",
+        allow_module_level=True,
     )
 
 
@@ -60,8 +61,12 @@ def new_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
-        page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
-        page.on("dialog", lambda d: (page.console_errors.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on(
+            "console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None
+        )
+        page.on(
+            "dialog", lambda d: (page.console_errors.append(f"dialog: {d.message}"), d.dismiss())
+        )
         return page
 
     yield make

@@ -15,7 +15,11 @@ def sign_in(page, base, user):
 
 def test_open_to_approved_in_the_browser(live_server, new_page, make_user, make_article):
     base = live_server
-    r1, r2, lead = make_user("reviewer", name="Rita"), make_user("reviewer", name="Sam"), make_user("lead")
+    r1, r2, lead = (
+        make_user("reviewer", name="Rita"),
+        make_user("reviewer", name="Sam"),
+        make_user("lead"),
+    )
     article = make_article()
     claim = article.claims[1]
 

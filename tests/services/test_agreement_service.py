@@ -43,7 +43,9 @@ def test_agreement_api_blind_for_reviewers(reviewed, api_as, make_user):
     article, _a, _b, c = reviewed
     lead_view = api_as(make_user("lead")).get(f"/articles/{article.id}/agreement").get_json()
     assert lead_view["conflicts"] == [c[2]] and lead_view["pairs"]
-    reviewer_view = api_as(make_user("reviewer")).get(f"/articles/{article.id}/agreement").get_json()
+    reviewer_view = (
+        api_as(make_user("reviewer")).get(f"/articles/{article.id}/agreement").get_json()
+    )
     assert reviewer_view["conflicts"] == [] and "pairs" not in reviewer_view
 
 

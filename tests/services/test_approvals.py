@@ -27,7 +27,9 @@ def fresh(claim_id) -> Claim:
 def approve(actor, claim_id, verdict="confirmed", note="", version=None):
     with transaction() as s:
         version = version if version is not None else s.get(Claim, claim_id).version
-        return approvals.approve_claim(s, actor=actor, claim_id=claim_id, verdict=verdict, note=note, version=version).id
+        return approvals.approve_claim(
+            s, actor=actor, claim_id=claim_id, verdict=verdict, note=note, version=version
+        ).id
 
 
 @pytest.fixture
@@ -131,7 +133,9 @@ def test_approved_claim_is_locked_until_reopened(desk):
     with pytest.raises(InvalidInput), transaction() as s:
         approvals.reopen_claim(s, actor=lead, claim_id=cid, reason="  ", version=fresh(cid).version)
     with transaction() as s:
-        approvals.reopen_claim(s, actor=lead, claim_id=cid, reason="new facts", version=fresh(cid).version)
+        approvals.reopen_claim(
+            s, actor=lead, claim_id=cid, reason="new facts", version=fresh(cid).version
+        )
     claim = fresh(cid)
     assert claim.status == "reviewed" and claim.final_verdict is None
     ev = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "claim.reopened")).one()
@@ -146,7 +150,9 @@ def test_return_with_comment(desk):
     with pytest.raises(InvalidInput), transaction() as s:
         approvals.return_claim(s, actor=lead, claim_id=cid, comment="", version=fresh(cid).version)
     with transaction() as s:
-        approvals.return_claim(s, actor=lead, claim_id=cid, comment="Find a primary source", version=fresh(cid).version)
+        approvals.return_claim(
+            s, actor=lead, claim_id=cid, comment="Find a primary source", version=fresh(cid).version
+        )
     claim = fresh(cid)
     assert claim.status == "returned" and claim.return_comment == "Find a primary source"
     with transaction() as s:
@@ -161,7 +167,9 @@ def test_return_of_approved_claim_is_refused(desk):
     review(r1, cid)
     approve(lead, cid)
     with pytest.raises(InvalidTransition), transaction() as s:
-        approvals.return_claim(s, actor=lead, claim_id=cid, comment="no", version=fresh(cid).version)
+        approvals.return_claim(
+            s, actor=lead, claim_id=cid, comment="no", version=fresh(cid).version
+        )
 
 
 def test_article_approval_needs_every_claim(desk):
@@ -174,7 +182,13 @@ def test_article_approval_needs_every_claim(desk):
             approve(lead, claim.id)
         else:
             with transaction() as s:
-                claims.exclude_claim(s, actor=r1, claim_id=claim.id, reason="not check-worthy", version=fresh(claim.id).version)
+                claims.exclude_claim(
+                    s,
+                    actor=r1,
+                    claim_id=claim.id,
+                    reason="not check-worthy",
+                    version=fresh(claim.id).version,
+                )
     db.session.expire_all()
     version = db.session.get(type(article), article.id).version
     with pytest.raises(PermissionDenied), transaction() as s:
@@ -183,4 +197,6 @@ def test_article_approval_needs_every_claim(desk):
         articles.approve_article(s, actor=lead, article_id=article.id, version=version)
     db.session.expire_all()
     assert db.session.get(type(article), article.id).status == "approved"
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "article.approved")).one()
+    assert db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "article.approved")
+    ).one()

@@ -20,7 +20,9 @@ TEXT = (
 def test_import_stores_input_body_claims_and_one_event(session, make_user):
     user = make_user("reviewer")
     with transaction() as s:
-        article = articles.import_article(s, actor=user, text=TEXT.replace("\n", "\r\n"), title="Budget")
+        article = articles.import_article(
+            s, actor=user, text=TEXT.replace("\n", "\r\n"), title="Budget"
+        )
         article_id = article.id
     article = session.get(type(article), article_id)
     assert article.raw_input == TEXT.replace("\n", "\r\n")  # the original, unchanged
@@ -30,7 +32,9 @@ def test_import_stores_input_body_claims_and_one_event(session, make_user):
     for claim in article.claims:
         assert article.body[claim.start : claim.end] == claim.text
         assert claim.status == "open"
-    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "article.imported")).all()
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "article.imported")
+    ).all()
     assert len(events) == 1
     assert events[0].actor_id == user.id and events[0].article_id == article_id
     assert events[0].after["claims"] == len(article.claims)
@@ -118,7 +122,11 @@ def test_reviewer_role_required(make_user, snapshot):
 def test_bad_metadata_is_refused(make_user, snapshot):
     user = make_user("reviewer")
     before = snapshot()
-    for meta in ({"published_at": "2024-02-30"}, {"source_url": "javascript:alert(1)"}, {"title": "x" * 501}):
+    for meta in (
+        {"published_at": "2024-02-30"},
+        {"source_url": "javascript:alert(1)"},
+        {"title": "x" * 501},
+    ):
         with pytest.raises(InvalidInput), transaction() as s:
             articles.import_article(s, actor=user, text=TEXT, **meta)
     assert snapshot() == before

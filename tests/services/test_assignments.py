@@ -34,7 +34,9 @@ def test_assign_article_and_reviewer_queue(make_article, make_user):
     queue = assignments.reviewer_queue(db.session, rev)
     assert article.claims[0].id not in [c.id for c in queue["assigned"]]
     assert assignments.queue_counts(db.session, rev)["mine"] == len(article.claims) - 1
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.created")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "assignment.created")
+    ).all()
     assert len(events) == 1 and events[0].after["due_on"] == "2030-05-01"
 
 
@@ -43,11 +45,14 @@ def test_assign_selected_claims(make_article, make_user):
     article = make_article()
     ids = [article.claims[1].id, article.claims[3].id]
     assert _assign(lead, rev, article, claim_ids=ids) == 2
-    assert sorted(c.id for c in assignments.reviewer_queue(db.session, rev)["assigned"]) == sorted(ids)
+    assert sorted(c.id for c in assignments.reviewer_queue(db.session, rev)["assigned"]) == sorted(
+        ids
+    )
 
 
 @pytest.mark.parametrize(
-    "kw", [{"claim_ids": [999_999]}, {"claim_ids": []}, {"claim_ids": "1"}, {"due_on": "31/01/2030"}]
+    "kw",
+    [{"claim_ids": [999_999]}, {"claim_ids": []}, {"claim_ids": "1"}, {"due_on": "31/01/2030"}],
 )
 def test_bad_assignments_change_nothing(make_article, make_user, snapshot, kw):
     lead, rev = make_user("lead"), make_user("reviewer")
@@ -59,7 +64,12 @@ def test_bad_assignments_change_nothing(make_article, make_user, snapshot, kw):
 
 
 def test_deactivated_or_unknown_assignee_and_reviewer_actor(make_article, make_user, snapshot):
-    admin, lead, rev, other = make_user("admin"), make_user("lead"), make_user("reviewer"), make_user("reviewer")
+    admin, lead, rev, other = (
+        make_user("admin"),
+        make_user("lead"),
+        make_user("reviewer"),
+        make_user("reviewer"),
+    )
     article = make_article()
     with transaction() as s:
         users.update_user(s, actor=admin, user_id=rev.id, active=False)
@@ -80,7 +90,13 @@ def test_lead_queues(make_article, make_user):
     _review(r2, c1, "disputed")
     _review(r1, c2)
     with transaction() as s:
-        approvals.return_claim(s, actor=lead, claim_id=c2, comment="source?", version=s.get(type(article.claims[2]), c2).version)
+        approvals.return_claim(
+            s,
+            actor=lead,
+            claim_id=c2,
+            comment="source?",
+            version=s.get(type(article.claims[2]), c2).version,
+        )
     _assign(lead, r2, article, claim_ids=[article.claims[4].id], due_on="2000-01-01")
     db.session.expire_all()
     desk = assignments.lead_queue(db.session)
@@ -103,6 +119,14 @@ def test_queue_page_and_api(make_article, make_user, client, login, api_as):
     assert len(data["assigned"]) == len(article.claims) and "conflicts" not in data
     lead_api = api_as(lead)
     assert "conflicts" in lead_api.get("/queue").get_json()
-    resp = lead_api.post("/assignments", json={"user_id": rev.id, "article_id": article.id, "claim_ids": [article.claims[0].id]})
+    resp = lead_api.post(
+        "/assignments",
+        json={"user_id": rev.id, "article_id": article.id, "claim_ids": [article.claims[0].id]},
+    )
     assert resp.status_code == 201 and resp.get_json()["created"] == 1
-    assert api_as(rev).post("/assignments", json={"user_id": rev.id, "article_id": article.id}).status_code == 403
+    assert (
+        api_as(rev)
+        .post("/assignments", json={"user_id": rev.id, "article_id": article.id})
+        .status_code
+        == 403
+    )

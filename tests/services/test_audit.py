@@ -62,7 +62,12 @@ def test_orm_refuses_update_and_delete(make_user, session):
 
 
 @pytest.mark.parametrize(
-    "sql", ["UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events WHERE id = 1", "DELETE FROM audit_events"]
+    "sql",
+    [
+        "UPDATE audit_events SET action = 'forged'",
+        "DELETE FROM audit_events WHERE id = 1",
+        "DELETE FROM audit_events",
+    ],
 )
 def test_database_triggers_refuse_changes(make_user, sql):
     _events(2, make_user)
@@ -97,7 +102,10 @@ def test_verify_names_the_first_tampered_event(make_user, session):
     target = session.query(AuditEvent).order_by(AuditEvent.seq).all()[3]
     with db.engine.begin() as conn:
         _drop_triggers(conn)
-        conn.execute(text("UPDATE audit_events SET after = :a WHERE id = :id"), {"a": '{"i": 999}', "id": target.id})
+        conn.execute(
+            text("UPDATE audit_events SET after = :a WHERE id = :id"),
+            {"a": '{"i": 999}', "id": target.id},
+        )
         _restore_triggers(conn)
     session.rollback()  # end the test's read snapshot
     result = audit.verify_chain(session)

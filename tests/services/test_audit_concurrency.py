@@ -56,4 +56,7 @@ def test_concurrent_review_saves_keep_one_chain(app, make_user, make_article):
     distinct_prev = db.session.scalar(select(func.count(func.distinct(AuditEvent.prev_hash))))
     assert distinct_prev == len(seqs)  # no fork: no two events share a predecessor
     assert audit.verify_chain(db.session).ok
-    assert db.session.scalar(select(func.count()).select_from(Claim).where(Claim.status == "reviewed")) >= 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(Claim).where(Claim.status == "reviewed"))
+        >= 1
+    )

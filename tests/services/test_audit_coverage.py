@@ -18,7 +18,7 @@ from sqlalchemy import select
 import factcheck.services as services_pkg
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim, SystemActor
+from factcheck.models import AuditEvent, Claim
 from factcheck.services import approvals, articles, assignments, claims, exports, reviews, users
 
 READERS = {
@@ -35,7 +35,7 @@ READERS = {
     "passwords.verify_password", "sources.looks_like_html", "sources.from_text", "sources.from_html",
     "sources.from_file", "sources.from_url", "sources.decode_bytes", "sources.fetch_policy",
     "agreement.article_agreement", "assignments.reviewer_queue", "assignments.lead_queue",
-    "assignments.queue_counts", "assignments.list_assignments",
+    "assignments.queue_counts", "assignments.list_assignments", "similar.search_terms", "similar.similar_claims",
 }  # fmt: skip
 HELPERS = {"audit.record", "articles.mark_in_review"}  # parts of other units of work
 
@@ -57,7 +57,14 @@ def _reviewed_claim(ctx, i=0):
 def _approved_claim(ctx, i=0):
     cid = _reviewed_claim(ctx, i)
     with transaction() as s:
-        approvals.approve_claim(s, actor=ctx["lead"], claim_id=cid, verdict="confirmed", note="", version=_fresh(cid).version)
+        approvals.approve_claim(
+            s,
+            actor=ctx["lead"],
+            claim_id=cid,
+            verdict="confirmed",
+            note="",
+            version=_fresh(cid).version,
+        )
     return cid
 
 
@@ -67,14 +74,18 @@ def _approved_article(ctx):
             _approved_claim(ctx, 0)
         else:
             with transaction() as s:
-                claims.exclude_claim(s, actor=ctx["r1"], claim_id=c.id, reason="n/a", version=_fresh(c.id).version)
+                claims.exclude_claim(
+                    s, actor=ctx["r1"], claim_id=c.id, reason="n/a", version=_fresh(c.id).version
+                )
     db.session.expire_all()
     return db.session.get(type(ctx["article"]), ctx["article"].id)
 
 
 def _split(s, ctx):
     c = ctx["article"].claims[2]
-    claims.split_claim(s, actor=ctx["r1"], claim_id=c.id, at=c.start + c.text.index(" ") , version=c.version)
+    claims.split_claim(
+        s, actor=ctx["r1"], claim_id=c.id, at=c.start + c.text.index(" "), version=c.version
+    )
 
 
 def _approve_article_prep(ctx):
@@ -84,7 +95,9 @@ def _approve_article_prep(ctx):
 def _final_report_prep(ctx):
     article = _approved_article(ctx)
     with transaction() as s:
-        articles.approve_article(s, actor=ctx["lead"], article_id=article.id, version=article.version)
+        articles.approve_article(
+            s, actor=ctx["lead"], article_id=article.id, version=article.version
+        )
     ctx["approved"] = article
 
 
@@ -162,13 +175,20 @@ def public_service_functions() -> set[str]:
 
 def test_every_public_service_function_is_classified():
     unclassified = public_service_functions() - READERS - HELPERS - set(SCENARIOS)
-    assert not unclassified, f"classify these service functions (writer scenario or reader): {sorted(unclassified)}"
+    assert not unclassified, (
+        f"classify these service functions (writer scenario or reader): {sorted(unclassified)}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_writer_records_its_event_in_the_same_transaction(name, make_user, make_article):
     action, prepare, call = SCENARIOS[name]
-    ctx = {"admin": make_user("admin"), "lead": make_user("lead"), "r1": make_user("reviewer"), "r2": make_user("reviewer")}
+    ctx = {
+        "admin": make_user("admin"),
+        "lead": make_user("lead"),
+        "r1": make_user("reviewer"),
+        "r2": make_user("reviewer"),
+    }
     ctx["article"] = make_article(actor=ctx["r1"])
     if prepare:
         prepare(ctx)
@@ -177,7 +197,9 @@ def test_writer_records_its_event_in_the_same_transaction(name, make_user, make_
     last = db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     with transaction() as s:
         call(s, ctx)
-    new = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq)).all()
+    new = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq)
+    ).all()
     assert [e.action for e in new] == [action]
     # ... and a failure after the call rolls the change and its event back together
     if prepare is None:
@@ -189,7 +211,12 @@ def test_writer_records_its_event_in_the_same_transaction(name, make_user, make_
         with pytest.raises(RuntimeError), transaction() as s:
             try:
                 call(s, ctx)
-            except Exception as exc:  # a repeat may be refused (e.g. duplicate): still nothing lands
+            except (
+                Exception
+            ) as exc:  # a repeat may be refused (e.g. duplicate): still nothing lands
                 raise RuntimeError("refused") from exc
             raise RuntimeError("fault after the change")
-        assert db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) == count
+        assert (
+            db.session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+            == count
+        )

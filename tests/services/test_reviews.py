@@ -34,7 +34,11 @@ def test_first_review_creates_and_moves_claim_to_reviewed(make_article, make_use
     assert review.verdict == "confirmed" and review.links[0].url == LINK["url"]
     ev = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "review.created")).one()
     assert ev.actor_id == rev.id and ev.target_id == review_id and ev.article_id == article.id
-    assert ev.before is None and ev.after["verdict"] == "confirmed" and ev.after["claim_id"] == claim.id
+    assert (
+        ev.before is None
+        and ev.after["verdict"] == "confirmed"
+        and ev.after["claim_id"] == claim.id
+    )
 
 
 def test_revision_needs_the_current_version(make_article, make_user, snapshot):
@@ -131,7 +135,9 @@ def test_no_review_of_excluded_claim(make_article, make_user, snapshot):
     claim = make_article().claims[0]
     rev = make_user("reviewer")
     with transaction() as s:
-        claims.exclude_claim(s, actor=rev, claim_id=claim.id, reason="headline", version=claim.version)
+        claims.exclude_claim(
+            s, actor=rev, claim_id=claim.id, reason="headline", version=claim.version
+        )
     before = snapshot()
     with pytest.raises(InvalidTransition):
         _submit(rev, claim.id)

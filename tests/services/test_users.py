@@ -31,10 +31,20 @@ def test_create_user_hashes_the_password_and_audits(session):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"email": "not-an-email"}, {"role": "superuser"}, {"password": "short"}, {"email": "a\x00@example.org"}],
+    [
+        {"email": "not-an-email"},
+        {"role": "superuser"},
+        {"password": "short"},
+        {"email": "a\x00@example.org"},
+    ],
 )
 def test_bad_account_input(session, snapshot, kwargs):
-    data = {"email": "x@example.org", "display_name": "X", "role": "reviewer", "password": "long-enough-pw"} | kwargs
+    data = {
+        "email": "x@example.org",
+        "display_name": "X",
+        "role": "reviewer",
+        "password": "long-enough-pw",
+    } | kwargs
     before = snapshot()
     with pytest.raises(InvalidInput), transaction() as s:
         users.create_user(s, actor=SystemActor("ci"), **data)
@@ -44,7 +54,14 @@ def test_bad_account_input(session, snapshot, kwargs):
 def test_duplicate_email(make_user):
     user = make_user("reviewer")
     with pytest.raises(Conflict), transaction() as s:
-        users.create_user(s, actor=SystemActor("ci"), email=user.email, display_name="d", role="reviewer", password="long-enough-pw")
+        users.create_user(
+            s,
+            actor=SystemActor("ci"),
+            email=user.email,
+            display_name="d",
+            role="reviewer",
+            password="long-enough-pw",
+        )
 
 
 def test_sign_in_success_and_failure_are_audited(make_user, session):
