@@ -15,6 +15,13 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Autogenerate ignores the search structures migration 0003 creates by hand."""
+    if type_ == "table" and name.startswith("claims_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_claims_approved_fts")
+
+
 def get_engine():
     return current_app.extensions['migrate'].db.engine
 
@@ -60,7 +67,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), include_object=include_object, literal_binds=True
     )
 
     with context.begin_transaction():
@@ -94,7 +101,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=get_metadata(),
+            target_metadata=get_metadata(), include_object=include_object,
             **conf_args
         )
 

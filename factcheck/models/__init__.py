@@ -8,9 +8,10 @@ from .review import EvidenceLink, Review, Stance
 from .audit import AuditEvent
 from .claim import Claim, ClaimStatus, Verdict
 from .assignment import Assignment
+from .webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .types import iso, utcnow
 
 __all__ = [
     "ApiToken", "Article", "Assignment", "ArticleStatus", "AuditEvent", "Claim", "ClaimStatus",
-    "EvidenceLink", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "iso", "utcnow",
+    "EvidenceLink", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, InvalidTransition
 from ..limits import LIMITS
-from ..models import ArticleStatus, Claim, ClaimStatus, Verdict, utcnow
+from ..models import ArticleStatus, Claim, ClaimStatus, Verdict, WebhookEvent, iso, utcnow
 from ..permissions import Permission, require
-from . import audit
+from . import audit, webhooks
 from .common import check_version, claim_snapshot, clean_text, get_claim
 from .reviews import parse_verdict
 
@@ -54,6 +54,10 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
     claim.approved_at = utcnow()
     claim.return_comment = None
     _audit_claim(session, actor, "claim.approved", claim, before)
+    webhooks.enqueue(session, WebhookEvent.CLAIM_APPROVED, {
+        "claim_id": claim.id, "article_id": claim.article_id, "final_verdict": claim.final_verdict,
+        "statement": claim.effective_statement, "approved_by": actor.display_name, "approved_at": iso(claim.approved_at),
+    })  # fmt: skip
     return claim
 
 

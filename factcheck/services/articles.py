@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from .. import splitting
 from ..errors import InvalidInput, InvalidTransition, TooLarge
 from ..limits import LIMITS
-from ..models import Article, ArticleStatus, Claim, ClaimStatus, utcnow
+from ..models import Article, ArticleStatus, Claim, ClaimStatus, WebhookEvent, iso, utcnow
 from ..permissions import Permission, require
-from . import audit
+from . import audit, webhooks
 from .common import article_snapshot, check_http_url, check_version, clean_text, get_article
 from .sources import Source
 
@@ -171,6 +171,10 @@ def approve_article(session: Session, *, actor, article_id, version) -> Article:
     session.flush()
     audit.record(session, actor, "article.approved", "article", article.id, article_id=article.id,
                  before=before, after=article_snapshot(article))  # fmt: skip
+    webhooks.enqueue(session, WebhookEvent.ARTICLE_APPROVED, {
+        "article_id": article.id, "title": article.title, "approved_by": actor.display_name,
+        "approved_at": iso(article.approved_at),
+    })  # fmt: skip
     return article
 
 

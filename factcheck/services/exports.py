@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from ..models import WebhookEvent
 from ..permissions import Permission, require
 from ..reports import build_report
 from ..reports.render import FORMATS, Rendered, render
-from . import audit
+from . import audit, webhooks
 from .common import get_article
 
 
@@ -26,4 +27,8 @@ def export_article(session: Session, *, actor, article_id, fmt: str, report_url=
     if report.is_final:
         audit.record(session, actor, "report.exported", "article", article.id,
                      article_id=article.id, after={"format": fmt})  # fmt: skip
+        webhooks.enqueue(session, WebhookEvent.REPORT_EXPORTED, {
+            "article_id": article.id, "format": fmt, "exported_by": getattr(actor, "display_name", None),
+            "last_event_hash": report.last_event_hash, "chain_head_hash": report.chain_head_hash,
+        })  # fmt: skip
     return rendered

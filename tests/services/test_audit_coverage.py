@@ -37,7 +37,7 @@ READERS = {
     "agreement.article_agreement", "assignments.reviewer_queue", "assignments.lead_queue",
     "assignments.queue_counts", "assignments.list_assignments", "similar.search_terms", "similar.similar_claims",
 }  # fmt: skip
-HELPERS = {"audit.record", "articles.mark_in_review"}  # parts of other units of work
+HELPERS = {"audit.record", "articles.mark_in_review", "webhooks.enqueue"}  # parts of other units of work
 
 LINK = [{"url": "https://example.org/a", "title": "A", "stance": "supports"}]
 
