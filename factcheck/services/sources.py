@@ -10,12 +10,10 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput, TooLarge, UnsupportedType
-
-if TYPE_CHECKING:
-    from ..ingest.fetch import FetchPolicy
+from ..ingest.fetch import FetchPolicy, fetch_url
+from ..ingest.html import extract_html
 from ..limits import LIMITS
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
@@ -69,8 +67,6 @@ def from_html(
         raise InvalidInput(
             "HTML contains NUL characters", errors={"html": "contains NUL characters"}
         )
-    from ..ingest.html import extract_html  # TEMP lazy: the package lands in this change
-
     doc = extract_html(html)
     return Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,
                   published_at=doc.published_at, site_name=doc.site_name, url=url or doc.canonical_url)  # fmt: skip
@@ -96,8 +92,6 @@ def from_url(url, policy: FetchPolicy) -> Source:
     """Fetch a page with the SSRF-safe fetcher, then extract it."""
     if not isinstance(url, str) or not url.strip():
         raise InvalidInput("url is required", errors={"url": "required"})
-    from ..ingest.fetch import fetch_url
-
     fetched = fetch_url(url.strip(), policy)
     if fetched.is_html:
         return from_html(fetched.text, kind="url", url=fetched.url)
@@ -107,8 +101,6 @@ def from_url(url, policy: FetchPolicy) -> Source:
 
 def fetch_policy() -> FetchPolicy:
     """The configured URL-import policy (HOSTILE.md §1: 5 MB, 15 s, 5 redirects)."""
-    from ..ingest.fetch import FetchPolicy
-
     split = [v.strip() for v in LIMITS.FETCH_ALLOWED_ADDRESSES.split(",") if v.strip()]
     ports = tuple(int(p) for p in LIMITS.FETCH_ALLOWED_PORTS.split(",") if p.strip())
     return FetchPolicy(allowed_addresses=tuple(split), allowed_ports=ports,

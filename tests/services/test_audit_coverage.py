@@ -18,8 +18,17 @@ from sqlalchemy import select
 import factcheck.services as services_pkg
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim
-from factcheck.services import approvals, articles, assignments, claims, exports, reviews, users
+from factcheck.models import AuditEvent, Claim, WebhookEvent
+from factcheck.services import (
+    approvals,
+    articles,
+    assignments,
+    claims,
+    exports,
+    reviews,
+    users,
+    webhooks,
+)
 
 READERS = {
     "audit.set_context", "audit.reset_context", "audit.lock_chain", "audit.canonical", "audit.event_payload",
@@ -36,6 +45,8 @@ READERS = {
     "sources.from_file", "sources.from_url", "sources.decode_bytes", "sources.fetch_policy",
     "agreement.article_agreement", "assignments.reviewer_queue", "assignments.lead_queue",
     "assignments.queue_counts", "assignments.list_assignments", "similar.search_terms", "similar.similar_claims",
+    "webhooks.resolve_target", "webhooks.check_url", "webhooks.check_events", "webhooks.get_endpoint",
+    "webhooks.list_endpoints", "webhooks.list_deliveries",
 }  # fmt: skip
 HELPERS = {"audit.record", "articles.mark_in_review", "webhooks.enqueue"}  # parts of other units of work
 
@@ -138,7 +149,30 @@ SCENARIOS = {
         s, actor=c["lead"], claim_id=c["cid"], reason="new facts", version=_fresh(c["cid"]).version)),
     "exports.export_article": ("report.exported", _final_report_prep, lambda s, c: exports.export_article(
         s, actor=c["r1"], article_id=c["approved"].id, fmt="json")),
+    "webhooks.create_endpoint": ("webhook.created", None, lambda s, c: webhooks.create_endpoint(
+        s, actor=c["admin"], url=HOOK_URL, events=["claim.approved"])),
+    "webhooks.update_endpoint": ("webhook.updated", lambda c: _hook(c), lambda s, c: webhooks.update_endpoint(
+        s, actor=c["admin"], endpoint_id=c["hook"], events=["report.exported"])),
+    "webhooks.rotate_secret": ("webhook.secret_rotated", lambda c: _hook(c), lambda s, c: webhooks.rotate_secret(
+        s, actor=c["admin"], endpoint_id=c["hook"])),
+    "webhooks.delete_endpoint": ("webhook.deleted", lambda c: _hook(c), lambda s, c: webhooks.delete_endpoint(
+        s, actor=c["admin"], endpoint_id=c["hook"])),
+    "webhooks.retry_delivery": ("webhook.delivery_retried", lambda c: _hook(c, delivery=True),
+                                lambda s, c: webhooks.retry_delivery(s, actor=c["admin"], delivery_id=c["delivery"])),
 }  # fmt: skip
+HOOK_URL = "https://93.184.216.34/hook"  # a public IP literal: no DNS, no network
+
+
+def _hook(ctx, delivery=False):
+    with transaction() as s:
+        endpoint, _secret = webhooks.create_endpoint(
+            s, actor=ctx["admin"], url=HOOK_URL, events=["claim.approved"]
+        )
+        ctx["hook"] = endpoint.id
+        if delivery:
+            webhooks.enqueue(s, WebhookEvent.CLAIM_APPROVED, {"claim_id": 1})
+            s.flush()
+            ctx["delivery"] = endpoint.deliveries[0].id
 
 
 def users_token(ctx):
