@@ -11,6 +11,7 @@ import os
 import secrets
 import sqlite3
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .database import transaction
 from .errors import FactcheckError
 from .extensions import db
 from .models import Article, SystemActor, User
-from .services import articles, audit, exports, sources, users
+from .services import articles, audit, exports, sources, users, versions
 
 DEMO_ARTICLE = Path(__file__).parent / "demo" / "seed-rfa-passports.txt"
 DEMO_ACCOUNTS = [
@@ -130,8 +131,10 @@ def demo():
 @click.command("import")
 @click.argument("source")
 @click.option("--title", default=None)
+@click.option("--new-version-of", "article_id", type=int, default=None,
+              help="Import SOURCE as a corrected version of this article (claims are re-anchored).")
 @command
-def import_cmd(source, title):
+def import_cmd(source, title, article_id):
     """Import an article from a .txt, .md or .html file or an http(s) URL; prints its id."""
     if source.startswith(("http://", "https://")):
         prepared = sources.from_url(source, sources.fetch_policy())
@@ -140,6 +143,15 @@ def import_cmd(source, title):
         if not path.is_file():
             raise click.ClickException(f"no such file: {source}")
         prepared = sources.from_file(path.read_bytes(), path.name)
+    if article_id is not None:
+        with transaction() as s:
+            current = s.get(Article, article_id)
+            if current is None:
+                raise click.ClickException(f"no article {article_id}")
+            counts = versions.import_new_version(s, actor=system_actor(), article_id=article_id,
+                                                 source=prepared, version=current.version)  # fmt: skip
+        click.echo(f"{article_id} " + " ".join(f"{k}={n}" for k, n in counts.items()))
+        return
     with transaction() as s:
         article = articles.import_article(s, actor=system_actor(), source=prepared, title=title)
         click.echo(article.id)
@@ -222,8 +234,34 @@ def backup(target):
     )
 
 
+@click.group("webhooks")
+def webhooks_cli():
+    """Webhook deliveries."""
+
+
+@webhooks_cli.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep running (a worker process): also sends retries.")
+@click.option(
+    "--interval", default=10.0, type=click.FloatRange(min=0.1), help="Seconds between runs."
+)
+@click.option("--limit", default=50, type=click.IntRange(min=1), help="Deliveries per run.")
+@command
+def webhooks_deliver(loop, interval, limit):
+    """Send due webhook deliveries (once, or forever with --loop); one summary line per run."""
+    from .webhook_delivery import deliver_due
+
+    app = current_app._get_current_object()
+    while True:
+        stats = deliver_due(app, limit=limit)
+        if stats.claimed or not loop:
+            click.echo(stats.summary())
+        if not loop:
+            return
+        time.sleep(interval)
+
+
 def init_app(app: Flask) -> None:
-    for cmd in (users_cli, demo, import_cmd, export_cmd, audit_cli, backup):
+    for cmd in (users_cli, demo, import_cmd, export_cmd, audit_cli, backup, webhooks_cli):
         app.cli.add_command(cmd)
 
 

@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "factcheck" / "demo" / "seed-rfa-passports.txt"
 PASSWORD = "correct-horse-battery"
 TABLES = [
+    "article_versions",
+    "webhook_deliveries",
+    "webhook_endpoints",
     "assignments",
     "evidence_links",
     "reviews",

@@ -11,7 +11,7 @@ from ..models import ArticleStatus
 from ..permissions import Permission, can
 from ..security import current_actor
 from ..services import agreement as agreement_service
-from ..services import articles, exports, sources
+from ..services import articles, exports, sources, versions
 from ..services.claims import add_claim
 from ..services.common import get_article
 from . import bp, json_body, only, version_from
@@ -30,32 +30,46 @@ def _article_response(article_id: int, status: int = 200):
 
 @bp.post("/articles")
 def import_article():
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            raise InvalidInput("send the article as a 'file' part", errors={"file": "required"})
-        source = sources.from_file(upload.read(), upload.filename)
-        fields = {k: request.form.get(k) for k in META}
-    else:
-        data = only(json_body(), {"text", "html", "url", *META})
-        given = [k for k in ("text", "html", "url") if data.get(k) is not None]
-        if len(given) != 1:
-            raise InvalidInput(
-                "send exactly one of text, html or url", errors={"text": "one of text, html, url"}
-            )
-        if given[0] == "url":
-            source = sources.from_url(data["url"], sources.fetch_policy())
-        elif given[0] == "html":
-            source = sources.from_html(data["html"])
-        else:
-            source = sources.from_text(data["text"], detect_html=False)
-        fields = {k: data.get(k) for k in META}
+    source, fields = _source_from_request(set(META))
     with transaction() as s:
         article = articles.import_article(s, actor=current_actor(), source=source, **fields)
         article_id = article.id
     resp = _article_response(article_id, 201)
     resp.headers["Location"] = url_for("api.read_article", article_id=article_id)
     return resp
+
+
+def _source_from_request(allowed_extra: set[str]) -> tuple[sources.Source, dict]:
+    """text | html | url in JSON, or a multipart file; returns the source and the other fields."""
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise InvalidInput("send the article as a 'file' part", errors={"file": "required"})
+        return sources.from_file(upload.read(), upload.filename), {k: request.form.get(k) for k in allowed_extra}
+    data = only(json_body(), {"text", "html", "url", *allowed_extra})
+    given = [k for k in ("text", "html", "url") if data.get(k) is not None]
+    if len(given) != 1:
+        raise InvalidInput("send exactly one of text, html or url", errors={"text": "one of text, html, url"})
+    if given[0] == "url":
+        source = sources.from_url(data["url"], sources.fetch_policy())
+    elif given[0] == "html":
+        source = sources.from_html(data["html"])
+    else:
+        source = sources.from_text(data["text"], detect_html=False)
+    return source, {k: data.get(k) for k in allowed_extra}
+
+
+@bp.post("/articles/<int:article_id>/versions")
+def new_version(article_id: int):
+    """Import a corrected version; claims are re-anchored (counts per outcome returned)."""
+    source, extra = _source_from_request({"version"})
+    with transaction() as s:
+        counts = versions.import_new_version(s, actor=current_actor(), article_id=article_id, source=source,
+                                             version=extra.get("version") or request.headers.get("If-Match"))  # fmt: skip
+    resp = _article_response(article_id)
+    payload = resp.get_json()
+    payload["reanchored"] = counts
+    return with_etag(payload, payload["version"])
 
 
 @bp.get("/articles")

@@ -166,6 +166,12 @@ PATHS = {
     "/articles/{article_id}": {"get": _op("An article with its claims", _ok(_ref("Article")))},
     "/articles/{article_id}/claims": {"post": _op("Add a claim from a span of the body", _ok(_ref("Claim"), "201", "Created"),
         _body({"start": ID, "end": ID, "speaker": {"type": "string"}}, ["start", "end"]))},
+    "/articles/{article_id}/versions": {"post": _op("Import a corrected version; claims are re-anchored", _ok(_ref("Article")), {
+        "required": True, "content": {
+            "application/json": {"schema": {"type": "object", "additionalProperties": False, "properties": {
+                "text": {"type": "string"}, "html": {"type": "string"}, "url": {"type": "string"}, **VERSION}}},
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary"}, "version": {"type": "string"}}}}}})},
     "/articles/{article_id}/approve": {"post": _op("Approve the article", _ok(_ref("Article")), _body(VERSION, ["version"]))},
     "/articles/{article_id}/agreement": {"get": _op("Agreement between reviewers (details for leads)", _ok({
         "type": "object", "properties": {

@@ -16,6 +16,13 @@ class ImportForm(FlaskForm):
     published_at = DateField("Published on (optional)", validators=[Optional()])
 
 
+class NewVersionForm(FlaskForm):
+    text = TextAreaField("Paste the corrected text (or a whole HTML page)")
+    file = FileField("…or upload it (.txt, .md or .html)")
+    url = URLField("…or import it from a web address", validators=[Optional(), Length(max=2048)])
+    version = HiddenField()
+
+
 class ApproveArticleForm(FlaskForm):
     version = HiddenField()
 

@@ -3,7 +3,7 @@
 # Order matters: Claim's derived `seq` configures the mappers, so everything it relates
 # to must be imported before it.
 from .user import ApiToken, Role, SystemActor, User  # noqa: I001
-from .article import Article, ArticleStatus
+from .article import Article, ArticleStatus, ArticleVersion
 from .review import EvidenceLink, Review, Stance
 from .audit import AuditEvent
 from .claim import Claim, ClaimStatus, Verdict
@@ -12,6 +12,6 @@ from .webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .types import iso, utcnow
 
 __all__ = [
-    "ApiToken", "Article", "Assignment", "ArticleStatus", "AuditEvent", "Claim", "ClaimStatus",
+    "ApiToken", "Article", "ArticleVersion", "Assignment", "ArticleStatus", "AuditEvent", "Claim", "ClaimStatus",
     "EvidenceLink", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

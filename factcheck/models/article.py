@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -44,9 +44,21 @@ class Article(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    current_version: Mapped[int] = mapped_column(default=1, server_default="1")  # ArticleVersion.number
 
-    claims: Mapped[list[Claim]] = relationship(  # noqa: F821
+    # Every claim, orphans of earlier versions included (owns them).
+    all_claims: Mapped[list[Claim]] = relationship(  # noqa: F821
         back_populates="article", order_by="Claim.start", cascade="all, delete-orphan"
+    )
+    # The claims of the current body; orphans (text gone after a correction) are left out.
+    claims: Mapped[list[Claim]] = relationship(  # noqa: F821
+        primaryjoin="and_(Article.id == Claim.article_id, "
+        "or_(Claim.anchor.is_(None), Claim.anchor != 'orphaned'))",
+        order_by="Claim.start",
+        viewonly=True,
+    )
+    versions: Mapped[list[ArticleVersion]] = relationship(
+        back_populates="article", order_by="ArticleVersion.number", cascade="all, delete-orphan"
     )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])  # noqa: F821
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])  # noqa: F821
@@ -59,3 +71,24 @@ class Article(db.Model):
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.status}>"
+
+
+class ArticleVersion(db.Model):
+    """One version of an article's input and body; the article keeps every version."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_versions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    raw_input: Mapped[str] = mapped_column(Text)
+    input_kind: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    boilerplate: Mapped[list] = mapped_column(JSON, default=list)
+    summary: Mapped[dict | None] = mapped_column(JSON)  # re-anchoring counts for versions > 1
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="versions")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, func, select
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, func, or_, select
 from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column, relationship
 
 from ..extensions import db
@@ -64,8 +64,13 @@ class Claim(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Which ArticleVersion's body the span points into (orphans keep their old one).
+    body_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # How the last correction re-anchored it: unchanged | moved | edited | new, or
+    # orphaned (its text is gone: excluded from review, kept with its history).
+    anchor: Mapped[str | None] = mapped_column(String(16))
 
-    article: Mapped[Article] = relationship(back_populates="claims")  # noqa: F821
+    article: Mapped[Article] = relationship(back_populates="all_claims")  # noqa: F821
     approved_by: Mapped[User | None] = relationship()  # noqa: F821
     reviews: Mapped[list[Review]] = relationship(  # noqa: F821
         back_populates="claim", order_by="Review.id", cascade="all, delete-orphan"
@@ -81,6 +86,15 @@ class Claim(db.Model):
     def is_locked(self) -> bool:
         return self.status == ClaimStatus.APPROVED
 
+    @property
+    def is_orphaned(self) -> bool:
+        return self.anchor == "orphaned"
+
+    @classmethod
+    def current(cls):
+        """SQL criterion: the claim points into its article's current body (not an orphan)."""
+        return or_(cls.anchor.is_(None), cls.anchor != "orphaned")
+
     def __repr__(self) -> str:
         return f"<Claim {self.id} a{self.article_id}@{self.start} {self.status}>"
 
@@ -91,7 +105,11 @@ class Claim(db.Model):
 _other = aliased(Claim)
 Claim.seq = deferred(
     select(func.count(_other.id))
-    .where(_other.article_id == Claim.article_id, _other.start <= Claim.start)
+    .where(
+        _other.article_id == Claim.article_id,
+        _other.start <= Claim.start,
+        or_(_other.anchor.is_(None), _other.anchor != "orphaned"),
+    )
     .correlate_except(_other)
     .scalar_subquery()
 )

@@ -60,7 +60,7 @@ def build_report(session: Session, article: Article, *, viewer=None, report_url=
     """Read an article, its claims, visible reviews and audit digest into a Report."""
     claims = session.scalars(
         select(Claim)
-        .where(Claim.article_id == article.id)
+        .where(Claim.article_id == article.id, Claim.current())
         .order_by(Claim.start)
         .options(
             selectinload(Claim.reviews).selectinload(Review.links),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from .. import splitting
 from ..errors import InvalidInput, InvalidTransition, TooLarge
 from ..limits import LIMITS
-from ..models import Article, ArticleStatus, Claim, ClaimStatus, WebhookEvent, iso, utcnow
+from ..models import Article, ArticleStatus, ArticleVersion, Claim, ClaimStatus, WebhookEvent, iso, utcnow
 from ..permissions import Permission, require
 from . import audit, webhooks
 from .common import article_snapshot, check_http_url, check_version, clean_text, get_article
@@ -102,6 +102,9 @@ def import_article(
     )
     session.add(article)
     session.flush()
+    session.add(ArticleVersion(article_id=article.id, number=1, raw_input=article.raw_input,
+                               input_kind=article.input_kind, filename=filename, body=body,
+                               boilerplate=article.boilerplate, created_by_id=article.created_by_id))  # fmt: skip
     session.add_all(
         Claim(
             article_id=article.id, start=c.start, end=c.end, text=c.text, speaker=c.speaker,
@@ -207,7 +210,7 @@ def progress_for(session: Session, article_ids: list[int]) -> dict[int, dict]:
         return out
     rows = session.execute(
         select(Claim.article_id, Claim.status, func.count())
-        .where(Claim.article_id.in_(article_ids))
+        .where(Claim.article_id.in_(article_ids), Claim.current())
         .group_by(Claim.article_id, Claim.status)
     )
     for aid, status, n in rows:

@@ -54,7 +54,7 @@ def _check_no_overlap(
 ) -> None:
     clash = session.scalar(
         select(Claim.id).where(
-            Claim.article_id == article_id, Claim.start < end, Claim.end > start,
+            Claim.article_id == article_id, Claim.current(), Claim.start < end, Claim.end > start,
             Claim.id.not_in(list(ignore) or [-1]),
         ).limit(1)
     )  # fmt: skip
@@ -118,7 +118,7 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     lo, hi = sorted((claim, other), key=lambda c: c.start)
     between = session.scalar(
         select(Claim.id)
-        .where(Claim.article_id == claim.article_id, Claim.start >= lo.end, Claim.start < hi.start)
+        .where(Claim.article_id == claim.article_id, Claim.current(), Claim.start >= lo.end, Claim.start < hi.start)
         .limit(1)
     )
     if between:

@@ -9,12 +9,12 @@ from ..database import transaction
 from ..errors import Conflict, FactcheckError
 from ..extensions import db
 from ..forms import apply_errors
-from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm
+from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
 from ..models import ArticleStatus, ClaimStatus
 from ..permissions import Permission, can
 from ..reports.render import FORMATS
 from ..services import agreement as agreement_service
-from ..services import articles, assignments, exports, history, sources
+from ..services import articles, assignments, exports, history, sources, versions
 from ..services.claims import add_claim
 from ..services.common import get_article
 from .queues import assign_form
@@ -69,7 +69,7 @@ def new():
     return redirect(url_for("articles.show", article_id=article_id))
 
 
-def _import_source(form: ImportForm) -> sources.Source:
+def _import_source(form) -> sources.Source:
     """Exactly one of: an uploaded file, a URL, pasted text (fetching happens here, before
     the write transaction)."""
     upload = form.file.data
@@ -104,6 +104,7 @@ def show(article_id: int):
     return render_template(
         "articles/show.html", article=article, claims=article.claims, numbered=numbered, sort=sort,
         progress=progress, timeline=timeline, agreement=agreement, assign=assign,
+        version_form=NewVersionForm(version=article.version), orphans=versions.orphans(db.session, article),
         seq_of={c.id: n for n, c in enumerate(article.claims, start=1)},
         segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
@@ -122,6 +123,26 @@ def _segments(article) -> list[tuple[str, object]]:
     if pos < len(article.body):
         out.append((article.body[pos:], None))
     return out
+
+
+@bp.post("/articles/<int:article_id>/versions")
+@login_required
+def new_version(article_id: int):
+    """Import a corrected version and re-anchor the claims."""
+    form = NewVersionForm()
+    if not form.validate_on_submit():
+        flash("Not imported: the form was incomplete.", "error")
+        return redirect(url_for("articles.show", article_id=article_id))
+    try:
+        source = _import_source(form)
+        with transaction() as s:
+            counts = versions.import_new_version(s, actor=current_user, article_id=article_id, source=source,
+                                                 version=form.version.data)  # fmt: skip
+    except FactcheckError as exc:
+        flash(f"Corrected version not imported: {exc.detail}", "error")
+        return redirect(url_for("articles.show", article_id=article_id))
+    flash("Corrected version imported: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n) + ".", "success")
+    return redirect(url_for("articles.show", article_id=article_id))
 
 
 @bp.post("/articles/<int:article_id>/approve")

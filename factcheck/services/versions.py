@@ -1,0 +1,127 @@
+"""Corrected versions of an article: keep every version, re-anchor every claim.
+
+Unchanged and moved claims keep their reviews and verdicts; edited claims go back to
+review (returned, with the change quoted); orphaned claims (their text is gone) leave
+review but keep their history; new sentences become new claims. Every step is audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .. import splitting
+from ..anchoring import Anchor, OldClaim, reanchor
+from ..errors import InvalidInput
+from ..models import Article, ArticleStatus, ArticleVersion, Claim, ClaimStatus
+from ..permissions import Permission, require
+from . import audit
+from .articles import check_article_text, normalise_body
+from .common import check_version, claim_snapshot, get_article
+from .sources import Source
+
+REVIEW_STATES = (ClaimStatus.REVIEWED, ClaimStatus.APPROVED, ClaimStatus.RETURNED)
+
+
+def import_new_version(session: Session, *, actor, article_id, source: Source, version) -> dict:
+    """Store a corrected version and re-anchor the claims; returns the counts per outcome."""
+    article = get_article(session, article_id, for_update=True)
+    require(actor, Permission.IMPORT_ARTICLE, article)
+    check_version(article, version, what=f"article {article.id}")
+    body = normalise_body(check_article_text(source.text))
+    if body == article.body:
+        raise InvalidInput(
+            "this version is identical to the current one",
+            errors={"text": "identical to the current version"},
+        )
+    result = splitting.analyze(body)
+    if not result.claims:
+        raise InvalidInput(
+            "no sentence found in the new version", errors={"text": "no sentence found"}
+        )
+    old_body, number = article.body, article.current_version + 1
+    claims = list(article.claims)
+    anchors, leftovers = reanchor(
+        old_body,
+        body,
+        [OldClaim(c.id, c.start, c.end, c.text) for c in claims],
+        [(c.start, c.end) for c in result.claims],
+    )
+    article.body, article.raw_input, article.input_kind = body, source.raw, source.kind
+    article.filename = (source.filename or article.filename or "")[:255] or None
+    article.boilerplate = [[b.start, b.end, b.kind] for b in result.boilerplate]
+    article.current_version = number
+    by_id = {c.id: c for c in claims}
+    counts = {"unchanged": 0, "moved": 0, "edited": 0, "orphaned": 0, "new": 0}
+    for anchor in anchors:
+        counts[anchor.kind] += 1
+        _apply(session, actor, by_id[anchor.claim_id], anchor, body, number)
+    spans = {(c.start, c.end): c for c in result.claims}
+    for start, end in leftovers:
+        counts["new"] += 1
+        _add_new(session, actor, article, spans[(start, end)], number)
+    if article.status == ArticleStatus.APPROVED and (counts["edited"] or counts["new"]):
+        article.status, article.approved_at, article.approved_by_id = (
+            ArticleStatus.IN_REVIEW.value,
+            None,
+            None,
+        )
+    session.add(ArticleVersion(article_id=article.id, number=number, raw_input=source.raw, input_kind=source.kind,
+                               filename=article.filename, body=body, boilerplate=article.boilerplate,
+                               summary=counts, created_by_id=getattr(actor, "id", None)))  # fmt: skip
+    session.flush()
+    audit.record(session, actor, "article.version_imported", "article", article.id, article_id=article.id,
+                 before={"version": number - 1, "chars": len(old_body)},
+                 after={"version": number, "chars": len(body), **counts})  # fmt: skip
+    return counts
+
+
+def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, number: int) -> None:
+    before = dict(claim_snapshot(claim), anchor=claim.anchor)
+    claim.anchor = anchor.kind
+    if anchor.kind == "orphaned":
+        claim.status = ClaimStatus.EXCLUDED.value
+        claim.excluded_reason = (
+            f"orphaned by version {number}: its text is no longer in the article"
+        )
+    else:
+        claim.start, claim.end, claim.text, claim.body_version = (
+            anchor.start,
+            anchor.end,
+            body[anchor.start : anchor.end],
+            number,
+        )
+    if anchor.kind == "edited":
+        claim.checkworthiness, reasons = splitting.score_checkworthiness(claim.text)
+        claim.reasons = list(reasons)
+        if claim.status in REVIEW_STATES:
+            claim.status = ClaimStatus.RETURNED.value
+            claim.return_comment = (
+                f"The article was corrected (version {number}) and this claim's text changed "
+                f"from “{before['text'][:300]}”. Review it again."
+            )
+            claim.final_verdict = claim.approved_at = claim.approved_by_id = claim.approval_note = (
+                None
+            )
+    session.flush()
+    if anchor.kind != "unchanged":
+        audit.record(session, actor, "claim.reanchored", "claim", claim.id, article_id=claim.article_id,
+                     before=before, after=dict(claim_snapshot(claim), anchor=anchor.kind, body_version=number))  # fmt: skip
+
+
+def _add_new(session: Session, actor, article: Article, span, number: int) -> None:
+    claim = Claim(article=article, start=span.start, end=span.end, text=span.text, speaker=span.speaker,
+                  is_quote=span.is_quote, checkworthiness=round(span.checkworthiness, 3), reasons=list(span.reasons),
+                  body_version=number, anchor="new")  # fmt: skip
+    session.add(claim)
+    session.flush()
+    audit.record(session, actor, "claim.added", "claim", claim.id, article_id=article.id,
+                 after=dict(claim_snapshot(claim), anchor="new", body_version=number))  # fmt: skip
+
+
+def list_versions(session: Session, article: Article) -> list[ArticleVersion]:
+    return list(article.versions)
+
+
+def orphans(session: Session, article: Article) -> list[Claim]:
+    """Claims whose text a correction removed (kept with their reviews and history)."""
+    return [c for c in article.all_claims if c.is_orphaned]
