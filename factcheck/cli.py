@@ -158,12 +158,24 @@ def import_cmd(source, title, article_id):
 
 
 @click.command("export")
-@click.argument("article_id", type=int)
-@click.option("--format", "fmt", default="json", help="html, md, csv, json, claimreview, w3c")
+@click.argument("article_id", type=int, required=False)
+@click.option("--format", "fmt", default="json", help="html, pdf, md, csv, json, claimreview, w3c")
+@click.option("--since", default=None, help="Bulk: first approval date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Bulk: last approval date (YYYY-MM-DD), inclusive.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None)
 @command
-def export_cmd(article_id, fmt, output):
-    """Write an article's report to a file (or standard output)."""
+def export_cmd(article_id, fmt, since, until, output):
+    """Write one article's report, or (with --since/--until) a ZIP of all approved in a range."""
+    if article_id is None:
+        if not (since and until and output):
+            raise click.ClickException("give ARTICLE_ID, or --since, --until and -o FILE.zip for a bulk export")
+        with transaction() as s:
+            ids = exports.plan_bulk_export(s, actor=system_actor(), since=since, until=until, fmt=fmt)
+        with open(output, "wb") as fh:
+            for chunk in exports.stream_bulk_export(db.session, actor=system_actor(), article_ids=ids, fmt=fmt):
+                fh.write(chunk)
+        click.echo(f"wrote {output}: {len(ids)} report(s)", err=True)
+        return
     with transaction() as s:
         rendered = exports.export_article(s, actor=system_actor(), article_id=article_id, fmt=fmt)
     if output:

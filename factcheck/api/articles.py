@@ -145,3 +145,12 @@ def export(article_id: int):
     resp.headers["Content-Type"] = rendered.media_type
     resp.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return resp
+
+
+@bp.get("/exports")
+def bulk_export():
+    """Every report approved in [since, until] as one streamed ZIP."""
+    from ..views.exports import zip_response
+
+    args = request.args
+    return zip_response(args.get("since", ""), args.get("until", ""), args.get("format", "json"))

@@ -189,6 +189,11 @@ PATHS = {
                "due_on": {"type": ["string", "null"], "format": "date"}}, ["user_id", "article_id"]))},
     "/queue": {"get": _op("The caller's queue (leads also get the desk's queues)", _ok({"type": "object", "properties": {
         k: {"type": "array"} for k in ("assigned", "returned", "awaiting_approval", "conflicts", "returned_to_reviewers", "overdue")}}))},
+    "/exports": {"get": _op("Reports of every article approved in a date range, as a ZIP", {"200": {
+        "description": "A ZIP: one report per article and manifest.json", "content": {"application/zip": {"schema": {"type": "string"}}}}},
+        params=[{"name": "since", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                {"name": "until", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                _q("format", {"type": "string", "enum": ["html", "pdf", "md", "csv", "json", "claimreview", "w3c"]})])},
     "/claims/{claim_id}": {
         "get": _op("A claim with the reviews the caller may see", CLAIM),
         "patch": _op("Edit span, speaker or statement", CLAIM, _body(

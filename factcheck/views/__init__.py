@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from . import account, admin, articles, audit, auth, claims, health, queues, webhooks
+    from . import account, admin, articles, audit, auth, claims, exports, health, queues, webhooks
 
-    for module in (auth, account, admin, articles, claims, audit, queues, health, webhooks):
+    for module in (auth, account, admin, articles, claims, audit, queues, health, webhooks, exports):
         app.register_blueprint(module.bp)
