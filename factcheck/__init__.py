@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from .converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is registered
     app.config.update(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)

@@ -20,6 +20,8 @@ from factcheck.extensions import db
 from factcheck.models import SystemActor
 from factcheck.services import articles, users
 
+from openapi_check import check_response  # noqa: E402 - tests/ is on sys.path (conftest dir)
+
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "factcheck" / "demo" / "seed-rfa-passports.txt"
@@ -188,7 +190,9 @@ class Api:
 
     def __call__(self, method: str, path: str, json=None, headers=None, **kw):
         h = {"Authorization": f"Bearer {self.token}", **(headers or {})}
-        return self.client.open("/api/v1" + path, method=method, json=json, headers=h, **kw)
+        resp = self.client.open("/api/v1" + path, method=method, json=json, headers=h, **kw)
+        check_response(self.client.application, method, "/api/v1" + path, resp)  # document == app
+        return resp
 
     def get(self, path, **kw):
         return self("GET", path, **kw)

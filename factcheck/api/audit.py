@@ -12,6 +12,7 @@ from ..permissions import Permission, require
 from ..security import current_actor
 from ..services import history
 from ..services.audit import verify_chain
+from ..services.common import parse_id
 from . import bp
 from .helpers import paginated, pagination
 
@@ -20,9 +21,7 @@ def _int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value in (None, ""):
         return None
-    if not value.isdigit():
-        raise InvalidInput(f"{name} must be an integer", errors={name: "integer"})
-    return int(value)
+    return parse_id(value, name)
 
 
 def _time_arg(name: str) -> datetime | None:

@@ -23,8 +23,8 @@ def pagination() -> tuple[int, int]:
         raise InvalidInput(
             "page and per_page must be integers", errors={"page": "integer"}
         ) from None
-    if page < 1 or not 1 <= per_page <= 500:
-        raise InvalidInput("page ≥ 1 and 1 ≤ per_page ≤ 500", errors={"per_page": "1..500"})
+    if not 1 <= page <= 1_000_000 or not 1 <= per_page <= 500:
+        raise InvalidInput("1 ≤ page ≤ 1,000,000 and 1 ≤ per_page ≤ 500", errors={"per_page": "1..500"})
     return page, per_page
 
 

@@ -180,7 +180,9 @@ PATHS = {
             "conflicts": {"type": "array", "items": ID}, "pairs": {"type": "array", "items": {"type": "object"}},
             "reviewers": {"type": "array", "items": {"type": "object"}}}}))},
     "/articles/{article_id}/export": {"get": _op("Export the report", {"200": {"description": "The report file", "content": {
-        t: {"schema": {"type": "string"}} for t in ("text/html", "application/pdf", "text/markdown", "text/csv", "application/json", "application/ld+json")}}},
+        **{t: {"schema": {"type": "string"}} for t in ("text/html", "application/pdf", "text/markdown", "text/csv")},
+        "application/json": {"schema": {"type": "object", "description": "the report; schema factcheck.report/v1"}},
+        "application/ld+json": {"schema": {"type": ["object", "array"]}}}}},
         params=[_q("format", {"type": "string", "enum": ["html", "pdf", "md", "csv", "json", "claimreview", "w3c"]})])},
     "/assignments": {"post": _op("Assign an article or some of its claims to a reviewer (leads)", {
         **_ok({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "created": ID}}, "201", "Created"),

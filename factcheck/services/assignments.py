@@ -11,7 +11,7 @@ from ..errors import InvalidInput
 from ..models import Assignment, Claim, ClaimStatus, Review, User, utcnow
 from ..permissions import Permission, require
 from . import audit
-from .common import get_article, get_user
+from .common import get_article, get_user, parse_id
 
 ACTIVE = (ClaimStatus.OPEN.value, ClaimStatus.REVIEWED.value, ClaimStatus.RETURNED.value)
 
@@ -33,17 +33,17 @@ def assign(
     """Assign an article (or some of its claims) to a reviewer, optionally with a due date."""
     require(actor, Permission.ASSIGN)
     due = _due(due_on)
-    user = get_user(session, user_id)
+    user = get_user(session, parse_id(user_id, "user_id"))
     if not user.active:
         raise InvalidInput(
             f"{user.email} is deactivated", errors={"user_id": "deactivated account"}
         )
-    article = get_article(session, article_id)
+    article = get_article(session, parse_id(article_id, "article_id"))
     if claim_ids is not None:
         if (
             not isinstance(claim_ids, list)
             or not claim_ids
-            or not all(isinstance(c, int) for c in claim_ids)
+            or not all(type(c) is int for c in claim_ids)  # no booleans
         ):
             raise InvalidInput(
                 "claim_ids must be a non-empty list of claim ids",

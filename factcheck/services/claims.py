@@ -12,7 +12,7 @@ from ..limits import LIMITS
 from ..models import Article, Claim, ClaimStatus
 from ..permissions import Permission, require
 from . import audit
-from .common import check_version, claim_snapshot, clean_text, get_article, get_claim
+from .common import check_version, claim_snapshot, clean_text, get_article, get_claim, parse_id
 
 
 def _editable_article(article: Article) -> None:
@@ -107,7 +107,7 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     claim = get_claim(session, claim_id, for_update=True)
     require(actor, Permission.EDIT_CLAIMS, claim)
     check_version(claim, version, what=f"claim {claim.id}")
-    other = get_claim(session, with_id, for_update=True)
+    other = get_claim(session, parse_id(with_id, "with"), for_update=True)
     if other.article_id != claim.article_id or other.id == claim.id:
         raise InvalidInput(
             "can only merge with another claim of the same article",

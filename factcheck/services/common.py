@@ -11,12 +11,29 @@ from ..errors import Conflict, InvalidInput, NotFound, VersionRequired
 from ..models import Article, Claim, Review, User, iso
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def parse_id(value, field: str = "id") -> int:
+    """An object id: an int (or digits), never a boolean, within the database's range."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput(f"{field} must be an integer id", errors={field: "integer id"})
+    text = str(value).strip()
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise InvalidInput(f"{field} must be an integer id", errors={field: "integer id"})
+    return int(text)
+
+
 def get_or_404(session: Session, model, obj_id, *, for_update: bool = False):
-    """Load by primary key or raise NotFound."""
+    """Load by primary key or raise NotFound (an id out of range does not exist either)."""
+    if isinstance(obj_id, bool):
+        raise InvalidInput("an id must be an integer, not true/false", errors={"id": "integer id"})
     try:
         obj_id = int(obj_id)
     except (TypeError, ValueError):
         raise NotFound(f"no such {model.__tablename__[:-1]}") from None
+    if not 0 < obj_id <= MAX_ID:
+        raise NotFound(f"{model.__name__.lower()} {obj_id} does not exist")
     obj = session.get(model, obj_id, with_for_update=for_update or None)
     if obj is None:
         raise NotFound(f"{model.__name__.lower()} {obj_id} does not exist")

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..permissions import Permission, require
 from ..services import history
 from ..services.audit import verify_chain
+from ..services.common import MAX_ID
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -27,9 +28,15 @@ def _date(value: str | None, *, end_of_day: bool = False) -> datetime | None:
     return day + timedelta(days=1) if day and end_of_day and len(value) == 10 else day
 
 
+def _id(args, name) -> int | None:
+    """An id filter; anything that is not a valid id is ignored (the page shows everything)."""
+    value = args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
 def _filters(args) -> dict:
     return {
-        "article_id": args.get("article_id", type=int), "actor_id": args.get("actor_id", type=int),
+        "article_id": _id(args, "article_id"), "actor_id": _id(args, "actor_id"),
         "action": args.get("action") or None, "since": _date(args.get("since")),
         "until": _date(args.get("until"), end_of_day=True),
     }  # fmt: skip
