@@ -12,7 +12,7 @@ from ..services.users import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-PUBLIC = {"api.create_token", "api.openapi"}
+PUBLIC = {"api.create_token", "api.openapi", "api.report_schema"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 BODY_TYPES = {"application/json", "multipart/form-data"}
 

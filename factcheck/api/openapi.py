@@ -6,7 +6,9 @@ every path here must be a route, so the document cannot drift from the app.
 
 from __future__ import annotations
 
-from flask import jsonify
+from pathlib import Path
+
+from flask import Response, jsonify
 
 from . import bp
 
@@ -237,6 +239,8 @@ PATHS = {
             "active": {"type": "boolean"}})),
     },
     "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    "/schemas/report-v1.json": {"get": {"summary": "JSON Schema of the JSON report export", "security": [],
+                                        "responses": {"200": {"description": "JSON Schema (draft 2020-12)"}}}},
 }  # fmt: skip
 
 
@@ -272,3 +276,12 @@ DOCUMENT["paths"]["/tokens"]["post"]["security"] = []
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(DOCUMENT)
+
+
+REPORT_SCHEMA = Path(__file__).resolve().parent.parent / "reports" / "schema" / "report-v1.schema.json"
+
+
+@bp.get("/schemas/report-v1.json")
+def report_schema():
+    """The JSON Schema of the JSON report export (factcheck.report/v1)."""
+    return Response(REPORT_SCHEMA.read_bytes(), mimetype="application/schema+json")
