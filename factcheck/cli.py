@@ -131,8 +131,13 @@ def demo():
 @click.command("import")
 @click.argument("source")
 @click.option("--title", default=None)
-@click.option("--new-version-of", "article_id", type=int, default=None,
-              help="Import SOURCE as a corrected version of this article (claims are re-anchored).")
+@click.option(
+    "--new-version-of",
+    "article_id",
+    type=int,
+    default=None,
+    help="Import SOURCE as a corrected version of this article (claims are re-anchored).",
+)
 @command
 def import_cmd(source, title, article_id):
     """Import an article from a .txt, .md or .html file or an http(s) URL; prints its id."""
@@ -168,11 +173,17 @@ def export_cmd(article_id, fmt, since, until, output):
     """Write one article's report, or (with --since/--until) a ZIP of all approved in a range."""
     if article_id is None:
         if not (since and until and output):
-            raise click.ClickException("give ARTICLE_ID, or --since, --until and -o FILE.zip for a bulk export")
+            raise click.ClickException(
+                "give ARTICLE_ID, or --since, --until and -o FILE.zip for a bulk export"
+            )
         with transaction() as s:
-            ids = exports.plan_bulk_export(s, actor=system_actor(), since=since, until=until, fmt=fmt)
+            ids = exports.plan_bulk_export(
+                s, actor=system_actor(), since=since, until=until, fmt=fmt
+            )
         with open(output, "wb") as fh:
-            for chunk in exports.stream_bulk_export(db.session, actor=system_actor(), article_ids=ids, fmt=fmt):
+            for chunk in exports.stream_bulk_export(
+                db.session, actor=system_actor(), article_ids=ids, fmt=fmt
+            ):
                 fh.write(chunk)
         click.echo(f"wrote {output}: {len(ids)} report(s)", err=True)
         return

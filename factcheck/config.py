@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
+
+
+def canonical_json(value) -> str:
+    """Sorted keys, no spaces, UTF-8 kept: the one serialisation of JSON we store and hash."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
 
 # Limits (HOSTILE.md §1). Enforced before any database work; documented in the README.
 DEFAULTS: dict[str, object] = {
@@ -28,7 +35,9 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # JSON columns are stored in canonical form (sorted keys, no spaces), the form the
+    # audit hash covers, so verifying the chain can hash stored text without re-encoding.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": canonical_json},
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}

@@ -87,3 +87,11 @@ class SourceTimeout(FactcheckError):
 
     status = 504
     title = "Source did not respond"
+
+
+# What a web form shows next to its fields. The others (401, 403, 404, 503) are not the
+# form's business: they reach the one error handler and its error page.
+FORM_ERRORS = (
+    InvalidInput, Conflict, TooLarge, UnsupportedType, VersionRequired, RateLimited,
+    SourceUnreachable, SourceTimeout, CSRFFailed,
+)  # fmt: skip

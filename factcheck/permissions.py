@@ -26,6 +26,7 @@ class Permission(Enum):
     VIEW_AUDIT = auto()
     VERIFY_AUDIT = auto()
     MANAGE_USERS = auto()
+    MANAGE_WEBHOOKS = auto()
     EXPORT = auto()
 
 
@@ -78,6 +79,7 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.VIEW_AUDIT: [is_active, is_lead],
     Permission.VERIFY_AUDIT: [is_active, is_admin],
     Permission.MANAGE_USERS: [is_active, is_admin],
+    Permission.MANAGE_WEBHOOKS: [is_active, is_admin],
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from openapi_check import check_response  # noqa: E402 - tests/ is on sys.path (conftest dir)
 from sqlalchemy import create_engine, text
 
 from factcheck import create_app
@@ -19,8 +20,6 @@ from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import SystemActor
 from factcheck.services import articles, users
-
-from openapi_check import check_response  # noqa: E402 - tests/ is on sys.path (conftest dir)
 
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,8 +34,17 @@ def test_readme_api_guide(app, make_user, token_for, tmp_path):
         commands = guide_commands()
         assert len(commands) >= 8
         for command in commands:
-            result = subprocess.run(["bash", "-c", command], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-            assert result.returncode == 0, f"{command}\n{result.stdout[-300:]}{result.stderr[-300:]}"
+            result = subprocess.run(
+                ["bash", "-c", command],
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert result.returncode == 0, (
+                f"{command}\n{result.stdout[-300:]}{result.stderr[-300:]}"
+            )
         assert (tmp_path / "report.md").read_text().startswith("> **DRAFT**")
     finally:
         server.shutdown()

@@ -24,7 +24,9 @@ def pagination() -> tuple[int, int]:
             "page and per_page must be integers", errors={"page": "integer"}
         ) from None
     if not 1 <= page <= 1_000_000 or not 1 <= per_page <= 500:
-        raise InvalidInput("1 ≤ page ≤ 1,000,000 and 1 ≤ per_page ≤ 500", errors={"per_page": "1..500"})
+        raise InvalidInput(
+            "1 ≤ page ≤ 1,000,000 and 1 ≤ per_page ≤ 500", errors={"per_page": "1..500"}
+        )
     return page, per_page
 
 

@@ -278,7 +278,9 @@ def openapi():
     return jsonify(DOCUMENT)
 
 
-REPORT_SCHEMA = Path(__file__).resolve().parent.parent / "reports" / "schema" / "report-v1.schema.json"
+REPORT_SCHEMA = (
+    Path(__file__).resolve().parent.parent / "reports" / "schema" / "report-v1.schema.json"
+)
 
 
 @bp.get("/schemas/report-v1.json")

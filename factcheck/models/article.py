@@ -44,7 +44,9 @@ class Article(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
-    current_version: Mapped[int] = mapped_column(default=1, server_default="1")  # ArticleVersion.number
+    current_version: Mapped[int] = mapped_column(
+        default=1, server_default="1"
+    )  # ArticleVersion.number
 
     # Every claim, orphans of earlier versions included (owns them).
     all_claims: Mapped[list[Claim]] = relationship(  # noqa: F821
@@ -80,7 +82,9 @@ class ArticleVersion(db.Model):
     __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_versions_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int]
     raw_input: Mapped[str] = mapped_column(Text)
     input_kind: Mapped[str] = mapped_column(String(16))

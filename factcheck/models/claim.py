@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, func, or_, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column, relationship
 
 from ..extensions import db

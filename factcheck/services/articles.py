@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from .. import splitting
 from ..errors import InvalidInput, InvalidTransition, TooLarge
 from ..limits import LIMITS
-from ..models import Article, ArticleStatus, ArticleVersion, Claim, ClaimStatus, WebhookEvent, iso, utcnow
+from ..models import (
+    Article,
+    ArticleStatus,
+    ArticleVersion,
+    Claim,
+    ClaimStatus,
+    WebhookEvent,
+    iso,
+    utcnow,
+)
 from ..permissions import Permission, require
 from . import audit, webhooks
 from .common import article_snapshot, check_http_url, check_version, clean_text, get_article

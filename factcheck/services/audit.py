@@ -13,6 +13,8 @@ import hashlib
 import json
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC
+from json.encoder import encode_basestring
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -122,29 +124,91 @@ class Verification:
 
 
 def verify_chain(session: Session, *, head: str | None = None) -> Verification:
-    """Recompute the whole chain; name the first event that does not match, and why."""
-    cols = [getattr(AuditEvent, c) for c in HASHED_COLUMNS] + [AuditEvent.hash, AuditEvent.id]
-    rows = session.execute(select(*cols).order_by(AuditEvent.seq).execution_options(yield_per=5000))
+    """Recompute the whole chain; name the first event that does not match, and why.
+
+    Rows are read with the driver (no ORM objects) and hashed from their stored JSON text,
+    which is canonical; a row whose text is not canonical is re-encoded before judging it.
+    """
+    sql = (
+        "SELECT seq, created_at, actor_id, actor_label, action, target_type, target_id, article_id, "
+        "CAST(before AS TEXT), CAST(after AS TEXT), request_id, client_addr, user_agent, prev_hash, "
+        "hash, id FROM audit_events ORDER BY seq"
+    )
+    cursor = session.connection().exec_driver_sql(sql)
     try:
-        return _verify_rows(rows, head)
+        return _verify_rows(cursor, head, session.get_bind().dialect.name)
     finally:
-        rows.close()  # a server-side cursor on PostgreSQL: close it even when stopping early
+        cursor.close()
 
 
-def _verify_rows(rows, head: str | None) -> Verification:
+_quote = encode_basestring  # the C string encoder canonical() uses (ensure_ascii=False)
+
+
+def _j(value) -> str:
+    """A scalar as canonical JSON: string, int or null (the hashed columns' types)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _quote(value)
+    return str(value)
+
+
+def _fast_hash(row, created: str) -> str:
+    """sha256 of canonical(payload), built from the row without decoding its JSON columns."""
+    seq, _c, actor_id, actor_label, action, target_type, target_id, article_id, before, after = row[
+        :10
+    ]
+    request_id, client_addr, user_agent, prev_hash = row[10:14]
+    text = (
+        f'{{"action":{_j(action)},"actor_id":{_j(actor_id)},"actor_label":{_j(actor_label)},'
+        f'"after":{after or "null"},"article_id":{_j(article_id)},"before":{before or "null"},'
+        f'"client_addr":{_j(client_addr)},"created_at":"{created}","prev_hash":"{prev_hash}",'
+        f'"request_id":{_j(request_id)},"seq":{seq},"target_id":{_j(target_id)},'
+        f'"target_type":{_j(target_type)},"user_agent":{_j(user_agent)}}}'
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _slow_hash(row, created: str) -> str:
+    values = list(row[:14])
+    values[1] = created
+    for i in (8, 9):
+        values[i] = json.loads(values[i]) if values[i] is not None else None
+    payload = dict(zip(HASHED_COLUMNS, values, strict=True))
+    return compute_hash(payload)
+
+
+def _created_iso(value, dialect: str = "") -> str:
+    """iso() of a stored created_at, without building a datetime for SQLite's text form."""
+    if isinstance(value, str):  # SQLite stores UTC as "YYYY-MM-DD HH:MM:SS.ffffff"
+        text = value[:10] + "T" + value[11:]
+        if text.endswith(".000000"):
+            text = text[:-7]  # isoformat() leaves out zero microseconds
+        return text + "Z"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return iso(value)
+
+
+def _rows(cursor, size: int = 5000):
+    while batch := cursor.fetchmany(size):
+        yield from batch
+
+
+def _verify_rows(cursor, head: str | None, dialect: str) -> Verification:
     prev, count, expected_seq, head_found = GENESIS, 0, 1, head is None
-    for row in rows:
-        *values, stored, ev_id = row
-        payload = event_payload(tuple(values))
+    for row in _rows(cursor):
+        seq, prev_hash, stored, ev_id = row[0], row[13], row[14], row[15]
+        created = _created_iso(row[1], dialect)
         bad = None
-        if payload["seq"] != expected_seq:
-            bad = f"sequence gap: expected seq {expected_seq}, found {payload['seq']}"
-        elif payload["prev_hash"] != prev:
+        if seq != expected_seq:
+            bad = f"sequence gap: expected seq {expected_seq}, found {seq}"
+        elif prev_hash != prev:
             bad = "prev_hash does not match the previous event's hash"
-        elif compute_hash(payload) != stored:
+        elif _fast_hash(row, created) != stored and _slow_hash(row, created) != stored:
             bad = "content does not match its hash"
         if bad:
-            return Verification(False, count, ev_id, payload["seq"], bad)
+            return Verification(False, count, ev_id, seq, bad)
         prev, count, expected_seq = stored, count + 1, expected_seq + 1
         head_found = head_found or stored == head
     if not head_found:

@@ -118,7 +118,12 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     lo, hi = sorted((claim, other), key=lambda c: c.start)
     between = session.scalar(
         select(Claim.id)
-        .where(Claim.article_id == claim.article_id, Claim.current(), Claim.start >= lo.end, Claim.start < hi.start)
+        .where(
+            Claim.article_id == claim.article_id,
+            Claim.current(),
+            Claim.start >= lo.end,
+            Claim.start < hi.start,
+        )
         .limit(1)
     )
     if between:

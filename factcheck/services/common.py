@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, InvalidInput, NotFound, VersionRequired
 from ..models import Article, Claim, Review, User, iso
 
-
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 

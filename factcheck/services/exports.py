@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -30,17 +31,53 @@ def check_format(fmt) -> str:
     return fmt
 
 
-def export_article(session: Session, *, actor, article_id, fmt: str, report_url=None) -> Rendered:
-    """Render an article's report; exporting a final report is audited."""
+@dataclass(frozen=True)
+class ExportRecord:
+    """What auditing the export of a final report needs (None for drafts)."""
+
+    article_id: int
+    fmt: str
+    last_event_hash: str | None
+    chain_head_hash: str | None
+
+
+def render_export(
+    session: Session, *, actor, article_id, fmt: str, report_url=None
+) -> tuple[Rendered, ExportRecord | None]:
+    """Build and render a report, reading only: no write lock is held while rendering.
+
+    Returns the file and, for a final report, the record its export must be audited with
+    (``record_export``, in a short write transaction of its own).
+    """
     check_format(fmt)
     article = get_article(session, article_id)
     require(actor, Permission.EXPORT, article)
     report = build_report(session, article, viewer=actor, report_url=report_url)
     rendered = render(report, fmt)
-    if report.is_final:
-        _record_export(
-            session, actor, article.id, fmt, report.last_event_hash, report.chain_head_hash
-        )
+    if not report.is_final:
+        return rendered, None
+    return rendered, ExportRecord(article.id, fmt, report.last_event_hash, report.chain_head_hash)
+
+
+def record_export(session: Session, *, actor, record: ExportRecord) -> None:
+    """Audit the export of a final report (and notify webhooks)."""
+    _record_export(
+        session,
+        actor,
+        record.article_id,
+        record.fmt,
+        record.last_event_hash,
+        record.chain_head_hash,
+    )
+
+
+def export_article(session: Session, *, actor, article_id, fmt: str, report_url=None) -> Rendered:
+    """Render a report and, when final, audit its export in the caller's transaction."""
+    rendered, record = render_export(
+        session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url
+    )
+    if record is not None:
+        record_export(session, actor=actor, record=record)
     return rendered
 
 

@@ -1,23 +1,47 @@
-"""Webhooks: the outbox. Services enqueue deliveries inside their unit of work.
+"""Webhooks: the outbox, and the endpoints an admin registers.
 
 ``enqueue`` adds one pending delivery per active endpoint subscribed to the event, in
 the caller's transaction: if the change rolls back, so do its deliveries, and nothing
 is ever sent for a change that did not happen.
+
+Endpoint URLs pass the same address rules as URL import (HOSTILE.md §2.14): http(s) only,
+no credentials, allowed ports only, and every address the host resolves to must be public
+unless FETCH_ALLOWED_ADDRESSES lists it. ``check_url`` resolves the host (network, no
+database): entry points call it before their transaction and hand its result to
+``create_endpoint`` so no lock is held during a DNS lookup. The secret is returned once
+and never written to the audit trail.
 """
 
 from __future__ import annotations
 
+import secrets
+import socket
+import threading
 import uuid
+from dataclasses import dataclass
+from ipaddress import ip_address
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..errors import InvalidInput, InvalidTransition, NotFound, SourceTimeout
+from ..ingest.fetch import FetchPolicy
+from ..ingest.urls import Target, display, is_allowed, parse_networks, parse_url
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent, iso, utcnow
+from ..permissions import Permission, require
+from . import audit
+from .common import clean_text, get_or_404
+from .sources import fetch_policy
+
+STATUSES = ("pending", "delivered", "failed")
+MAX_DESCRIPTION = 200
 
 
 def enqueue(session: Session, event: WebhookEvent, data: dict) -> int:
     """Queue `event` for every active endpoint that wants it; returns how many."""
-    endpoints = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))).all()
+    endpoints = session.scalars(
+        select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))
+    ).all()
     now = utcnow()
     count = 0
     for endpoint in endpoints:
@@ -29,3 +53,254 @@ def enqueue(session: Session, event: WebhookEvent, data: dict) -> int:
                                     payload=payload, next_attempt_at=now))  # fmt: skip
         count += 1
     return count
+
+
+# -- URL and address checks ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedUrl:
+    """A webhook URL that passed the address rules, with the addresses it resolved to."""
+
+    url: str
+    target: Target
+    addresses: tuple[str, ...]
+
+
+def resolve_target(target: Target, policy: FetchPolicy, timeout: float) -> tuple[str, ...]:
+    """Resolve once (bounded by `timeout`); every address must be allowed, or none is used.
+
+    A failed or empty lookup refuses (never fails open); IPv4-mapped and other embedded
+    forms are judged as the IPv4 address they carry (ingest.urls.is_allowed).
+    """
+    allowed = parse_networks(policy.allowed_addresses)
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["infos"] = policy.resolver(target.host, target.port, type=socket.SOCK_STREAM)
+        except Exception as exc:  # reported below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="factcheck-webhook-resolve", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise SourceTimeout(f"could not resolve {target.host} within {timeout:g} s")
+    ips: list[str] = []
+    for info in outcome.get("infos") or ():
+        ip = ip_address(str(info[4][0]).split("%")[0])
+        if not is_allowed(ip, allowed):
+            message = f"address not allowed: {display(ip)} (private, loopback or reserved)"
+            raise InvalidInput(message, errors={"url": message})
+        if str(ip) not in ips:
+            ips.append(str(ip))
+    if not ips:
+        message = f"could not resolve {target.host}"
+        raise InvalidInput(message, errors={"url": message})
+    return tuple(ips)
+
+
+def check_url(url, policy: FetchPolicy | None = None) -> CheckedUrl:
+    """Validate a webhook URL like a URL import (scheme, port, every resolved address)."""
+    policy = policy or fetch_policy()
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidInput("url is required", errors={"url": "required"})
+    target = parse_url(
+        url.strip(), allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars
+    )
+    addresses = resolve_target(target, policy, min(policy.deadline, 10.0))
+    return CheckedUrl(url=target.url, target=target, addresses=addresses)
+
+
+def check_events(events) -> list[str]:
+    """A non-empty list of known event names, in the canonical order."""
+    if isinstance(events, str) or not isinstance(events, list | tuple | set | frozenset):
+        raise InvalidInput("events must be a list", errors={"events": "a list of event names"})
+    names = {str(e) for e in events}
+    known = [e.value for e in WebhookEvent]
+    unknown = sorted(names - set(known))
+    if unknown:
+        raise InvalidInput(
+            f"unknown event(s): {', '.join(unknown)} (known: {', '.join(known)})",
+            errors={"events": f"unknown: {', '.join(unknown)}"},
+        )
+    if not names:
+        raise InvalidInput("choose at least one event", errors={"events": "choose at least one"})
+    return [e for e in known if e in names]
+
+
+def _view(endpoint: WebhookEndpoint) -> dict:
+    """What the audit trail keeps of an endpoint: never the secret."""
+    return {
+        "url": endpoint.url,
+        "events": list(endpoint.events or []),
+        "description": endpoint.description,
+        "active": endpoint.active,
+    }
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+# -- writers ---------------------------------------------------------------------------
+
+
+def create_endpoint(
+    session: Session, *, actor, url, events, description=None
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint (admins); returns it and its secret, which is shown only once."""
+    require(actor, Permission.MANAGE_WEBHOOKS)
+    events = check_events(events)
+    description = clean_text(description, "description", max_chars=MAX_DESCRIPTION) or None
+    checked = url if isinstance(url, CheckedUrl) else check_url(url)
+    secret = _new_secret()
+    endpoint = WebhookEndpoint(url=checked.url, secret=secret, events=events,
+                               description=description, active=True,
+                               created_by_id=getattr(actor, "id", None))  # fmt: skip
+    session.add(endpoint)
+    session.flush()
+    audit.record(session, actor, "webhook.created", "webhook", endpoint.id, after=_view(endpoint))
+    return endpoint, secret
+
+
+def get_endpoint(session: Session, endpoint_id, *, for_update: bool = False) -> WebhookEndpoint:
+    """An endpoint by id, or NotFound."""
+    return get_or_404(session, WebhookEndpoint, endpoint_id, for_update=for_update)
+
+
+def update_endpoint(
+    session: Session, *, actor, endpoint_id, active=None, events=None, description=None
+) -> WebhookEndpoint:
+    """Switch an endpoint on or off, change its events or description (admins)."""
+    require(actor, Permission.MANAGE_WEBHOOKS)
+    endpoint = get_endpoint(session, endpoint_id, for_update=True)
+    before = _view(endpoint)
+    if active is not None:
+        if not isinstance(active, bool):
+            raise InvalidInput("active must be true or false", errors={"active": "boolean"})
+        endpoint.active = active
+    if events is not None:
+        endpoint.events = check_events(events)
+    if description is not None:
+        endpoint.description = (
+            clean_text(description, "description", max_chars=MAX_DESCRIPTION) or None
+        )
+    after = _view(endpoint)
+    if after != before:
+        action = "webhook.updated"
+        if before["active"] != after["active"]:
+            action = "webhook.activated" if endpoint.active else "webhook.deactivated"
+        session.flush()
+        audit.record(session, actor, action, "webhook", endpoint.id, before=before, after=after)
+    return endpoint
+
+
+def rotate_secret(session: Session, *, actor, endpoint_id) -> tuple[WebhookEndpoint, str]:
+    """Replace an endpoint's signing secret (admins); the new one is returned once."""
+    require(actor, Permission.MANAGE_WEBHOOKS)
+    endpoint = get_endpoint(session, endpoint_id, for_update=True)
+    secret = _new_secret()
+    endpoint.secret = secret
+    session.flush()
+    audit.record(session, actor, "webhook.secret_rotated", "webhook", endpoint.id,
+                 after={"secret": "rotated"})  # fmt: skip
+    return endpoint, secret
+
+
+def delete_endpoint(session: Session, *, actor, endpoint_id) -> None:
+    """Remove an endpoint and its delivery log (admins)."""
+    require(actor, Permission.MANAGE_WEBHOOKS)
+    endpoint = get_endpoint(session, endpoint_id, for_update=True)
+    before = _view(endpoint)
+    session.execute(
+        delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id),
+        execution_options={"synchronize_session": False},
+    )
+    session.delete(endpoint)
+    session.flush()
+    audit.record(session, actor, "webhook.deleted", "webhook", endpoint_id, before=before)
+
+
+def retry_delivery(session: Session, *, actor, delivery_id, endpoint_id=None) -> WebhookDelivery:
+    """Send a failed (or waiting) delivery again as soon as possible (admins)."""
+    require(actor, Permission.MANAGE_WEBHOOKS)
+    delivery = get_or_404(session, WebhookDelivery, delivery_id, for_update=True)
+    if endpoint_id is not None and str(delivery.endpoint_id) != str(endpoint_id):
+        raise NotFound(f"webhook {endpoint_id} has no delivery {delivery_id}")
+    if delivery.status == "delivered":
+        raise InvalidTransition(f"delivery {delivery.delivery_id} was already delivered")
+    before = {"status": delivery.status, "next_attempt_at": iso(delivery.next_attempt_at)}
+    delivery.status = "pending"
+    delivery.next_attempt_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "webhook.delivery_retried", "webhook", delivery.endpoint_id,
+                 before=before, after={"status": "pending", "delivery_id": delivery.delivery_id,
+                                       "next_attempt_at": iso(delivery.next_attempt_at)})  # fmt: skip
+    return delivery
+
+
+# -- readers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndpointSummary:
+    """An endpoint for the list page: no secret, counts per status, the latest error."""
+
+    id: int
+    url: str
+    events: list
+    description: str | None
+    active: bool
+    created_at: object
+    counts: dict
+    last_error: str | None
+    last_error_at: object
+
+
+def list_endpoints(session: Session) -> list[EndpointSummary]:
+    """Every endpoint with its pending / delivered / failed counts and latest error."""
+    endpoints = session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).all()
+    rows = session.execute(
+        select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count()).group_by(
+            WebhookDelivery.endpoint_id, WebhookDelivery.status
+        )
+    ).all()
+    counts: dict[int, dict] = {e.id: dict.fromkeys(STATUSES, 0) for e in endpoints}
+    for endpoint_id, status, n in rows:
+        counts.setdefault(endpoint_id, dict.fromkeys(STATUSES, 0))[status] = n
+    out = []
+    for e in endpoints:
+        last = session.execute(
+            select(WebhookDelivery.last_error, WebhookDelivery.last_attempt_at)
+            .where(WebhookDelivery.endpoint_id == e.id, WebhookDelivery.last_error.is_not(None))
+            .order_by(WebhookDelivery.last_attempt_at.desc(), WebhookDelivery.id.desc())
+            .limit(1)
+        ).first()
+        out.append(EndpointSummary(e.id, e.url, list(e.events or []), e.description, e.active,
+                                   e.created_at, counts[e.id], last[0] if last else None,
+                                   last[1] if last else None))  # fmt: skip
+    return out
+
+
+def list_deliveries(
+    session: Session, endpoint_id, page: int = 1, per_page: int = 50
+) -> tuple[list[WebhookDelivery], int]:
+    """One page of an endpoint's deliveries, newest first, and the total count."""
+    endpoint = (
+        session.get(WebhookEndpoint, int(endpoint_id)) if str(endpoint_id).isdigit() else None
+    )
+    if endpoint is None:
+        raise NotFound(f"webhook {endpoint_id} does not exist")
+    page = max(int(page or 1), 1)
+    where = WebhookDelivery.endpoint_id == endpoint.id
+    total = session.scalar(select(func.count()).select_from(WebhookDelivery).where(where)) or 0
+    items = session.scalars(
+        select(WebhookDelivery)
+        .where(where)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(items), total

@@ -8,5 +8,16 @@ from flask import Flask
 def register_views(app: Flask) -> None:
     from . import account, admin, articles, audit, auth, claims, exports, health, queues, webhooks
 
-    for module in (auth, account, admin, articles, claims, audit, queues, health, webhooks, exports):
+    for module in (
+        auth,
+        account,
+        admin,
+        articles,
+        claims,
+        audit,
+        queues,
+        health,
+        webhooks,
+        exports,
+    ):
         app.register_blueprint(module.bp)

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
 from ..database import transaction
-from ..errors import FactcheckError
+from ..errors import FORM_ERRORS
 from ..forms import apply_errors
 from ..forms.auth import ChangePasswordForm, RevokeTokenForm, TokenForm
 from ..services import users
@@ -38,7 +38,7 @@ def create_token():
     try:
         with transaction() as s:
             _token, plaintext = users.create_token(s, actor=current_user, name=form.name.data)
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _page(exc.status, token_form=form)
     # Shown once: the page is rendered (not redirected) so the secret is never in a URL or flash.
@@ -70,7 +70,7 @@ def change_password():
                 users.reset_password(
                     s, actor=current_user, user_id=current_user.id, password=form.password.data
                 )
-        except FactcheckError as exc:
+        except FORM_ERRORS as exc:
             apply_errors(form, exc)
             return _page(exc.status, password_form=form)
         logout_user()

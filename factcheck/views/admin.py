@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..database import transaction
-from ..errors import FactcheckError
+from ..errors import FORM_ERRORS
 from ..extensions import db
 from ..forms import apply_errors
 from ..forms.users import CreateUserForm, EditUserForm, ResetPasswordForm
@@ -43,7 +43,7 @@ def create_user():
         with transaction() as s:
             users.create_user(s, actor=current_user, email=form.email.data, display_name=form.display_name.data,
                               role=form.role.data, password=form.password.data)  # fmt: skip
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _list(exc.status, form)
     flash(f"Account {form.email.data} created.", "success")
@@ -69,7 +69,7 @@ def edit_user(user_id: int):
         with transaction() as s:
             users.update_user(s, actor=current_user, user_id=user_id, role=form.role.data,
                               active=form.active.data, display_name=form.display_name.data)  # fmt: skip
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _edit_page(get_user(db.session, user_id), exc.status, form)
     flash("Account updated.", "success")
@@ -87,7 +87,7 @@ def reset_password(user_id: int):
             users.reset_password(
                 s, actor=current_user, user_id=user_id, password=form.password.data
             )
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _edit_page(get_user(db.session, user_id), exc.status, reset_form=form)
     flash("Password reset; the account's sessions were ended.", "success")

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from ..database import transaction
-from ..errors import Conflict, FactcheckError
+from ..errors import FORM_ERRORS, Conflict
 from ..extensions import db
 from ..forms import apply_errors
 from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
@@ -62,7 +62,7 @@ def new():
                 publisher=form.publisher.data, published_at=form.published_at.data,
             )  # fmt: skip
             article_id, n = article.id, len(article.claims)
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return render_template("articles/new.html", form=form), exc.status
     flash(f"Article imported and split into {n} claims.", "success")
@@ -138,10 +138,15 @@ def new_version(article_id: int):
         with transaction() as s:
             counts = versions.import_new_version(s, actor=current_user, article_id=article_id, source=source,
                                                  version=form.version.data)  # fmt: skip
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         flash(f"Corrected version not imported: {exc.detail}", "error")
         return redirect(url_for("articles.show", article_id=article_id))
-    flash("Corrected version imported: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n) + ".", "success")
+    flash(
+        "Corrected version imported: "
+        + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        + ".",
+        "success",
+    )
     return redirect(url_for("articles.show", article_id=article_id))
 
 
@@ -172,7 +177,7 @@ def add(article_id: int):
                 claim = add_claim(s, actor=current_user, article_id=article_id,
                                   start=_int(form.start.data), end=_int(form.end.data))  # fmt: skip
                 claim_id = claim.id
-        except FactcheckError as exc:
+        except FORM_ERRORS as exc:
             flash(f"Claim not added: {exc.detail}", "error")
             return redirect(url_for("articles.show", article_id=article_id))
         flash("Claim added.", "success")
@@ -191,11 +196,13 @@ def _int(value):
 @login_required
 def export(article_id: int):
     fmt = request.args.get("format", "html")
-    with transaction() as s:
-        rendered = exports.export_article(
-            s, actor=current_user, article_id=article_id, fmt=fmt,
-            report_url=url_for("articles.show", article_id=article_id, _external=True),
-        )  # fmt: skip
+    rendered, record = exports.render_export(
+        db.session, actor=current_user, article_id=article_id, fmt=fmt,
+        report_url=url_for("articles.show", article_id=article_id, _external=True),
+    )  # fmt: skip
+    if record is not None:
+        with transaction() as s:
+            exports.record_export(s, actor=current_user, record=record)
     return _download(rendered)
 
 

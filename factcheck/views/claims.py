@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..database import transaction
-from ..errors import Conflict, FactcheckError
+from ..errors import FORM_ERRORS, Conflict
 from ..extensions import db
 from ..forms import apply_errors
 from ..forms.claims import EditClaimForm, ExcludeForm, IncludeForm, MergeForm, SplitForm
@@ -97,7 +97,7 @@ def _act(claim_id: int, form, form_key: str, call, success: str):
             form.version.data = exc.extra["current_version"]
         apply_errors(form, exc)
         return render_claim(claim_id, exc.status, conflict=exc.detail, **{form_key: form})
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return render_claim(claim_id, exc.status, **{form_key: form})
     flash(success, "success")

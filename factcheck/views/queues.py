@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..database import transaction
-from ..errors import FactcheckError
+from ..errors import FORM_ERRORS
 from ..extensions import db
 from ..forms.assignments import AssignForm
 from ..permissions import Permission, can
@@ -43,7 +43,7 @@ def assign(article_id: int):
             with transaction() as s:
                 created = assignments.assign(s, actor=current_user, user_id=form.user_id.data,
                                              article_id=article_id, due_on=form.due_on.data)  # fmt: skip
-        except FactcheckError as exc:
+        except FORM_ERRORS as exc:
             flash(f"Not assigned: {exc.detail}", "error")
         else:
             flash("Assigned." if created else "Already assigned to that reviewer.", "success")

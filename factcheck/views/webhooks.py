@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import webhook_delivery
 from ..database import transaction
-from ..errors import Conflict, FactcheckError, InvalidInput
+from ..errors import FORM_ERRORS, Conflict, InvalidInput
 from ..extensions import db
 from ..forms import apply_errors
 from ..forms.webhooks import ActionForm, CreateEndpointForm, EditEndpointForm
@@ -47,7 +47,7 @@ def create():
                                                         events=form.events.data or [],
                                                         description=form.description.data)  # fmt: skip
             endpoint_id, url = endpoint.id, endpoint.url
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _index(422 if exc.status in (502, 504) else exc.status, form)
     # Shown once: rendered (not redirected) so the secret is never in a URL, flash or log.
@@ -57,7 +57,7 @@ def create():
 
 def _show(endpoint_id: int, status=200, form=None):
     endpoint = webhooks.get_endpoint(db.session, endpoint_id)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     items, total = webhooks.list_deliveries(db.session, endpoint_id, page, PER_PAGE)
     form = form or EditEndpointForm(data={"events": list(endpoint.events or []),
                                           "description": endpoint.description or "",
@@ -82,7 +82,7 @@ def update(endpoint_id: int):
             webhooks.update_endpoint(s, actor=current_user, endpoint_id=endpoint_id,
                                      active=bool(form.active.data), events=form.events.data or [],
                                      description=form.description.data or "")  # fmt: skip
-    except FactcheckError as exc:
+    except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _show(endpoint_id, exc.status, form)
     flash("Webhook updated.", "success")

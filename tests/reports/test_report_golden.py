@@ -24,7 +24,10 @@ LINK = {"url": "https://www.rfa.org/english/", "title": "RFA Korean Service", "s
 _NORMALISE = [
     (re.compile(r"\b[0-9a-f]{64}\b"), "<hash>"),
     (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|\+00:00| UTC)?"), "<time>"),
-    (re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"), lambda m: m.group(0) if m.group(0).startswith("2022") else "<date>"),
+    (
+        re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"),
+        lambda m: m.group(0) if m.group(0).startswith("2022") else "<date>",
+    ),
 ]
 
 
@@ -43,14 +46,20 @@ def reviewed_demo(make_article, make_user):
     second, seventh, first = article.claims[1].id, article.claims[6].id, article.claims[0].id
     for rev, note in ((r1, "Matches RFA's **own** report."), (r2, "Agree; see the link.")):
         with transaction() as s:
-            reviews.submit_review(s, actor=rev, claim_id=second, verdict="confirmed", note=note, links=[LINK])
+            reviews.submit_review(
+                s, actor=rev, claim_id=second, verdict="confirmed", note=note, links=[LINK]
+            )
     with transaction() as s:
         approvals.approve_claim(s, actor=lead, claim_id=second, verdict="confirmed", note="Two reviewers agree.",
                                 version=s.get(Claim, second).version)  # fmt: skip
     with transaction() as s:
-        reviews.submit_review(s, actor=r1, claim_id=seventh, verdict="disputed", note="Single anonymous source.")
+        reviews.submit_review(
+            s, actor=r1, claim_id=seventh, verdict="disputed", note="Single anonymous source."
+        )
     with transaction() as s:
-        claims.exclude_claim(s, actor=r1, claim_id=first, reason="headline", version=s.get(Claim, first).version)
+        claims.exclude_claim(
+            s, actor=r1, claim_id=first, reason="headline", version=s.get(Claim, first).version
+        )
     return article.id, lead
 
 
@@ -66,6 +75,8 @@ def test_golden(reviewed_demo, fmt):
         with open(path, "w", encoding="utf-8", newline="") as fh:  # keep CSV's CRLF
             fh.write(got)
         if not os.environ.get("FACTCHECK_UPDATE_GOLDEN"):
-            pytest.fail(f"golden file {path.name} was missing and has been written; review it and run again")
+            pytest.fail(
+                f"golden file {path.name} was missing and has been written; review it and run again"
+            )
     with open(path, encoding="utf-8", newline="") as fh:
         assert got == fh.read(), f"{fmt} export differs from {path}"

@@ -130,3 +130,30 @@ def test_verify_with_head_detects_a_truncated_tail(make_user, session):
 def test_changes_keeps_only_what_changed():
     assert audit.changes({"a": 1, "b": 2}, {"a": 1, "b": 3}) == ({"b": 2}, {"b": 3})
     assert audit.changes(None, {"a": 1}) == (None, {"a": 1})
+
+
+def test_fast_verification_path_matches_every_stored_event(make_user, session):
+    """The verifier hashes stored JSON text directly; it must agree with the canonical form."""
+    _events(3, make_user)
+    with transaction() as s:
+        audit.record(
+            s,
+            None,
+            "test.unicode",
+            "user",
+            None,
+            after={"name": "Zoë “quoted” 日本", "n": [1, None, True]},
+        )
+    session.rollback()
+    rows = (
+        session.connection()
+        .exec_driver_sql(
+            "SELECT seq, created_at, actor_id, actor_label, action, target_type, target_id, article_id, "
+            "CAST(before AS TEXT), CAST(after AS TEXT), request_id, client_addr, user_agent, prev_hash, hash, id "
+            "FROM audit_events ORDER BY seq"
+        )
+        .fetchall()
+    )
+    for row in rows:
+        created = audit._created_iso(row[1], session.get_bind().dialect.name)
+        assert audit._fast_hash(row, created) == row[14]

@@ -1,0 +1,37 @@
+"""Webhook endpoint forms (admins). The service checks the URL's addresses and the events."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models import WebhookEvent
+
+EVENT_CHOICES = {
+    WebhookEvent.CLAIM_APPROVED.value: "A claim is approved (claim.approved)",
+    WebhookEvent.ARTICLE_APPROVED.value: "An article is approved (article.approved)",
+    WebhookEvent.REPORT_EXPORTED.value: "A report is exported (report.exported)",
+}
+
+
+class EventsField(SelectMultipleField):
+    """Checkboxes, one per event."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CreateEndpointForm(FlaskForm):
+    url = StringField("URL", validators=[DataRequired(), Length(max=2048)])
+    events = EventsField("Events", choices=EVENT_CHOICES, validate_choice=False)
+    description = StringField("Description", validators=[Length(max=200)])
+
+
+class EditEndpointForm(FlaskForm):
+    events = EventsField("Events", choices=EVENT_CHOICES, validate_choice=False)
+    description = StringField("Description", validators=[Length(max=200)])
+    active = BooleanField("Active (receives events)")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: CSRF token only."""

@@ -1,0 +1,58 @@
+"""gunicorn settings for Factcheck (picked up automatically from the repository root).
+
+    .venv/bin/gunicorn 'factcheck:create_app()'
+
+Environment (all optional):
+  FACTCHECK_BIND     host:port to listen on                   (default 127.0.0.1:8000)
+  FACTCHECK_WORKERS  worker processes                         (default 2: see below)
+  FACTCHECK_THREADS  threads per worker; > 1 uses gthread     (default 1: sync workers)
+  FACTCHECK_TIMEOUT  seconds before a silent worker is killed (default 30)
+
+Workers: one sync worker per core (2 on the 2-core reference machine). A review save is
+CPU-bound Python (Flask, SQLAlchemy, JSON, SHA-256 of the audit event) plus one short
+write transaction; writes are serialised anyway (SQLite: one writer; both databases: the
+audit chain's lock). More workers than cores only add processes that wait for the write
+lock: on SQLite in SQLite's busy handler, which polls with sleeps, so waiting requests
+wake late and the latency tail grows. Requests beyond the worker count wait in the
+kernel's accept queue instead, which is first come, first served.
+tests/benchmarks/bench_desk.py --workers N measures other counts (see RESULTS.md).
+
+The app creates its engine inside create_app() in each worker (no --preload), so no
+database connection is shared across a fork. If preload_app is switched on, post_fork
+below disposes of any engine inherited from the master.
+"""
+
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("FACTCHECK_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("FACTCHECK_WORKERS", "2"))
+threads = int(os.environ.get("FACTCHECK_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+timeout = int(os.environ.get("FACTCHECK_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5  # seconds (gthread only; sync workers close after each response)
+backlog = 2048
+preload_app = False
+# Headers and request line limits stay at gunicorn's defaults; the app caps bodies itself
+# (MAX_CONTENT_LENGTH, 413).
+accesslog = os.environ.get("FACTCHECK_ACCESS_LOG") or None  # "-" for standard output
+errorlog = "-"
+loglevel = os.environ.get("FACTCHECK_LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    """Never share a pooled connection across fork (matters only with preload_app)."""
+    if not preload_app:
+        return
+    try:
+        from factcheck.extensions import db
+
+        app = getattr(server, "app", None)
+        wsgi = app.wsgi() if app is not None else None
+        if wsgi is not None:
+            with wsgi.app_context():
+                db.engine.dispose(close=False)
+    except Exception:  # noqa: BLE001 - never keep a worker from starting over this
+        server.log.exception("post_fork: could not dispose of the inherited engine")

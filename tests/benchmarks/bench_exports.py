@@ -1,0 +1,97 @@
+"""Export of a 1,000-claim article in each format (PRODUCT.md §8: any export < 1 s).
+
+    .venv/bin/python tests/benchmarks/bench_exports.py [--claims 1000] [--repeat 3]
+    FACTCHECK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_exports .venv/bin/python tests/benchmarks/bench_exports.py
+
+Builds a scratch database (a temporary SQLite file, or the PostgreSQL database given,
+which it wipes), imports one article of --claims claims, has two reviewers review every
+claim (a verdict, a note and an evidence link each) and a lead approve every claim and
+then the article, so the report is final (the heaviest case: every claim carries its
+reviews, evidence and approval, and the export is audited). Then times
+factcheck.services.exports.export_article in one write unit of work, exactly as the API
+and the web page call it, for each format. Prints a table (median and worst of --repeat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_lib as bl  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--claims", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    url, _instance = bl.scratch_database("exports")
+    app = bl.make_app(url)
+    with app.app_context():
+        from factcheck.database import transaction
+        from factcheck.models import User
+        from factcheck.reports.render import FORMATS
+        from factcheck.services import articles, exports
+
+        bl.migrate()
+        dbname = bl.dialect()
+        lead, r1, r2 = bl.create_accounts([("lead@example.org", "lead"), ("r1@example.org", "reviewer"),
+                                           ("r2@example.org", "reviewer")], with_tokens=False)  # fmt: skip
+        t0 = time.perf_counter()
+        with transaction() as s:
+            art = articles.import_article(s, actor=s.get(User, lead["id"]), text=bl.synthetic_text(args.claims),
+                                          title="Export benchmark")  # fmt: skip
+            article_id, n_claims = art.id, len(art.claims)
+        bl.review_and_approve(article_id, [r1, r2], lead, approve_article=True)
+        build = time.perf_counter() - t0
+        bl.db.session.remove()
+
+        rows, pdf_bytes = [], b""
+        for fmt in FORMATS:
+            times, size = [], 0
+            for _ in range(args.repeat):
+                if times and times[0] > 5000:
+                    break  # one run of a very slow format is enough (keeps the run under 10 minutes)
+                bl.db.session.remove()
+                t = time.perf_counter()
+                with transaction() as s:
+                    out = exports.export_article(s, actor=s.get(User, lead["id"]), article_id=article_id,
+                                                 fmt=fmt, report_url="http://127.0.0.1/articles/1")  # fmt: skip
+                times.append((time.perf_counter() - t) * 1000)
+                size = len(out.content)
+                if fmt == "pdf":
+                    pdf_bytes = out.content
+            rows.append((fmt, statistics.median(times), max(times), size))
+        bl.db.session.remove()
+        bl.db.engine.dispose()
+
+    print(f"\n### Export of a {n_claims}-claim final report ({dbname}; 2 reviews with evidence per claim; "
+          f"setup {build:.0f} s)\n")  # fmt: skip
+    print("| format | median ms | worst ms | size | target | comparison tool |")
+    print("|---|---|---|---|---|---|")
+    for fmt, med, worst, size in rows:
+        if fmt == "pdf":
+            from io import BytesIO
+
+            try:
+                from pypdf import PdfReader
+
+                size_note = f" ({len(PdfReader(BytesIO(pdf_bytes)).pages):,} pages)"
+            except ImportError:
+                size_note = ""
+        else:
+            size_note = ""
+        mark = "" if worst < 1000 else " **missed**"
+        comp = "~250 ms (JSON, 300 tasks)" if fmt == "json" else ""
+        print(
+            f"| {fmt} | {bl.fmt_ms(med)} | {bl.fmt_ms(worst)}{mark} | {size / 1024:,.0f} KiB{size_note} | < 1 s | {comp} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
