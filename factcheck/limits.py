@@ -27,6 +27,7 @@ class Limits:
     FETCH_ALLOWED_PORTS: str = "80,443,8080,8443"
     FETCH_DEADLINE_SECONDS: int = 15
     FETCH_MAX_BYTES: int = 5 * 1024 * 1024
+    REQUIRE_TOTP_FOR: str = ""  # roles that must use two-step sign-in, e.g. "lead,admin"
 
     def update_from(self, config) -> None:
         for f in fields(self):

@@ -7,7 +7,7 @@ import logging
 import re
 import uuid
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -42,12 +42,40 @@ def problem(status: int, title: str, detail: str, **extra):
 
 
 def _before_request() -> None:
+    g.pop("api_user", None)  # who a bearer token belongs to is decided anew for every request
     rid = request.headers.get("X-Request-ID", "")
     g.request_id = rid if _REQUEST_ID.match(rid) else uuid.uuid4().hex
     ua = request.headers.get("User-Agent", "")[:500]
     g.audit_token = audit.set_context(
         request_id=g.request_id, client_addr=request.remote_addr, user_agent=ua or None
     )
+
+
+TOTP_SETUP_ENDPOINTS = {
+    "account.index",
+    "account.totp_start",
+    "account.totp_setup",
+    "auth.logout",
+    "static",
+}
+
+
+def require_second_factor():
+    """Where the desk requires it for a role, nothing but the set-up works until it is on."""
+    from .views.account import totp_required
+
+    if is_api() and request.headers.get("Authorization") and g.get("api_user") is None:
+        return None  # a bearer request: the API checks its token's owner once it is known
+    user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
+    if user is None or not totp_required(user) or request.endpoint in TOTP_SETUP_ENDPOINTS:
+        return None
+    if is_api():
+        return problem(
+            403,
+            "Two-step sign-in required",
+            "your role requires two-step sign-in; set it up on your account page",
+        )
+    return redirect(url_for("account.index") + "#two-step")
 
 
 def _teardown(_exc) -> None:
@@ -121,6 +149,7 @@ def _server_error(exc: Exception):
 
 def init_app(app: Flask) -> None:
     app.before_request(_before_request)
+    app.before_request(require_second_factor)
     app.teardown_request(_teardown)
     app.after_request(_security_headers)
     app.register_error_handler(FactcheckError, _domain_error)

@@ -36,6 +36,11 @@ def _authenticate():
                 csrf.protect()  # cookie-authenticated writes need X-CSRFToken (HOSTILE §2.4)
             except CSRFError as exc:
                 raise CSRFFailed(f"CSRF token missing or invalid: {exc.description}") from None
+    from ..web import require_second_factor
+
+    refused = require_second_factor()  # bearer users are known only now
+    if refused is not None:
+        return refused
     has_body = request.content_length or request.headers.get("Transfer-Encoding")
     if request.method in UNSAFE and has_body and request.mimetype not in BODY_TYPES:
         raise UnsupportedType("send application/json (or multipart/form-data to upload a file)")

@@ -151,7 +151,9 @@ CLAIM = _ok(_ref("Claim"))
 PATHS = {
     "/tokens": {"post": _op("Create a personal API token (shown once)", _ok(
         {"type": "object", "properties": {"id": ID, "name": {"type": "string"}, "token": {"type": "string"}}}, "201", "Created"),
-        _body({"email": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"}}, ["email", "password"]))},
+        _body({"email": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"},
+               "code": {"type": "string", "description": "TOTP or recovery code, when two-step sign-in is on"}},
+              ["email", "password"]))},
     "/me": {"get": _op("The caller", _ok(_ref("User")))},
     "/articles": {
         "get": _op("List articles", _ok(_page("ArticleSummary")), params=[*PAGING, _q("status"), _q("q")]),

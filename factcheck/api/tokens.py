@@ -15,9 +15,11 @@ from .serializers import user_json
 @bp.post("/tokens")
 def create_token():
     """Exchange email + password for a new personal token (shown once)."""
-    data = only(json_body(), {"email", "password", "name"})
+    data = only(json_body(), {"email", "password", "name", "code"})
     with transaction() as s:
-        user = users.sign_in(s, email=data.get("email"), password=data.get("password"))
+        user = users.sign_in(
+            s, email=data.get("email"), password=data.get("password"), code=data.get("code")
+        )
         if user is not None:
             token, plaintext = users.create_token(s, actor=user, name=data.get("name") or "api")
             result = {"id": token.id, "name": token.name, "token": plaintext}

@@ -27,10 +27,10 @@ class Article(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     # The input exactly as given (text, file contents or HTML), never changed.
-    raw_input: Mapped[str] = mapped_column(Text)
+    raw_input: Mapped[str] = mapped_column(Text, deferred=True)  # loaded only when asked for
     input_kind: Mapped[str] = mapped_column(String(16))  # text | file | html | url
     filename: Mapped[str | None] = mapped_column(String(255))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, deferred=True)  # up to 2 MB: not loaded for lists
     publisher: Mapped[str | None] = mapped_column(String(500))
     original_publisher: Mapped[str | None] = mapped_column(String(500))
     byline: Mapped[str | None] = mapped_column(String(500))
@@ -86,10 +86,10 @@ class ArticleVersion(db.Model):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int]
-    raw_input: Mapped[str] = mapped_column(Text)
+    raw_input: Mapped[str] = mapped_column(Text, deferred=True)  # loaded only when asked for
     input_kind: Mapped[str] = mapped_column(String(16))
     filename: Mapped[str | None] = mapped_column(String(255))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, deferred=True)  # up to 2 MB: not loaded for lists
     boilerplate: Mapped[list] = mapped_column(JSON, default=list)
     summary: Mapped[dict | None] = mapped_column(JSON)  # re-anchoring counts for versions > 1
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -37,6 +37,11 @@ class User(db.Model):
     session_generation: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP, RFC 6238). The secret is set when set-up starts and counts only
+    # once confirmed with a code (totp_enabled_at); recovery codes are kept hashed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 
@@ -55,6 +60,10 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_generation}"
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def role_enum(self) -> Role:

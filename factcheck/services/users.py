@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidInput, NotFound, RateLimited
 from ..limits import LIMITS
 from ..models import ApiToken, AuditEvent, Role, User, iso, utcnow
 from ..permissions import Permission, require
-from . import audit
+from . import audit, second_factor
 from .common import clean_text, get_user
 from .passwords import hash_password, verify_password
 
@@ -134,7 +134,7 @@ def _recent_failures(session: Session, user_id: int) -> int:
     )
 
 
-def sign_in(session: Session, *, email, password) -> User | None:
+def sign_in(session: Session, *, email, password, code=None) -> User | None:
     """Check credentials; audit success and failure alike. None means refused.
 
     Too many recent failures on one account raise RateLimited; the counter lives in the
@@ -148,13 +148,18 @@ def sign_in(session: Session, *, email, password) -> User | None:
             retry_after=LIMITS.LOGIN_FAILURE_WINDOW_SECONDS,
         )
     ok = verify_password(user.password_hash if user else None, password or "")
-    if ok and user.active:
+    recovery_before = len(user.recovery_codes or []) if user else 0
+    second_ok = ok and user.active and second_factor.check_code(user, code)
+    if second_ok:
         user.last_login_at = utcnow()
-        audit.record(session, user, "auth.signed_in", "user", user.id)
+        used = len(user.recovery_codes or []) < recovery_before
+        audit.record(session, user, "auth.signed_in", "user", user.id,
+                     after={"second_factor": "recovery code" if used else "totp"} if user.has_totp else None)  # fmt: skip
         return user
+    reason = "bad credentials" if not ok else ("inactive" if not user.active else "second factor")
     audit.record(
         session, None, "auth.sign_in_failed", "user", user.id if user else None,
-        after={"email": email, "reason": "inactive" if ok else "bad credentials"},
+        after={"email": email, "reason": reason},
     )  # fmt: skip
     return None
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import segno
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 
 from ..database import transaction
 from ..errors import FORM_ERRORS
 from ..forms import apply_errors
-from ..forms.auth import ChangePasswordForm, RevokeTokenForm, TokenForm
-from ..services import users
+from ..forms.auth import (
+    ChangePasswordForm,
+    RevokeTokenForm,
+    TokenForm,
+    TotpConfirmForm,
+    TotpDisableForm,
+)
+from ..limits import LIMITS
+from ..services import second_factor, users
 from ..services.passwords import verify_password
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -18,9 +27,18 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def _page(status=200, **forms):
     forms.setdefault("token_form", TokenForm())
     forms.setdefault("password_form", ChangePasswordForm())
+    forms.setdefault("totp_disable_form", TotpDisableForm())
+    forms.setdefault("totp_start_form", RevokeTokenForm())
     return render_template(
-        "account/index.html", tokens=current_user.tokens, revoke_form=RevokeTokenForm(), **forms
-    ), status
+        "account/index.html", tokens=current_user.tokens, revoke_form=RevokeTokenForm(),
+        totp_required=totp_required(current_user), **forms,
+    ), status  # fmt: skip
+
+
+def totp_required(user) -> bool:
+    """The desk's configuration requires two-step sign-in for this user's role."""
+    roles = {r.strip() for r in LIMITS.REQUIRE_TOTP_FOR.split(",") if r.strip()}
+    return user.role in roles and not user.has_totp
 
 
 @bp.get("")
@@ -80,3 +98,53 @@ def change_password():
         )
         return redirect(url_for("auth.login"))
     return _page(422, password_form=form)
+
+
+@bp.post("/two-step/start")
+@login_required
+def totp_start():
+    """Begin two-step set-up: a new secret, shown as a QR code, confirmed with a code."""
+    if RevokeTokenForm().validate_on_submit():
+        with transaction() as s:
+            second_factor.start_setup(s, actor=current_user)
+    return redirect(url_for("account.totp_setup"))
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+@login_required
+def totp_setup():
+    form = TotpConfirmForm()
+    if current_user.has_totp or not current_user.totp_secret:
+        return redirect(url_for("account.index"))
+    if form.validate_on_submit():
+        try:
+            with transaction() as s:
+                codes = second_factor.confirm_setup(s, actor=current_user, code=form.code.data)
+        except FORM_ERRORS as exc:
+            apply_errors(form, exc)
+        else:
+            # Signed in again with the new generation so this session stays valid.
+            login_user(current_user._get_current_object())
+            return render_template("account/recovery_codes.html", codes=codes)
+    uri = second_factor.provisioning_uri(current_user)
+    qr = segno.make(uri, error="m").svg_inline(scale=5, dark="#1b1f24", light="#ffffff")
+    return render_template("account/two_step.html", form=form, uri=uri, qr=Markup(qr),
+                           secret=current_user.totp_secret), 422 if form.errors else 200  # fmt: skip
+
+
+@bp.post("/two-step/disable")
+@login_required
+def totp_disable():
+    form = TotpDisableForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as s:
+                second_factor.disable(
+                    s, actor=current_user, password=form.password.data, code=form.code.data
+                )
+        except FORM_ERRORS as exc:
+            apply_errors(form, exc)
+            return _page(exc.status, totp_disable_form=form)
+        flash("Two-step sign-in is off.", "success")
+        return redirect(url_for("account.index"))
+    return _page(422, totp_disable_form=form)

@@ -52,7 +52,9 @@ def login():
     if form.validate_on_submit():
         try:
             with transaction() as s:
-                user = users.sign_in(s, email=form.email.data, password=form.password.data)
+                user = users.sign_in(
+                    s, email=form.email.data, password=form.password.data, code=form.code.data
+                )
                 user_id = user.id if user else None
         except RateLimited as exc:
             form.form_errors.append(exc.detail)

@@ -26,7 +26,9 @@ from factcheck.services import (
     claims,
     exports,
     reviews,
+    second_factor,
     sources,
+    undo,
     users,
     versions,
     webhooks,
@@ -35,7 +37,7 @@ from factcheck.services import (
 READERS = {
     "audit.set_context", "audit.reset_context", "audit.lock_chain", "audit.canonical", "audit.event_payload",
     "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.chain_head", "audit.count_events",
-    "common.get_or_404", "common.parse_id", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
+    "common.get_or_404", "common.parse_id", "second_factor.provisioning_uri", "second_factor.check_code", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
     "common.claim_snapshot", "common.review_snapshot", "articles.normalise_body", "articles.check_article_text",
     "articles.list_articles", "articles.progress_for", "reviews.parse_verdict", "reviews.parse_links",
@@ -49,7 +51,7 @@ READERS = {
     "assignments.queue_counts", "assignments.list_assignments", "similar.search_terms", "similar.similar_claims", "versions.list_versions", "versions.orphans", "exports.check_format", "exports.render_export",
     "exports.stream_bulk_export",
     "webhooks.resolve_target", "webhooks.check_url", "webhooks.check_events", "webhooks.get_endpoint",
-    "webhooks.list_endpoints", "webhooks.list_deliveries",
+    "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
 }  # fmt: skip
 HELPERS = {
     "audit.record",
@@ -153,6 +155,11 @@ SCENARIOS = {
         s, actor=c["r1"], record=exports.ExportRecord(c["approved"].id, "md", None, None))),
     "exports.plan_bulk_export": ("report.exported", _final_report_prep, lambda s, c: exports.plan_bulk_export(
         s, actor=c["r1"], since="2000-01-01", until="2100-01-01", fmt="csv")),
+    "second_factor.start_setup": ("auth.totp_setup_started", None, lambda s, c: second_factor.start_setup(s, actor=s.merge(c["r1"]))),
+    "second_factor.confirm_setup": ("auth.totp_enabled", lambda c: _totp_started(c), lambda s, c: second_factor.confirm_setup(
+        s, actor=s.merge(c["r1"]), code=__import__("pyotp").TOTP(s.merge(c["r1"]).totp_secret).now())),
+    "second_factor.disable": ("auth.totp_disabled", lambda c: _totp_on(c), lambda s, c: second_factor.disable(
+        s, actor=s.merge(c["r1"]), password="correct-horse-battery", code=__import__("pyotp").TOTP(s.merge(c["r1"]).totp_secret).now())),
     "reviews.submit_review": ("review.created", None, lambda s, c: reviews.submit_review(
         s, actor=c["r2"], claim_id=c["article"].claims[1].id, verdict="disputed", links=LINK)),
     "approvals.approve_claim": ("claim.approved", lambda c: c.update(cid=_reviewed_claim(c)), lambda s, c: approvals.approve_claim(
@@ -163,6 +170,8 @@ SCENARIOS = {
         s, actor=c["lead"], claim_id=c["cid"], reason="new facts", version=_fresh(c["cid"]).version)),
     "exports.export_article": ("report.exported", _final_report_prep, lambda s, c: exports.export_article(
         s, actor=c["r1"], article_id=c["approved"].id, fmt="json")),
+    "undo.undo_last_edit": ("claim.edit_undone", lambda c: _split_for_undo(c), lambda s, c: undo.undo_last_edit(
+        s, actor=c["r1"], article_id=c["article"].id, event_id=c["undo_event"])),
     "webhooks.create_endpoint": ("webhook.created", None, lambda s, c: webhooks.create_endpoint(
         s, actor=c["admin"], url=HOOK_URL, events=["claim.approved"])),
     "webhooks.update_endpoint": ("webhook.updated", lambda c: _hook(c), lambda s, c: webhooks.update_endpoint(
@@ -189,10 +198,32 @@ def _hook(ctx, delivery=False):
             ctx["delivery"] = endpoint.deliveries[0].id
 
 
+def _totp_started(ctx):
+    with transaction() as s:
+        second_factor.start_setup(s, actor=s.merge(ctx["r1"]))
+
+
+def _totp_on(ctx):
+    import pyotp
+
+    _totp_started(ctx)
+    with transaction() as s:
+        user = s.merge(ctx["r1"])
+        second_factor.confirm_setup(s, actor=user, code=pyotp.TOTP(user.totp_secret).now())
+
+
 def users_token(ctx):
     with transaction() as s:
         token, _ = users.create_token(s, actor=ctx["r1"], name="x")
         return token.id
+
+
+def _split_for_undo(ctx):
+    with transaction() as s:
+        _split(s, ctx)
+    ctx["undo_event"] = db.session.scalar(
+        select(AuditEvent.id).order_by(AuditEvent.seq.desc()).limit(1)
+    )
 
 
 def _exclude(ctx):
