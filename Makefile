@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app factcheck
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test lint format serve bench clean
+.PHONY: run test install install-test lint format serve worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ format: install-test
 ## make serve: production-style server (gunicorn) on the configured database
 serve: install
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) 'factcheck:create_app()'
+	FACTCHECK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'factcheck:create_app()'
+
+## make worker: deliver webhooks (retries with back-off) until stopped
+worker: install
+	$(FLASK) webhooks deliver --loop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
