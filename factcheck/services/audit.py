@@ -123,11 +123,14 @@ class Verification:
     head_hash: str | None = None
 
 
-def verify_chain(session: Session, *, head: str | None = None) -> Verification:
+def verify_chain(session: Session, *, head: str | None = None, processes: int = 1) -> Verification:
     """Recompute the whole chain; name the first event that does not match, and why.
 
     Rows are read with the driver (no ORM objects) and hashed from their stored JSON text,
     which is canonical; a row whose text is not canonical is re-encoded before judging it.
+    With processes > 1 (the command line uses every core) batches of rows are hashed in a
+    process pool while this process checks the links between them; each event's hash
+    depends only on its own row, so the work splits cleanly.
     """
     sql = (
         "SELECT seq, created_at, actor_id, actor_label, action, target_type, target_id, article_id, "
@@ -136,6 +139,8 @@ def verify_chain(session: Session, *, head: str | None = None) -> Verification:
     )
     cursor = session.connection().exec_driver_sql(sql)
     try:
+        if processes > 1:
+            return _verify_parallel(cursor, head, processes)
         return _verify_rows(cursor, head, session.get_bind().dialect.name)
     finally:
         cursor.close()
@@ -211,6 +216,64 @@ def _verify_rows(cursor, head: str | None, dialect: str) -> Verification:
             return Verification(False, count, ev_id, seq, bad)
         prev, count, expected_seq = stored, count + 1, expected_seq + 1
         head_found = head_found or stored == head
+    if not head_found:
+        return Verification(
+            False, count, None, None, f"head {head} not found: events are missing from the tail"
+        )
+    return Verification(True, count, head_seq=count or None, head_hash=prev if count else None)
+
+
+def _bad_hashes(batch: list[tuple]) -> list[int]:
+    """Indexes of the rows in a batch whose content does not match their stored hash."""
+    out = []
+    for i, row in enumerate(batch):
+        created = _created_iso(row[1])
+        if _fast_hash(row, created) != row[14] and _slow_hash(row, created) != row[14]:
+            out.append(i)
+    return out
+
+
+def _verify_parallel(cursor, head: str | None, processes: int, size: int = 20_000) -> Verification:
+    """Links checked here, in order; hashes checked by a pool; the first failure wins."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    prev, count, expected_seq, head_found = GENESIS, 0, 1, head is None
+    link_error, batches = None, []
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        while batch := [tuple(r) for r in cursor.fetchmany(size)]:
+            for row in batch:
+                if link_error is None:
+                    if row[0] != expected_seq:
+                        link_error = (
+                            row[0],
+                            row[15],
+                            f"sequence gap: expected seq {expected_seq}, found {row[0]}",
+                        )
+                    elif row[13] != prev:
+                        link_error = (
+                            row[0],
+                            row[15],
+                            "prev_hash does not match the previous event's hash",
+                        )
+                    prev, expected_seq = row[14], expected_seq + 1
+                    head_found = head_found or row[14] == head
+            batches.append(
+                (batch[0][0], [(r[0], r[15]) for r in batch], pool.submit(_bad_hashes, batch))
+            )
+            if link_error:
+                break
+        first_bad = None
+        for _first_seq, ids, future in batches:
+            bad = future.result()
+            if bad:
+                first_bad = (ids[bad[0]][0], ids[bad[0]][1], "content does not match its hash")
+                break
+    candidates = [e for e in (link_error, first_bad) if e]
+    if candidates:
+        seq, ev_id, reason = min(candidates)
+        return Verification(False, seq - 1, ev_id, seq, reason)
+    count = expected_seq - 1
     if not head_found:
         return Verification(
             False, count, None, None, f"head {head} not found: events are missing from the tail"

@@ -157,3 +157,19 @@ def test_fast_verification_path_matches_every_stored_event(make_user, session):
     for row in rows:
         created = audit._created_iso(row[1], session.get_bind().dialect.name)
         assert audit._fast_hash(row, created) == row[14]
+
+
+def test_parallel_verification_agrees(make_user, session):
+    """The command line hashes in a process pool; it must give the same answers."""
+    _events(6, make_user)
+    session.rollback()
+    assert audit.verify_chain(session, processes=2) == audit.verify_chain(session)
+    target = session.query(AuditEvent).order_by(AuditEvent.seq).all()[4]
+    with db.engine.begin() as conn:
+        _drop_triggers(conn)
+        conn.execute(text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": target.id})
+        _restore_triggers(conn)
+    session.rollback()
+    serial, parallel = audit.verify_chain(session), audit.verify_chain(session, processes=2)
+    assert not parallel.ok and parallel.first_bad_id == serial.first_bad_id == target.id
+    assert parallel.first_bad_seq == serial.first_bad_seq
