@@ -14,7 +14,7 @@ from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -61,19 +61,30 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
             yield session
     except StaleDataError:
         raise Conflict("someone else changed this meanwhile; reload and try again") from None
-    except OperationalError as exc:
-        if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
-            raise Unavailable("the database is busy; nothing was saved, please retry") from None
-        if "full" in str(exc.orig).lower() or "no space" in str(exc.orig).lower():
-            raise Unavailable("storage full, nothing was saved") from None
-        raise
+    except IntegrityError:
+        raise Conflict(
+            "a conflicting change was saved at the same time; nothing of yours was saved, retry"
+        ) from None
     except DBAPIError as exc:
-        if "deadlock" in str(exc.orig).lower() or "could not serialize" in str(exc.orig).lower():
-            raise Conflict(
-                "a concurrent change conflicted with yours; reload and try again"
-            ) from None
-        if "null character" in str(exc.orig).lower() or "NUL" in str(exc.orig):
-            raise InvalidInput("input contains NUL characters") from None
+        translate_db_error(exc)
         raise
     finally:
         _write_unit.reset(token)
+
+
+def translate_db_error(exc: DBAPIError) -> None:
+    """Raise the domain error a person can act on for what the database said, if any."""
+    message = str(exc.orig).lower()
+    if exc.connection_invalidated or "terminat" in message or "server closed" in message:
+        raise Unavailable(
+            "the database connection was lost; nothing was saved, please retry"
+        ) from None
+    if isinstance(exc, OperationalError):
+        if "locked" in message or "busy" in message:
+            raise Unavailable("the database is busy; nothing was saved, please retry") from None
+        if "full" in message or "no space" in message:
+            raise Unavailable("storage full, nothing was saved") from None
+    if "deadlock" in message or "could not serialize" in message:
+        raise Conflict("a concurrent change conflicted with yours; reload and try again") from None
+    if "null character" in message:
+        raise InvalidInput("input contains NUL characters") from None

@@ -10,6 +10,7 @@ import uuid
 from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .errors import FactcheckError
@@ -101,6 +102,10 @@ def _security_headers(resp):
 
 
 def _domain_error(exc: FactcheckError):
+    if exc.status == 403:  # a security-relevant refusal: one log line each (ASVS 16.3.2)
+        who = getattr(g.get("api_user") or current_user, "email", "anonymous")
+        log.warning("permission denied: %s %s by %s (%s) request %s", request.method,
+                    request.path, who, exc.detail, g.get("request_id"))  # fmt: skip
     extra = dict(exc.extra)
     headers = {}
     if "retry_after" in extra:
@@ -136,6 +141,19 @@ def _csrf_error(exc: CSRFError):
                            detail="The form was stale or incomplete (CSRF check failed). Go back, reload the page and try again."), 400  # fmt: skip
 
 
+def _database_error(exc: DBAPIError):
+    """A database error outside a unit of work (e.g. a read): lost connections are 503."""
+    from .database import translate_db_error
+    from .extensions import db
+
+    db.session.rollback()
+    try:
+        translate_db_error(exc)
+    except FactcheckError as mapped:
+        return _domain_error(mapped)
+    return _server_error(exc)
+
+
 def _server_error(exc: Exception):
     log.exception("unhandled error (request %s)", g.get("request_id"))
     detail = "Something went wrong on our side; nothing was saved. Quote this request id: "
@@ -155,6 +173,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(FactcheckError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(Exception, _server_error)
 
     @app.context_processor

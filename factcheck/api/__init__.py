@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from ..errors import CSRFFailed, InvalidInput, NotAuthenticated, UnsupportedType
+from ..errors import CSRFFailed, InvalidInput, NotAuthenticated, TooLarge, UnsupportedType
 from ..extensions import csrf, db
 from ..services.users import user_for_token
 
@@ -41,19 +42,61 @@ def _authenticate():
     refused = require_second_factor()  # bearer users are known only now
     if refused is not None:
         return refused
+    _refuse_oversized_chunked_body()
     has_body = request.content_length or request.headers.get("Transfer-Encoding")
     if request.method in UNSAFE and has_body and request.mimetype not in BODY_TYPES:
         raise UnsupportedType("send application/json (or multipart/form-data to upload a file)")
 
 
+def _refuse_oversized_chunked_body() -> None:
+    """A chunked body has no Content-Length to refuse early; the stream stops at the limit
+    (MAX_CONTENT_LENGTH), so a body that fills the limit is refused whole with 413."""
+    if (
+        request.content_length is None
+        and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    ):
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        if limit and len(request.get_data(cache=True)) >= limit:
+            raise TooLarge(f"the request body is larger than {limit} bytes")
+
+
 def json_body() -> dict:
-    """The request's JSON object, or a 422 naming what is wrong."""
-    data = request.get_json(silent=True)
+    """The request's JSON object, or a 422 naming what is wrong (413 when too large)."""
+    try:
+        data = request.get_json(silent=False)
+    except RequestEntityTooLarge:
+        raise  # 413, also for chunked bodies without a Content-Length
+    except BadRequest:
+        data = None
     if not isinstance(data, dict):
         raise InvalidInput(
             "the request body must be a JSON object", errors={"body": "JSON object expected"}
         )
+    bad = _not_unicode(data)
+    if bad is not None:
+        raise InvalidInput(f"{bad} is not valid Unicode text", errors={bad: "invalid Unicode"})
     return data
+
+
+def _not_unicode(value, path: str = "body") -> str | None:
+    """The first field holding a string UTF-8 cannot encode (JSON allows a lone surrogate)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _not_unicode(item, str(key) if path == "body" else f"{path}.{key}")
+        if found:
+            return found
+    return None
 
 
 def only(data: dict, allowed: set[str]) -> dict:

@@ -34,7 +34,22 @@ PROBLEM = {
     "content": {"application/problem+json": {"schema": _ref("Problem")}},
 }
 ERRORS = {
-    code: PROBLEM for code in ("400", "401", "403", "404", "409", "413", "415", "422", "428", "429")
+    code: PROBLEM
+    for code in (
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "415",
+        "422",
+        "428",
+        "429",
+        "502",
+        "503",
+        "504",
+    )
 }
 
 SCHEMAS = {

@@ -81,8 +81,8 @@ def import_article(
     require(actor, Permission.IMPORT_ARTICLE)
     source = source or Source(text=text, raw=text, kind="text")
     text = check_article_text(source.text)
-    title = clean_text(title, "title", max_chars=LIMITS.MAX_TITLE_CHARS)
-    publisher = clean_text(publisher, "publisher", max_chars=LIMITS.MAX_TITLE_CHARS) or None
+    title = _cap(clean_text(title, "title", max_chars=LIMITS.MAX_TITLE_CHARS))
+    publisher = _cap(clean_text(publisher, "publisher", max_chars=LIMITS.MAX_TITLE_CHARS))
     source_url = check_http_url(
         source_url, "source_url", max_chars=LIMITS.MAX_URL_CHARS, required=False
     )
@@ -131,7 +131,8 @@ def import_article(
 
 
 def _cap(value: str | None) -> str | None:
-    return value.strip()[: LIMITS.MAX_TITLE_CHARS] or None if value else None
+    """A one-line metadata field: whitespace runs (CR/LF included) become one space."""
+    return " ".join(value.split())[: LIMITS.MAX_TITLE_CHARS] or None if value else None
 
 
 def _safe_filename(name: str | None) -> str | None:

@@ -165,9 +165,13 @@ def sign_in(session: Session, *, email, password, code=None) -> User | None:
 
 
 def sign_out(session: Session, *, actor, everywhere: bool = False) -> None:
-    """Audit a sign-out; 'everywhere' also ends every other session of the account."""
-    if everywhere:
-        actor.session_generation += 1
+    """Audit a sign-out and end the account's sessions.
+
+    Sessions are signed cookies, so a copy of this one would still work after sign-out
+    unless the account's session generation moves on (HOSTILE AUTH-06); that signs the
+    account out on its other devices too.
+    """
+    actor.session_generation += 1
     audit.record(
         session, actor, "auth.signed_out", "user", actor.id, after={"everywhere": everywhere}
     )

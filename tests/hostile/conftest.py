@@ -1,0 +1,362 @@
+"""Fixtures for the hostile test plan (HOSTILE.md §3): figure lines, problem+json checks,
+audit verification, a canary listener, a "public" raw-socket server and a live gunicorn.
+
+Each case records one figure line through the ``figure`` fixture:
+``ID | DB | cases | refused/accepted as expected | rows changed | audit verify | canary | notes``
+and the lines are printed as a table at the end of the run (pytest_terminal_summary).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import text
+
+from factcheck.extensions import db
+from factcheck.services import audit
+
+PG = bool(os.environ.get("FACTCHECK_TEST_DATABASE_URL"))
+DB = "postgresql" if PG else "sqlite"
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+PUBLIC_IP = "127.0.0.5"
+FIGURES: list[dict] = []
+
+THREE = "Prices rose 5% in 2021. Unemployment fell to 3.9% in March. Exports doubled since 2019.\n"
+LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not FIGURES:
+        return
+    tr = terminalreporter
+    tr.section(f"hostile figures ({DB})")
+    tr.write_line(
+        "ID | DB | cases | refused/accepted as expected | rows changed | audit verify | canary | notes"
+    )
+    for f in sorted(
+        FIGURES, key=lambda f: (f["id"].split("-")[0], int(f["id"].split("-")[1][:2]), f["id"])
+    ):
+        tr.write_line(
+            " | ".join(
+                str(f[k]) for k in ("id", "db", "cases", "ok", "rows", "verify", "canary", "notes")
+            )
+        )
+    out = os.environ.get("HOSTILE_FIGURES_FILE")
+    if out:
+        Path(out).write_text(json.dumps(FIGURES, indent=1, ensure_ascii=False))
+
+
+@pytest.fixture
+def figure():
+    """figure(ID, cases=, ok=, rows=0, verify="-", canary="-", notes="") records one line."""
+
+    def add(case_id: str, *, cases, ok, rows=0, verify="-", canary="-", notes=""):
+        FIGURES.append(dict(id=case_id, db=DB, cases=cases, ok=ok, rows=rows, verify=verify,
+                            canary=canary, notes=notes))  # fmt: skip
+
+    return add
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(autouse=True)
+def _fresh_context_per_request(fresh_contexts):
+    """Each request runs in its own app context, as under a server."""
+
+
+@pytest.fixture
+def problem():
+    """problem(resp, status, field=None): assert an RFC 9457 body; returns it."""
+
+    def check(resp, status, field: str | None = None) -> dict:
+        statuses = status if isinstance(status, tuple) else (status,)
+        assert resp.status_code in statuses, (resp.status_code, resp.get_data(as_text=True)[:800])
+        assert resp.mimetype == "application/problem+json", resp.mimetype
+        body = resp.get_json()
+        for key in ("type", "title", "status", "detail"):
+            assert key in body, body
+        if field is not None:
+            assert field in (body.get("errors") or {}), body
+        return body
+
+    return check
+
+
+@pytest.fixture
+def verify(app):
+    """verify() -> (ok, events); the whole chain recomputed."""
+
+    def run(head: str | None = None):
+        db.session.rollback()
+        result = audit.verify_chain(db.session, head=head)
+        db.session.rollback()
+        return result
+
+    return run
+
+
+@pytest.fixture
+def events(app):
+    """events() -> number of audit events."""
+
+    def count() -> int:
+        db.session.rollback()
+        n = db.session.execute(text("SELECT count(*) FROM audit_events")).scalar()
+        db.session.rollback()
+        return n
+
+    return count
+
+
+def diff(a: dict, b: dict) -> int:
+    """How many snapshot entries changed (0 means nothing changed)."""
+    return sum(1 for k in a if a[k] != b.get(k))
+
+
+@pytest.fixture
+def h():
+    return SimpleNamespace(THREE=THREE, LINK=LINK, diff=diff, DB=DB, PG=PG, PUBLIC_IP=PUBLIC_IP,
+                           response=response, RawServer=RawServer, http=http_request)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- raw sockets
+
+
+class RawServer:
+    """A threaded TCP server; ``handler(conn, server)`` writes whatever bytes a test wants."""
+
+    def __init__(self, host: str, handler: Callable | None = None, *, read_request: bool = True):
+        self.handler = handler or (lambda conn, server: None)
+        self.read_request = read_request
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self.stop = threading.Event()
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind((host, 0))
+        self.listener.listen(32)
+        self.listener.settimeout(0.05)
+        self.host, self.port = self.listener.getsockname()
+        self.threads = [threading.Thread(target=self._accept_loop, daemon=True)]
+        self.threads[0].start()
+
+    def url(self, path: str = "/", host: str | None = None) -> str:
+        return f"http://{host or self.host}:{self.port}{path}"
+
+    def _accept_loop(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            worker = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            self.threads.append(worker)
+            worker.start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.settimeout(5)
+                if self.read_request:
+                    data = b""
+                    while b"\r\n\r\n" not in data and len(data) < 65536:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                    self.requests.append(data)
+                self.handler(conn, self)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+
+def response(status: int = 200, body: bytes = b"", headers: dict | None = None) -> bytes:
+    headers = {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
+    if "Transfer-Encoding" not in headers and "Content-Length" not in headers:
+        headers["Content-Length"] = str(len(body))
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items() if v is not None)
+    return f"HTTP/1.1 {status} X\r\n{head}\r\n".encode("latin-1") + body
+
+
+@pytest.fixture
+def canary():
+    """A listener on 127.0.0.1 that must never be reached; yields the server."""
+    server = RawServer("127.0.0.1", read_request=False)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def serve():
+    """Start RawServers on the allowed "public" address 127.0.0.5; closed after the test."""
+    servers: list[RawServer] = []
+
+    def start(handler: Callable | None = None, **kwargs) -> RawServer:
+        server = RawServer(kwargs.pop("host", PUBLIC_IP), handler, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def allow_public(app, monkeypatch):
+    """Allow exactly 127.0.0.5 (and the given ports) through the fetch policy."""
+    from factcheck.limits import LIMITS
+
+    def allow(*ports: int):
+        monkeypatch.setattr(LIMITS, "FETCH_ALLOWED_ADDRESSES", PUBLIC_IP)
+        monkeypatch.setattr(LIMITS, "FETCH_ALLOWED_PORTS", ",".join(map(str, (80, 443, *ports))))
+
+    return allow
+
+
+# --------------------------------------------------------------------------- live gunicorn
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_request(port: int, method: str, path: str, body=None, headers=None, timeout=30.0):
+    """One request to the live server: (status, headers dict, body bytes)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        hdrs = dict(headers or {})
+        if isinstance(body, dict | list):
+            body = json.dumps(body).encode()
+            hdrs.setdefault("Content-Type", "application/json")
+        conn.request(method, path, body=body, headers=hdrs)
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, dict(resp.getheaders()), data
+    finally:
+        conn.close()
+
+
+class LiveServer:
+    def __init__(self, proc: subprocess.Popen, port: int, log: Path):
+        self.proc, self.port, self.log = proc, port, log
+
+    def request(self, method, path, body=None, headers=None, token=None, timeout=30.0):
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        return http_request(self.port, method, path, body, hdrs, timeout)
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
+                             capture_output=True, text=True, check=False).stdout  # fmt: skip
+        return [int(p) for p in out.split()]
+
+
+@pytest.fixture
+def live_server(app, tmp_path):
+    """live_server(workers=4, extra_args=(), env=None) -> LiveServer on this test's database."""
+    started: list[LiveServer] = []
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    def start(workers: int = 4, extra_args=(), env=None) -> LiveServer:
+        instance = tmp_path / "live-instance"
+        instance.mkdir(exist_ok=True)
+        environ = {**os.environ, "FACTCHECK_DATABASE_URL": uri.replace("postgresql+psycopg://", "postgresql://"),
+                   "FACTCHECK_INSTANCE_PATH": str(instance), "FACTCHECK_SECRET_KEY": "test-secret",
+                   "FACTCHECK_ARGON2_TIME_COST": "1", "FACTCHECK_ARGON2_MEMORY_COST": "64",
+                   **(env or {})}  # fmt: skip
+        db.session.remove()
+        subprocess.run([str(VENV_BIN / "flask"), "--app", "factcheck", "db", "upgrade"], cwd=ROOT,
+                       env=environ, check=True, capture_output=True, timeout=120)  # fmt: skip
+        port = free_port()
+        log = tmp_path / f"gunicorn-{port}.log"
+        with open(log, "wb") as fh:
+            proc = subprocess.Popen(
+                [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                 *extra_args, "factcheck:create_app()"],
+                cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        server = LiveServer(proc, port, log)
+        started.append(server)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _h, _b = http_request(port, "GET", "/healthz", timeout=2)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("gunicorn did not start:\n" + log.read_text()[-3000:])
+            time.sleep(0.1)
+        return server
+
+    yield start
+    for server in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.proc.pid, signal.SIGTERM)
+        try:
+            server.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.proc.pid, signal.SIGKILL)
+            server.proc.wait(timeout=10)
+    db.session.remove()
+
+
+class Api:
+    """A JSON client with a bearer token (no OpenAPI check: hostile cases probe the edges)."""
+
+    def __init__(self, client, token: str):
+        self.client, self.token = client, token
+
+    def __call__(self, method: str, path: str, json=None, headers=None, **kw):
+        h = {"Authorization": f"Bearer {self.token}", **(headers or {})}
+        return self.client.open("/api/v1" + path, method=method, json=json, headers=h, **kw)
+
+    def get(self, path, **kw):
+        return self("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self("POST", path, json=json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self("PUT", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self("PATCH", path, json=json, **kw)
+
+
+@pytest.fixture
+def api_as(client, token_for):
+    """api_as(user) -> Api client authenticated with a fresh token of that user."""
+    return lambda user: Api(client, token_for(user))
