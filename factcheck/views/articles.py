@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from ..database import transaction
-from ..errors import FORM_ERRORS, Conflict
+from ..errors import FORM_ERRORS, Conflict, InvalidTransition, NotFound
 from ..extensions import db
 from ..forms import apply_errors
 from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
-from ..models import ArticleStatus, ClaimStatus
+from ..models import Article, ArticleStatus, Assignment, Claim, ClaimStatus, Review
 from ..permissions import Permission, can
 from ..reports.render import FORMATS
 from ..services import agreement as agreement_service
-from ..services import articles, assignments, exports, history, sources, versions
+from ..services import articles, assignments, exports, history, sources, undo, versions
+from ..services.assignments import ACTIVE
 from ..services.claims import add_claim
 from ..services.common import get_article
+from .claims import claim_context
 from .queues import assign_form
 
 bp = Blueprint("articles", __name__)
@@ -38,11 +41,54 @@ def index():
     if status not in {None, *(s.value for s in ArticleStatus)}:
         status = None
     q = (request.args.get("q") or "").strip()[:200] or None
+    mine, conflicts = request.args.get("mine") == "1", request.args.get("conflicts") == "1"
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    items, total = articles.list_articles(db.session, status=status, q=q, page=page, per_page=50)
+    if mine or conflicts:
+        items, total = _filtered(status=status, q=q, mine=mine, conflicts=conflicts, page=page)
+    else:
+        items, total = articles.list_articles(
+            db.session, status=status, q=q, page=page, per_page=PER_PAGE
+        )
     progress = articles.progress_for(db.session, [a.id for a in items])
     return render_template("articles/index.html", articles=items, progress=progress, total=total,
-                           page=page, per_page=50, status=status, q=q or "")  # fmt: skip
+                           page=page, per_page=PER_PAGE, status=status, q=q or "", mine=mine,
+                           conflicts=conflicts)  # fmt: skip
+
+
+PER_PAGE = 50
+
+
+def _filtered(*, status, q, mine: bool, conflicts: bool, page: int):
+    """A page of articles with the reviewer filters: assigned to me, has conflicts (reads only)."""
+    stmt = select(Article)
+    if status:
+        stmt = stmt.where(Article.status == status)
+    if q:
+        stmt = stmt.where(Article.title.ilike(f"%{q}%"))
+    if mine:
+        stmt = stmt.where(
+            Article.id.in_(
+                select(Assignment.article_id).where(Assignment.user_id == current_user.id)
+            )
+        )
+    if conflicts:
+        split = (
+            select(Review.claim_id)
+            .group_by(Review.claim_id)
+            .having(func.count(func.distinct(Review.verdict)) > 1)
+        )
+        stmt = stmt.where(
+            Article.id.in_(
+                select(Claim.article_id).where(Claim.id.in_(split), Claim.status.in_(ACTIVE))
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    items = db.session.scalars(
+        stmt.order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return items, total  # fmt: skip
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -83,13 +129,18 @@ def _import_source(form) -> sources.Source:
 @bp.get("/articles/<int:article_id>")
 @login_required
 def show(article_id: int):
+    """The reviewer workspace: the text with claims in place, the list, the selected claim."""
+    selected = request.args.get("claim", type=int)
+    panel = None
+    if selected and _claim_of(article_id, selected):
+        panel = render_template("claims/_panel.html", in_workspace=True, **claim_context(selected))
     article = get_article(db.session, article_id)
     progress = articles.progress_for(db.session, [article.id])[article.id]
     timeline = [
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
         for ev in history.article_history(db.session, article, current_user, limit=50)
     ]
-    agreement = assign = None
+    agreement = assign = last_edit = None
     if can(current_user, Permission.ASSIGN):
         assign = {
             "form": assign_form(),
@@ -97,6 +148,8 @@ def show(article_id: int):
         }
     if can(current_user, Permission.SEE_ALL_REVIEWS):
         agreement = agreement_service.article_agreement(db.session, article.id)
+    if can(current_user, Permission.EDIT_CLAIMS) and article.status != ArticleStatus.APPROVED:
+        last_edit = undo.last_undoable_edit(db.session, actor=current_user, article_id=article.id)
     numbered = list(enumerate(article.claims, start=1))
     sort = request.args.get("sort")
     if sort == "worth":  # what to check first: most check-worthy, then position
@@ -108,20 +161,26 @@ def show(article_id: int):
         seq_of={c.id: n for n, c in enumerate(article.claims, start=1)},
         segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
-        ClaimStatus=ClaimStatus,
+        ClaimStatus=ClaimStatus, panel=panel, selected=selected if panel else None, last_edit=last_edit,
+        ws_url=url_for("articles.show", article_id=article.id, sort=sort),
     )  # fmt: skip
 
 
-def _segments(article) -> list[tuple[str, object]]:
-    """The body cut into plain text and claim pieces, for highlighting in place."""
+def _claim_of(article_id: int, claim_id: int) -> bool:
+    return db.session.scalar(select(Claim.article_id).where(Claim.id == claim_id)) == article_id
+
+
+def _segments(article) -> list[tuple[str, object, int]]:
+    """The body cut into plain text and claim pieces with their code-point offsets, for
+    highlighting in place (the page script maps a selection back to body offsets)."""
     out, pos = [], 0
     for claim in article.claims:
         if claim.start > pos:
-            out.append((article.body[pos : claim.start], None))
-        out.append((claim.text, claim))
+            out.append((article.body[pos : claim.start], None, pos))
+        out.append((claim.text, claim, claim.start))
         pos = claim.end
     if pos < len(article.body):
-        out.append((article.body[pos:], None))
+        out.append((article.body[pos:], None, pos))
     return out
 
 
@@ -181,8 +240,32 @@ def add(article_id: int):
             flash(f"Claim not added: {exc.detail}", "error")
             return redirect(url_for("articles.show", article_id=article_id))
         flash("Claim added.", "success")
+        if request.form.get("back") == "workspace":
+            return redirect(
+                url_for("articles.show", article_id=article_id, claim=claim_id, _anchor="panel")
+            )
         return redirect(url_for("claims.show", claim_id=claim_id))
     abort(400)
+
+
+@bp.post("/articles/<int:article_id>/undo")
+@login_required
+def undo_edit(article_id: int):
+    """Undo my last split, merge, exclusion or added claim on this article."""
+    try:
+        with transaction() as s:
+            claim = undo.undo_last_edit(s, actor=current_user, article_id=article_id,
+                                        event_id=request.form.get("event_id"))  # fmt: skip
+            claim_id = claim.id if claim else None
+    except (*FORM_ERRORS, InvalidTransition, NotFound) as exc:
+        flash(f"Not undone: {exc.detail}", "error")
+        return redirect(url_for("articles.show", article_id=article_id))
+    flash("Your last edit was undone.", "success")
+    if claim_id is None:
+        return redirect(url_for("articles.show", article_id=article_id))
+    return redirect(
+        url_for("articles.show", article_id=article_id, claim=claim_id, _anchor="panel")
+    )
 
 
 def _int(value):

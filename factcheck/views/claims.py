@@ -12,7 +12,7 @@ from ..forms import apply_errors
 from ..forms.claims import EditClaimForm, ExcludeForm, IncludeForm, MergeForm, SplitForm
 from ..forms.reviews import ApproveForm, ReopenForm, ReturnForm, ReviewForm
 from ..markup import render_markdown
-from ..models import ClaimStatus
+from ..models import Claim, ClaimStatus
 from ..services import approvals, claims, history, reviews
 from ..services.common import get_claim
 from ..services.similar import similar_claims
@@ -42,8 +42,8 @@ def _citation(similar: list[dict]) -> dict | None:
             "excerpt": item["statement"][:2000]}  # fmt: skip
 
 
-def render_claim(claim_id: int, status: int = 200, **forms):
-    """The claim page; forms given (with errors) replace the fresh ones."""
+def claim_context(claim_id: int, **forms) -> dict:
+    """Everything the claim panel shows; forms given (with errors) replace the fresh ones."""
     db.session.expire_all()
     claim = get_claim(db.session, claim_id)
     own = reviews.get_own_review(db.session, claim.id, current_user.id)
@@ -52,7 +52,7 @@ def render_claim(claim_id: int, status: int = 200, **forms):
     neighbours = _neighbours(claim)
     ctx = {
         "review_form": forms.get("review_form") or _review_form(claim, own, _citation(similar)),
-        "approve_form": forms.get("approve_form") or ApproveForm(version=claim.version),
+        "approve_form": forms.get("approve_form") or ApproveForm(verdict=_consensus(visible), version=claim.version),
         "return_form": forms.get("return_form") or ReturnForm(version=claim.version),
         "reopen_form": forms.get("reopen_form") or ReopenForm(version=claim.version),
         "edit_form": forms.get("edit_form") or EditClaimForm(speaker=claim.speaker, statement=claim.statement, version=claim.version),
@@ -65,12 +65,29 @@ def render_claim(claim_id: int, status: int = 200, **forms):
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
         for ev in history.claim_history(db.session, claim, current_user)
     ]
-    return render_template(
-        "claims/show.html", claim=claim, article=claim.article, own=own, reviews=visible,
+    return dict(
+        claim=claim, article=claim.article, own=own, reviews=visible,
         blind=len(visible) < len(claim.reviews), hidden_count=len(claim.reviews) - len(visible),
         timeline=timeline, neighbours=neighbours, render_markdown=render_markdown,
         ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), similar=similar, **ctx,
-    ), status  # fmt: skip
+    )  # fmt: skip
+
+
+def _consensus(visible) -> str | None:
+    """The verdict every visible review agrees on: the lead's approve form starts there."""
+    verdicts = {r.verdict for r in visible}
+    return verdicts.pop() if len(verdicts) == 1 else None
+
+
+def render_claim(claim_id: int, status: int = 200, **forms):
+    """The claim page (or, with ?panel=workspace|page, only its panel for the workspace script)."""
+    ctx = claim_context(claim_id, **forms)
+    panel = request.args.get("panel")
+    if panel in ("workspace", "page") and request.method == "GET":
+        return render_template(
+            "claims/_panel.html", in_workspace=panel == "workspace", **ctx
+        ), status
+    return render_template("claims/show.html", in_workspace=False, **ctx), status
 
 
 def _neighbours(claim):
@@ -101,7 +118,17 @@ def _act(claim_id: int, form, form_key: str, call, success: str):
         apply_errors(form, exc)
         return render_claim(claim_id, exc.status, **{form_key: form})
     flash(success, "success")
-    return redirect(url_for("claims.show", claim_id=claim_id))
+    return redirect(_back(claim_id))
+
+
+def _back(claim_id: int) -> str:
+    """Back to the workspace the form came from (a fixed choice, never a URL), or the claim page."""
+    if request.form.get("back") != "workspace":
+        return url_for("claims.show", claim_id=claim_id)
+    claim = db.session.get(Claim, claim_id)
+    if claim is None:
+        return url_for("articles.index")
+    return url_for("articles.show", article_id=claim.article_id, claim=claim_id, _anchor="panel")
 
 
 @bp.post("/<int:claim_id>/review")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from ..database import transaction
 from ..errors import FORM_ERRORS
 from ..extensions import db
 from ..forms.assignments import AssignForm
+from ..models import Article, Claim, ClaimStatus
 from ..permissions import Permission, can
 from ..services import assignments, users
 
@@ -22,7 +24,36 @@ def index():
     desk = (
         assignments.lead_queue(db.session) if can(current_user, Permission.APPROVE_CLAIM) else None
     )
-    return render_template("queues/index.html", mine=mine, desk=desk)
+    charts = _verdict_charts() if desk is not None else None
+    return render_template("queues/index.html", mine=mine, desk=desk, charts=charts)
+
+
+def _verdict_charts(limit: int = 20) -> list[dict]:
+    """Final verdicts per article (newest articles first), for the small charts of the desk."""
+    recent = db.session.scalars(
+        select(Article).order_by(Article.created_at.desc(), Article.id.desc()).limit(limit)
+    ).all()
+    counts = {
+        a.id: dict.fromkeys(("confirmed", "unconfirmed", "disputed", "pending"), 0) for a in recent
+    }
+    rows = db.session.execute(
+        select(Claim.article_id, Claim.final_verdict, func.count())
+        .where(Claim.article_id.in_(list(counts)), Claim.current(), Claim.status != ClaimStatus.EXCLUDED)
+        .group_by(Claim.article_id, Claim.final_verdict)
+    )  # fmt: skip
+    for article_id, verdict, n in rows:
+        counts[article_id][verdict or "pending"] += n
+    out = []
+    for a in recent:
+        c = counts[a.id]
+        total = sum(c.values())
+        x, bars = 0.0, []
+        for key in ("confirmed", "unconfirmed", "disputed", "pending"):
+            width = round(100 * c[key] / total, 2) if total else 0
+            bars.append({"key": key, "x": round(x, 2), "width": width, "n": c[key]})
+            x += width
+        out.append({"article": a, "counts": c, "total": total, "bars": bars})
+    return out
 
 
 def assign_form() -> AssignForm:

@@ -137,6 +137,9 @@ def test_escaped_text_renders_literally(value):
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
     inline = tokens[1].children
     assert {t.type for t in inline} <= {"text", "softbreak"}
-    rendered = "".join(t.content for t in inline)
-    expected = " ".join(line.strip() for line in value.splitlines() if line.strip())
+    # Unbalanced bidi isolates/embeddings are closed on purpose (they must not reorder the
+    # text after the field), so compare without bidi controls.
+    bidi = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+    rendered = "".join(t.content for t in inline).translate(bidi)
+    expected = " ".join(line.strip() for line in value.translate(bidi).splitlines() if line.strip())
     assert " ".join(rendered.split()) == " ".join(expected.split())

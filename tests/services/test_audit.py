@@ -167,7 +167,9 @@ def test_parallel_verification_agrees(make_user, session):
     target = session.query(AuditEvent).order_by(AuditEvent.seq).all()[4]
     with db.engine.begin() as conn:
         _drop_triggers(conn)
-        conn.execute(text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": target.id})
+        conn.execute(
+            text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": target.id}
+        )
         _restore_triggers(conn)
     session.rollback()
     serial, parallel = audit.verify_chain(session), audit.verify_chain(session, processes=2)

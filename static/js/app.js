@@ -1,0 +1,19 @@
+// Factcheck page scripts: small plain modules, no build step. Every action they speed up
+// is also a plain form or link, so the pages work without JavaScript.
+import { enhance } from "./dom.js";
+import { initPanel } from "./panel.js";
+import { initWorkspace } from "./workspace.js";
+import { initShortcuts } from "./keys.js";
+import { initEdits } from "./edits.js";
+
+document.documentElement.classList.add("js");
+enhance(document);
+
+const panelEl = document.querySelector("[data-panel]");
+const panel = panelEl ? initPanel(panelEl) : null;
+const ws = document.querySelector("[data-workspace]");
+if (ws && panel) {
+  const workspace = initWorkspace(ws, panel);
+  initShortcuts(ws, workspace, panel);
+  initEdits(ws, workspace);
+}

@@ -1,0 +1,86 @@
+// Keyboard shortcuts of the workspace. They never fire while you type in a field
+// (Esc leaves the field) or with Ctrl/Alt/Meta held.
+import { isTyping } from "./dom.js";
+import { addLinkRow } from "./panel.js";
+
+const VERDICTS = { 1: "confirmed", 2: "unconfirmed", 3: "disputed" };
+
+export function initShortcuts(ws, workspace, panel) {
+  const reviewForm = () => panel.element.querySelector("form.review-form");
+
+  function needClaim() {
+    if (panel.body()) return true;
+    panel.status("Select a claim first (j / k).", "info");
+    return false;
+  }
+
+  function needReviewForm() {
+    if (!needClaim()) return null;
+    const form = reviewForm();
+    if (!form) panel.status("This claim takes no review now (approved or excluded).", "info");
+    return form;
+  }
+
+  const actions = {
+    j: () => workspace.move(1),
+    k: () => workspace.move(-1),
+    n: () => needReviewForm()?.querySelector("textarea[name=note]").focus(),
+    l: () => {
+      const form = needReviewForm();
+      if (form) addLinkRow(form).focus();
+    },
+    s: () => needReviewForm()?.requestSubmit(),
+    a: () => {
+      if (!needClaim()) return;
+      const form = panel.element.querySelector("form.approve-form");
+      if (!form) {
+        panel.status("Nothing to approve here: leads approve reviewed claims.", "info");
+        return;
+      }
+      const chosen = form.querySelector("input[name=verdict]:checked");
+      form.scrollIntoView({ block: "nearest" });
+      if (chosen) {
+        form.querySelector("button[type=submit]").focus();
+        panel.status(`Press Enter to approve “${chosen.value}”, or choose another verdict.`, "info");
+      } else {
+        form.querySelector("input[name=verdict]").focus();
+        panel.status("Choose the final verdict (arrow keys), then Enter.", "info");
+      }
+    },
+    u: () => {
+      const form = document.querySelector("form.undo-form");
+      const button = form?.querySelector("button");
+      if (button && !button.disabled) form.requestSubmit();
+      else panel.status("Nothing of yours to undo here.", "info");
+    },
+    "?": () => {
+      const help = document.getElementById("shortcuts");
+      help.open = !help.open;
+      if (help.open) {
+        help.scrollIntoView({ block: "nearest" });
+        help.querySelector("summary").focus();
+      }
+    },
+  };
+  for (const [key, verdict] of Object.entries(VERDICTS)) {
+    actions[key] = () => {
+      const radio = needReviewForm()?.querySelector(`input[name=verdict][value=${verdict}]`);
+      if (!radio) return;
+      radio.checked = true;
+      radio.focus({ preventScroll: true });
+      radio.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (isTyping(event.target)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+}

@@ -1,0 +1,153 @@
+// The claim panel: loads a claim's server-rendered panel and saves reviews through the
+// JSON API without reloading the page. Without JavaScript the same forms post normally.
+import { enhance, fetchHTML, sendJSON } from "./dom.js";
+
+export function initPanel(panelEl) {
+  const slot = panelEl.querySelector(".panel-slot");
+  const statusEl = panelEl.querySelector(".panel-status");
+  const mode = panelEl.dataset.panel; // "workspace" or "page"
+  const listeners = [];
+  let ticket = 0;
+
+  function body() {
+    return slot.querySelector(".panel-body");
+  }
+
+  function status(message, kind = "success") {
+    statusEl.textContent = message;
+    statusEl.className = message ? `panel-status flash flash-${kind}` : "panel-status";
+  }
+
+  async function load(claimId) {
+    const mine = ++ticket;
+    let html;
+    try {
+      html = await fetchHTML(`${panelEl.dataset.claimsUrl || "/claims/"}${claimId}?panel=${mode}`);
+    } catch (err) {
+      if (mine === ticket) status(`Could not load claim ${claimId}: ${err.message}`, "error");
+      return null;
+    }
+    if (mine !== ticket) return null; // a later selection won
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    const fresh = doc.querySelector(".panel-body");
+    if (!fresh) return null;
+    const node = document.importNode(fresh, true);
+    slot.replaceChildren(node);
+    enhance(node);
+    for (const fn of listeners) fn(node);
+    return node;
+  }
+
+  function onLoad(fn) {
+    listeners.push(fn);
+  }
+
+  panelEl.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.review-form");
+    if (!form) return;
+    event.preventDefault();
+    saveReview(form);
+  });
+
+  panelEl.addEventListener("click", (event) => {
+    const add = event.target.closest("button.add-link");
+    if (add) addLinkRow(add.closest("form")).focus();
+  });
+
+  async function saveReview(form) {
+    clearErrors(form);
+    const data = new FormData(form);
+    const payload = { verdict: data.get("verdict"), note: data.get("note") || "", links: linksOf(form) };
+    if (data.get("version")) payload.version = Number(data.get("version"));
+    if (!payload.verdict) {
+      showErrors(form, { verdict: "choose a verdict" });
+      status("Not saved: choose a verdict (1, 2 or 3).", "error");
+      form.querySelector("input[name=verdict]").focus();
+      return;
+    }
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    status("Saving…", "info");
+    const claimId = body().dataset.claimId;
+    const resp = await sendJSON("PUT", form.dataset.api, payload);
+    button.disabled = false;
+    if (resp.ok) {
+      await load(claimId);
+      status(resp.status === 201 ? "Review saved." : "Review saved (revised).");
+      return;
+    }
+    if (resp.data.errors) showErrors(form, resp.data.errors);
+    const detail = resp.data.detail || `HTTP ${resp.status}`;
+    const hint = resp.status === 409 ? " Your input is kept; reload the claim to see the newer version." : "";
+    status(`Not saved: ${detail}${hint}`, "error");
+  }
+
+  return { load, status, body, onLoad, element: panelEl };
+}
+
+/** The filled-in evidence rows, as the API wants them (blank rows are ignored). */
+function linksOf(form) {
+  const out = [];
+  for (const row of form.querySelectorAll(".link-row")) {
+    const link = {};
+    for (const el of row.querySelectorAll("input, select, textarea")) {
+      const key = el.name.replace(/^links-\d+-/, "");
+      link[key] = el.value.trim();
+    }
+    if (!link.url && !link.title && !link.excerpt && !link.archived_url) continue;
+    out.push(link);
+  }
+  return out;
+}
+
+/** Put each API error next to its field: "note", "verdict", "links[0].url", "links". */
+function showErrors(form, errors) {
+  for (const [key, message] of Object.entries(errors)) {
+    const m = /^links\[(\d+)\]\.(\w+)$/.exec(key);
+    const name = m ? `links-${m[1]}-${m[2]}` : key;
+    const input = form.querySelector(`[name="${name}"]`);
+    const errorEl = form.querySelector(`#${CSS.escape(m ? name : key)}-error`) || form.querySelector("#links-error");
+    if (!errorEl) continue;
+    errorEl.textContent = message;
+    errorEl.hidden = false;
+    errorEl.closest(".field, fieldset")?.classList.add("has-error");
+    if (input && input.type !== "radio") {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", errorEl.id);
+    }
+  }
+}
+
+function clearErrors(form) {
+  for (const el of form.querySelectorAll(".error")) {
+    el.hidden = true;
+    el.textContent = "";
+  }
+  for (const el of form.querySelectorAll(".has-error")) el.classList.remove("has-error");
+  for (const el of form.querySelectorAll("[aria-invalid]")) {
+    el.removeAttribute("aria-invalid");
+    el.removeAttribute("aria-describedby");
+  }
+}
+
+/** Focusable URL input of an empty evidence row, adding a row when all are filled. */
+export function addLinkRow(form) {
+  const rows = [...form.querySelectorAll(".link-row")];
+  const empty = rows.find((row) => !row.querySelector("input[name$='-url']").value.trim());
+  if (empty) return empty.querySelector("input[name$='-url']");
+  const last = rows[rows.length - 1];
+  const index = rows.length;
+  const row = last.cloneNode(true);
+  for (const el of row.querySelectorAll("[name], [id], [for], [aria-describedby]")) {
+    for (const attr of ["name", "id", "for", "aria-describedby"]) {
+      const value = el.getAttribute(attr);
+      if (value) el.setAttribute(attr, value.replace(/^links-\d+-/, `links-${index}-`));
+    }
+    if (el.matches("input, textarea")) el.value = "";
+    if (el.matches("select")) el.selectedIndex = 0;
+  }
+  for (const el of row.querySelectorAll(".error")) el.hidden = true;
+  row.querySelector("details")?.removeAttribute("open");
+  last.after(row);
+  return row.querySelector("input[name$='-url']");
+}

@@ -1,0 +1,42 @@
+"""The one browser set-up of the browser tests and of scripts/screenshots.py: Debian's
+Chromium (never a downloaded browser), headless, without background network traffic."""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+
+
+def available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+def launch(playwright):
+    """Chromium with the shared flags."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+
+
+@contextmanager
+def serve(app):
+    """Serve a Flask app on 127.0.0.1:<free port> from a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
