@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 
+from dbtools import audit_triggers_lifted
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
@@ -220,19 +221,6 @@ def test_export_bad_input(runner, make_article, tmp_path, subtests):
 # -- audit ------------------------------------------------------------------------------
 
 
-def _drop_triggers(conn):
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
-    else:
-        conn.execute(text("DROP TRIGGER audit_events_no_update"))
-        conn.execute(text("DROP TRIGGER audit_events_no_delete"))
-
-
-def _restore_triggers(conn):
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
-
-
 def test_audit_verify_and_tamper(runner, make_article):
     make_article(text=SHORT)
     make_article(text=SHORT)
@@ -249,13 +237,11 @@ def test_audit_verify_and_tamper(runner, make_article):
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
     target = events[2]
     db.session.rollback()
-    with db.engine.begin() as conn:
-        _drop_triggers(conn)
+    with audit_triggers_lifted() as conn:
         conn.execute(
             text("UPDATE audit_events SET actor_label = 'someone-else' WHERE id = :id"),
             {"id": target.id},
         )
-        _restore_triggers(conn)
     db.session.rollback()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
@@ -266,10 +252,8 @@ def test_audit_verify_head_detects_a_cut_tail(runner, make_article):
     make_article(text=SHORT)
     db.session.rollback()
     seq, digest = runner.invoke(args=["audit", "head"]).stdout.split()
-    with db.engine.begin() as conn:
-        _drop_triggers(conn)
+    with audit_triggers_lifted() as conn:
         conn.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": int(seq)})
-        _restore_triggers(conn)
     db.session.rollback()
     assert (
         runner.invoke(args=["audit", "verify"]).exit_code == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from dbtools import audit_triggers_lifted
 from sqlalchemy import text
 
 from factcheck.extensions import db
@@ -77,27 +78,12 @@ def test_audit_verify_names_a_tampered_event(make_user, api_as, make_article):
         text("SELECT id FROM audit_events ORDER BY seq LIMIT 1 OFFSET 1")
     ).scalar()
     db.session.rollback()
-    with db.engine.begin() as conn:
-        _drop_triggers(conn)
+    with audit_triggers_lifted() as conn:
         conn.execute(
             text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": target}
         )
-        _restore_triggers(conn)
     body = api.get("/audit/verify").get_json()
     assert body["ok"] is False and body["first_bad_id"] == target
-
-
-def _drop_triggers(conn):
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
-    else:
-        conn.execute(text("DROP TRIGGER audit_events_no_update"))
-        conn.execute(text("DROP TRIGGER audit_events_no_delete"))
-
-
-def _restore_triggers(conn):
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
 
 
 # -- users ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from dbtools import audit_triggers_lifted
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -84,29 +85,14 @@ def test_postgres_refuses_truncate(make_user):
         conn.execute(text("TRUNCATE audit_events"))
 
 
-def _drop_triggers(conn):
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
-    else:
-        conn.execute(text("DROP TRIGGER audit_events_no_update"))
-        conn.execute(text("DROP TRIGGER audit_events_no_delete"))
-
-
-def _restore_triggers(conn):
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
-
-
 def test_verify_names_the_first_tampered_event(make_user, session):
     _events(5, make_user)
     target = session.query(AuditEvent).order_by(AuditEvent.seq).all()[3]
-    with db.engine.begin() as conn:
-        _drop_triggers(conn)
+    with audit_triggers_lifted() as conn:
         conn.execute(
             text("UPDATE audit_events SET after = :a WHERE id = :id"),
             {"a": '{"i": 999}', "id": target.id},
         )
-        _restore_triggers(conn)
     session.rollback()  # end the test's read snapshot
     result = audit.verify_chain(session)
     assert not result.ok and result.first_bad_id == target.id
@@ -117,10 +103,8 @@ def test_verify_with_head_detects_a_truncated_tail(make_user, session):
     _events(4, make_user)
     head = audit.chain_head(session)
     assert audit.verify_chain(session, head=head[1]).ok
-    with db.engine.begin() as conn:
-        _drop_triggers(conn)
+    with audit_triggers_lifted() as conn:
         conn.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": head[0]})
-        _restore_triggers(conn)
     session.rollback()
     assert audit.verify_chain(session).ok  # without an anchor a cut tail is invisible (documented)
     result = audit.verify_chain(session, head=head[1])
@@ -165,12 +149,10 @@ def test_parallel_verification_agrees(make_user, session):
     session.rollback()
     assert audit.verify_chain(session, processes=2) == audit.verify_chain(session)
     target = session.query(AuditEvent).order_by(AuditEvent.seq).all()[4]
-    with db.engine.begin() as conn:
-        _drop_triggers(conn)
+    with audit_triggers_lifted() as conn:
         conn.execute(
             text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": target.id}
         )
-        _restore_triggers(conn)
     session.rollback()
     serial, parallel = audit.verify_chain(session), audit.verify_chain(session, processes=2)
     assert not parallel.ok and parallel.first_bad_id == serial.first_bad_id == target.id
