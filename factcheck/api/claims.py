@@ -88,10 +88,8 @@ def put_my_review(claim_id: int):
             s, actor=current_actor(), claim_id=claim_id, verdict=data.get("verdict"),
             note=data.get("note", ""), links=data.get("links"), version=version_from(data),
         )  # fmt: skip
-        review_id = review.id
-    db.session.expire_all()
-    review = reviews.get_review(db.session, review_id)
-    return with_etag(review_json(review), review.version, 201 if created else 200)
+        payload = review_json(review)  # flushed: ids and the new version are final
+    return with_etag(payload, payload["version"], 201 if created else 200)
 
 
 @bp.post("/claims/<int:claim_id>/approve")

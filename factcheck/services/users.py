@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..errors import Conflict, InvalidInput, NotFound, RateLimited
 from ..limits import LIMITS
@@ -231,7 +231,11 @@ def user_for_token(session: Session, plaintext: str) -> User | None:
     """The active account a live token belongs to, or None."""
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(plaintext)))
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _hash_token(plaintext))
+        .options(joinedload(ApiToken.user))  # one query per API request, not two
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     return token.user
