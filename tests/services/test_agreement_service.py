@@ -54,3 +54,11 @@ def test_agreement_on_the_article_page(reviewed, client, login, make_user):
     login(make_user("lead"))
     page = client.get(f"/articles/{article.id}").get_data(as_text=True)
     assert "3 of 4 double-reviewed claims agree" in page and "Conflicts:" in page
+
+
+def test_claim_page_highlights_disagreement(reviewed, client, login, make_user):
+    article, _a, _b, c = reviewed
+    login(make_user("lead"))
+    page = client.get(f"/claims/{c[2]}").get_data(as_text=True)
+    assert "The reviews disagree:" in page and "1 confirmed, 1 disputed" in page
+    assert "The reviews disagree:" not in client.get(f"/claims/{c[0]}").get_data(as_text=True)
