@@ -8,12 +8,55 @@ triggers (created by the migration) refuse UPDATE and DELETE on SQLite and Postg
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+
+
+class AuditAction(StrEnum):
+    """Every action the trail records: ``services.audit.record`` refuses any other name."""
+
+    SIGNED_IN = "auth.signed_in"
+    SIGN_IN_FAILED = "auth.sign_in_failed"
+    SIGNED_OUT = "auth.signed_out"
+    TOTP_SETUP_STARTED = "auth.totp_setup_started"
+    TOTP_ENABLED = "auth.totp_enabled"
+    TOTP_DISABLED = "auth.totp_disabled"
+    USER_CREATED = "user.created"
+    USER_UPDATED = "user.updated"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_PASSWORD_RESET = "user.password_reset"
+    TOKEN_CREATED = "token.created"
+    TOKEN_REVOKED = "token.revoked"
+    ARTICLE_IMPORTED = "article.imported"
+    ARTICLE_VERSION_IMPORTED = "article.version_imported"
+    ARTICLE_APPROVED = "article.approved"
+    CLAIM_ADDED = "claim.added"
+    CLAIM_UPDATED = "claim.updated"
+    CLAIM_SPLIT = "claim.split"
+    CLAIM_MERGED = "claim.merged"
+    CLAIM_EXCLUDED = "claim.excluded"
+    CLAIM_INCLUDED = "claim.included"
+    CLAIM_REANCHORED = "claim.reanchored"
+    CLAIM_EDIT_UNDONE = "claim.edit_undone"
+    CLAIM_APPROVED = "claim.approved"
+    CLAIM_RETURNED = "claim.returned"
+    CLAIM_REOPENED = "claim.reopened"
+    REVIEW_CREATED = "review.created"
+    REVIEW_REVISED = "review.revised"
+    ASSIGNMENT_CREATED = "assignment.created"
+    REPORT_EXPORTED = "report.exported"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_UPDATED = "webhook.updated"
+    WEBHOOK_ACTIVATED = "webhook.activated"
+    WEBHOOK_DEACTIVATED = "webhook.deactivated"
+    WEBHOOK_DELETED = "webhook.deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"
+    WEBHOOK_DELIVERY_RETRIED = "webhook.delivery_retried"
 
 
 class AuditEvent(db.Model):

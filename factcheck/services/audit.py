@@ -19,7 +19,7 @@ from json.encoder import encode_basestring
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, iso, utcnow
+from ..models import AuditAction, AuditEvent, iso, utcnow
 
 GENESIS = "0" * 64
 CHAIN_LOCK_KEY = 0x46_43_4B  # "FCK": the advisory lock that serialises chain writers
@@ -83,7 +83,11 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain on this session (the caller's transaction)."""
+    """Append one event to the chain on this session (the caller's transaction).
+
+    ``action`` is an AuditAction (or its value); any other name is a programming error.
+    """
+    action = AuditAction(action).value
     lock_chain(session)
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
@@ -123,27 +127,32 @@ class Verification:
     head_hash: str | None = None
 
 
-def verify_chain(session: Session, *, head: str | None = None, processes: int = 1) -> Verification:
+def verify_chain(
+    session: Session, *, head: str | None = None, processes: int = 1, chunk: int = 50_000
+) -> Verification:
     """Recompute the whole chain; name the first event that does not match, and why.
 
     Rows are read with the driver (no ORM objects) and hashed from their stored JSON text,
     which is canonical; a row whose text is not canonical is re-encoded before judging it.
-    With processes > 1 (the command line uses every core) batches of rows are hashed in a
-    process pool while this process checks the links between them; each event's hash
-    depends only on its own row, so the work splits cleanly.
+    With processes > 1 (the command line's default: one per core) the sequence range is cut
+    into chunks of ``chunk`` events that worker processes read and check on connections of
+    their own, and this process checks the links between the chunks. Events up to the head
+    seen at the start never change (the table is append-only), so the workers' snapshots
+    agree, and the first failure in sequence order is the one a single pass reports.
     """
-    sql = (
-        "SELECT seq, created_at, actor_id, actor_label, action, target_type, target_id, article_id, "
-        "CAST(before AS TEXT), CAST(after AS TEXT), request_id, client_addr, user_agent, prev_hash, "
-        "hash, id FROM audit_events ORDER BY seq"
-    )
-    cursor = session.connection().exec_driver_sql(sql)
+    dialect = session.get_bind().dialect.name
+    if processes > 1:
+        last = session.scalar(select(func.max(AuditEvent.seq))) or 0
+        session.rollback()  # the workers read their own snapshots
+        if last > chunk:
+            url = session.get_bind().url.render_as_string(hide_password=False)
+            return _verify_parallel(url, dialect, head, processes, chunk, last)
+    cursor = session.connection().exec_driver_sql(_select(dialect))
     try:
-        if processes > 1:
-            return _verify_parallel(cursor, head, processes)
-        return _verify_rows(cursor, head, session.get_bind().dialect.name)
+        part = _check_part(_rows(cursor), 1, head)
     finally:
         cursor.close()
+    return _stitch([part], head)
 
 
 _quote = encode_basestring  # the C string encoder canonical() uses (ensure_ascii=False)
@@ -159,7 +168,11 @@ def _j(value) -> str:
 
 
 def _fast_hash(row, created: str) -> str:
-    """sha256 of canonical(payload), built from the row without decoding its JSON columns."""
+    """sha256 of canonical(payload), built from the row without decoding its JSON columns.
+
+    Only sound when ``before`` and ``after`` hold valid JSON (the select's last column says
+    so): spliced text that is not one JSON value could shift the boundaries between fields.
+    """
     seq, _c, actor_id, actor_label, action, target_type, target_id, article_id, before, after = row[
         :10
     ]
@@ -174,11 +187,15 @@ def _fast_hash(row, created: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _slow_hash(row, created: str) -> str:
+def _slow_hash(row, created: str) -> str | None:
+    """sha256 of canonical(payload) after decoding the JSON columns; None if they do not decode."""
     values = list(row[:14])
     values[1] = created
-    for i in (8, 9):
-        values[i] = json.loads(values[i]) if values[i] is not None else None
+    try:
+        for i in (8, 9):
+            values[i] = json.loads(values[i]) if values[i] is not None else None
+    except ValueError:
+        return None
     payload = dict(zip(HASHED_COLUMNS, values, strict=True))
     return compute_hash(payload)
 
@@ -195,27 +212,92 @@ def _created_iso(value, dialect: str = "") -> str:
     return iso(value)
 
 
+_VERIFY_COLUMNS = (
+    "seq, created_at, actor_id, actor_label, action, target_type, target_id, article_id, "
+    "CAST(before AS TEXT), CAST(after AS TEXT), request_id, client_addr, user_agent, prev_hash, "
+    "hash, id"
+)
+
+
+def _select(dialect: str, lo: int | None = None, hi: int | None = None) -> str:
+    """The rows of seq lo..hi (open ends when None), with a flag: is their JSON valid?
+
+    SQLite keeps JSON as text and accepts anything; PostgreSQL's json type refuses invalid
+    text on write.
+    """
+    valid = (
+        "(before IS NULL OR json_valid(before)) AND (after IS NULL OR json_valid(after))"
+        if dialect == "sqlite"
+        else "TRUE"
+    )
+    bounds = [f"seq >= {int(lo)}"] if lo is not None else []
+    bounds += [f"seq <= {int(hi)}"] if hi is not None else []
+    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
+    return f"SELECT {_VERIFY_COLUMNS}, {valid} FROM audit_events{where} ORDER BY seq"
+
+
 def _rows(cursor, size: int = 5000):
     while batch := cursor.fetchmany(size):
         yield from batch
 
 
-def _verify_rows(cursor, head: str | None, dialect: str) -> Verification:
-    prev, count, expected_seq, head_found = GENESIS, 0, 1, head is None
-    for row in _rows(cursor):
+@dataclass
+class _Part:
+    """One run of consecutive rows checked on its own; its first link is checked by _stitch."""
+
+    first: tuple[int, int, str] | None = None  # (seq, id, prev_hash) of its first row
+    last_seq: int = 0
+    last_hash: str = ""
+    count: int = 0  # rows that passed before the error, if any
+    error: tuple[int, int, str] | None = None  # (seq, id, reason)
+    head_found: bool = False
+
+
+def _check_part(rows, expected_seq: int, head: str | None) -> _Part:
+    part, prev = _Part(), None
+    for row in rows:
         seq, prev_hash, stored, ev_id = row[0], row[13], row[14], row[15]
-        created = _created_iso(row[1], dialect)
+        if part.first is None:
+            part.first, prev = (seq, ev_id, prev_hash), prev_hash
+        created = _created_iso(row[1])
         bad = None
         if seq != expected_seq:
             bad = f"sequence gap: expected seq {expected_seq}, found {seq}"
         elif prev_hash != prev:
             bad = "prev_hash does not match the previous event's hash"
+        elif not row[16]:
+            bad = "content does not match its hash (before/after is not valid JSON)"
         elif _fast_hash(row, created) != stored and _slow_hash(row, created) != stored:
             bad = "content does not match its hash"
         if bad:
-            return Verification(False, count, ev_id, seq, bad)
-        prev, count, expected_seq = stored, count + 1, expected_seq + 1
-        head_found = head_found or stored == head
+            part.error = (seq, ev_id, bad)
+            return part
+        prev, expected_seq, part.count = stored, expected_seq + 1, part.count + 1
+        part.last_seq, part.last_hash = seq, stored
+        part.head_found = part.head_found or stored == head
+    return part
+
+
+def _stitch(parts: list[_Part], head: str | None) -> Verification:
+    """Join the parts in sequence order; the first failure in that order wins."""
+    expected, prev, count, head_found = 1, GENESIS, 0, head is None
+    for part in parts:
+        if part.first is None:
+            continue  # a range with no rows: the next part's first row shows the gap
+        seq, ev_id, first_prev = part.first
+        if seq != expected:
+            return Verification(
+                False, count, ev_id, seq, f"sequence gap: expected seq {expected}, found {seq}"
+            )
+        if first_prev != prev:
+            return Verification(
+                False, count, ev_id, seq, "prev_hash does not match the previous event's hash"
+            )
+        if part.error:
+            bad_seq, bad_id, reason = part.error
+            return Verification(False, count + part.count, bad_id, bad_seq, reason)
+        expected, prev, count = part.last_seq + 1, part.last_hash, count + part.count
+        head_found = head_found or part.head_found
     if not head_found:
         return Verification(
             False, count, None, None, f"head {head} not found: events are missing from the tail"
@@ -223,62 +305,38 @@ def _verify_rows(cursor, head: str | None, dialect: str) -> Verification:
     return Verification(True, count, head_seq=count or None, head_hash=prev if count else None)
 
 
-def _bad_hashes(batch: list[tuple]) -> list[int]:
-    """Indexes of the rows in a batch whose content does not match their stored hash."""
-    out = []
-    for i, row in enumerate(batch):
-        created = _created_iso(row[1])
-        if _fast_hash(row, created) != row[14] and _slow_hash(row, created) != row[14]:
-            out.append(i)
-    return out
+def _verify_range(url: str, dialect: str, lo: int | None, hi: int | None, head: str | None):
+    """Worker: check seq lo..hi on a connection of its own."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            cursor = conn.exec_driver_sql(_select(dialect, lo, hi))
+            return _check_part(_rows(cursor), lo or 1, head)
+    finally:
+        engine.dispose()
 
 
-def _verify_parallel(cursor, head: str | None, processes: int, size: int = 20_000) -> Verification:
-    """Links checked here, in order; hashes checked by a pool; the first failure wins."""
+def _verify_parallel(
+    url: str, dialect: str, head: str | None, processes: int, chunk: int, last: int
+) -> Verification:
+    """Chunks of the sequence checked by a pool. The first chunk has no lower bound and the
+    last no upper bound, so rows outside 1..last (forged, or appended meanwhile) are read."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    prev, count, expected_seq, head_found = GENESIS, 0, 1, head is None
-    link_error, batches = None, []
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        while batch := [tuple(r) for r in cursor.fetchmany(size)]:
-            for row in batch:
-                if link_error is None:
-                    if row[0] != expected_seq:
-                        link_error = (
-                            row[0],
-                            row[15],
-                            f"sequence gap: expected seq {expected_seq}, found {row[0]}",
-                        )
-                    elif row[13] != prev:
-                        link_error = (
-                            row[0],
-                            row[15],
-                            "prev_hash does not match the previous event's hash",
-                        )
-                    prev, expected_seq = row[14], expected_seq + 1
-                    head_found = head_found or row[14] == head
-            batches.append(
-                (batch[0][0], [(r[0], r[15]) for r in batch], pool.submit(_bad_hashes, batch))
-            )
-            if link_error:
-                break
-        first_bad = None
-        for _first_seq, ids, future in batches:
-            bad = future.result()
-            if bad:
-                first_bad = (ids[bad[0]][0], ids[bad[0]][1], "content does not match its hash")
-                break
-    candidates = [e for e in (link_error, first_bad) if e]
-    if candidates:
-        seq, ev_id, reason = min(candidates)
-        return Verification(False, seq - 1, ev_id, seq, reason)
-    count = expected_seq - 1
-    if not head_found:
-        return Verification(
-            False, count, None, None, f"head {head} not found: events are missing from the tail"
-        )
-    return Verification(True, count, head_seq=count or None, head_hash=prev if count else None)
+    starts = list(range(1, last + 1, chunk))
+    ranges = [
+        (None if i == 0 else lo, None if i == len(starts) - 1 else lo + chunk - 1)
+        for i, lo in enumerate(starts)
+    ]
+    context = multiprocessing.get_context("fork")  # the workers need no imports of their own
+    with ProcessPoolExecutor(min(processes, len(ranges)), mp_context=context) as pool:
+        futures = [pool.submit(_verify_range, url, dialect, lo, hi, head) for lo, hi in ranges]
+        parts = [f.result() for f in futures]
+    return _stitch(parts, head)
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:

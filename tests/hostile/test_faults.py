@@ -22,7 +22,7 @@ def _many_events(make_user, n: int) -> None:
     user = make_user("reviewer")
     with transaction() as s:
         for i in range(n):
-            audit.record(s, user, "test.event", "user", user.id, after={"i": i})
+            audit.record(s, user, "user.updated", "user", user.id, after={"i": i})
 
 
 def _owner_sql(statements: list[tuple[str, dict]]) -> None:

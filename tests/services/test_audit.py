@@ -17,7 +17,7 @@ def _events(n, make_user):
     user = make_user("reviewer")
     for i in range(n):
         with transaction() as s:
-            audit.record(s, user, "test.event", "user", user.id, after={"i": i})
+            audit.record(s, user, "user.updated", "user", user.id, after={"i": i})
     return user
 
 
@@ -37,7 +37,7 @@ def test_rollback_leaves_no_event(make_user, session):
     user = make_user("reviewer")
     count = audit.count_events(session)
     with pytest.raises(RuntimeError), transaction() as s:
-        audit.record(s, user, "test.event", "user", user.id)
+        audit.record(s, user, "user.updated", "user", user.id)
         raise RuntimeError("boom after the event")
     assert audit.count_events(session) == count
 
@@ -123,7 +123,7 @@ def test_fast_verification_path_matches_every_stored_event(make_user, session):
         audit.record(
             s,
             None,
-            "test.unicode",
+            "user.updated",
             "user",
             None,
             after={"name": "Zoë “quoted” 日本", "n": [1, None, True]},
@@ -143,17 +143,70 @@ def test_fast_verification_path_matches_every_stored_event(make_user, session):
         assert audit._fast_hash(row, created) == row[14]
 
 
+def _both(session, **kw):
+    """Serial and chunked (3 events a chunk, 2 processes) verification of the same trail."""
+    serial = audit.verify_chain(session, **kw)
+    parallel = audit.verify_chain(session, processes=2, chunk=3, **kw)
+    return serial, parallel
+
+
 def test_parallel_verification_agrees(make_user, session):
-    """The command line hashes in a process pool; it must give the same answers."""
-    _events(6, make_user)
+    """The command line checks chunks of the chain in a pool; it must give the same answers."""
+    _events(12, make_user)
     session.rollback()
-    assert audit.verify_chain(session, processes=2) == audit.verify_chain(session)
+    serial, parallel = _both(session)
+    assert serial.ok and parallel == serial and serial.events == audit.count_events(session)
+    head = audit.chain_head(session)[1]
+    assert _both(session, head=head)[1].ok
     target = session.query(AuditEvent).order_by(AuditEvent.seq).all()[4]
     with audit_triggers_lifted() as conn:
         conn.execute(
             text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": target.id}
         )
     session.rollback()
-    serial, parallel = audit.verify_chain(session), audit.verify_chain(session, processes=2)
+    serial, parallel = _both(session)
     assert not parallel.ok and parallel.first_bad_id == serial.first_bad_id == target.id
-    assert parallel.first_bad_seq == serial.first_bad_seq
+    assert parallel == serial
+
+
+TAMPER = {
+    "delete_chunk_start": ["DELETE FROM audit_events WHERE seq = 7"],
+    "delete_whole_chunk": ["DELETE FROM audit_events WHERE seq BETWEEN 4 AND 6"],
+    "swap_across_chunks": [
+        "UPDATE audit_events SET seq = -1 WHERE seq = 6",
+        "UPDATE audit_events SET seq = 6 WHERE seq = 7",
+        "UPDATE audit_events SET seq = 7 WHERE seq = -1",
+    ],
+    "seq_zero": ["UPDATE audit_events SET seq = 0 WHERE seq = 9"],
+    "edit_last": ["UPDATE audit_events SET actor_label = 'x' WHERE seq = {last}"],
+    "truncate_tail": ["DELETE FROM audit_events WHERE seq > {last} - 2"],
+    "invalid_json": ["""UPDATE audit_events SET after = '{{"i": 1' WHERE seq = 8"""],
+}
+
+
+@pytest.mark.parametrize("tamper", sorted(TAMPER))
+def test_parallel_verification_names_the_same_first_bad_event(make_user, session, tamper):
+    """Tampering at and across chunk boundaries: the chunked check reports what one pass does."""
+    _events(13, make_user)
+    session.rollback()
+    if tamper == "invalid_json" and session.get_bind().dialect.name == "postgresql":
+        pytest.skip("PostgreSQL's json type refuses invalid text on write")
+    last, head = audit.chain_head(session)
+    with audit_triggers_lifted() as conn:
+        for statement in TAMPER[tamper]:
+            conn.execute(text(statement.format(last=last)))
+    session.rollback()
+    serial, parallel = _both(session, head=head)
+    assert not serial.ok and serial.reason and parallel == serial
+    if tamper == "invalid_json":
+        assert "not valid JSON" in serial.reason and serial.first_bad_seq == 8
+
+
+def test_record_refuses_an_action_outside_the_enum(make_user, session):
+    """Action names come from one enum (AuditAction): a typo cannot reach the trail."""
+    user = make_user("reviewer")
+    count = audit.count_events(session)
+    with pytest.raises(ValueError, match="AuditAction"), transaction() as s:
+        audit.record(s, user, "user.updatd", "user", user.id)
+    session.rollback()
+    assert audit.count_events(session) == count
