@@ -47,9 +47,9 @@ serve: install
 	$(FLASK) db upgrade
 	FACTCHECK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'factcheck:create_app()'
 
-## make worker: deliver webhooks (retries with back-off) until stopped
+## make worker: deliver webhooks (retries with back-off) and pre-render the PDFs of approved articles, until stopped
 worker: install
-	$(FLASK) webhooks deliver --loop
+	trap 'kill 0' INT TERM EXIT; $(FLASK) reports render --loop & $(FLASK) webhooks deliver --loop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

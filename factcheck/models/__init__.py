@@ -5,13 +5,14 @@
 from .user import ApiToken, Role, SystemActor, User  # noqa: I001
 from .article import Article, ArticleStatus, ArticleVersion
 from .review import EvidenceLink, Review, Stance
-from .audit import AuditEvent
+from .audit import AuditAction, AuditEvent
 from .claim import Claim, ClaimStatus, Verdict
 from .assignment import Assignment
 from .webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .report_render import ReportRender
 from .types import iso, utcnow
 
 __all__ = [
-    "ApiToken", "Article", "ArticleVersion", "Assignment", "ArticleStatus", "AuditEvent", "Claim", "ClaimStatus",
-    "EvidenceLink", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
+    "ApiToken", "Article", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",
+    "EvidenceLink", "ReportRender", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

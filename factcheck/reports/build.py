@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..limits import LIMITS
 from ..markup import render_markdown
-from ..models import Article, AuditEvent, Claim, ClaimStatus, Review, utcnow
+from ..models import Article, AuditAction, AuditEvent, Claim, ClaimStatus, Review, utcnow
 from ..services.audit import chain_head
 from ..services.reviews import visible_reviews
 from .model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
@@ -70,7 +70,10 @@ def build_report(session: Session, article: Article, *, viewer=None, report_url=
     ).all()
     last_hash = session.scalar(
         select(AuditEvent.hash)
-        .where(AuditEvent.article_id == article.id)
+        .where(
+            AuditEvent.article_id == article.id,
+            AuditEvent.action != AuditAction.REPORT_EXPORTED,  # exports change no content
+        )
         .order_by(AuditEvent.seq.desc())
         .limit(1)
     )

@@ -5,8 +5,11 @@ Pure: no Flask, no database. The web page, the API and the CLI all call ``render
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import metadata
+from pathlib import Path
 
 from factcheck.reports.formats.annotation import render_w3c
 from factcheck.reports.formats.claimreview import render_claimreview
@@ -18,6 +21,7 @@ from factcheck.reports.formats.tabular import render_csv
 from factcheck.reports.model import Report
 
 FORMATS = ("html", "pdf", "md", "csv", "json", "claimreview", "w3c")
+KEPT_FORMATS = frozenset({"pdf"})  # slow to render: files are kept per report state
 
 
 @dataclass(frozen=True)
@@ -57,3 +61,26 @@ def render(report: Report, fmt: str) -> Rendered:
     if spec is None:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return Rendered(spec.render(report), spec.media_type, filename(report, fmt))
+
+
+def media_type(fmt: str) -> str:
+    return _FORMATS[fmt].media_type
+
+
+def _renderer_digest() -> str:
+    """What else decides a kept file's bytes: the report template, its CSS and WeasyPrint."""
+    h = hashlib.sha256(metadata.version("weasyprint").encode())
+    for path in sorted((Path(__file__).parent / "templates").iterdir()):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+_RENDERER = _renderer_digest()
+
+
+def fingerprint(report: Report, fmt: str) -> str:
+    """sha256 of everything a file in ``fmt`` prints except when it was generated and the
+    chain head at that moment (and the report URL, which HTML and PDF do not print)."""
+    stable = replace(report, generated_at=None, chain_head_seq=None, chain_head_hash=None,
+                     report_url=None)  # fmt: skip
+    return hashlib.sha256(f"{fmt}\0{_RENDERER}\0{stable!r}".encode()).hexdigest()

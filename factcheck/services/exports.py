@@ -4,19 +4,37 @@ from __future__ import annotations
 
 import io
 import json
+import time as clock
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, undefer
 
 from ..errors import InvalidInput
-from ..models import Article, ArticleStatus, AuditEvent, WebhookEvent, iso
-from ..permissions import Permission, require
+from ..models import (
+    Article,
+    ArticleStatus,
+    AuditAction,
+    AuditEvent,
+    ReportRender,
+    WebhookEvent,
+    iso,
+)
+from ..permissions import Permission, can, require
 from ..reports import build_report
-from ..reports.render import FORMATS, Rendered, render
+from ..reports.model import Report
+from ..reports.render import (
+    FORMATS,
+    KEPT_FORMATS,
+    Rendered,
+    filename,
+    fingerprint,
+    media_type,
+    render,
+)
 from . import audit, webhooks
 from .common import get_article
 
@@ -31,14 +49,35 @@ def check_format(fmt) -> str:
     return fmt
 
 
+KEEP_RENDERS = 3  # kept files per article and format (a lead's and a reviewer's view may differ)
+
+
+@dataclass(frozen=True)
+class KeptRender:
+    """A freshly rendered file to keep (``keep_render``), with what it prints of the moment."""
+
+    article_id: int
+    fmt: str
+    fingerprint: str
+    last_event_hash: str | None
+    content: bytes
+    generated_at: datetime
+    chain_head_seq: int | None
+    chain_head_hash: str | None
+    render_ms: int
+
+
 @dataclass(frozen=True)
 class ExportRecord:
-    """What auditing the export of a final report needs (None for drafts)."""
+    """What must be written after a render: the audit of a final report's export, and/or a
+    freshly rendered file to keep. ``render_export`` returns None when there is neither."""
 
     article_id: int
     fmt: str
     last_event_hash: str | None
     chain_head_hash: str | None
+    final: bool = True
+    kept: KeptRender | None = None
 
 
 def render_export(
@@ -46,33 +85,77 @@ def render_export(
 ) -> tuple[Rendered, ExportRecord | None]:
     """Build and render a report, reading only: no write lock is held while rendering.
 
-    Returns the file and, for a final report, the record its export must be audited with
-    (``record_export``, in a short write transaction of its own).
+    Returns the file and, when something must be written, the record for ``record_export``
+    (in a short write transaction of its own): the audit of a final report's export, and a
+    freshly rendered PDF to keep. A PDF already rendered from the same report content is
+    served as it was made: it prints when that was and the chain head then, and the export
+    is audited with that head (an earlier head verifies the same events).
     """
     check_format(fmt)
     article = get_article(session, article_id)
     require(actor, Permission.EXPORT, article)
     report = build_report(session, article, viewer=actor, report_url=report_url)
-    rendered = render(report, fmt)
-    if not report.is_final:
+    kept = None
+    if fmt in KEPT_FORMATS:
+        complete = can(actor, Permission.SEE_ALL_REVIEWS)
+        rendered, report, kept = _render_or_reuse(session, report, fmt, complete=complete)
+    else:
+        rendered = render(report, fmt)
+    if not report.is_final and kept is None:
         return rendered, None
-    return rendered, ExportRecord(article.id, fmt, report.last_event_hash, report.chain_head_hash)
+    return rendered, ExportRecord(
+        report.article_id, fmt, report.last_event_hash, report.chain_head_hash,
+        final=report.is_final, kept=kept,
+    )  # fmt: skip
+
+
+def _render_or_reuse(
+    session: Session, report: Report, fmt: str, *, complete: bool
+) -> tuple[Rendered, Report, KeptRender | None]:
+    """The kept file for this exact report content, or a new render to keep.
+
+    ``complete``: the viewer sees every review, so the file is the desk's own report of
+    this article state and counts for ``pending_renders``.
+    """
+    digest = fingerprint(report, fmt)
+    row = session.scalars(
+        select(ReportRender)
+        .where(ReportRender.article_id == report.article_id, ReportRender.fmt == fmt,
+               ReportRender.fingerprint == digest)
+        .options(undefer(ReportRender.content))
+    ).first()  # fmt: skip
+    if row is not None:
+        report = replace(report, generated_at=row.generated_at, chain_head_seq=row.chain_head_seq,
+                         chain_head_hash=row.chain_head_hash)  # fmt: skip
+        return Rendered(row.content, media_type(fmt), filename(report, fmt)), report, None
+    started = clock.perf_counter()
+    rendered = render(report, fmt)
+    kept = KeptRender(
+        report.article_id, fmt, digest, report.last_event_hash if complete else None,
+        rendered.content,
+        report.generated_at, report.chain_head_seq, report.chain_head_hash,
+        round((clock.perf_counter() - started) * 1000),
+    )  # fmt: skip
+    return rendered, report, kept
 
 
 def record_export(session: Session, *, actor, record: ExportRecord) -> None:
-    """Audit the export of a final report (and notify webhooks)."""
-    _record_export(
-        session,
-        actor,
-        record.article_id,
-        record.fmt,
-        record.last_event_hash,
-        record.chain_head_hash,
-    )
+    """Keep a fresh render, and audit the export of a final report (and notify webhooks)."""
+    if record.kept is not None:
+        keep_render(session, record.kept)
+    if record.final:
+        _record_export(
+            session,
+            actor,
+            record.article_id,
+            record.fmt,
+            record.last_event_hash,
+            record.chain_head_hash,
+        )
 
 
 def export_article(session: Session, *, actor, article_id, fmt: str, report_url=None) -> Rendered:
-    """Render a report and, when final, audit its export in the caller's transaction."""
+    """Render a report and write what its export needs, in the caller's transaction."""
     rendered, record = render_export(
         session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url
     )
@@ -81,10 +164,71 @@ def export_article(session: Session, *, actor, article_id, fmt: str, report_url=
     return rendered
 
 
+def keep_render(session: Session, kept: KeptRender) -> bool:
+    """Store a rendered file unless the same content is kept already; keep the newest few.
+
+    Derived data, not desk state (see models.report_render): no audit event. Writers are
+    serialised (BEGIN IMMEDIATE / the chain lock), so check-then-insert does not race.
+    """
+    if session.scalar(
+        select(ReportRender.id).where(ReportRender.article_id == kept.article_id,
+                                      ReportRender.fmt == kept.fmt,
+                                      ReportRender.fingerprint == kept.fingerprint)
+    ):  # fmt: skip
+        return False
+    session.add(ReportRender(
+        article_id=kept.article_id, fmt=kept.fmt, fingerprint=kept.fingerprint,
+        last_event_hash=kept.last_event_hash, content=kept.content, size=len(kept.content),
+        generated_at=kept.generated_at, chain_head_seq=kept.chain_head_seq,
+        chain_head_hash=kept.chain_head_hash, render_ms=kept.render_ms,
+    ))  # fmt: skip
+    session.flush()
+    stale = session.scalars(
+        select(ReportRender.id)
+        .where(ReportRender.article_id == kept.article_id, ReportRender.fmt == kept.fmt)
+        .order_by(ReportRender.rendered_at.desc(), ReportRender.id.desc())
+        .offset(KEEP_RENDERS)
+    ).all()
+    for render_id in stale:
+        session.delete(session.get(ReportRender, render_id))
+    return True
+
+
+def pending_renders(session: Session, *, fmt: str = "pdf", limit: int = 20) -> list[int]:
+    """Approved articles with no kept file of their current state (newest approvals first)."""
+    last = (
+        select(AuditEvent.hash)
+        .where(AuditEvent.article_id == Article.id, AuditEvent.action != EXPORT_ACTION)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    kept = select(ReportRender.id).where(
+        ReportRender.article_id == Article.id,
+        ReportRender.fmt == fmt,
+        ReportRender.last_event_hash == last,
+    )
+    return list(session.scalars(
+        select(Article.id).where(Article.status == ArticleStatus.APPROVED, ~exists(kept))
+        .order_by(Article.approved_at.desc(), Article.id.desc()).limit(limit)
+    ))  # fmt: skip
+
+
+def prepare_render(session: Session, *, article_id, fmt: str = "pdf") -> KeptRender | None:
+    """Render an approved article's final report as the desk reads it (every review), for
+    ``keep_render``; None if that exact file is kept already. Read-only."""
+    article = get_article(session, article_id)
+    report = build_report(session, article, viewer=None)
+    return _render_or_reuse(session, report, fmt, complete=True)[2]
+
+
+EXPORT_ACTION = AuditAction.REPORT_EXPORTED  # not a change to the article: digests skip it
+
+
 def _record_export(
     session, actor, article_id, fmt, last_hash, head_hash, bulk: bool = False
 ) -> None:
-    audit.record(session, actor, "report.exported", "article", article_id,
+    audit.record(session, actor, EXPORT_ACTION, "article", article_id,
                  article_id=article_id, after={"format": fmt, **({"bulk": True} if bulk else {})})  # fmt: skip
     webhooks.enqueue(session, WebhookEvent.REPORT_EXPORTED, {
         "article_id": article_id, "format": fmt, "exported_by": getattr(actor, "display_name", None),
@@ -124,7 +268,8 @@ def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list
     ))  # fmt: skip
     head = audit.chain_head(session)
     for article_id in ids:
-        last = session.scalar(select(AuditEvent.hash).where(AuditEvent.article_id == article_id)
+        last = session.scalar(select(AuditEvent.hash).where(AuditEvent.article_id == article_id,
+                                                            AuditEvent.action != EXPORT_ACTION)
                               .order_by(AuditEvent.seq.desc()).limit(1))  # fmt: skip
         _record_export(session, actor, article_id, fmt, last, head[1] if head else None, bulk=True)
     return ids
@@ -145,7 +290,10 @@ def stream_bulk_export(
             article = session.get(Article, article_id)
             url = report_url(article_id) if report_url else None
             report = build_report(session, article, viewer=actor, report_url=url)
-            rendered = render(report, fmt)
+            if fmt in KEPT_FORMATS:  # read-only here: a kept file is used, a new one not kept
+                rendered, report, _new = _render_or_reuse(session, report, fmt, complete=False)
+            else:
+                rendered = render(report, fmt)
             zf.writestr(rendered.filename, rendered.content)
             manifest.append({"article_id": article_id, "title": article.title, "file": rendered.filename,
                              "approved_at": iso(article.approved_at), "last_event_hash": report.last_event_hash,

@@ -1,0 +1,39 @@
+"""Rendered report files kept per report state, for formats too slow to render per request.
+
+A PDF of a large article takes WeasyPrint tens of seconds; the desk exports the same final
+report many times. A row holds the file rendered from one exact report content (the
+fingerprint covers everything the file prints except the moment it was generated and the
+chain head then), with that moment and head, which the file prints and the export's audit
+event and webhook repeat. Rows are derived data, not desk state: storing or pruning one
+changes no review, so it writes no audit event (the export itself is audited).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class ReportRender(db.Model):
+    __tablename__ = "report_renders"
+    __table_args__ = (UniqueConstraint("article_id", "fmt", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    fmt: Mapped[str] = mapped_column(String(16))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of what the file prints
+    last_event_hash: Mapped[str | None] = mapped_column(String(64))  # the article's, at render
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int] = mapped_column(Integer)
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # as printed in the file
+    chain_head_seq: Mapped[int | None]
+    chain_head_hash: Mapped[str | None] = mapped_column(String(64))
+    render_ms: Mapped[int] = mapped_column(Integer)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
