@@ -11,6 +11,9 @@ from dataclasses import dataclass, fields
 @dataclass
 class Limits:
     MAX_ARTICLE_CHARS: int = 2_000_000
+    # Sentences (claims) per article: each is a row written in the import's transaction;
+    # 10,000 take 4-9 s on 2 cores, 100,000 outran gunicorn's 30 s timeout (HOSTILE IMP-07).
+    MAX_SENTENCES: int = 10_000
     MAX_UPLOAD_BYTES: int = 5 * 1024 * 1024
     MAX_LINKS_PER_REVIEW: int = 50
     MAX_NOTE_CHARS: int = 20_000

@@ -11,6 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from .. import splitting
 from ..errors import InvalidInput, TooLarge, UnsupportedType
 from ..ingest.fetch import FetchPolicy, fetch_url
 from ..ingest.html import extract_html
@@ -25,6 +26,10 @@ MAGIC = {
     b"\x1f\x8b": "gzip archive", b"MZ": "Windows program", b"Rar!": "RAR archive",
 }  # fmt: skip
 _LOOKS_HTML = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+# Every sentence ends at one of these marks, a list marker (" 2." / " b)") or a line end, so
+# counting them bounds the number of sentences from above without running the splitter.
+_SENTENCE_MARKS = re.compile(r"[.!?…•⁃▪‣◦●■]|(?<= )(?:\d{1,3}|[A-Za-z])(?:\.\)|\)|\.)(?=\s)")
+_LINES = re.compile(r"[^\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ def from_text(text, *, detect_html: bool = True) -> Source:
     _check_size(text)
     if detect_html and looks_like_html(text):
         return from_html(text)
+    _check_sentences(text)
     return Source(text=text, raw=text, kind="text")
 
 
@@ -68,6 +74,7 @@ def from_html(
             "HTML contains NUL characters", errors={"html": "contains NUL characters"}
         )
     doc = extract_html(html)
+    _check_sentences(doc.text)
     return Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,
                   published_at=doc.published_at, site_name=doc.site_name, url=url or doc.canonical_url)  # fmt: skip
 
@@ -85,6 +92,7 @@ def from_file(data: bytes, filename: str | None) -> Source:
     if ext in HTML_EXTENSIONS:
         return from_html(text, kind="file", filename=filename)
     _check_size(text)
+    _check_sentences(text)
     return Source(text=text, raw=text, kind="file", filename=filename)
 
 
@@ -96,6 +104,7 @@ def from_url(url, policy: FetchPolicy) -> Source:
     if fetched.is_html:
         return from_html(fetched.text, kind="url", url=fetched.url)
     _check_size(fetched.text)
+    _check_sentences(fetched.text)
     return Source(text=fetched.text, raw=fetched.text, kind="url", url=fetched.url)
 
 
@@ -129,6 +138,21 @@ def decode_bytes(data: bytes) -> str:
             f"file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again",
             errors={"file": f"not valid UTF-8 at byte {exc.start}"},
         ) from None
+
+
+def _check_sentences(text: str) -> None:
+    """Refuse an article of more than LIMITS.MAX_SENTENCES sentences, before any database work.
+
+    A cheap upper bound first; only text past it is split to count exactly.
+    """
+    limit = LIMITS.MAX_SENTENCES
+    marks = sum(1 for _ in _SENTENCE_MARKS.finditer(text))
+    if marks + sum(1 for _ in _LINES.finditer(text)) <= limit:
+        return
+    body = text.replace("\r\n", "\n").replace("\r", "\n")  # as the import normalises it
+    if len(splitting.analyze(body).claims) > limit:
+        message = f"article has more than {limit:,} sentences: split it into several articles"
+        raise InvalidInput(message, errors={"text": f"more than {limit:,} sentences"})
 
 
 def _check_size(text: str, *, limit: int | None = None) -> None:
