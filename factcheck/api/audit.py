@@ -8,20 +8,21 @@ from flask import jsonify, request
 
 from ..errors import InvalidInput
 from ..extensions import db
+from ..models import AuditAction
 from ..permissions import Permission, require
 from ..security import current_actor
 from ..services import history
 from ..services.audit import verify_chain
 from ..services.common import parse_id
 from . import bp
-from .helpers import paginated, pagination
+from .helpers import pagination
 
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name)
-    if value in (None, ""):
+    if value is None:
         return None
-    return parse_id(value, name)
+    return parse_id(value, name)  # "" is not an id either (422), as the document says
 
 
 def _time_arg(name: str) -> datetime | None:
@@ -39,12 +40,20 @@ def _time_arg(name: str) -> datetime | None:
 def list_audit():
     require(current_actor(), Permission.VIEW_AUDIT)
     page, per_page = pagination()
-    events, total = history.list_events(
+    action = request.args.get("action")
+    if action is not None and action not in set(AuditAction):
+        raise InvalidInput(f"unknown action {action!r}", errors={"action": "an audit action"})
+    before_seq, after_seq = _int_arg("before_seq"), _int_arg("after_seq")
+    if before_seq is not None and after_seq is not None:
+        raise InvalidInput("give before_seq or after_seq, not both", errors={"after_seq": "one"})
+    result = history.list_events(
         db.session, article_id=_int_arg("article_id"), actor_id=_int_arg("actor_id"),
-        action=request.args.get("action") or None, since=_time_arg("since"), until=_time_arg("until"),
-        page=page, per_page=per_page,
+        action=action, since=_time_arg("since"), until=_time_arg("until"),
+        page=page, per_page=per_page, before_seq=before_seq, after_seq=after_seq,
     )  # fmt: skip
-    return paginated([history.event_dict(e) for e in events], page, per_page, total)
+    return jsonify({"items": [history.event_dict(e) for e in result.items], "page": page,
+                    "per_page": per_page, "total": result.total,
+                    "newer_after_seq": result.newer, "older_before_seq": result.older})  # fmt: skip
 
 
 @bp.get("/audit/verify")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Response, jsonify
 
+from ..models import AuditAction
 from . import bp
 
 VERDICT = {"type": "string", "enum": ["confirmed", "unconfirmed", "disputed"]}
@@ -133,6 +134,13 @@ def _page(item: str) -> dict:
             "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"}}}  # fmt: skip
 
 
+def _audit_page() -> dict:
+    page = _page("AuditEvent")
+    cursor = {"type": ["integer", "null"]}
+    page["properties"] |= {"newer_after_seq": cursor, "older_before_seq": cursor}
+    return page
+
+
 def _body(props: dict, required: list[str] | None = None) -> dict:
     schema = {"type": "object", "properties": props, "additionalProperties": False}
     if required:
@@ -175,8 +183,10 @@ PATHS = {
         "post": _op("Import an article (JSON text, or multipart with a .txt/.md file)", _ok(_ref("Article"), "201", "Created"), {
             "required": True,
             "content": {
-                "application/json": {"schema": {"type": "object", "required": ["text"], "additionalProperties": False, "properties": {
-                    "text": {"type": "string"}, "title": {"type": "string"}, "source_url": {"type": "string"},
+                "application/json": {"schema": {"type": "object", "additionalProperties": False,
+                    "oneOf": [{"required": ["text"]}, {"required": ["html"]}, {"required": ["url"]}], "properties": {
+                    "text": {"type": "string"}, "html": {"type": "string"}, "url": {"type": "string", "description": "fetched by the server"},
+                    "title": {"type": "string"}, "source_url": {"type": "string"},
                     "publisher": {"type": "string"}, "published_at": {"type": "string", "format": "date"}}}},
                 "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
                     "file": {"type": "string", "format": "binary"}, "title": {"type": "string"}}}},
@@ -238,8 +248,13 @@ PATHS = {
             "claim_id": ID, "article_id": ID, "article_title": {"type": "string"}, "statement": {"type": "string"},
             "final_verdict": {"type": ["string", "null"]}, "approved_at": TIME, "score": {"type": "number"},
             "url": {"type": "string"}}}}, "total": ID}}))},
-    "/audit": {"get": _op("Audit events (leads and admins)", _ok(_page("AuditEvent")), params=[
-        *PAGING, _q("article_id", ID), _q("actor_id", ID), _q("action"), _q("since"), _q("until")])},
+    "/audit": {"get": _op(
+        "Audit events (leads and admins), newest first. Page by ?page= or, at any depth for the "
+        "same cost, by the keyset cursors the response gives: ?before_seq= (older) and "
+        "?after_seq= (newer)",
+        _ok(_audit_page()), params=[
+        *PAGING, _q("before_seq", ID), _q("after_seq", ID), _q("article_id", ID), _q("actor_id", ID),
+        _q("action", {"type": "string", "enum": [a.value for a in AuditAction]}), _q("since"), _q("until")])},
     "/audit/verify": {"get": _op("Verify the hash chain (admins)", _ok({"type": "object", "properties": {
         "ok": {"type": "boolean"}, "events": ID, "first_bad_id": {"type": ["integer", "null"]}}}), params=[_q("head")])},
     "/users": {

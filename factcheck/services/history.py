@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -113,19 +115,54 @@ def _filtered(stmt, *, article_id=None, actor_id=None, action=None, since=None, 
     return stmt
 
 
-def list_events(
-    session: Session, *, page=1, per_page=50, **filters
-) -> tuple[list[AuditEvent], int]:
-    """A filtered page of the trail, newest first, with the total.
+@dataclass(frozen=True)
+class EventPage:
+    """One page of the trail, newest first, with keyset cursors to the pages beside it."""
 
+    items: list[AuditEvent]
+    total: int  # events matching the filters
+    newer: int | None  # after_seq for the page of newer events, if any
+    older: int | None  # before_seq for the page of older events, if any
+
+
+def list_events(
+    session: Session, *, page=1, per_page=50, before_seq=None, after_seq=None, **filters
+) -> EventPage:
+    """A filtered page of the trail, newest first, with the total and keyset cursors.
+
+    ``before_seq`` / ``after_seq`` page by sequence number (an index range: the same cost on
+    page 1 and page 20,000); ``page`` (offset) is kept for the API contract's ?page=.
     Filters: article_id, actor_id, action, since, until (aware datetimes, until exclusive).
     """
     stmt = _filtered(select(AuditEvent), **filters)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    items = session.scalars(
-        stmt.order_by(AuditEvent.seq.desc()).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list(items), total
+    if after_seq is not None:  # newer events: the page just above after_seq, oldest first
+        rows = session.scalars(
+            stmt.where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq).limit(per_page + 1)
+        ).all()
+        more_newer, items = len(rows) > per_page, list(reversed(rows[:per_page]))
+        more_older = bool(items) or _exists(session, stmt, AuditEvent.seq <= after_seq)
+    else:
+        page_stmt = stmt.order_by(AuditEvent.seq.desc()).limit(per_page + 1)
+        if before_seq is not None:
+            page_stmt = page_stmt.where(AuditEvent.seq < before_seq)
+        else:
+            page_stmt = page_stmt.offset((page - 1) * per_page)
+        rows = session.scalars(page_stmt).all()
+        more_older, items = len(rows) > per_page, list(rows[:per_page])
+        if before_seq is not None:
+            more_newer = _exists(session, stmt, AuditEvent.seq >= before_seq)
+        else:
+            more_newer = page > 1
+    newer = (items[0].seq if items else after_seq) if more_newer else None
+    older = (items[-1].seq if items else before_seq) if more_older else None
+    if after_seq is not None and not items:
+        older = after_seq + 1 if more_older else None
+    return EventPage(items, total, newer, older)
+
+
+def _exists(session: Session, stmt, condition) -> bool:
+    return session.scalar(select(stmt.where(condition).exists())) or False
 
 
 def iter_events(session: Session, **filters):

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..models import AuditAction
 from ..permissions import Permission, require
 from ..services import history
 from ..services.audit import verify_chain
@@ -47,10 +48,10 @@ def _filters(args) -> dict:
 def index():
     require(current_user, Permission.VIEW_AUDIT)
     args = request.args
-    page = max(args.get("page", 1, type=int) or 1, 1)
-    events, total = history.list_events(db.session, page=page, per_page=50, **_filters(args))
-    return render_template("audit/index.html", events=events, total=total, page=page, per_page=50,
-                           args=args, describe=history.describe_changes)  # fmt: skip
+    result = history.list_events(db.session, per_page=50, before_seq=_id(args, "before_seq"),
+                                 after_seq=_id(args, "after_seq"), **_filters(args))  # fmt: skip
+    return render_template("audit/index.html", page=result, args=args, actions=list(AuditAction),
+                           describe=history.describe_changes)  # fmt: skip
 
 
 CSV_COLUMNS = ["seq", "created_at", "actor", "action", "target_type", "target_id", "article_id",
