@@ -39,6 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     LIMITS.update_from(app.config)
     passwords.configure(int(app.config["ARGON2_TIME_COST"]), int(app.config["ARGON2_MEMORY_COST"]))
 
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        # A file on this machine cannot drop a connection: pinging it cost a query per request.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"], pool_pre_ping=False)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)

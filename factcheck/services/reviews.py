@@ -111,7 +111,7 @@ def submit_review(
     review.links.extend(EvidenceLink(position=i, **link) for i, link in enumerate(links))
     session.flush()
     after = review_snapshot(review)
-    _after_review_change(session, claim)
+    _after_review_change(session, claim, created=created)
     audit.record(
         session, actor, "review.created" if created else "review.revised", "review", review.id,
         article_id=claim.article_id, before=before and dict(before, claim_id=claim.id),
@@ -120,17 +120,16 @@ def submit_review(
     return review, created
 
 
-def _after_review_change(session: Session, claim: Claim) -> None:
+def _after_review_change(session: Session, claim: Claim, *, created: bool) -> None:
     """Move the claim to reviewed once enough reviews exist, and bump its version."""
-    count = session.scalar(select(func.count()).where(Review.claim_id == claim.id))
-    if count >= LIMITS.REVIEWS_REQUIRED and claim.status in (
-        ClaimStatus.OPEN,
-        ClaimStatus.RETURNED,
-    ):
-        claim.status = ClaimStatus.REVIEWED.value
+    if claim.status in (ClaimStatus.OPEN, ClaimStatus.RETURNED):
+        count = session.scalar(select(func.count()).where(Review.claim_id == claim.id))
+        if count >= LIMITS.REVIEWS_REQUIRED:
+            claim.status = ClaimStatus.REVIEWED.value
     # A new or revised review makes a lead's copy of the claim stale (approve vs review race).
     claim.updated_at = utcnow()
-    mark_in_review(session, claim.article)
+    if created:  # a revision follows a review that already moved the article out of draft
+        mark_in_review(session, claim.article)
     session.flush()
 
 
