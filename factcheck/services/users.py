@@ -142,7 +142,10 @@ def sign_in(session: Session, *, email, password, code=None) -> User | None:
     """
     email = (email or "").strip().lower()[:254] if isinstance(email, str) else ""
     user = session.scalar(select(User).where(User.email == email)) if email else None
-    if user is not None and _recent_failures(session, user.id) >= LIMITS.LOGIN_MAX_FAILURES:
+    # The same queries and the same Argon2 work whether or not the account exists, so the
+    # time taken does not tell an attacker which addresses have accounts (HOSTILE AUTH-04).
+    failures = _recent_failures(session, user.id if user is not None else 0)
+    if user is not None and failures >= LIMITS.LOGIN_MAX_FAILURES:
         raise RateLimited(
             "too many failed sign-ins for this account; try again later",
             retry_after=LIMITS.LOGIN_FAILURE_WINDOW_SECONDS,

@@ -483,10 +483,10 @@ def test_auth04_brute_force_across_four_workers(make_user, live_server, events, 
         statuses.append(s)
         if s == 429 and first_429 is None:
             first_429, retry_after = i + 1, hd.get("Retry-After")
-    for i in range(10):
-        t0 = time.monotonic()
-        _login_attempt(server, f"nobody{i}@example.org", "wrong")
-        t_unknown.append(time.monotonic() - t0)
+        if i < 10:  # interleaved with the known account's, so load drift hits both alike
+            t0 = time.monotonic()
+            _login_attempt(server, f"nobody{i}@example.org", "wrong")
+            t_unknown.append(time.monotonic() - t0)
     ok_login = _login_attempt(server, user.email, "correct-horse-battery")[0]
     db.session.remove()
     with db.engine.connect() as conn:
@@ -503,3 +503,6 @@ def test_auth04_brute_force_across_four_workers(make_user, live_server, events, 
     assert first_429 is not None and first_429 <= 11 and retry_after
     assert accepted <= 10 and failures == accepted
     assert ok_login == 429
+    # Bar: < 10 ms on a quiet machine. Without the dummy verification the gap is a whole
+    # Argon2 run (~250 ms), so 25 ms catches a regression without failing on a busy CI host.
+    assert dmed < 25, f"sign-in time tells known from unknown accounts apart: {dmed:.1f} ms"
