@@ -8,8 +8,11 @@ PostgreSQL: writers take the audit chain's advisory lock first, so the chain has
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -56,7 +59,7 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
         session.rollback()  # end the deferred read transaction; the service reloads what it needs
     token = _write_unit.set(True)
     try:
-        with session.begin():
+        with _writers_queue(session), session.begin():
             audit.lock_chain(session)
             yield session
     except StaleDataError:
@@ -70,6 +73,45 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
         raise
     finally:
         _write_unit.reset(token)
+
+
+_queue_lock = threading.Lock()  # threads of one process share the lock file's description
+_queue_fd: tuple[int, str, int] | None = None  # (pid, path, fd): one database per process
+
+
+def _writers_queue(session: Session):
+    """SQLite: writers on this machine wait their turn in the kernel (flock), not in SQLite.
+
+    SQLite's busy handler polls: a writer that finds the database locked sleeps 1, 2, 5,
+    10 … ms and wakes up well after the lock was freed, so under a burst of saves the
+    workers sat idle between commits. An exclusive flock on a file beside the database
+    wakes the next writer the moment the previous one commits, and the kernel releases it
+    if its holder dies (kill -9). Processes that do not take it (sqlite3, a backup) still
+    queue through busy_timeout. PostgreSQL queues on the chain's advisory lock instead.
+    """
+    bind = session.get_bind()
+    database = bind.url.database if bind.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return nullcontext()
+    return _flocked(database + "-writers")
+
+
+@contextmanager
+def _flocked(path: str) -> Iterator[None]:
+    global _queue_fd
+    with _queue_lock:
+        if _queue_fd is None or _queue_fd[:2] != (os.getpid(), path):
+            if _queue_fd is not None and _queue_fd[0] == os.getpid():
+                os.close(_queue_fd[2])  # another database (tests): one lock file open at a time
+            # opened again after a fork: a description shared with the parent would let
+            # parent and child hold the lock at once
+            _queue_fd = (os.getpid(), path, os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        fd = _queue_fd[2]
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def translate_db_error(exc: DBAPIError) -> None:
