@@ -43,8 +43,14 @@ loglevel = os.environ.get("FACTCHECK_LOG_LEVEL", "info")
 
 
 def post_fork(server, worker):
-    """Never share a pooled connection across fork (matters only with preload_app)."""
-    if not preload_app:
+    """Never share a pooled connection across fork (matters only with preload_app).
+
+    Read the effective setting, not this file's default: `gunicorn --preload` (or
+    GUNICORN_CMD_ARGS) switches preloading on without changing the `preload_app` above,
+    and workers that kept the master's pooled connections shared one database socket
+    (PostgreSQL: "can't change 'autocommit' now", 500s; HOSTILE FLT-12).
+    """
+    if not server.cfg.preload_app:
         return
     try:
         from factcheck.extensions import db

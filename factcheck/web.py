@@ -7,11 +7,11 @@ import logging
 import re
 import uuid
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .errors import FactcheckError
 from .services import audit
@@ -123,7 +123,27 @@ def _domain_error(exc: FactcheckError):
     )
 
 
+def _id_out_of_range(exc: HTTPException) -> bool:
+    """A 405 that is really a 404: an id outside the `int` converter's range (1 … 2**31-1).
+
+    Werkzeug compares a rule's methods before it runs the rule's converters, so PATCH
+    /claims/99999999999 (whose GET rule also exists) would say 405 "Allow: GET" although
+    PATCH is allowed for every claim that exists. When the same path with small ids
+    matches a route for this method, the method is fine and only the id is not.
+    """
+    if not isinstance(exc, MethodNotAllowed) or request.url_rule is not None:
+        return False
+    adapter = current_app.create_url_adapter(request)
+    try:
+        adapter.match(re.sub(r"\d+", "1", request.path), method=request.method)
+    except HTTPException:
+        return False
+    return True
+
+
 def _http_error(exc: HTTPException):
+    if _id_out_of_range(exc):
+        exc = NotFound()
     if is_api():
         resp = problem(exc.code or 500, exc.name, exc.description or exc.name)
         if exc.code == 405 and exc.valid_methods:

@@ -109,6 +109,22 @@ def only(data: dict, allowed: set[str]) -> dict:
     return data
 
 
+_TYPE_NAMES = {str: "a string", bool: "true or false"}
+
+
+def typed(data: dict, types: dict[str, type]) -> dict:
+    """Refuse fields present with another JSON type than the document's (null included):
+    services read None as "not given", so `"active": null` would otherwise pass as a no-op."""
+    wrong = {
+        k: f"must be {_TYPE_NAMES[t]}"
+        for k, t in types.items()
+        if k in data and not isinstance(data[k], t)
+    }
+    if wrong:
+        raise InvalidInput(f"wrong type: {', '.join(sorted(wrong))}", errors=wrong)
+    return data
+
+
 def version_from(data: dict):
     """The client's version: body field, else If-Match."""
     if data.get("version") is not None:

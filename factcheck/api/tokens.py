@@ -8,7 +8,7 @@ from ..database import transaction
 from ..errors import NotAuthenticated
 from ..security import current_actor
 from ..services import users
-from . import bp, json_body, only
+from . import bp, json_body, only, typed
 from .serializers import user_json
 
 
@@ -16,6 +16,7 @@ from .serializers import user_json
 def create_token():
     """Exchange email + password for a new personal token (shown once)."""
     data = only(json_body(), {"email", "password", "name", "code"})
+    typed(data, dict.fromkeys(("email", "password", "name", "code"), str))  # a number -> 500
     with transaction() as s:
         user = users.sign_in(
             s, email=data.get("email"), password=data.get("password"), code=data.get("code")

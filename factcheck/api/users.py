@@ -10,7 +10,7 @@ from ..permissions import Permission, require
 from ..security import current_actor
 from ..services import users
 from ..services.common import get_user
-from . import bp, json_body, only
+from . import bp, json_body, only, typed
 from .serializers import user_json
 
 
@@ -30,6 +30,7 @@ def read_user(user_id: int):
 @bp.post("/users")
 def create_user():
     data = only(json_body(), {"email", "display_name", "role", "password"})
+    typed(data, dict.fromkeys(("email", "display_name", "role", "password"), str))
     with transaction() as s:
         user = users.create_user(s, actor=current_actor(), email=data.get("email"),
                                  display_name=data.get("display_name"), role=data.get("role") or "reviewer",
@@ -41,6 +42,7 @@ def create_user():
 @bp.patch("/users/<int:user_id>")
 def update_user(user_id: int):
     data = only(json_body(), {"display_name", "role", "active"})
+    typed(data, {"display_name": str, "role": str, "active": bool})
     with transaction() as s:
         users.update_user(s, actor=current_actor(), user_id=user_id, role=data.get("role"),
                           active=data.get("active"), display_name=data.get("display_name"))  # fmt: skip
