@@ -121,12 +121,13 @@ def translate_db_error(exc: DBAPIError) -> None:
         raise Unavailable(
             "the database connection was lost; nothing was saved, please retry"
         ) from None
+    # Before "locked": PostgreSQL's deadlock detail says "blocked by process N".
+    if "deadlock" in message or "could not serialize" in message:
+        raise Conflict("a concurrent change conflicted with yours; reload and try again") from None
     if isinstance(exc, OperationalError):
         if "locked" in message or "busy" in message:
             raise Unavailable("the database is busy; nothing was saved, please retry") from None
         if "full" in message or "no space" in message:
             raise Unavailable("storage full, nothing was saved") from None
-    if "deadlock" in message or "could not serialize" in message:
-        raise Conflict("a concurrent change conflicted with yours; reload and try again") from None
     if "null character" in message:
         raise InvalidInput("input contains NUL characters") from None
