@@ -111,7 +111,8 @@ def main() -> None:
             shots = [("workspace", "reviewer", DESKTOP, f"/articles/{world['article']}?claim={world['claim']}"),
                      ("workspace-phone", "reviewer", PHONE, f"/articles/{world['article']}?claim={world['claim']}"),
                      ("desk", "lead", DESKTOP, "/queue"),
-                     ("articles", "lead", DESKTOP, "/articles")]  # fmt: skip
+                     ("articles", "lead", DESKTOP, "/articles"),
+                     ("audit", "lead", DESKTOP, "/audit")]  # fmt: skip
             for name, role, viewport, path in shots:
                 context = browser.new_context(viewport=viewport, device_scale_factor=1)
                 page = context.new_page()
