@@ -7,6 +7,8 @@ No Flask import: reports and templates share it.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -47,10 +49,25 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
+# One line of letters, digits, spaces and punctuation that starts no Markdown construct
+# anywhere: no * _ ` [ ] < > & # | ~ \\ = +, no line breaks, and it does not begin with a
+# digit, "-" or a space (lists, thematic breaks, code). Such a note renders as one plain
+# paragraph; most reviewers' notes are like this, and parsing them dominated exports of
+# big reports. tests/test_markup.py checks the shortcut against the parser on random text.
+_PLAIN = re.compile(r"(?![\d\s-])(?:[^\W_]|[ ,.;:'\"?!()%$/@\u2013\u2014-])+(?<! )")
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` means exactly what it says in Markdown (one plain paragraph)."""
+    return _PLAIN.fullmatch(text) is not None
+
+
 def render_markdown(text: str | None) -> str:
     """Render Markdown to sanitized HTML (only http/https/mailto links, no scripts)."""
     if not text:
         return ""
+    if is_plain(text):
+        return f"<p>{text}</p>\n"  # nothing to escape: no & < >
     html = _md.render(text)
     return nh3.clean(
         html,

@@ -12,6 +12,7 @@ import re
 
 from markdown_it import MarkdownIt
 
+from factcheck.markup import is_plain
 from factcheck.reports.formats import common
 from factcheck.reports.model import VERDICTS, ClaimItem, EvidenceItem, Report, ReviewItem
 
@@ -62,6 +63,8 @@ def md_note(note: str | None) -> str:
 
 
 def _is_inert(note: str) -> bool:
+    if is_plain(note):
+        return True
     tokens = _checker.parse(f"{note}\n\n{_SENTINEL}\n")
     tail = tokens[-3:]
     closed = (
