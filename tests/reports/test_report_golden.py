@@ -7,6 +7,7 @@ and review the diff of tests/reports/golden/.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -69,7 +70,12 @@ def test_golden(reviewed_demo, fmt):
     with transaction() as s:
         out = exports.export_article(s, actor=lead, article_id=article_id, fmt=fmt,
                                      report_url=f"https://desk.example/articles/{article_id}")  # fmt: skip
-    got = normalise(out.content.decode("utf-8"))
+    text = out.content.decode("utf-8")
+    if fmt in ("json", "claimreview", "w3c"):  # compact on the wire; indented in the golden file
+        assert text.count("\n") == 1 and text.endswith("\n")
+        assert not re.search("[<>&\u2028\u2029]", text)  # escaped: safe inside <script>
+        text = json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    got = normalise(text)
     path = GOLDEN / f"demo.{fmt}"
     if os.environ.get("FACTCHECK_UPDATE_GOLDEN") or not path.exists():
         with open(path, "w", encoding="utf-8", newline="") as fh:  # keep CSV's CRLF

@@ -150,6 +150,10 @@ def evidence_urls(claim: ClaimItem) -> list[str]:
 
 
 def json_bytes(data: object) -> bytes:
-    """UTF-8 JSON with ``<``, ``>``, ``&``, U+2028/9 escaped, safe inside a script block."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    """UTF-8 JSON with ``<``, ``>``, ``&``, U+2028/9 escaped, safe inside a script block.
+
+    Compact: the C encoder only runs without indentation, and indenting a 1,000-claim
+    report took a third of its export time (any JSON viewer indents it again).
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m[0]], text).encode() + b"\n"
