@@ -415,6 +415,9 @@ def test_flt01_kill_dash_nine_during_writes(
                     pass
             t.join(30)
             deadline = time.monotonic() + 20  # the arbiter restarts workers
+            assert server.proc.poll() is None, (
+                "gunicorn's arbiter died:\n" + server.log.read_text()[-2000:]
+            )
             while time.monotonic() < deadline:
                 try:
                     if server.request("GET", "/api/v1/me", token=token, timeout=5)[0] == 200:
