@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from lxml import etree
-from trafilatura import bare_extraction, load_html
-from trafilatura.metadata import extract_metadata
 
 from ..errors import InvalidInput
 from .htmlscan import scan_html
@@ -75,6 +73,8 @@ def extract_html(html: str, *, max_depth: int = 512) -> HtmlDocument:
 
 def _trafilatura(html: str):
     """trafilatura's extraction, or None when lxml truncated the tree or trafilatura failed."""
+    from trafilatura import bare_extraction, load_html  # imported on first use: 0.2 s at start-up
+
     try:
         tree = load_html(html)
         if tree is None or _tree_depth(tree) >= LXML_DEPTH_CAP:
@@ -97,6 +97,9 @@ def _head_metadata(html: str):
     """Metadata from the page's head only, which lxml parses safely however deep the body is."""
     match = _BODY.search(html)
     head = html[: match.start()] if match else html[:65536]
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_metadata
+
     try:
         tree = load_html(head + "<body></body>")
         return extract_metadata(tree) if tree is not None else None
