@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..errors import InvalidInput
 from ..models import Assignment, Claim, ClaimStatus, Review, User, utcnow
@@ -105,10 +105,11 @@ def reviewer_queue(session: Session, user: User) -> dict[str, list[Claim]]:
     )
     returned = select(Claim).where(Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id))
     order = (Claim.article_id, Claim.start)
+    with_article = joinedload(Claim.article)  # the queue page shows each claim's article title
     return {
-        "assigned": list(session.scalars(todo.order_by(*order).limit(500))),
-        "returned": list(session.scalars(returned.order_by(*order).limit(500))),
-    }
+        "assigned": list(session.scalars(todo.options(with_article).order_by(*order).limit(500))),
+        "returned": list(session.scalars(returned.options(with_article).order_by(*order).limit(500))),
+    }  # fmt: skip
 
 
 def _conflicting():
@@ -122,9 +123,11 @@ def _conflicting():
 def lead_queue(session: Session) -> dict[str, list]:
     """Reviewed and awaiting approval, conflicts, returned, and overdue assignments."""
     order = (Claim.article_id, Claim.start)
-    conflicts = select(Claim).where(Claim.status.in_(ACTIVE), Claim.id.in_(_conflicting()))
+    claim = select(Claim).options(joinedload(Claim.article))  # titles on the queue page
+    conflicts = claim.where(Claim.status.in_(ACTIVE), Claim.id.in_(_conflicting()))
     overdue = (
         select(Assignment, Claim)
+        .options(joinedload(Assignment.user))  # the reviewer's name on the queue page
         .join(
             Claim,
             and_(
@@ -142,9 +145,9 @@ def lead_queue(session: Session) -> dict[str, list]:
     )
     return {
         "awaiting_approval": list(session.scalars(
-            select(Claim).where(Claim.status == ClaimStatus.REVIEWED, Claim.id.not_in(_conflicting())).order_by(*order).limit(500))),
+            claim.where(Claim.status == ClaimStatus.REVIEWED, Claim.id.not_in(_conflicting())).order_by(*order).limit(500))),
         "conflicts": list(session.scalars(conflicts.order_by(*order).limit(500))),
-        "returned": list(session.scalars(select(Claim).where(Claim.status == ClaimStatus.RETURNED).order_by(*order).limit(500))),
+        "returned": list(session.scalars(claim.where(Claim.status == ClaimStatus.RETURNED).order_by(*order).limit(500))),
         "overdue": [(a, c) for a, c in session.execute(overdue)],
     }  # fmt: skip
 

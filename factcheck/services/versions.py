@@ -7,7 +7,8 @@ review but keep their history; new sentences become new claims. Every step is au
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from .. import splitting
 from ..anchoring import Anchor, OldClaim, reanchor
@@ -124,4 +125,8 @@ def list_versions(session: Session, article: Article) -> list[ArticleVersion]:
 
 def orphans(session: Session, article: Article) -> list[Claim]:
     """Claims whose text a correction removed (kept with their reviews and history)."""
-    return [c for c in article.all_claims if c.is_orphaned]
+    return list(session.scalars(
+        select(Claim).where(Claim.article_id == article.id, Claim.anchor == "orphaned")
+        .order_by(Claim.start, Claim.id)
+        .options(selectinload(Claim.reviews))  # the page counts each orphan's reviews
+    ))  # fmt: skip

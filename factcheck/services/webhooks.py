@@ -270,18 +270,34 @@ def list_endpoints(session: Session) -> list[EndpointSummary]:
     counts: dict[int, dict] = {e.id: dict.fromkeys(STATUSES, 0) for e in endpoints}
     for endpoint_id, status, n in rows:
         counts.setdefault(endpoint_id, dict.fromkeys(STATUSES, 0))[status] = n
+    latest = _latest_errors(session)
     out = []
     for e in endpoints:
-        last = session.execute(
-            select(WebhookDelivery.last_error, WebhookDelivery.last_attempt_at)
-            .where(WebhookDelivery.endpoint_id == e.id, WebhookDelivery.last_error.is_not(None))
-            .order_by(WebhookDelivery.last_attempt_at.desc(), WebhookDelivery.id.desc())
-            .limit(1)
-        ).first()
+        last = latest.get(e.id)
         out.append(EndpointSummary(e.id, e.url, list(e.events or []), e.description, e.active,
                                    e.created_at, counts[e.id], last[0] if last else None,
                                    last[1] if last else None))  # fmt: skip
     return out
+
+
+def _latest_errors(session: Session) -> dict[int, tuple]:
+    """{endpoint_id: (last_error, last_attempt_at)} of each endpoint's latest failed attempt,
+    in one query (not one per endpoint)."""
+    newest_first = (WebhookDelivery.last_attempt_at.desc(), WebhookDelivery.id.desc())
+    ranked = (
+        select(
+            WebhookDelivery.endpoint_id, WebhookDelivery.last_error, WebhookDelivery.last_attempt_at,
+            func.row_number().over(partition_by=WebhookDelivery.endpoint_id, order_by=newest_first).label("n"),
+        )
+        .where(WebhookDelivery.last_error.is_not(None))
+        .subquery()
+    )  # fmt: skip
+    rows = session.execute(
+        select(ranked.c.endpoint_id, ranked.c.last_error, ranked.c.last_attempt_at).where(
+            ranked.c.n == 1
+        )
+    )
+    return {endpoint_id: (error, at) for endpoint_id, error, at in rows}
 
 
 def list_deliveries(
