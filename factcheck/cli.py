@@ -270,25 +270,44 @@ def webhooks_cli():
     """Webhook deliveries."""
 
 
-@webhooks_cli.command("deliver")
-@click.option("--loop", is_flag=True, help="Keep running (a worker process): also sends retries.")
-@click.option(
-    "--interval", default=10.0, type=click.FloatRange(min=0.1), help="Seconds between runs."
-)
-@click.option("--limit", default=50, type=click.IntRange(min=1), help="Deliveries per run.")
-@command
-def webhooks_deliver(loop, interval, limit):
-    """Send due webhook deliveries (once, or forever with --loop); one summary line per run."""
-    from .webhook_delivery import deliver_due
+def worker_options(what: str, interval: float, limit: int):
+    """--loop / --interval / --limit, shared by the worker commands."""
 
-    app = current_app._get_current_object()
+    def decorate(fn):
+        fn = click.option("--limit", default=limit, type=click.IntRange(min=1),
+                          help=f"{what} per run.")(fn)  # fmt: skip
+        fn = click.option("--interval", default=interval, type=click.FloatRange(min=0.1),
+                          help="Seconds between runs.")(fn)  # fmt: skip
+        return click.option("--loop", is_flag=True, help="Keep running (a worker process).")(fn)
+
+    return decorate
+
+
+def run_worker(step, *, loop: bool, interval: float) -> None:
+    """Call step() once, or forever with a pause between runs."""
     while True:
-        stats = deliver_due(app, limit=limit)
-        if stats.claimed or not loop:
-            click.echo(stats.summary())
+        step()
         if not loop:
             return
         time.sleep(interval)
+
+
+@webhooks_cli.command("deliver")
+@worker_options("Deliveries", interval=10.0, limit=50)
+@command
+def webhooks_deliver(loop, interval, limit):
+    """Send due webhook deliveries, retries included (once, or forever with --loop); one
+    summary line per run."""
+    from .webhook_delivery import deliver_due
+
+    app = current_app._get_current_object()
+
+    def step():
+        stats = deliver_due(app, limit=limit)
+        if stats.claimed or not loop:
+            click.echo(stats.summary())
+
+    run_worker(step, loop=loop, interval=interval)
 
 
 @click.group("reports")
@@ -297,33 +316,28 @@ def reports_cli():
 
 
 @reports_cli.command("render")
-@click.option("--loop", is_flag=True, help="Keep running (a worker process).")
-@click.option(
-    "--interval", default=30.0, type=click.FloatRange(min=0.1), help="Seconds between runs."
-)
-@click.option("--limit", default=5, type=click.IntRange(min=1), help="Articles per run.")
+@worker_options("Articles", interval=30.0, limit=5)
 @command
 def reports_render(loop, interval, limit):
     """Render and keep the PDFs of approved articles that have none of their current state,
     so that exporting them takes milliseconds; one line per article rendered."""
-    while True:
+
+    def step():
         pending = exports.pending_renders(db.session, limit=limit)
         for article_id in pending:
             kept = exports.prepare_render(db.session, article_id=article_id)
-            if kept is None:
-                continue
-            with transaction() as s:
-                exports.keep_render(s, kept)
-            click.echo(
-                f"article {article_id}: {kept.fmt} rendered in {kept.render_ms} ms "
-                f"({len(kept.content):,} bytes)"
-            )
+            if kept is not None:
+                with transaction() as s:
+                    exports.keep_render(s, kept)
+                click.echo(
+                    f"article {article_id}: {kept.fmt} rendered in {kept.render_ms} ms "
+                    f"({len(kept.content):,} bytes)"
+                )
         db.session.rollback()
-        if not loop:
-            if not pending:
-                click.echo("nothing to render")
-            return
-        time.sleep(interval)
+        if not pending and not loop:
+            click.echo("nothing to render")
+
+    run_worker(step, loop=loop, interval=interval)
 
 
 def init_app(app: Flask) -> None:
