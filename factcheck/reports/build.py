@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..limits import LIMITS
 from ..markup import render_markdown
-from ..models import Article, AuditAction, AuditEvent, Claim, ClaimStatus, Review, utcnow
-from ..services.audit import chain_head
+from ..models import Article, Claim, ClaimStatus, Review, utcnow
+from ..services.audit import chain_head, last_article_event
 from ..services.reviews import visible_reviews
 from .model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
 
@@ -68,15 +68,7 @@ def build_report(session: Session, article: Article, *, viewer=None, report_url=
             selectinload(Claim.approved_by),
         )
     ).all()
-    last_hash = session.scalar(
-        select(AuditEvent.hash)
-        .where(
-            AuditEvent.article_id == article.id,
-            AuditEvent.action != AuditAction.REPORT_EXPORTED,  # exports change no content
-        )
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    )
+    last_hash = session.scalar(last_article_event(article.id))
     head = chain_head(session)
     return Report(
         article_id=article.id, title=article.title, body=article.body, status=article.status,

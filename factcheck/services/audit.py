@@ -348,6 +348,20 @@ def _verify_parallel(
     return _stitch(parts, head)
 
 
+def last_article_event(article_id):
+    """SELECT the hash of the latest event that changed an article (``article_id`` may be a
+    column, for a correlated subquery). Exports are skipped: they change no content, and a
+    report naming its own export would change with every export."""
+    return (
+        select(AuditEvent.hash)
+        .where(
+            AuditEvent.article_id == article_id, AuditEvent.action != AuditAction.REPORT_EXPORTED
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+
+
 def chain_head(session: Session) -> tuple[int, str] | None:
     """(seq, hash) of the latest event, or None for an empty trail."""
     row = session.execute(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, undefer
 
 from ..errors import InvalidInput
@@ -18,7 +18,6 @@ from ..models import (
     Article,
     ArticleStatus,
     AuditAction,
-    AuditEvent,
     ReportRender,
     WebhookEvent,
     iso,
@@ -189,20 +188,14 @@ def keep_render(session: Session, kept: KeptRender) -> bool:
         .order_by(ReportRender.rendered_at.desc(), ReportRender.id.desc())
         .offset(KEEP_RENDERS)
     ).all()
-    for render_id in stale:
-        session.delete(session.get(ReportRender, render_id))
+    if stale:
+        session.execute(delete(ReportRender).where(ReportRender.id.in_(stale)))
     return True
 
 
 def pending_renders(session: Session, *, fmt: str = "pdf", limit: int = 20) -> list[int]:
     """Approved articles with no kept file of their current state (newest approvals first)."""
-    last = (
-        select(AuditEvent.hash)
-        .where(AuditEvent.article_id == Article.id, AuditEvent.action != EXPORT_ACTION)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    last = audit.last_article_event(Article.id).scalar_subquery()
     kept = select(ReportRender.id).where(
         ReportRender.article_id == Article.id,
         ReportRender.fmt == fmt,
@@ -222,13 +215,10 @@ def prepare_render(session: Session, *, article_id, fmt: str = "pdf") -> KeptRen
     return _render_or_reuse(session, report, fmt, complete=True)[2]
 
 
-EXPORT_ACTION = AuditAction.REPORT_EXPORTED  # not a change to the article: digests skip it
-
-
 def _record_export(
     session, actor, article_id, fmt, last_hash, head_hash, bulk: bool = False
 ) -> None:
-    audit.record(session, actor, EXPORT_ACTION, "article", article_id,
+    audit.record(session, actor, AuditAction.REPORT_EXPORTED, "article", article_id,
                  article_id=article_id, after={"format": fmt, **({"bulk": True} if bulk else {})})  # fmt: skip
     webhooks.enqueue(session, WebhookEvent.REPORT_EXPORTED, {
         "article_id": article_id, "format": fmt, "exported_by": getattr(actor, "display_name", None),
@@ -268,9 +258,7 @@ def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list
     ))  # fmt: skip
     head = audit.chain_head(session)
     for article_id in ids:
-        last = session.scalar(select(AuditEvent.hash).where(AuditEvent.article_id == article_id,
-                                                            AuditEvent.action != EXPORT_ACTION)
-                              .order_by(AuditEvent.seq.desc()).limit(1))  # fmt: skip
+        last = session.scalar(audit.last_article_event(article_id))
         _record_export(session, actor, article_id, fmt, last, head[1] if head else None, bulk=True)
     return ids
 
