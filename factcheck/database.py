@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from flask import has_request_context
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -55,11 +56,20 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
     if _write_unit.get():
         raise RuntimeError("transaction() is not re-entrant: one unit of work per entry point")
     session = session or db.session()  # the request's Session behind the scoped proxy
+    actor = None
     if session.in_transaction():
-        session.rollback()  # end the deferred read transaction; the service reloads what it needs
+        # End the deferred read transaction; the service reloads what it needs. The acting
+        # account was loaded for this request a moment ago: kept as loaded (a rollback
+        # expires it) so that reading its id is not a query made inside the writers' lock.
+        actor = _request_actor(session)
+        if actor is not None:
+            session.expunge(actor)
+        session.rollback()
     token = _write_unit.set(True)
     try:
         with _writers_queue(session), session.begin():
+            if actor is not None:
+                session.add(actor)
             audit.lock_chain(session)
             yield session
     except StaleDataError:
@@ -73,6 +83,18 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
         raise
     finally:
         _write_unit.reset(token)
+
+
+def _request_actor(session: Session):
+    """The request's signed-in account if this session holds it, else None."""
+    if not has_request_context():
+        return None
+    from .security import current_actor
+
+    actor = current_actor()
+    actor = getattr(actor, "_get_current_object", lambda: actor)()  # Flask-Login's proxy
+    state = inspect(actor, raiseerr=False)
+    return actor if state is not None and state.session is session else None
 
 
 _queue_lock = threading.Lock()  # threads of one process share the lock file's description

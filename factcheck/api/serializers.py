@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..markup import render_markdown
 from ..models import Article, Claim, Review, User, iso
+from ..services.reviews import SavedReview
 
 
 def user_json(u: User) -> dict:
@@ -29,11 +30,15 @@ def claim_json(c: Claim, seq: int | None = ...) -> dict:
     }  # fmt: skip
 
 
-def review_json(r: Review) -> dict:
+def review_json(r: Review | SavedReview) -> dict:
+    if isinstance(r, SavedReview):  # as a save left it: no reload
+        reviewer, links = r.reviewer, r.links
+    else:
+        reviewer, links = r.reviewer.display_name, [link.as_dict() for link in r.links]
     return {
         "id": r.id, "claim_id": r.claim_id, "reviewer_id": r.reviewer_id,
-        "reviewer": r.reviewer.display_name, "verdict": r.verdict, "note": r.note,
-        "note_html": render_markdown(r.note), "links": [link.as_dict() for link in r.links],
+        "reviewer": reviewer, "verdict": r.verdict, "note": r.note,
+        "note_html": render_markdown(r.note), "links": links,
         "created_at": iso(r.created_at), "updated_at": iso(r.updated_at), "version": r.version,
     }  # fmt: skip
 

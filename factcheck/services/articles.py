@@ -191,12 +191,6 @@ def approve_article(session: Session, *, actor, article_id, version) -> Article:
     return article
 
 
-def mark_in_review(session: Session, article: Article) -> None:
-    """A draft becomes in_review with its first review (part of the review's unit of work)."""
-    if article.status == ArticleStatus.DRAFT:
-        article.status = ArticleStatus.IN_REVIEW.value
-
-
 def list_articles(session: Session, *, status=None, q=None, page=1, per_page=50):
     """A page of articles, newest first, with the total."""
     stmt = select(Article)

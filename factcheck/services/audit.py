@@ -37,9 +37,17 @@ def reset_context(token) -> None:
 
 
 def lock_chain(session: Session) -> None:
-    """Serialise writers on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """Serialise writers on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE).
+
+    Taken once per transaction: the lock is held until it ends, so asking again is a
+    round trip for nothing.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    held = session.get_transaction()
+    if session.info.get("chain_locked_by") is not held or held is None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_KEY})
+        session.info["chain_locked_by"] = session.get_transaction()
 
 
 def canonical(payload: dict) -> bytes:
@@ -82,38 +90,44 @@ def record(
     article_id: int | None = None,
     before: dict | None = None,
     after: dict | None = None,
-) -> AuditEvent:
+) -> dict:
     """Append one event to the chain on this session (the caller's transaction).
 
     ``action`` is an AuditAction (or its value); any other name is a programming error.
+    The row is written with one Core INSERT (no ORM object: writers hold the chain's lock
+    while they work, so every statement saved here is throughput); returns its values.
     """
     action = AuditAction(action).value
+    session.flush()  # the change this event describes reaches the database first
+    conn = session.connection()
     lock_chain(session)
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = conn.execute(_LAST).first()
     before, after = changes(before, after)
     ctx = _context.get()
-    ev = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
-        created_at=utcnow(),
-        actor_id=getattr(actor, "id", None),
-        actor_label=getattr(actor, "email", None) or "anonymous",
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        article_id=article_id,
-        before=before,
-        after=after,
-        request_id=ctx.get("request_id"),
-        client_addr=ctx.get("client_addr"),
-        user_agent=ctx.get("user_agent"),
-        prev_hash=last.hash if last else GENESIS,
-    )
-    ev.hash = compute_hash(event_payload(ev))
-    session.add(ev)
-    session.flush()
-    return ev
+    values = {
+        "seq": (last[0] + 1) if last else 1,
+        "created_at": utcnow(),
+        "actor_id": getattr(actor, "id", None),
+        "actor_label": getattr(actor, "email", None) or "anonymous",
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "article_id": article_id,
+        "before": before,
+        "after": after,
+        "request_id": ctx.get("request_id"),
+        "client_addr": ctx.get("client_addr"),
+        "user_agent": ctx.get("user_agent"),
+        "prev_hash": last[1] if last else GENESIS,
+    }
+    values["hash"] = compute_hash(event_payload(tuple(values[c] for c in HASHED_COLUMNS)))
+    conn.execute(_INSERT, values)
+    return values
+
+
+_TABLE = AuditEvent.__table__
+_LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_INSERT = _TABLE.insert()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotFound, VersionRequired
-from ..models import Article, Claim, Review, User, iso
+from ..models import Article, Claim, User, iso
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
@@ -23,8 +23,8 @@ def parse_id(value, field: str = "id") -> int:
     return int(text)
 
 
-def get_or_404(session: Session, model, obj_id, *, for_update: bool = False):
-    """Load by primary key or raise NotFound (an id out of range does not exist either)."""
+def primary_key(model, obj_id) -> int:
+    """An id as given in a URL or body, or NotFound (an id out of range does not exist)."""
     if isinstance(obj_id, bool):
         raise InvalidInput("an id must be an integer, not true/false", errors={"id": "integer id"})
     try:
@@ -33,6 +33,12 @@ def get_or_404(session: Session, model, obj_id, *, for_update: bool = False):
         raise NotFound(f"no such {model.__tablename__[:-1]}") from None
     if not 0 < obj_id <= MAX_ID:
         raise NotFound(f"{model.__name__.lower()} {obj_id} does not exist")
+    return obj_id
+
+
+def get_or_404(session: Session, model, obj_id, *, for_update: bool = False):
+    """Load by primary key or raise NotFound (an id out of range does not exist either)."""
+    obj_id = primary_key(model, obj_id)
     obj = session.get(model, obj_id, with_for_update=for_update or None)
     if obj is None:
         raise NotFound(f"{model.__name__.lower()} {obj_id} does not exist")
@@ -67,17 +73,22 @@ def parse_version(version) -> int | None:
 
 def check_version(obj, version, *, what: str) -> None:
     """Refuse a change based on a stale copy (409), or made without a version (428)."""
+    check_version_number(obj.version, version, what=what)
+
+
+def check_version_number(current: int, version, *, what: str) -> None:
+    """check_version for a version read without loading the object."""
     version = parse_version(version)
     if version is None:
         raise VersionRequired(
             f"{what} already exists: send the version your change is based on",
-            current_version=obj.version,
+            current_version=current,
         )
-    if version != obj.version:
+    if version != current:
         raise Conflict(
             f"{what} was changed by someone else meanwhile (you had version {version}, "
-            f"it is now version {obj.version}); reload and apply your change again",
-            current_version=obj.version,
+            f"it is now version {current}); reload and apply your change again",
+            current_version=current,
         )
 
 
@@ -143,12 +154,4 @@ def claim_snapshot(c: Claim) -> dict:
         "return_comment": c.return_comment,
         "excluded_reason": c.excluded_reason,
         "approved_at": iso(c.approved_at),
-    }
-
-
-def review_snapshot(r: Review) -> dict:
-    return {
-        "verdict": r.verdict,
-        "note": r.note,
-        "links": [link.as_dict() for link in r.links],
     }

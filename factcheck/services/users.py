@@ -7,8 +7,8 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidInput, NotFound, RateLimited
 from ..limits import LIMITS
@@ -234,14 +234,19 @@ def user_for_token(session: Session, plaintext: str) -> User | None:
     """The active account a live token belongs to, or None."""
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
-    token = session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == _hash_token(plaintext))
-        .options(joinedload(ApiToken.user))  # one query per API request, not two
+    return session.scalar(_USER_FOR_TOKEN, {"token_hash": _hash_token(plaintext)})
+
+
+# Every API request runs this: one statement, built once, loading the account only.
+_USER_FOR_TOKEN = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        User.active.is_(True),
     )
-    if token is None or token.revoked_at is not None or not token.user.active:
-        return None
-    return token.user
+)
 
 
 def list_users(session: Session) -> list[User]:
