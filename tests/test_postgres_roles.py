@@ -28,7 +28,7 @@ from factcheck.config import normalise_database_url
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, Review, SystemActor, User
-from factcheck.services import approvals, articles, audit, reviews, users
+from factcheck.services import approvals, articles, audit, reviews, similar, users
 
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,6 +263,23 @@ def test_the_app_works_as_the_app_role(roles_db, app_as):
             articles.approve_article(s, actor=lead, article_id=article_id, version=version)
         with transaction() as s:
             _t, token = users.create_token(s, actor=SystemActor("test"), user_id=lead_id, name="t")
+        db.session.remove()
+
+    # "previously checked" reads the search index's statistics (kept by ANALYZE, as the
+    # owner's autovacuum would); pg_stats shows them to the owner only (migration 0008)
+    owner = create_engine(normalise_database_url(roles_db.owner_url))
+    with owner.begin() as conn:
+        conn.exec_driver_sql("ANALYZE claims")
+        assert conn.exec_driver_sql("SELECT count(*) FROM pg_stats WHERE tablename = "
+                                    "'ix_claims_approved_fts'").scalar() == 1  # fmt: skip
+    owner.dispose()
+    with app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM pg_stats WHERE tablename = "
+                                       "'ix_claims_approved_fts'")).scalar() == 0  # fmt: skip
+        similar._STATS_CACHE.clear()
+        common = similar._common_lexemes(db.session)
+        assert {"price", "export", "unemploy"} <= set(common), common
+        similar._STATS_CACHE.clear()
         db.session.remove()
 
     # through HTTP: a failed and a good sign-in (counted in the database), the API

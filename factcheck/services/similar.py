@@ -74,10 +74,9 @@ def _common_lexemes(session: Session) -> dict[str, float]:
     now = time.monotonic()
     if _STATS_CACHE and now - _STATS_CACHE[0] < 60:
         return _STATS_CACHE[1]
-    row = session.execute(text(
-        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-        "WHERE tablename = 'ix_claims_approved_fts' LIMIT 1"
-    )).first()  # fmt: skip
+    # pg_stats shows an index's statistics to its owner only: the function (migration 0008,
+    # SECURITY DEFINER) reads them for the app role
+    row = session.execute(text("SELECT elems, freqs FROM claim_search_common_lexemes()")).first()
     freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
     _STATS_CACHE[:] = [now, freqs]
     return freqs
