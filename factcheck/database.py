@@ -12,7 +12,7 @@ import fcntl
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import has_request_context
@@ -46,8 +46,23 @@ def _on_connect(dbapi_conn, _record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _on_begin(conn) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_unit.get() else "BEGIN")
+    if conn.dialect.name != "sqlite":
+        return
+    if not _write_unit.get():
+        conn.exec_driver_sql("BEGIN")
+        return
+    _join_queue(conn.engine.url.database)  # the turn is taken here, as late as it can be
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _leave_queue()
+        raise
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _on_end(_session) -> None:
+    _leave_queue()  # right after the database's COMMIT or ROLLBACK: the next writer may begin
 
 
 @contextmanager
@@ -67,7 +82,7 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
         session.rollback()
     token = _write_unit.set(True)
     try:
-        with _writers_queue(session), session.begin():
+        with session.begin():
             if actor is not None:
                 session.add(actor)
             audit.lock_chain(session)
@@ -82,6 +97,7 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
         translate_db_error(exc)
         raise
     finally:
+        _leave_queue()  # normally left at the commit or rollback already
         _write_unit.reset(token)
 
 
@@ -99,9 +115,10 @@ def _request_actor(session: Session):
 
 _queue_lock = threading.Lock()  # threads of one process share the lock file's description
 _queue_fd: tuple[int, str, int] | None = None  # (pid, path, fd): one database per process
+_queue_held: ContextVar[int | None] = ContextVar("writers_queue_held", default=None)
 
 
-def _writers_queue(session: Session):
+def _join_queue(database: str | None) -> None:
     """SQLite: writers on this machine wait their turn in the kernel (flock), not in SQLite.
 
     SQLite's busy handler polls: a writer that finds the database locked sleeps 1, 2, 5,
@@ -110,30 +127,39 @@ def _writers_queue(session: Session):
     wakes the next writer the moment the previous one commits, and the kernel releases it
     if its holder dies (kill -9). Processes that do not take it (sqlite3, a backup) still
     queue through busy_timeout. PostgreSQL queues on the chain's advisory lock instead.
+
+    Taken just before BEGIN IMMEDIATE and left right after COMMIT (or ROLLBACK): the turn
+    covers the database's write lock and nothing else (not the unit's input checks, not
+    the pool's checkout, not the session's bookkeeping after the commit).
     """
-    bind = session.get_bind()
-    database = bind.url.database if bind.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return nullcontext()
-    return _flocked(database + "-writers")
-
-
-@contextmanager
-def _flocked(path: str) -> Iterator[None]:
     global _queue_fd
-    with _queue_lock:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = database + "-writers"
+    _queue_lock.acquire()
+    try:
         if _queue_fd is None or _queue_fd[:2] != (os.getpid(), path):
             if _queue_fd is not None and _queue_fd[0] == os.getpid():
                 os.close(_queue_fd[2])  # another database (tests): one lock file open at a time
             # opened again after a fork: a description shared with the parent would let
             # parent and child hold the lock at once
             _queue_fd = (os.getpid(), path, os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        fd = _queue_fd[2]
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        fcntl.flock(_queue_fd[2], fcntl.LOCK_EX)
+    except BaseException:
+        _queue_lock.release()
+        raise
+    _queue_held.set(_queue_fd[2])
+
+
+def _leave_queue() -> None:
+    fd = _queue_held.get()
+    if fd is None:
+        return
+    _queue_held.set(None)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        _queue_lock.release()
 
 
 def translate_db_error(exc: DBAPIError) -> None:

@@ -90,18 +90,22 @@ def record(
     article_id: int | None = None,
     before: dict | None = None,
     after: dict | None = None,
+    head: tuple[int, str] | None | bool = False,
 ) -> dict:
     """Append one event to the chain on this session (the caller's transaction).
 
     ``action`` is an AuditAction (or its value); any other name is a programming error.
     The row is written with one Core INSERT (no ORM object: writers hold the chain's lock
     while they work, so every statement saved here is throughput); returns its values.
+    ``head``: the chain's (seq, hash) if the caller read it in this transaction after
+    taking the chain's lock (HEAD_SEQ and HEAD_HASH as columns of its own query), None
+    for an empty chain; by default it is read here.
     """
     action = AuditAction(action).value
     session.flush()  # the change this event describes reaches the database first
     conn = session.connection()
     lock_chain(session)
-    last = conn.execute(_LAST).first()
+    last = conn.execute(_LAST).first() if head is False else head
     before, after = changes(before, after)
     ctx = _context.get()
     values = {
@@ -127,6 +131,9 @@ def record(
 
 _TABLE = AuditEvent.__table__
 _LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+# The chain's head as two columns of a caller's statement (see record's ``head``).
+HEAD_SEQ = _LAST.with_only_columns(_TABLE.c.seq).scalar_subquery().label("head_seq")
+HEAD_HASH = _LAST.with_only_columns(_TABLE.c.hash).scalar_subquery().label("head_hash")
 _INSERT = _TABLE.insert()
 
 

@@ -116,8 +116,9 @@ _LINK_FIELDS = ("url", "title", "stance", "excerpt", "archived_url")
 
 
 def _state_query():
-    """One statement: the claim, its article's status, its review count, and the actor's
-    own review with its links (a row per link). Built once; parameters claim_id, reviewer_id."""
+    """One statement: the claim, its article's status, its review count, the actor's own
+    review with its links (a row per link) and the audit chain's head. Built once;
+    parameters claim_id, reviewer_id."""
     claim_id, reviewer_id = bindparam("claim_id"), bindparam("reviewer_id")
     own = and_(_reviews.c.claim_id == _claims.c.id, _reviews.c.reviewer_id == reviewer_id)
     counted = _reviews.alias("counted")
@@ -135,6 +136,8 @@ def _state_query():
             _reviews.c.created_at,
             _reviews.c.updated_at,
             *(_links.c[f] for f in _LINK_FIELDS),
+            audit.HEAD_SEQ,
+            audit.HEAD_HASH,
         )  # fmt: skip
         .select_from(
             _claims.join(_articles, _articles.c.id == _claims.c.article_id)
@@ -184,9 +187,10 @@ def submit_review(
 ) -> tuple[SavedReview, bool]:
     """Create or revise the actor's own review of a claim; returns (review, created).
 
-    The desk's most frequent write, and writers queue for the chain's lock: it reads the
-    claim, the article's status and the own review with its links in one statement and
-    writes with Core statements (a revision without links: 4 statements and the commit).
+    The desk's most frequent write, and writers take turns (tests/test_save_path.py): it
+    reads the claim, the article's status, the own review with its links and the audit
+    chain's head in one statement and writes with Core (a revision without links: that
+    read, three writes and the commit).
     """
     verdict = parse_verdict(verdict).value
     note = clean_text(note, "note", max_chars=LIMITS.MAX_NOTE_CHARS)
@@ -217,7 +221,7 @@ def submit_review(
         count += 1
     else:
         check_version_number(head.version, version, what="your review")
-        old_links = [dict(zip(_LINK_FIELDS, row[-5:], strict=True)) for row in rows if row.url]
+        old_links = [dict(zip(_LINK_FIELDS, row[-7:-2], strict=True)) for row in rows if row.url]
         before = {"verdict": head.verdict, "note": head.note, "links": old_links}
         if before == {"verdict": verdict, "note": note, "links": links}:
             unchanged = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict,
@@ -251,6 +255,7 @@ def submit_review(
         session, actor, "review.created" if created else "review.revised", "review", review_id,
         article_id=article_id, before=before and dict(before, claim_id=claim_id),
         after=dict(after, claim_id=claim_id),
+        head=(head.head_seq, head.head_hash) if head.head_seq is not None else None,
     )  # fmt: skip
     saved = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict, note, links,
                         created_at, now, version_now)  # fmt: skip
