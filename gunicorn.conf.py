@@ -10,11 +10,13 @@ Environment (all optional):
 
 Workers: one sync worker per core (2 on the 2-core reference machine). A review save is
 CPU-bound Python (Flask, SQLAlchemy, JSON, SHA-256 of the audit event) plus one short
-write transaction; writes are serialised anyway (SQLite: one writer; both databases: the
-audit chain's lock). More workers than cores only add processes that wait for the write
-lock: on SQLite in SQLite's busy handler, which polls with sleeps, so waiting requests
-wake late and the latency tail grows. Requests beyond the worker count wait in the
-kernel's accept queue instead, which is first come, first served.
+write transaction; writes take turns anyway (SQLite: one writer, queued on a flock
+beside the database; PostgreSQL: the audit chain's advisory lock). A third worker only
+competes for the two cores with the worker holding the turn, which then holds it longer:
+measured 174-177 saves/s with 3 workers against 205-209 with 2 (RESULTS.md, session 3).
+Requests beyond the worker count wait in the kernel's accept queue, first come, first
+served. gthread keeps connections alive but pins each to one worker: with 1 thread 216
+saves/s at a p95 of 200 ms (sync: 118 ms), with 2 threads (FACTCHECK_THREADS=2) 174/s.
 tests/benchmarks/bench_desk.py --workers N measures other counts (see RESULTS.md).
 
 The app creates its engine inside create_app() in each worker (no --preload), so no
