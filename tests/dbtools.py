@@ -1,13 +1,13 @@
-"""Test helpers that reach under the app: lift the audit trail's triggers to tamper with it.
-
-Only tamper-detection tests use this; the app role can never do it (HOSTILE FLT-07).
+"""Test helpers that reach under the app: lift the audit trail's triggers to tamper with it
+(only tamper-detection tests; the app role can never do it, HOSTILE FLT-07), and record
+the SQL statements a block sends.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from factcheck.extensions import db
 
@@ -24,3 +24,18 @@ def audit_triggers_lifted():
             conn.execute(text("DROP TRIGGER audit_events_no_update"))
             conn.execute(text("DROP TRIGGER audit_events_no_delete"))
             yield conn
+
+
+@contextmanager
+def count_queries():
+    """Collect every SQL statement sent through db.engine inside the block."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
+from dbtools import count_queries
 
 from factcheck.database import transaction
 from factcheck.extensions import db
@@ -46,21 +45,6 @@ EXPORT_FORMATS = [f for f in FORMATS if f != "pdf"]
 @pytest.fixture(autouse=True)
 def _fresh_context_per_request(fresh_contexts):
     """Every request runs in its own app context and session, as a server runs it."""
-
-
-@contextmanager
-def count_queries():
-    """Collect every SQL statement sent through db.engine inside the block."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _shape(statement: str) -> str:

@@ -9,10 +9,10 @@ that the lean path answers exactly what the claim's page and the API read back.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from dbtools import count_queries
+from sqlalchemy import select
 
 from factcheck.database import transaction
 from factcheck.extensions import db
@@ -30,22 +30,13 @@ def _fresh_context_per_request(fresh_contexts):
     """Every request in its own app context and session, as on a server."""
 
 
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(re.sub(r"\s+", " ", statement).strip())
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+def _flat(seen: list[str]) -> list[str]:
+    return [re.sub(r"\s+", " ", s).strip() for s in seen]
 
 
 def _write_part(seen: list[str]) -> list[str]:
     """The statements from the start of the write (BEGIN IMMEDIATE / the chain lock) on."""
+    seen = _flat(seen)
     for i, s in enumerate(seen):
         if s.startswith("BEGIN IMMEDIATE") or "pg_advisory_xact_lock" in s:
             return [s for s in seen[i + 1 :] if not s.startswith(("COMMIT", "ROLLBACK"))]
@@ -77,7 +68,7 @@ def _put(desk, body):
 def test_a_revision_holds_the_writers_turn_for_one_read_and_three_writes(desk):
     first = _put(desk, {"verdict": "confirmed", "note": "one"})
     assert first.status_code == 201
-    with statements() as seen:
+    with count_queries() as seen:
         r = _put(
             desk, {"verdict": "disputed", "note": "two", "version": first.get_json()["version"]}
         )
@@ -87,17 +78,17 @@ def test_a_revision_holds_the_writers_turn_for_one_read_and_three_writes(desk):
     # head in one read; the review, the claim and the new event. No account reloaded.
     assert write == ["SELECT claims", "UPDATE reviews", "UPDATE claims",
                      "INSERT INTO audit_events"], write  # fmt: skip
-    before_write = seen[: len(seen) - len(_write_part(seen))]
+    before_write = _flat(seen)[: len(seen) - len(_write_part(seen))]
     assert sum(" FROM users" in s for s in before_write) == 1  # the token's owner, once
     assert not any("users" in s for s in _write_part(seen))
 
 
 def test_links_are_rewritten_only_when_they_change(desk):
     v = _put(desk, {"verdict": "confirmed", "links": [LINK]}).get_json()["version"]
-    with statements() as seen:
+    with count_queries() as seen:
         v = _put(desk, {"verdict": "disputed", "links": [LINK], "version": v}).get_json()["version"]
     assert not any("evidence_links" in s for s in _write_part(seen)[1:])
-    with statements() as seen:
+    with count_queries() as seen:
         r = _put(desk, {"verdict": "disputed", "links": [OTHER, LINK], "version": v})
     kinds = [_kind(s) for s in _write_part(seen)]
     assert "DELETE FROM evidence_links" in kinds and "INSERT INTO evidence_links" in kinds
