@@ -135,6 +135,8 @@ def _join_queue(database: str | None) -> None:
     global _queue_fd
     if not database or database == ":memory:" or database.startswith("file:"):
         return
+    if _queue_held.get() is not None:
+        return  # a second connection in one unit: SQLite's own lock (busy_timeout) decides
     path = database + "-writers"
     _queue_lock.acquire()
     try:

@@ -64,3 +64,27 @@ def test_a_killed_holder_frees_the_queue(lock_path):
     holder.wait(5)
     holder.stdout.close()
     assert _write() < 2 and time.monotonic() - started < 5
+
+
+def test_the_turn_is_taken_at_the_first_write_and_left_at_the_commit(lock_path):
+    from factcheck import database
+
+    with transaction() as s:
+        assert database._queue_held.get() is None  # input checks run before the turn
+        audit.record(s, SystemActor("test"), "user.updated", "user", None)
+        assert database._queue_held.get() is not None
+        # a second write connection in the same unit does not wait for its own turn (that
+        # would hang the thread); SQLite's lock answers it instead
+        previous = signal.signal(signal.SIGALRM, _timeout)
+        signal.setitimer(signal.ITIMER_REAL, 2)
+        try:
+            database._join_queue(db.engine.url.database)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    assert database._queue_held.get() is None
+    assert _write() < 2  # the turn was given back
+
+
+def _timeout(*_):
+    raise TimeoutError("waited for its own turn")
