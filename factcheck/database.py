@@ -50,13 +50,19 @@ def _on_begin(conn) -> None:
         return
     if not _write_unit.get():
         conn.exec_driver_sql("BEGIN")
+        conn.info["immediate"] = False
         return
+    _begin_immediate(conn)
+
+
+def _begin_immediate(conn) -> None:
     _join_queue(conn.engine.url.database)  # the turn is taken here, as late as it can be
     try:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
         _leave_queue()
         raise
+    conn.info["immediate"] = True
 
 
 @event.listens_for(Session, "after_commit")
@@ -71,22 +77,20 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
     if _write_unit.get():
         raise RuntimeError("transaction() is not re-entrant: one unit of work per entry point")
     session = session or db.session()  # the request's Session behind the scoped proxy
-    actor = None
-    if session.in_transaction():
-        # End the deferred read transaction; the service reloads what it needs. The acting
-        # account was loaded for this request a moment ago: kept as loaded (a rollback
-        # expires it) so that reading its id is not a query made inside the writers' lock.
-        actor = _request_actor(session)
-        if actor is not None:
-            session.expunge(actor)
-        session.rollback()
     token = _write_unit.set(True)
     try:
-        with session.begin():
-            if actor is not None:
-                session.add(actor)
+        try:
+            if session.in_transaction() and session.get_transaction().is_active:
+                _continue_as_write(session)
+            else:
+                session.rollback()  # nothing begun yet, or a failed read: start clean
+                session.begin()
             audit.lock_chain(session)
             yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
     except StaleDataError:
         raise Conflict("someone else changed this meanwhile; reload and try again") from None
     except IntegrityError:
@@ -99,6 +103,26 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
     finally:
         _leave_queue()  # normally left at the commit or rollback already
         _write_unit.reset(token)
+
+
+def _continue_as_write(session: Session) -> None:
+    """The request's read transaction becomes the unit of work, on the same connection.
+
+    What the request read so far is expired (the service reloads what it needs), except
+    the acting account, loaded for this request a moment ago: reloading it would be a
+    query made inside the writers' turn. SQLite: the deferred read transaction ends and
+    the write begins with BEGIN IMMEDIATE on the same connection (no pool round trip);
+    PostgreSQL (READ COMMITTED): each statement already sees what others committed, and
+    the unit queues on the chain's lock before its first statement.
+    """
+    actor = _request_actor(session)
+    for obj in list(session.identity_map.values()):
+        if obj is not actor:
+            session.expire(obj)
+    conn = session.connection()  # if none was open yet, the begin event starts the write
+    if conn.dialect.name == "sqlite" and not conn.info.get("immediate"):
+        conn.exec_driver_sql("ROLLBACK")
+        _begin_immediate(conn)
 
 
 def _request_actor(session: Session):

@@ -12,7 +12,7 @@ import re
 
 import pytest
 from dbtools import count_queries
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 
 from factcheck.database import transaction
 from factcheck.extensions import db
@@ -153,3 +153,36 @@ def test_objects_loaded_before_the_save_are_not_stale(app, desk):
         events = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
         assert events[-2:] == ["review.revised", "claim.updated"]
         assert verify_chain(db.session).ok
+
+
+def test_a_save_checks_out_one_connection(desk):
+    """The request's read (its token) and its write share one connection from the pool."""
+    v = _put(desk, {"verdict": "confirmed"}).get_json()["version"]
+    checkouts: list[int] = []
+
+    def count(*_args):
+        checkouts.append(1)
+
+    event.listen(db.engine, "checkout", count)
+    try:
+        r = _put(desk, {"verdict": "disputed", "version": v})
+    finally:
+        event.remove(db.engine, "checkout", count)
+    assert r.status_code == 200 and len(checkouts) == 1
+
+
+def test_what_was_read_before_the_unit_is_read_again_inside_it(app, desk):
+    """A unit of work that follows reads in the same session does not act on stale copies."""
+    claims_table = Claim.__table__
+    with app.app_context():
+        claim = db.session.get(Claim, desk["claim_id"])  # the request's read
+        v0 = claim.version
+        with db.engine.begin() as other:  # another writer commits meanwhile
+            other.execute(
+                update(claims_table)
+                .where(claims_table.c.id == claim.id)
+                .values(speaker="Someone else", version=claims_table.c.version + 1)
+            )
+        with transaction():
+            assert (claim.version, claim.speaker) == (v0 + 1, "Someone else")
+        db.session.remove()
