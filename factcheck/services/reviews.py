@@ -202,8 +202,13 @@ def submit_review(
     if not rows:
         raise NotFound(f"claim {claim_id} does not exist")
     require(actor, Permission.REVIEW_CLAIM)
-    head = rows[0]
-    status, article_id, review_id, count = head.status, head.article_id, head.review_id, head.count
+    first = rows[0]  # the claim's and review's columns repeat on every link row
+    status, article_id, review_id, count = (
+        first.status,
+        first.article_id,
+        first.review_id,
+        first.count,
+    )
     if status == ClaimStatus.APPROVED:
         raise InvalidTransition(f"claim {claim_id} is approved; a lead must reopen it first")
     if status == ClaimStatus.EXCLUDED:
@@ -220,17 +225,17 @@ def submit_review(
         ).inserted_primary_key[0]  # fmt: skip
         count += 1
     else:
-        check_version_number(head.version, version, what="your review")
-        old_links = [dict(zip(_LINK_FIELDS, row[-7:-2], strict=True)) for row in rows if row.url]
-        before = {"verdict": head.verdict, "note": head.note, "links": old_links}
+        check_version_number(first.version, version, what="your review")
+        old_links = [{f: getattr(row, f) for f in _LINK_FIELDS} for row in rows if row.url]
+        before = {"verdict": first.verdict, "note": first.note, "links": old_links}
         if before == {"verdict": verdict, "note": note, "links": links}:
             unchanged = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict,
-                                    note, links, head.created_at, head.updated_at, head.version)  # fmt: skip
+                                    note, links, first.created_at, first.updated_at, first.version)  # fmt: skip
             return unchanged, False  # nothing changed: no new version, no event
-        created_at, version_now = head.created_at, head.version + 1
+        created_at, version_now = first.created_at, first.version + 1
         changed = conn.execute(
             _UPDATE_REVIEW,
-            {"review_id": review_id, "current": head.version, "verdict": verdict, "note": note,
+            {"review_id": review_id, "current": first.version, "verdict": verdict, "note": note,
              "now": now},
         )  # fmt: skip
         if changed.rowcount != 1:
@@ -247,7 +252,7 @@ def submit_review(
     if status in (ClaimStatus.OPEN, ClaimStatus.RETURNED) and count >= LIMITS.REVIEWS_REQUIRED:
         status = ClaimStatus.REVIEWED.value
     conn.execute(_UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now})
-    if created and head.article_status == ArticleStatus.DRAFT:  # the first review starts it
+    if created and first.article_status == ArticleStatus.DRAFT:  # the first review starts it
         conn.execute(_START_REVIEW, {"article_id": article_id})
     _expire(session, (Claim, claim_id), (Article, article_id), (Review, review_id))
     after = {"verdict": verdict, "note": note, "links": links}
@@ -255,7 +260,7 @@ def submit_review(
         session, actor, "review.created" if created else "review.revised", "review", review_id,
         article_id=article_id, before=before and dict(before, claim_id=claim_id),
         after=dict(after, claim_id=claim_id),
-        head=(head.head_seq, head.head_hash) if head.head_seq is not None else None,
+        head=(first.head_seq, first.head_hash) if first.head_seq is not None else None,
     )  # fmt: skip
     saved = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict, note, links,
                         created_at, now, version_now)  # fmt: skip
