@@ -8,20 +8,15 @@ the events of both servers' requests are in it.
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from livegunicorn import ROOT, VENV_BIN, Gunicorn, migrate, server_env
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -33,8 +28,6 @@ from factcheck.models import SystemActor
 from factcheck.services import users
 
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 PASSWORD = "correct-horse-battery"
 THREE = "Prices rose 5% in 2021. Unemployment fell to 3.9% in March. Exports doubled since 2019.\n"
 LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
@@ -45,69 +38,21 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """One gunicorn process group; request() tags each request with the server's name."""
+class Server(Gunicorn):
+    """One gunicorn (one worker); api() tags each request with the server's name."""
 
     def __init__(self, name: str, env: dict, log: Path):
-        self.name, self.port, self.log, self.calls = name, free_port(), log, 0
-        with open(log, "wb") as fh:
-            self.proc = subprocess.Popen(
-                [str(VENV_BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{self.port}",
-                 "factcheck:create_app()"],
-                cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+        super().__init__(env, log)
+        self.name, self.calls = name, 0
 
-    def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            with contextlib.suppress(OSError):
-                if self.request("GET", "/healthz", request_id=f"{self.name}-health")[0] == 200:
-                    return
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn {self.name} did not start:\n{self.log.read_text()[-3000:]}"
-                )
-            time.sleep(0.1)
-
-    def request(self, method, path, body=None, token=None, request_id=None):
+    def api(self, method, path, body=None, token=None, request_id=None):
         """(status, parsed JSON or None); X-Request-ID `<name>-…`, User-Agent `server-<name>`."""
         self.calls += 1
         headers = {"User-Agent": f"server-{self.name}",
                    "X-Request-ID": request_id or f"{self.name}-{self.calls}"}  # fmt: skip
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=data, headers=headers)
-            resp = conn.getresponse()
-            raw = resp.read()
-        finally:
-            conn.close()
-        ctype = resp.getheader("Content-Type", "")
-        return resp.status, (json.loads(raw) if "json" in ctype and raw else None)
-
-    def api(self, method, path, body=None, token=None, request_id=None):
-        return self.request(method, "/api/v1" + path, body, token, request_id)
-
-    def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        status, resp_headers, raw = self.request(method, "/api/v1" + path, body, headers, token)
+        ctype = resp_headers.get("Content-Type", "")
+        return status, (json.loads(raw) if "json" in ctype and raw else None)
 
 
 @pytest.fixture
@@ -115,18 +60,14 @@ def scratch(tmp_path, monkeypatch):
     """A fresh database of its own, migrated once; dropped afterwards."""
     name = f"factcheck_2srv_{secrets.token_hex(4)}"
     url = make_url(normalise_database_url(PG_URL)).set(database=name).render_as_string(False)
-    env = {**os.environ, "FACTCHECK_DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
-           "FACTCHECK_INSTANCE_PATH": str(tmp_path / "instance"), "FACTCHECK_SECRET_KEY": "test-secret",
-           "FACTCHECK_ARGON2_TIME_COST": "1", "FACTCHECK_ARGON2_MEMORY_COST": "64"}  # fmt: skip
+    env = server_env(url, tmp_path / "instance")
     monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("FACTCHECK_DATABASE_URL", raising=False)
     admin = create_engine(normalise_database_url(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
-        result = subprocess.run([str(VENV_BIN / "flask"), "--app", "factcheck", "db", "upgrade"],
-                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
-        assert result.returncode == 0, result.stdout + result.stderr
+        migrate(env)
         yield url, env
     finally:
         with admin.connect() as conn:

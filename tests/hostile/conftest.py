@@ -8,20 +8,14 @@ and the lines are printed as a table at the end of the run (pytest_terminal_summ
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from livegunicorn import Gunicorn, http_request, migrate, server_env
 from rawserver import RawServer, response
 from sqlalchemy import text
 
@@ -30,8 +24,6 @@ from factcheck.services import audit
 
 PG = bool(os.environ.get("FACTCHECK_TEST_DATABASE_URL"))
 DB = "postgresql" if PG else "sqlite"
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 PUBLIC_IP = "127.0.0.5"
 FIGURES: list[dict] = []
 
@@ -178,93 +170,25 @@ def allow_public(app, monkeypatch):
 # --------------------------------------------------------------------------- live gunicorn
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_request(port: int, method: str, path: str, body=None, headers=None, timeout=30.0):
-    """One request to the live server: (status, headers dict, body bytes)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        hdrs = dict(headers or {})
-        if isinstance(body, dict | list):
-            body = json.dumps(body).encode()
-            hdrs.setdefault("Content-Type", "application/json")
-        conn.request(method, path, body=body, headers=hdrs)
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, dict(resp.getheaders()), data
-    finally:
-        conn.close()
-
-
-class LiveServer:
-    def __init__(self, proc: subprocess.Popen, port: int, log: Path):
-        self.proc, self.port, self.log = proc, port, log
-
-    def request(self, method, path, body=None, headers=None, token=None, timeout=30.0):
-        hdrs = dict(headers or {})
-        if token:
-            hdrs["Authorization"] = f"Bearer {token}"
-        return http_request(self.port, method, path, body, hdrs, timeout)
-
-    def worker_pids(self) -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
-                             capture_output=True, text=True, check=False).stdout  # fmt: skip
-        return [int(p) for p in out.split()]
-
-
 @pytest.fixture
 def live_server(app, tmp_path):
-    """live_server(workers=4, extra_args=(), env=None) -> LiveServer on this test's database."""
-    started: list[LiveServer] = []
+    """live_server(workers=4, extra_args=(), env=None) -> a started livegunicorn.Gunicorn
+    on this test's database (migrated as an operator would)."""
+    started: list[Gunicorn] = []
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
 
-    def start(workers: int = 4, extra_args=(), env=None) -> LiveServer:
-        instance = tmp_path / "live-instance"
-        instance.mkdir(exist_ok=True)
-        environ = {**os.environ, "FACTCHECK_DATABASE_URL": uri.replace("postgresql+psycopg://", "postgresql://"),
-                   "FACTCHECK_INSTANCE_PATH": str(instance), "FACTCHECK_SECRET_KEY": "test-secret",
-                   "FACTCHECK_ARGON2_TIME_COST": "1", "FACTCHECK_ARGON2_MEMORY_COST": "64",
-                   **(env or {})}  # fmt: skip
+    def start(workers: int = 4, extra_args=(), env=None) -> Gunicorn:
+        environ = server_env(uri, tmp_path / "live-instance", **(env or {}))
         db.session.remove()
-        subprocess.run([str(VENV_BIN / "flask"), "--app", "factcheck", "db", "upgrade"], cwd=ROOT,
-                       env=environ, check=True, capture_output=True, timeout=120)  # fmt: skip
-        port = free_port()
-        log = tmp_path / f"gunicorn-{port}.log"
-        with open(log, "wb") as fh:
-            proc = subprocess.Popen(
-                [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                 *extra_args, "factcheck:create_app()"],
-                cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        server = LiveServer(proc, port, log)
+        migrate(environ)
+        server = Gunicorn(environ, tmp_path / f"gunicorn-{len(started)}.log", workers=workers,
+                          args=extra_args)  # fmt: skip
         started.append(server)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, _h, _b = http_request(port, "GET", "/healthz", timeout=2)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("gunicorn did not start:\n" + log.read_text()[-3000:])
-            time.sleep(0.1)
-        return server
+        return server.wait_ready()
 
     yield start
     for server in started:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.proc.pid, signal.SIGTERM)
-        try:
-            server.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.proc.pid, signal.SIGKILL)
-            server.proc.wait(timeout=10)
+        server.stop()
     db.session.remove()
 
 

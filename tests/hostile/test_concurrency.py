@@ -18,19 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import json
-import os
 import random
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from livegunicorn import Gunicorn, http_request, migrate, server_env
 from sqlalchemy import text
 
 from factcheck.database import transaction
@@ -39,8 +34,8 @@ from factcheck.extensions import db
 from factcheck.models import Article, User
 from factcheck.services import articles, audit, claims
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
+# the spec "test_concurrency:preloaded_app()" imports this module, which imports livegunicorn
+HERE = f"{Path(__file__).parent},{Path(__file__).parents[1]}"
 LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
 
 
@@ -96,74 +91,26 @@ def preloaded_app():
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _request(port, method, path, body=None, token=None, timeout=30.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=headers)
-        resp = conn.getresponse()
-        return resp.status, dict(resp.getheaders()), resp.read()
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def preload_server(app, tmp_path):
-    """preload_server(spec) -> (port, log path): gunicorn --preload -w 4 on this test's database
-    (modelled on conftest's live_server, which cannot take --preload's app spec)."""
-    started: list[subprocess.Popen] = []
+    """preload_server(spec) -> (port, log path): gunicorn --preload -w 4 on this test's
+    database, the app given as a spec importable from this folder."""
+    started: list[Gunicorn] = []
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
 
     def start(spec: str, workers: int = 4):
-        instance = tmp_path / "live-instance"
-        instance.mkdir(exist_ok=True)
-        environ = {**os.environ, "FACTCHECK_DATABASE_URL": uri.replace("postgresql+psycopg://", "postgresql://"),
-                   "FACTCHECK_INSTANCE_PATH": str(instance), "FACTCHECK_SECRET_KEY": "test-secret",
-                   "FACTCHECK_ARGON2_TIME_COST": "1", "FACTCHECK_ARGON2_MEMORY_COST": "64"}  # fmt: skip
+        environ = server_env(uri, tmp_path / "live-instance")
         db.session.remove()
-        subprocess.run([str(VENV_BIN / "flask"), "--app", "factcheck", "db", "upgrade"], cwd=ROOT,
-                       env=environ, check=True, capture_output=True, timeout=120)  # fmt: skip
-        port = _free_port()
-        log = tmp_path / f"gunicorn-{port}.log"
-        with open(log, "wb") as fh:
-            proc = subprocess.Popen(
-                [str(VENV_BIN / "gunicorn"), "--preload", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                 "--pythonpath", str(Path(__file__).parent), spec],
-                cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        started.append(proc)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _request(port, "GET", "/healthz", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("gunicorn did not start:\n" + log.read_text()[-3000:])
-            time.sleep(0.1)
-        return port, log
+        migrate(environ)
+        server = Gunicorn(environ, tmp_path / f"gunicorn-{len(started)}.log", workers=workers,
+                          args=("--preload", "--pythonpath", HERE), app=spec)  # fmt: skip
+        started.append(server)
+        server.wait_ready()
+        return server.port, server.log
 
     yield start
-    for proc in started:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    for server in started:
+        server.stop()
     db.session.remove()
 
 
@@ -201,8 +148,12 @@ def test_flt12_preload_workers_share_no_connection(
             if cid in versions:
                 payload["version"] = versions[cid]
             try:
-                status, headers, body = _request(
-                    port, "PUT", f"/api/v1/claims/{cid}/reviews/me", payload, token=tokens[i]
+                status, headers, body = http_request(
+                    port,
+                    "PUT",
+                    f"/api/v1/claims/{cid}/reviews/me",
+                    payload,
+                    {"Authorization": f"Bearer {tokens[i]}"},
                 )
             except (OSError, http.client.HTTPException) as exc:
                 with lock:
