@@ -168,7 +168,7 @@ def verify_chain(
         if last > chunk:
             url = session.get_bind().url.render_as_string(hide_password=False)
             return _verify_parallel(url, dialect, head, processes, chunk, last)
-    cursor = session.connection().exec_driver_sql(_select(dialect))
+    cursor = session.connection().exec_driver_sql(_select(dialect), execution_options=_STREAM)
     try:
         part = _check_part(_rows(cursor), 1, head)
     finally:
@@ -266,6 +266,12 @@ def _select(dialect: str, lo: int | None = None, hi: int | None = None) -> str:
     return f"SELECT {_VERIFY_COLUMNS}, {valid} FROM audit_events{where} ORDER BY seq"
 
 
+# Read the trail in batches through a server-side cursor (PostgreSQL; SQLite's cursor is
+# lazy already): a client-side result held all 1,000,000 rows at once (904 MiB in the
+# process that verifies, a web worker for the audit page and the API).
+_STREAM = {"stream_results": True, "max_row_buffer": 5000}
+
+
 def _rows(cursor, size: int = 5000):
     while batch := cursor.fetchmany(size):
         yield from batch
@@ -343,7 +349,7 @@ def _verify_range(url: str, dialect: str, lo: int | None, hi: int | None, head: 
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            cursor = conn.exec_driver_sql(_select(dialect, lo, hi))
+            cursor = conn.exec_driver_sql(_select(dialect, lo, hi), execution_options=_STREAM)
             return _check_part(_rows(cursor), lo or 1, head)
     finally:
         engine.dispose()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -168,11 +167,17 @@ def main() -> None:
     subprocess.run(head_cmd, env=env, cwd=bl.ROOT, capture_output=True, check=True)
     start_s = time.perf_counter() - t
     t = time.perf_counter()
-    proc = subprocess.run([str(bl.BIN / "flask"), "--app", "factcheck", "audit", "verify"], env=env,
-                          cwd=bl.ROOT, capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.Popen([str(bl.BIN / "flask"), "--app", "factcheck", "audit", "verify"], env=env,
+                            cwd=bl.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    output = proc.stdout.read()
+    # wait4: this command's own peak RSS (and its verifying children's), not that of every
+    # child this script ever had (RUSAGE_CHILDREN counted the forked in-process pool, which
+    # carries this process's heap).
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     cli_s = time.perf_counter() - t
-    cli_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    out = (proc.stdout + proc.stderr).strip().splitlines()[-1]
+    cli_rss = usage.ru_maxrss / 1024
+    out = output.strip().splitlines()[-1]
 
     print(
         f"\n### Audit trail verification: {dbname}, {args.events:,} events (bulk build {build:.0f} s)\n"
