@@ -316,13 +316,20 @@ def reports_cli():
 
 
 @reports_cli.command("render")
-@worker_options("Articles", interval=30.0, limit=5)
+@worker_options("Articles", interval=5.0, limit=5)  # someone may be waiting for a file
 @command
 def reports_render(loop, interval, limit):
-    """Render and keep the PDFs of approved articles that have none of their current state,
-    so that exporting them takes milliseconds; one line per article rendered."""
+    """Render the files people asked for that were too long to render within their request,
+    then keep the PDFs of approved articles that have none of their current state, so that
+    exporting them takes milliseconds; one line per file rendered."""
+    from .render_queue import drain
 
     def step():
+        asked = drain(limit=limit)
+        for job, ms in asked.kept:
+            click.echo(f"article {job.article_id}: {job.fmt} asked for, rendered in {ms} ms")
+        for job, error in asked.failed:
+            click.echo(f"article {job.article_id}: {job.fmt} asked for, failed: {error}", err=True)
         pending = exports.pending_renders(db.session, limit=limit)
         for article_id in pending:
             kept = exports.prepare_render(db.session, article_id=article_id)
@@ -334,7 +341,7 @@ def reports_render(loop, interval, limit):
                     f"({len(kept.content):,} bytes)"
                 )
         db.session.rollback()
-        if not pending and not loop:
+        if not pending and not asked.kept and not asked.failed and not loop:
             click.echo("nothing to render")
 
     run_worker(step, loop=loop, interval=interval)

@@ -28,6 +28,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,  # ... within this window, then 429
     "REVIEWS_REQUIRED": 1,  # reviews before a claim counts as reviewed
     "ORGANISATION": "Factcheck desk",  # ClaimReview author
+    # A PDF that is not kept and prints more HTML than this renders in the background (the
+    # web page and the API say "being prepared") instead of outlasting the request's timeout.
+    "PDF_INLINE_MAX_KIB": 128,
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,  # KiB (64 MiB): memory-hard password hashing
     "SESSION_COOKIE_HTTPONLY": True,

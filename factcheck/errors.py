@@ -89,6 +89,13 @@ class SourceTimeout(FactcheckError):
     title = "Source did not respond"
 
 
+class RenderFailed(FactcheckError):
+    """A file rendered in the background could not be made (services/render_requests)."""
+
+    status = 500
+    title = "Rendering failed"
+
+
 # What a web form shows next to its fields. The others (401, 403, 404, 503) are not the
 # form's business: they reach the one error handler and its error page.
 FORM_ERRORS = (

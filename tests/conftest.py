@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "factcheck" / "demo" / "seed-rfa-passports.txt"
 PASSWORD = "correct-horse-battery"
 TABLES = [
+    "render_requests",
     "report_renders",
     "article_versions",
     "webhook_deliveries",
@@ -217,15 +218,15 @@ def api_as(client, token_for):
 def snapshot(app):
     """snapshot() -> row counts and max versions; equal snapshots mean nothing changed.
 
-    report_renders is left out: a kept PDF is derived data (a cache of a rendering), not
-    a change to the desk's state.
+    report_renders and render_requests are left out: a kept PDF, and a request to render
+    one, are derived data (a cache of a rendering), not a change to the desk's state.
     """
 
     def take() -> dict:
         out = {}
         with db.engine.connect() as conn:
             for table in TABLES:
-                if table == "report_renders":
+                if table in ("report_renders", "render_requests"):
                     continue
                 out[table] = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
             for table in ("articles", "claims", "reviews"):

@@ -310,6 +310,7 @@ NOT_MEASURED = {
     "account.totp_setup": "a redirect unless set-up started; the user's own row only",
     "api.openapi": "a constant document",
     "api.report_schema": "a constant file",
+    "articles.render_status": "the article and one render request row; no list",
     # One report per approved article, streamed: a fixed cost per article by design; each
     # report is the same build_report the single export above measures.
     "exports.bulk": "streamed, per article by design (report measured by the export)",

@@ -7,13 +7,15 @@ from flask import Response, jsonify, request, url_for
 from ..database import transaction
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import ArticleStatus
+from ..models import ArticleStatus, iso
 from ..permissions import Permission, can
+from ..render_queue import export_or_request
 from ..security import current_actor
 from ..services import agreement as agreement_service
-from ..services import articles, exports, sources, versions
+from ..services import articles, sources, versions
 from ..services.claims import add_claim
 from ..services.common import get_article
+from ..services.render_requests import RequestState
 from . import bp, json_body, only, version_from
 from .helpers import paginated, pagination, with_etag
 from .serializers import article_json, article_summary, claim_json
@@ -137,16 +139,28 @@ def agreement(article_id: int):
     return jsonify(data)
 
 
+RETRY_AFTER = 5  # seconds: when to ask again for a file being rendered in the background
+
+
 @bp.get("/articles/<int:article_id>/export")
 def export(article_id: int):
     fmt = request.args.get("format", "json")
-    rendered, record = exports.render_export(
-        db.session, actor=current_actor(), article_id=article_id, fmt=fmt,
+    rendered = export_or_request(
+        current_actor(), article_id, fmt, retry_failed=False,
         report_url=url_for("articles.show", article_id=article_id, _external=True),
     )  # fmt: skip
-    if record is not None:  # a final report: its export is audited, in a short write
-        with transaction() as s:
-            exports.record_export(s, actor=current_actor(), record=record)
+    if isinstance(rendered, RequestState):  # too long to render now: ask again shortly
+        resp = jsonify({
+            "status": rendered.state, "format": rendered.fmt, "claims": rendered.claims,
+            "requested_at": iso(rendered.requested_at), "started_at": iso(rendered.started_at),
+            "retry_after": RETRY_AFTER,
+            "detail": f"The {rendered.fmt.upper()} of this {rendered.claims}-claim report is being "
+                      "rendered in the background; ask again (the same request) after retry_after seconds.",
+        })  # fmt: skip
+        resp.status_code = 202
+        resp.headers["Retry-After"] = str(RETRY_AFTER)
+        resp.headers["Location"] = url_for("api.export", article_id=article_id, format=fmt)
+        return resp
     resp = Response(rendered.content)
     resp.headers["Content-Type"] = rendered.media_type
     resp.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'

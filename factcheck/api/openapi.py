@@ -47,6 +47,7 @@ ERRORS = {
         "422",
         "428",
         "429",
+        "500",
         "502",
         "503",
         "504",
@@ -211,7 +212,16 @@ PATHS = {
     "/articles/{article_id}/export": {"get": _op("Export the report", {"200": {"description": "The report file", "content": {
         **{t: {"schema": {"type": "string"}} for t in ("text/html", "application/pdf", "text/markdown", "text/csv")},
         "application/json": {"schema": {"type": "object", "description": "the report; schema factcheck.report/v1"}},
-        "application/ld+json": {"schema": {"type": ["object", "array"]}}}}},
+        "application/ld+json": {"schema": {"type": ["object", "array"]}}}},
+        "202": {"description": "A PDF too long to render within the request is being rendered in the background: "
+                "ask again (the same request, also in Location) after Retry-After seconds; 200 with the file when it is kept, "
+                "500 if its rendering failed (asking again then starts afresh)",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}, "Location": {"schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"type": "object", "required": ["status", "retry_after"], "properties": {
+                    "status": {"type": "string", "enum": ["queued", "rendering"]}, "format": {"type": "string"},
+                    "claims": ID, "requested_at": {"type": "string", "format": "date-time"},
+                    "started_at": {"type": ["string", "null"], "format": "date-time"},
+                    "retry_after": ID, "detail": {"type": "string"}}}}}}},
         params=[_q("format", {"type": "string", "enum": ["html", "pdf", "md", "csv", "json", "claimreview", "w3c"]})])},
     "/assignments": {"post": _op("Assign an article or some of its claims to a reviewer (leads)", {
         **_ok({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "created": ID}}, "201", "Created"),

@@ -9,10 +9,10 @@ from .audit import AuditAction, AuditEvent
 from .claim import Claim, ClaimStatus, Verdict
 from .assignment import Assignment
 from .webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from .report_render import ReportRender
+from .report_render import RenderRequest, ReportRender
 from .types import iso, utcnow
 
 __all__ = [
     "ApiToken", "Article", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",
-    "EvidenceLink", "ReportRender", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
+    "EvidenceLink", "RenderRequest", "ReportRender", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

@@ -37,3 +37,31 @@ class ReportRender(db.Model):
     chain_head_hash: Mapped[str | None] = mapped_column(String(64))
     render_ms: Mapped[int] = mapped_column(Integer)
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RenderRequest(db.Model):
+    """A file asked for over HTTP that is too long to render within the request.
+
+    The request answers at once (202, "being prepared"); a background renderer in some app
+    process (or `flask reports render`) claims the row by setting ``started_at``, renders
+    the report as ``viewer`` sees it, keeps the file (a ``ReportRender`` of the same
+    fingerprint) and deletes the row. A render that fails leaves its ``error`` for the
+    next poll to report. One row per report content: two people asking for the same file
+    share one render. Derived data like the kept files: no audit event.
+    """
+
+    __tablename__ = "render_requests"
+    __table_args__ = (UniqueConstraint("article_id", "fmt", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    fmt: Mapped[str] = mapped_column(String(16))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    complete: Mapped[bool]  # the viewer sees every review: the desk's own report
+    claims: Mapped[int] = mapped_column(Integer)  # for the "being prepared" page
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(String(500))

@@ -32,6 +32,7 @@ from ..reports.render import (
     filename,
     fingerprint,
     media_type,
+    printed_size,
     render,
 )
 from . import audit, webhooks
@@ -67,6 +68,28 @@ class KeptRender:
 
 
 @dataclass(frozen=True)
+class RenderJob:
+    """A file to render in the background: the report content (fingerprint) as the viewer
+    who asked for it sees it."""
+
+    article_id: int
+    fmt: str
+    fingerprint: str
+    viewer_id: int
+    complete: bool
+    claims: int
+
+
+class RenderPending(Exception):
+    """The file is not kept and too long to render within a request (``inline_limit``):
+    ask for it (``render_requests.request_render``) and answer "being prepared"."""
+
+    def __init__(self, job: RenderJob):
+        super().__init__(f"{job.fmt} of article {job.article_id} is rendered in the background")
+        self.job = job
+
+
+@dataclass(frozen=True)
 class ExportRecord:
     """What must be written after a render: the audit of a final report's export, and/or a
     freshly rendered file to keep. ``render_export`` returns None when there is neither."""
@@ -80,7 +103,7 @@ class ExportRecord:
 
 
 def render_export(
-    session: Session, *, actor, article_id, fmt: str, report_url=None
+    session: Session, *, actor, article_id, fmt: str, report_url=None, inline_limit=None
 ) -> tuple[Rendered, ExportRecord | None]:
     """Build and render a report, reading only: no write lock is held while rendering.
 
@@ -89,6 +112,10 @@ def render_export(
     freshly rendered PDF to keep. A PDF already rendered from the same report content is
     served as it was made: it prints when that was and the chain head then, and the export
     is audited with that head (an earlier head verifies the same events).
+
+    ``inline_limit`` (bytes of printed HTML; the web page and the API pass it, the command
+    line does not): a PDF that is not kept and prints more than this raises
+    ``RenderPending`` instead of rendering for longer than a request may take.
     """
     check_format(fmt)
     article = get_article(session, article_id)
@@ -97,7 +124,9 @@ def render_export(
     kept = None
     if fmt in KEPT_FORMATS:
         complete = can(actor, Permission.SEE_ALL_REVIEWS)
-        rendered, report, kept = _render_or_reuse(session, report, fmt, complete=complete)
+        defer = None if inline_limit is None else (actor.id, inline_limit)
+        rendered, report, kept = _render_or_reuse(session, report, fmt, complete=complete,
+                                                  defer=defer)  # fmt: skip
     else:
         rendered = render(report, fmt)
     if not report.is_final and kept is None:
@@ -109,12 +138,13 @@ def render_export(
 
 
 def _render_or_reuse(
-    session: Session, report: Report, fmt: str, *, complete: bool
+    session: Session, report: Report, fmt: str, *, complete: bool, defer=None
 ) -> tuple[Rendered, Report, KeptRender | None]:
     """The kept file for this exact report content, or a new render to keep.
 
     ``complete``: the viewer sees every review, so the file is the desk's own report of
-    this article state and counts for ``pending_renders``.
+    this article state and counts for ``pending_renders``. ``defer``: (viewer id, limit):
+    raise ``RenderPending`` rather than render a report that prints more than the limit.
     """
     digest = fingerprint(report, fmt)
     row = session.scalars(
@@ -127,6 +157,9 @@ def _render_or_reuse(
         report = replace(report, generated_at=row.generated_at, chain_head_seq=row.chain_head_seq,
                          chain_head_hash=row.chain_head_hash)  # fmt: skip
         return Rendered(row.content, media_type(fmt), filename(report, fmt)), report, None
+    if defer is not None and printed_size(report, fmt) > defer[1]:
+        raise RenderPending(RenderJob(report.article_id, fmt, digest, defer[0], complete,
+                                      len(report.claims)))  # fmt: skip
     started = clock.perf_counter()
     rendered = render(report, fmt)
     kept = KeptRender(
@@ -211,8 +244,14 @@ def prepare_render(session: Session, *, article_id, fmt: str = "pdf") -> KeptRen
     """Render an approved article's final report as the desk reads it (every review), for
     ``keep_render``; None if that exact file is kept already. Read-only."""
     article = get_article(session, article_id)
-    report = build_report(session, article, viewer=None)
-    return _render_or_reuse(session, report, fmt, complete=True)[2]
+    return render_to_keep(session, build_report(session, article, viewer=None), fmt, complete=True)
+
+
+def render_to_keep(
+    session: Session, report: Report, fmt: str, *, complete: bool
+) -> KeptRender | None:
+    """Render ``report`` for ``keep_render``; None if that exact file is kept already."""
+    return _render_or_reuse(session, report, fmt, complete=complete)[2]
 
 
 def _record_export(

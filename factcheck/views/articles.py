@@ -13,12 +13,14 @@ from ..forms import apply_errors
 from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
 from ..models import Article, ArticleStatus, Assignment, Claim, ClaimStatus, Review
 from ..permissions import Permission, can
+from ..render_queue import export_or_request
 from ..reports.render import FORMATS
 from ..services import agreement as agreement_service
-from ..services import articles, assignments, exports, history, sources, undo, versions
+from ..services import articles, assignments, history, render_requests, sources, undo, versions
 from ..services.assignments import ACTIVE
 from ..services.claims import add_claim
 from ..services.common import get_article
+from ..services.render_requests import RequestState
 from .claims import claim_context
 from .queues import assign_form
 
@@ -279,14 +281,36 @@ def _int(value):
 @login_required
 def export(article_id: int):
     fmt = request.args.get("format", "html")
-    rendered, record = exports.render_export(
-        db.session, actor=current_user, article_id=article_id, fmt=fmt,
+    out = export_or_request(
+        current_user, article_id, fmt, retry_failed=True,
         report_url=url_for("articles.show", article_id=article_id, _external=True),
     )  # fmt: skip
-    if record is not None:
-        with transaction() as s:
-            exports.record_export(s, actor=current_user, record=record)
-    return _download(rendered)
+    if isinstance(out, RequestState):  # too long to render now: see it being prepared
+        return redirect(
+            url_for("articles.render_status", article_id=article_id, request_id=out.id, format=fmt),
+            303,
+        )
+    return _download(out)
+
+
+RENDER_POLL_SECONDS = 3
+
+
+@bp.get("/articles/<int:article_id>/renders/<int:request_id>")
+@login_required
+def render_status(article_id: int, request_id: int):
+    """A long file being prepared: reloads itself until it is kept, then downloads it."""
+    state = render_requests.get_request(db.session, actor=current_user, article_id=article_id,
+                                        request_id=request_id)  # fmt: skip
+    article = get_article(db.session, article_id)
+    fmt = state.fmt if state else request.args.get("format", "pdf")
+    if fmt not in FORMAT_LABELS:
+        fmt = "pdf"
+    return render_template(
+        "articles/render_status.html", article=article, state=state, label=FORMAT_LABELS[fmt],
+        download_url=url_for("articles.export", article_id=article_id, format=fmt),
+        poll=RENDER_POLL_SECONDS,
+    )  # fmt: skip
 
 
 def _download(rendered) -> Response:

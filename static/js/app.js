@@ -5,6 +5,7 @@ import { initPanel } from "./panel.js";
 import { initWorkspace } from "./workspace.js";
 import { initShortcuts } from "./keys.js";
 import { initEdits } from "./edits.js";
+import { initPoll } from "./poll.js";
 
 document.documentElement.classList.add("js");
 enhance(document);
@@ -17,3 +18,6 @@ if (ws && panel) {
   initShortcuts(ws, workspace, panel);
   initEdits(ws, workspace);
 }
+
+const poll = document.querySelector("[data-render-state][data-poll]");
+if (poll) initPoll(poll);

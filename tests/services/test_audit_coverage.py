@@ -49,7 +49,8 @@ READERS = {
     "sources.from_file", "sources.from_url", "sources.decode_bytes", "sources.fetch_policy",
     "agreement.article_agreement", "assignments.reviewer_queue", "assignments.lead_queue",
     "assignments.queue_counts", "assignments.list_assignments", "similar.search_terms", "similar.similar_claims", "versions.list_versions", "versions.orphans", "exports.check_format", "exports.render_export",
-    "exports.stream_bulk_export", "exports.pending_renders", "exports.prepare_render",
+    "exports.stream_bulk_export", "exports.pending_renders", "exports.prepare_render", "exports.render_to_keep",
+    "render_requests.get_request", "render_requests.render_job",
     "webhooks.resolve_target", "webhooks.check_url", "webhooks.check_events", "webhooks.get_endpoint",
     "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
 }  # fmt: skip
@@ -59,7 +60,12 @@ HELPERS = {
 }  # parts of other units of work
 DERIVED = {
     "exports.keep_render",
-}  # store derived data (a rendered file), not desk state: no event by design (models/report_render.py)
+    "render_requests.request_render",
+    "render_requests.claim_next",
+    "render_requests.finish",
+    "render_requests.fail",
+}  # store derived data (a rendered file, a request to render one), not desk state: no event
+# by design (models/report_render.py)
 
 LINK = [{"url": "https://example.org/a", "title": "A", "stance": "supports"}]
 

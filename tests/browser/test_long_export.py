@@ -1,0 +1,44 @@
+"""A PDF too long to render while the lead waits: the page says it is being prepared,
+checks again by itself and starts the download when the background render is kept."""
+
+from __future__ import annotations
+
+import os
+
+from browser.pages import axe_check, check_page, sign_in
+from flask import current_app
+from playwright.sync_api import expect
+
+from factcheck import render_queue
+from factcheck.extensions import db
+
+
+def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_page, make_user,
+                                                          make_article):  # fmt: skip
+    app.config["PDF_INLINE_MAX_KIB"] = 0  # every PDF counts as long
+    lead = make_user("lead")
+    article = make_article()
+    page = new_page()
+    sign_in(page, live_server, lead)
+    page.goto(f"{live_server}/articles/{article.id}")
+    page.get_by_text("Export report").click()
+    page.get_by_role("link", name="PDF", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preparing the PDF")
+    expect(page.get_by_role("status")).to_contain_text("queued for rendering")
+    check_page(page)
+    axe_check(page)
+    if os.environ.get("FACTCHECK_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["FACTCHECK_SCREENSHOTS"], "preparing.png"))
+
+    with current_app.app_context():  # the renderer, as its thread runs it
+        drained = render_queue.drain()
+        db.session.remove()
+    assert len(drained.kept) == 1
+    with page.expect_download(timeout=15_000) as download:
+        pass  # the page reloads within 3 s, sees the file kept and starts the download
+    assert download.value.suggested_filename == f"factcheck-report-{article.id}-draft.pdf"
+    expect(page.get_by_role("heading", level=1)).to_have_text("The PDF is ready")
+    check_page(page)
+    if os.environ.get("FACTCHECK_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["FACTCHECK_SCREENSHOTS"], "ready.png"))
