@@ -317,20 +317,24 @@ def reports_cli():
 
 @reports_cli.command("render")
 @worker_options("Articles", interval=5.0, limit=5)  # someone may be waiting for a file
+@click.option("--asked", is_flag=True,
+              help="Only the files people asked for, until none is left (what the app starts).")  # fmt: skip
 @command
-def reports_render(loop, interval, limit):
+def reports_render(loop, interval, limit, asked):
     """Render the files people asked for that were too long to render within their request,
     then keep the PDFs of approved articles that have none of their current state, so that
     exporting them takes milliseconds; one line per file rendered."""
     from .render_queue import drain
 
+    only_asked = asked
+
     def step():
-        asked = drain(limit=limit)
+        asked = drain(limit=None if only_asked else limit)
         for job, ms in asked.kept:
             click.echo(f"article {job.article_id}: {job.fmt} asked for, rendered in {ms} ms")
         for job, error in asked.failed:
             click.echo(f"article {job.article_id}: {job.fmt} asked for, failed: {error}", err=True)
-        pending = exports.pending_renders(db.session, limit=limit)
+        pending = [] if only_asked else exports.pending_renders(db.session, limit=limit)
         for article_id in pending:
             kept = exports.prepare_render(db.session, article_id=article_id)
             if kept is not None:

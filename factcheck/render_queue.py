@@ -2,7 +2,7 @@
 
 ``drain`` renders every request nobody else is rendering, one after another, each in a
 short claim, a read-only render and a short write; `flask reports render` calls it, and
-``kick`` runs it in one daemon thread of the app process that took the request, so a
+``kick`` starts that command (`--asked`) from the app process that took the request, so a
 desk without `make worker` still gets its long PDFs. Several processes (gunicorn workers,
 app servers, the worker) share the queue: a claim is taken by one of them only.
 """
@@ -10,6 +10,9 @@ app servers, the worker) share the queue: a claim is taken by one of them only.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,18 +39,26 @@ def export_or_request(
     afresh) unless ``retry_failed``, which queues it again.
     """
     limit = int(current_app.config["PDF_INLINE_MAX_KIB"]) * 1024
-    try:
+    for _attempt in (0, 1):
+        try:
+            rendered, record = exports.render_export(
+                db.session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url,
+                inline_limit=limit,
+            )  # fmt: skip
+            break
+        except exports.RenderPending as pending:
+            with transaction() as s:
+                state = render_requests.request_render(s, pending.job, retry_failed=retry_failed)
+            if state is None:  # kept while this request read: serve it
+                continue
+            if state.error is not None:
+                raise state.failure() from None
+            kick(current_app._get_current_object())
+            return state
+    else:  # kept, then pruned, twice while this request read: render it here after all
         rendered, record = exports.render_export(
-            db.session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url,
-            inline_limit=limit,
-        )  # fmt: skip
-    except exports.RenderPending as pending:
-        with transaction() as s:
-            state = render_requests.request_render(s, pending.job, retry_failed=retry_failed)
-        if state.error is not None:
-            raise state.failure() from None
-        kick(current_app._get_current_object())
-        return state
+            db.session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url
+        )
     if record is not None:  # a final report: its export is audited, in a short write
         with transaction() as s:
             exports.record_export(s, actor=actor, record=record)
@@ -93,34 +104,43 @@ _thread: threading.Thread | None = None
 
 
 def kick(app) -> None:
-    """Start this process's renderer thread unless it is running (it takes new requests
-    before it stops). Off when RENDER_IN_BACKGROUND is false (the tests drain explicitly)."""
+    """Start a renderer for this process unless its last one is still running: a child
+    process (`flask reports render --asked`) that renders every asked-for file nobody else
+    renders and exits. Not a thread of the web worker: WeasyPrint holds about 1.3 GB for a
+    1,000-claim PDF, which a long-lived worker would keep, and it would hold the GIL the
+    worker's requests need. Off when RENDER_IN_BACKGROUND is false (tests drain
+    explicitly; with `make worker` running, leave long renders to it)."""
     global _thread
     value = app.config.get("RENDER_IN_BACKGROUND", not app.testing)
     if isinstance(value, str):
         value = value.strip().lower() in {"1", "true", "yes", "on"}
     if not value:
         return
+    env = {**os.environ, "FACTCHECK_INSTANCE_PATH": app.instance_path,
+           "FACTCHECK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}  # fmt: skip
+    command = [sys.executable, "-m", "flask", "--app", "factcheck", "reports", "render", "--asked"]
     with _lock:
         if _thread is not None and _thread.is_alive():
             return
-        _thread = threading.Thread(target=_run, args=(app,), daemon=True, name="factcheck-render")
+        _thread = threading.Thread(target=_run, args=(command, env), daemon=True,
+                                   name="factcheck-render")  # fmt: skip
         _thread.start()
 
 
-def _run(app) -> None:
+def _run(command: list[str], env: dict[str, str]) -> None:
+    """Run the renderer process and wait for it (so it is reaped), logging a failure."""
     try:
-        with app.app_context():
-            try:
-                drain()
-            finally:
-                db.session.remove()
-    except Exception:  # a background thread has nobody to raise to: log it
-        log.exception("the background renderer stopped")
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    except OSError:
+        log.exception("could not start the background renderer")
+        return
+    if result.returncode != 0:
+        log.error("the background renderer exited with %s: %s", result.returncode,
+                  (result.stdout + result.stderr)[-2000:])  # fmt: skip
 
 
 def wait(timeout: float = 120.0) -> bool:
-    """Wait for this process's renderer thread (tests); True when it is not running."""
+    """Wait for this process's renderer (tests); True when it is not running."""
     end = time.monotonic() + timeout
     with _lock:
         thread = _thread

@@ -273,10 +273,37 @@ def test_the_worker_command_renders_what_was_asked_for(desk, api_as, runner, lon
     assert _count(ReportRender, article_id) == 1 and _count(RenderRequest, article_id) == 0
 
 
-def test_the_app_process_renders_in_a_thread_of_its_own(app, desk, api_as, long_pdfs):
+def test_the_app_starts_a_renderer_process(app, desk, api_as, long_pdfs):
+    """`flask reports render --asked` on the app's database, started by the request."""
     article_id, _reviewer, lead = desk
     app.config["RENDER_IN_BACKGROUND"] = True
     api = api_as(lead)
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 202
     assert render_queue.wait(timeout=120)
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 200
+
+
+def test_a_file_kept_while_the_request_read_is_served_not_asked_again(
+    desk, api_as, monkeypatch, renders, long_pdfs
+):
+    """A renderer may finish between the request's look for a kept file and its write."""
+    article_id, _reviewer, lead = desk
+    real = exports.render_export
+
+    def racing(session, **kw):
+        try:
+            return real(session, **kw)
+        except exports.RenderPending as pending:
+            if not renders:  # another renderer keeps the file just now
+                with current_app.app_context():
+                    kept = render_requests.render_job(db.session, pending.job)
+                    db.session.rollback()
+                    with transaction() as s:
+                        exports.keep_render(s, kept)
+                    db.session.remove()
+            raise
+
+    monkeypatch.setattr(exports, "render_export", racing)
+    resp = api_as(lead).get(f"/articles/{article_id}/export?format=pdf")
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    assert renders == [(article_id, "pdf")] and _count(RenderRequest, article_id) == 0

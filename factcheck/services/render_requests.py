@@ -21,7 +21,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import RenderFailed
-from ..models import RenderRequest, User, utcnow
+from ..models import RenderRequest, ReportRender, User, utcnow
 from ..permissions import Permission, require
 from ..reports import build_report
 from ..reports.render import fingerprint
@@ -63,13 +63,16 @@ def _state(row: RenderRequest) -> RequestState:
                         row.started_at, row.error)  # fmt: skip
 
 
-def request_render(session: Session, job: RenderJob, *, retry_failed: bool) -> RequestState:
-    """The request for this report content, made if there is none (in the caller's write).
+def request_render(session: Session, job: RenderJob, *, retry_failed: bool) -> RequestState | None:
+    """The request for this report content, made if there is none (in the caller's write);
+    None if the file was kept meanwhile (a renderer finished after the caller looked).
 
     A request whose render failed is queued again when ``retry_failed`` (someone asked
     again from the web page); otherwise it is removed, so that the next ask starts
     afresh, and its state says why it failed (raise ``state.failure()`` after the commit).
     """
+    if session.scalar(select(ReportRender.id).where(*_same(job, ReportRender))):
+        return None
     row = session.scalar(
         select(RenderRequest).where(
             RenderRequest.article_id == job.article_id,
@@ -158,9 +161,9 @@ def fail(session: Session, job: RenderJob, error: BaseException) -> None:
     session.execute(update(RenderRequest).where(*_same(job)).values(error=message))
 
 
-def _same(job: RenderJob):
+def _same(job: RenderJob, model=RenderRequest):
     return (
-        RenderRequest.article_id == job.article_id,
-        RenderRequest.fmt == job.fmt,
-        RenderRequest.fingerprint == job.fingerprint,
+        model.article_id == job.article_id,
+        model.fmt == job.fmt,
+        model.fingerprint == job.fingerprint,
     )
