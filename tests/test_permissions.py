@@ -70,6 +70,7 @@ ROUTES = [
     ("GET", "/articles/new", None, OK_ALL_PAGES),
     ("GET", "/articles/{big}", None, OK_ALL_PAGES),
     ("GET", "/articles/{big}/export?format=html", None, OK_ALL_PAGES),
+    ("GET", "/articles/{big}/renders/{big}?format=pdf", None, OK_ALL_PAGES),  # no such request: "ready"
     ("GET", "/claims/{c_read}", None, OK_ALL_PAGES),
     ("GET", "/account", None, OK_ALL_PAGES),
     ("GET", "/queue", None, OK_ALL_PAGES),
