@@ -258,3 +258,53 @@ def fresh_contexts(app):
     app.test_client_class = FreshContextClient
     yield
     app.test_client_class = None
+
+
+# --------------------------------------------------------------------------- reports
+
+REVIEWED_LINK = [{"url": "https://example.org/minutes", "title": "Minutes", "stance": "supports"}]
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The report renders actually made, as (article id, format): a kept PDF served again,
+    or a render left to the background renderer, adds nothing."""
+    from factcheck.services import exports
+
+    made = []
+    real = exports.render
+
+    def counting(report, fmt):
+        made.append((report.article_id, fmt))
+        return real(report, fmt)
+
+    monkeypatch.setattr(exports, "render", counting)
+    return made
+
+
+def _review_all(article_id, reviewer, lead, *, approve_article=True):
+    from sqlalchemy import select
+
+    from factcheck.models import Article, Claim
+    from factcheck.services import approvals, reviews
+
+    ids = list(db.session.scalars(select(Claim.id).where(Claim.article_id == article_id)))
+    for claim_id in ids:
+        with transaction() as s:
+            reviews.submit_review(s, actor=reviewer, claim_id=claim_id, verdict="confirmed",
+                                  note="Matches the minutes.", links=REVIEWED_LINK)  # fmt: skip
+        with transaction() as s:
+            approvals.approve_claim(s, actor=lead, claim_id=claim_id, verdict="confirmed",
+                                    note="", version=s.get(Claim, claim_id).version)  # fmt: skip
+    if approve_article:
+        with transaction() as s:
+            articles.approve_article(s, actor=lead, article_id=article_id,
+                                     version=s.get(Article, article_id).version)  # fmt: skip
+    db.session.rollback()
+
+
+@pytest.fixture
+def review_all():
+    """review_all(article_id, reviewer, lead, approve_article=True): the reviewer confirms
+    every claim (a note and a link), the lead approves each, then the article."""
+    return _review_all

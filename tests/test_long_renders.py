@@ -19,8 +19,8 @@ from sqlalchemy import func, select, update
 from factcheck import render_queue
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import Article, AuditEvent, Claim, RenderRequest, ReportRender, utcnow
-from factcheck.services import approvals, articles, exports, render_requests, reviews
+from factcheck.models import AuditEvent, Claim, RenderRequest, ReportRender, utcnow
+from factcheck.services import exports, render_requests, reviews
 
 TEXT = "Buses\n\nThe mayor said the city bought 40 buses in 2024. Ridership rose 12% last year.\n"
 LINK = [{"url": "https://example.org/minutes", "title": "Minutes", "stance": "supports"}]
@@ -32,40 +32,10 @@ def long_pdfs(app):
 
 
 @pytest.fixture
-def renders(monkeypatch):
-    """The PDF renders actually made, as (article id, format)."""
-    made = []
-    real = exports.render
-
-    def counting(report, fmt):
-        made.append((report.article_id, fmt))
-        return real(report, fmt)
-
-    monkeypatch.setattr(exports, "render", counting)
-    return made
-
-
-@pytest.fixture
 def desk(make_user, make_article):
     reviewer, lead = make_user("reviewer"), make_user("lead")
     article = make_article(text=TEXT)
     return article.id, reviewer, lead
-
-
-def _approve_all(article_id, reviewer, lead):
-    for claim_id in list(
-        db.session.scalars(select(Claim.id).where(Claim.article_id == article_id))
-    ):
-        with transaction() as s:
-            reviews.submit_review(s, actor=reviewer, claim_id=claim_id, verdict="confirmed",
-                                  note="Matches the minutes.", links=LINK)  # fmt: skip
-        with transaction() as s:
-            approvals.approve_claim(s, actor=lead, claim_id=claim_id, verdict="confirmed",
-                                    note="", version=s.get(Claim, claim_id).version)  # fmt: skip
-    with transaction() as s:
-        articles.approve_article(s, actor=lead, article_id=article_id,
-                                 version=s.get(Article, article_id).version)  # fmt: skip
-    db.session.rollback()
 
 
 def _count(model, article_id):
@@ -103,10 +73,10 @@ def test_a_short_pdf_still_renders_within_the_request(desk, api_as, renders):
 
 
 def test_api_answers_202_until_the_background_render_keeps_the_file(
-    desk, api_as, renders, long_pdfs
+    review_all, desk, api_as, renders, long_pdfs
 ):
     article_id, reviewer, lead = desk
-    _approve_all(article_id, reviewer, lead)
+    review_all(article_id, reviewer, lead)
     api = api_as(lead)
     first = api.get(f"/articles/{article_id}/export?format=pdf")
     assert first.status_code == 202, first.get_data(as_text=True)
@@ -239,11 +209,11 @@ def test_a_reviewer_gets_the_report_as_blind_review_shows_it(desk, make_user, ap
     assert api_as(reviewer).get(f"/articles/{article_id}/export?format=pdf").status_code == 200
 
 
-def test_a_request_for_content_that_changed_is_dropped(desk, api_as, long_pdfs):
+def test_a_request_for_content_that_changed_is_dropped(review_all, desk, api_as, long_pdfs):
     article_id, reviewer, lead = desk
     api = api_as(lead)
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 202
-    _approve_all(article_id, reviewer, lead)  # the report changes before it is rendered
+    review_all(article_id, reviewer, lead)  # the report changes before it is rendered
     drained = _drain()
     assert drained.kept == [] and len(drained.dropped) == 1
     assert _count(RenderRequest, article_id) == 0 and _count(ReportRender, article_id) == 0

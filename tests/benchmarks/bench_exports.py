@@ -34,25 +34,17 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    url, _instance = bl.scratch_database("exports")
-    app = bl.make_app(url)
+    t0 = time.perf_counter()
+    _url, _instance, app, dbname, (lead, _r1, _r2), article_id, n_claims = bl.reviewed_desk(
+        "exports", args.claims, "Export benchmark", approve_article=True, with_tokens=False
+    )
+    build = time.perf_counter() - t0
     with app.app_context():
         from factcheck.database import transaction
         from factcheck.models import User
         from factcheck.reports.render import FORMATS
-        from factcheck.services import articles, exports
+        from factcheck.services import exports
 
-        bl.migrate()
-        dbname = bl.dialect()
-        lead, r1, r2 = bl.create_accounts([("lead@example.org", "lead"), ("r1@example.org", "reviewer"),
-                                           ("r2@example.org", "reviewer")], with_tokens=False)  # fmt: skip
-        t0 = time.perf_counter()
-        with transaction() as s:
-            art = articles.import_article(s, actor=s.get(User, lead["id"]), text=bl.synthetic_text(args.claims),
-                                          title="Export benchmark")  # fmt: skip
-            article_id, n_claims = art.id, len(art.claims)
-        bl.review_and_approve(article_id, [r1, r2], lead, approve_article=True)
-        build = time.perf_counter() - t0
         bl.db.session.remove()
 
         rows, pdf_bytes = [], b""

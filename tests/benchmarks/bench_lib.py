@@ -161,6 +161,34 @@ def review_and_approve(article_id: int, reviewers: list[dict], lead: dict | None
                                              version=art.version)  # fmt: skip
 
 
+def reviewed_desk(prefix: str, n_claims: int, title: str, *, approve_article: bool,
+                  with_tokens: bool = True):  # fmt: skip
+    """A scratch database with a lead, two reviewers and one article of ``n_claims`` claims,
+    each reviewed by both (a note and an evidence link) and approved by the lead; the
+    article approved too if ``approve_article`` (its report is then final).
+
+    Returns (url, instance, app, dialect, (lead, r1, r2), article id, claims stored)."""
+    from factcheck.database import transaction
+    from factcheck.models import User
+    from factcheck.services import articles
+
+    url, instance = scratch_database(prefix)
+    app = make_app(url)
+    with app.app_context():
+        migrate()
+        name = dialect()
+        people = create_accounts([("lead@example.org", "lead"), ("r1@example.org", "reviewer"),
+                                  ("r2@example.org", "reviewer")], with_tokens=with_tokens)  # fmt: skip
+        lead = people[0]
+        with transaction() as s:
+            art = articles.import_article(s, actor=s.get(User, lead["id"]), text=synthetic_text(n_claims),
+                                          title=title)  # fmt: skip
+            article_id, stored = art.id, len(art.claims)
+        review_and_approve(article_id, people[1:], lead, approve_article=approve_article)
+        db.session.remove()
+    return url, instance, app, name, people, article_id, stored
+
+
 # --------------------------------------------------------------------------- server
 
 

@@ -29,23 +29,10 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=1000)
     ap.add_argument("--poll", type=float, default=2.0)
     args = ap.parse_args()
-    url, instance = bl.scratch_database("long_pdf")
-    app = bl.make_app(url)
+    url, instance, app, dbname, (lead, _r1, _r2), article_id, n_claims = bl.reviewed_desk(
+        "long_pdf", args.claims, "Long PDF benchmark", approve_article=False
+    )
     with app.app_context():
-        from factcheck.database import transaction
-        from factcheck.models import User
-        from factcheck.services import articles
-
-        bl.migrate()
-        dbname = bl.dialect()
-        lead, r1, r2 = bl.create_accounts([("lead@example.org", "lead"), ("r1@example.org", "reviewer"),
-                                           ("r2@example.org", "reviewer")])  # fmt: skip
-        with transaction() as s:
-            art = articles.import_article(s, actor=s.get(User, lead["id"]), text=bl.synthetic_text(args.claims),
-                                          title="Long PDF benchmark")  # fmt: skip
-            article_id, n_claims = art.id, len(art.claims)
-        bl.review_and_approve(article_id, [r1, r2], lead)
-        bl.db.session.remove()
         bl.db.engine.dispose()
 
     server = bl.start_server(url, instance)

@@ -9,43 +9,12 @@ from sqlalchemy import func, select
 
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import Article, AuditEvent, Claim, ReportRender
+from factcheck.models import Article, AuditEvent, ReportRender
 from factcheck.reports import build_report
 from factcheck.reports import render as render_module
-from factcheck.services import approvals, articles, exports, reviews
+from factcheck.services import articles, exports
 
 TEXT = "Buses\n\nThe mayor said the city bought 40 buses in 2024. Ridership rose 12% last year.\n"
-LINK = [{"url": "https://example.org/minutes", "title": "Minutes", "stance": "supports"}]
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """Counts the PDF renders actually made (the kept ones are not rendered again)."""
-    made = []
-    real = exports.render
-
-    def counting(report, fmt):
-        made.append((report.article_id, fmt))
-        return real(report, fmt)
-
-    monkeypatch.setattr(exports, "render", counting)
-    return made
-
-
-def _review_all(article_id, reviewer, lead, *, approve_article=True):
-    ids = list(db.session.scalars(select(Claim.id).where(Claim.article_id == article_id)))
-    for claim_id in ids:
-        with transaction() as s:
-            reviews.submit_review(s, actor=reviewer, claim_id=claim_id, verdict="confirmed",
-                                  note="Matches the minutes.", links=LINK)  # fmt: skip
-        with transaction() as s:
-            approvals.approve_claim(s, actor=lead, claim_id=claim_id, verdict="confirmed",
-                                    note="", version=s.get(Claim, claim_id).version)  # fmt: skip
-    if approve_article:
-        with transaction() as s:
-            articles.approve_article(s, actor=lead, article_id=article_id,
-                                     version=s.get(Article, article_id).version)  # fmt: skip
-    db.session.rollback()
 
 
 @pytest.fixture
@@ -75,9 +44,9 @@ def _exports_audited(article_id):
     ).all()  # fmt: skip
 
 
-def test_a_final_pdf_is_rendered_once_and_served_as_made(desk, renders):
+def test_a_final_pdf_is_rendered_once_and_served_as_made(review_all, desk, renders):
     article_id, reviewer, lead = desk
-    _review_all(article_id, reviewer, lead)
+    review_all(article_id, reviewer, lead)
     first = _export(lead, article_id)
     second = _export(lead, article_id)
     assert renders == [(article_id, "pdf")]  # the second export reused the kept file
@@ -94,18 +63,18 @@ def test_a_final_pdf_is_rendered_once_and_served_as_made(desk, renders):
     )
 
 
-def test_other_formats_are_never_kept(desk, renders):
+def test_other_formats_are_never_kept(review_all, desk, renders):
     article_id, reviewer, lead = desk
-    _review_all(article_id, reviewer, lead)
+    review_all(article_id, reviewer, lead)
     for _ in range(2):
         _export(lead, article_id, "html")
     assert renders == [(article_id, "html")] * 2 and _kept(article_id) == 0
 
 
-def test_an_exports_own_event_does_not_change_the_reports_digest(desk):
+def test_an_exports_own_event_does_not_change_the_reports_digest(review_all, desk):
     """The report names the article's last event that changed it: an export changes nothing."""
     article_id, reviewer, lead = desk
-    _review_all(article_id, reviewer, lead)
+    review_all(article_id, reviewer, lead)
     one = _export(lead, article_id, "json").content
     two = _export(lead, article_id, "json").content
     approved = db.session.scalar(
@@ -114,9 +83,9 @@ def test_an_exports_own_event_does_not_change_the_reports_digest(desk):
     assert approved.encode() in one and approved.encode() in two
 
 
-def test_a_change_to_the_article_makes_a_new_file(desk, renders):
+def test_a_change_to_the_article_makes_a_new_file(review_all, desk, renders):
     article_id, reviewer, lead = desk
-    _review_all(article_id, reviewer, lead, approve_article=False)
+    review_all(article_id, reviewer, lead, approve_article=False)
     draft = _export(lead, article_id)
     assert _export(lead, article_id).content == draft.content  # drafts are kept too
     assert _exports_audited(article_id) == []  # but a draft's export is not audited
@@ -129,11 +98,11 @@ def test_a_change_to_the_article_makes_a_new_file(desk, renders):
     assert len(renders) == 2 and _kept(article_id) == 2
 
 
-def test_a_reviewer_sees_only_what_blind_review_allows(desk, make_user, renders):
+def test_a_reviewer_sees_only_what_blind_review_allows(review_all, desk, make_user, renders):
     """A reviewer who reviewed nothing gets a file without the others' reviews, rendered for
     them: the desk's full file is never handed to them."""
     article_id, reviewer, lead = desk
-    _review_all(article_id, reviewer, lead, approve_article=False)
+    review_all(article_id, reviewer, lead, approve_article=False)
     full = _export(lead, article_id)
     outsider = make_user("reviewer")
     partial = _export(outsider, article_id)
@@ -143,11 +112,11 @@ def test_a_reviewer_sees_only_what_blind_review_allows(desk, make_user, renders)
 
 
 def test_the_worker_renders_pending_approved_articles(
-    desk, make_user, make_article, runner, renders
+    review_all, desk, make_user, make_article, runner, renders
 ):
     article_id, reviewer, lead = desk
     draft = make_article(text=TEXT)
-    _review_all(article_id, reviewer, lead)
+    review_all(article_id, reviewer, lead)
     assert exports.pending_renders(db.session) == [article_id]  # the draft is not pending
     result = runner.invoke(args=["reports", "render"])
     assert result.exit_code == 0, result.output
