@@ -13,22 +13,31 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
-class ReportRender(db.Model):
-    __tablename__ = "report_renders"
-    __table_args__ = (UniqueConstraint("article_id", "fmt", "fingerprint"),)
+class _OneReportContent:
+    """One article's report in one format, as one exact content: the fingerprint is the
+    sha256 of everything the file prints (reports.render.fingerprint)."""
+
+    @declared_attr.directive
+    def __table_args__(cls):  # a constraint object of each table's own
+        return (UniqueConstraint("article_id", "fmt", "fingerprint"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     fmt: Mapped[str] = mapped_column(String(16))
-    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of what the file prints
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class ReportRender(_OneReportContent, db.Model):
+    __tablename__ = "report_renders"
+
     last_event_hash: Mapped[str | None] = mapped_column(String(64))  # the article's, at render
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     size: Mapped[int] = mapped_column(Integer)
@@ -39,7 +48,7 @@ class ReportRender(db.Model):
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RenderRequest(db.Model):
+class RenderRequest(_OneReportContent, db.Model):
     """A file asked for over HTTP that is too long to render within the request.
 
     The request answers at once (202, "being prepared"); a background renderer in some app
@@ -51,14 +60,7 @@ class RenderRequest(db.Model):
     """
 
     __tablename__ = "render_requests"
-    __table_args__ = (UniqueConstraint("article_id", "fmt", "fingerprint"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), index=True
-    )
-    fmt: Mapped[str] = mapped_column(String(16))
-    fingerprint: Mapped[str] = mapped_column(String(64))
     viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     complete: Mapped[bool]  # the viewer sees every review: the desk's own report
     claims: Mapped[int] = mapped_column(Integer)  # for the "being prepared" page
