@@ -65,6 +65,30 @@ def export_or_request(
     return rendered
 
 
+def bulk_pending(
+    actor, *, since, until, fmt: str, retry_failed: bool
+) -> list[render_requests.RequestState]:
+    """Before a bulk export streams its ZIP: ask for the files it would otherwise render
+    while streaming, when together they are too long for one request (PDF_INLINE_MAX_KIB).
+    [] when the ZIP can stream now. Failed renders as for ``export_or_request``."""
+    limit = int(current_app.config["PDF_INLINE_MAX_KIB"]) * 1024
+    ids = exports.approved_between(db.session, actor=actor, since=since, until=until, fmt=fmt)
+    jobs = exports.bulk_renders_missing(
+        db.session, actor=actor, article_ids=ids, fmt=fmt, inline_limit=limit
+    )
+    if not jobs:
+        return []
+    with transaction() as s:
+        states = [render_requests.request_render(s, job, retry_failed=retry_failed) for job in jobs]
+    states = [state for state in states if state is not None]  # None: kept meanwhile
+    failed = next((state for state in states if state.error is not None), None)
+    if failed is not None:
+        raise failed.failure()
+    if states:
+        kick(current_app._get_current_object())
+    return states
+
+
 @dataclass
 class Drained:
     kept: list[tuple[RenderJob, int]] = field(default_factory=list)  # (job, render ms)

@@ -277,3 +277,76 @@ def test_a_file_kept_while_the_request_read_is_served_not_asked_again(
     resp = api_as(lead).get(f"/articles/{article_id}/export?format=pdf")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
     assert renders == [(article_id, "pdf")] and _count(RenderRequest, article_id) == 0
+
+
+# --------------------------------------------------------------------------- bulk export
+
+RANGE = "since=2000-01-01&until=2999-12-31&format=pdf"
+
+
+def _zip_names(data: bytes) -> list[str]:
+    import io
+    import zipfile
+
+    return sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())
+
+
+def test_bulk_pdfs_too_long_to_stream_are_rendered_first(
+    review_all, desk, make_article, api_as, renders, long_pdfs
+):
+    article_id, reviewer, lead = desk
+    second = make_article(text=TEXT).id
+    review_all(article_id, reviewer, lead)
+    review_all(second, reviewer, lead)
+    api = api_as(lead)
+    first = api.get(f"/exports?{RANGE}")
+    assert first.status_code == 202, first.get_data(as_text=True)
+    assert sorted(first.get_json()["pending"]) == sorted([article_id, second])
+    assert first.headers["Retry-After"] == "5" and first.headers["Location"].endswith(
+        f"/api/v1/exports?{RANGE}"
+    )
+    assert renders == [] and _exports_audited(article_id) == 0  # nothing streamed, nothing audited
+    assert len(_drain().kept) == 2
+    done = api.get(f"/exports?{RANGE}")
+    assert done.status_code == 200 and done.headers["Content-Type"] == "application/zip"
+    assert _zip_names(done.data) == sorted(
+        [
+            "manifest.json",
+            f"factcheck-report-{article_id}-final.pdf",
+            f"factcheck-report-{second}-final.pdf",
+        ]
+    )
+    assert len(renders) == 2  # by the renderer; the ZIP used the kept files
+    assert _exports_audited(article_id) == 1  # once, when the ZIP streamed
+
+
+def test_bulk_export_web_page_waits_for_the_files_then_downloads(
+    review_all, desk, client, login, long_pdfs
+):
+    article_id, reviewer, lead = desk
+    review_all(article_id, reviewer, lead)
+    login(lead)
+    resp = client.get(f"/exports/bulk?{RANGE}")
+    assert resp.status_code == 303
+    status_url = resp.headers["Location"]
+    assert status_url.startswith("/exports/bulk/status?")
+    page = client.get(status_url).get_data(as_text=True)
+    assert "Preparing the PDF files" in page and "1 of the 1 report" in page
+    assert 'data-render-state="rendering"' in page and 'data-poll="3"' in page
+    _drain()
+    ready = client.get(status_url).get_data(as_text=True)
+    assert "The ZIP is ready" in ready and 'data-render-state="ready"' in ready
+    zipped = client.get(f"/exports/bulk?{RANGE}")
+    assert zipped.status_code == 200 and f"factcheck-report-{article_id}-final.pdf" in _zip_names(
+        zipped.data
+    )
+
+
+def test_a_short_bulk_export_streams_at_once(review_all, desk, api_as):
+    article_id, reviewer, lead = desk
+    review_all(article_id, reviewer, lead)
+    resp = api_as(lead).get(f"/exports?{RANGE}")
+    assert resp.status_code == 200 and f"factcheck-report-{article_id}-final.pdf" in _zip_names(
+        resp.data
+    )
+    assert _count(RenderRequest, article_id) == 0

@@ -76,6 +76,7 @@ ROUTES = [
     ("GET", "/queue", None, OK_ALL_PAGES),
     ("GET", "/exports", None, OK_ALL_PAGES),
     ("GET", "/exports/bulk?since=2000-01-01&until=2999-12-31", None, OK_ALL_PAGES),
+    ("GET", "/exports/bulk/status?since=2000-01-01&until=2999-12-31&format=pdf", None, OK_ALL_PAGES),
     ("GET", "/audit", None, LEAD_PAGE),
     ("GET", "/audit/export?format=csv", None, LEAD_PAGE),
     ("GET", "/audit/verify", None, ADMIN_PAGE),

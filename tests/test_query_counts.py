@@ -311,6 +311,7 @@ NOT_MEASURED = {
     "api.openapi": "a constant document",
     "api.report_schema": "a constant file",
     "articles.render_status": "the article and one render request row; no list",
+    "exports.bulk_status": "the approved ids in the range and their open render requests: two queries",
     # One report per approved article, streamed: a fixed cost per article by design; each
     # report is the same build_report the single export above measures.
     "exports.bulk": "streamed, per article by design (report measured by the export)",

@@ -9,7 +9,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import ArticleStatus, iso
 from ..permissions import Permission, can
-from ..render_queue import export_or_request
+from ..render_queue import bulk_pending, export_or_request
 from ..security import current_actor
 from ..services import agreement as agreement_service
 from ..services import articles, sources, versions
@@ -150,20 +150,26 @@ def export(article_id: int):
         report_url=url_for("articles.show", article_id=article_id, _external=True),
     )  # fmt: skip
     if isinstance(rendered, RequestState):  # too long to render now: ask again shortly
-        resp = jsonify({
-            "status": rendered.state, "format": rendered.fmt, "claims": rendered.claims,
-            "requested_at": iso(rendered.requested_at), "started_at": iso(rendered.started_at),
-            "retry_after": RETRY_AFTER,
-            "detail": f"The {rendered.fmt.upper()} of this {rendered.claims}-claim report is being "
-                      "rendered in the background; ask again (the same request) after retry_after seconds.",
-        })  # fmt: skip
-        resp.status_code = 202
-        resp.headers["Retry-After"] = str(RETRY_AFTER)
-        resp.headers["Location"] = url_for("api.export", article_id=article_id, format=fmt)
-        return resp
+        return _pending(
+            {"status": rendered.state, "format": rendered.fmt, "claims": rendered.claims,
+             "requested_at": iso(rendered.requested_at), "started_at": iso(rendered.started_at)},
+            f"The {rendered.fmt.upper()} of this {rendered.claims}-claim report is being rendered "
+            "in the background",
+            url_for("api.export", article_id=article_id, format=fmt),
+        )  # fmt: skip
     resp = Response(rendered.content)
     resp.headers["Content-Type"] = rendered.media_type
     resp.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return resp
+
+
+def _pending(body: dict, what: str, location: str):
+    """202: a file (or files) being rendered in the background; ask again at ``location``."""
+    resp = jsonify({**body, "retry_after": RETRY_AFTER,
+                    "detail": f"{what}; ask again (the same request) after retry_after seconds."})  # fmt: skip
+    resp.status_code = 202
+    resp.headers["Retry-After"] = str(RETRY_AFTER)
+    resp.headers["Location"] = location
     return resp
 
 
@@ -173,4 +179,14 @@ def bulk_export():
     from ..views.exports import zip_response
 
     args = request.args
-    return zip_response(args.get("since", ""), args.get("until", ""), args.get("format", "json"))
+    since, until, fmt = args.get("since", ""), args.get("until", ""), args.get("format", "json")
+    states = bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=False)
+    if states:  # too long to render while the ZIP streams: ask again shortly
+        started = sum(1 for state in states if state.started_at)
+        return _pending(
+            {"status": "rendering" if started else "queued", "format": fmt,
+             "pending": [state.article_id for state in states]},
+            f"{len(states)} {fmt.upper()} file(s) of this export are being rendered in the background",
+            url_for("api.bulk_export", since=since, until=until, format=fmt),
+        )  # fmt: skip
+    return zip_response(since, until, fmt)

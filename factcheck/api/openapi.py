@@ -231,7 +231,13 @@ PATHS = {
     "/queue": {"get": _op("The caller's queue (leads also get the desk's queues)", _ok({"type": "object", "properties": {
         k: {"type": "array"} for k in ("assigned", "returned", "awaiting_approval", "conflicts", "returned_to_reviewers", "overdue")}}))},
     "/exports": {"get": _op("Reports of every article approved in a date range, as a ZIP", {"200": {
-        "description": "A ZIP: one report per article and manifest.json", "content": {"application/zip": {"schema": {"type": "string"}}}}},
+        "description": "A ZIP: one report per article and manifest.json", "content": {"application/zip": {"schema": {"type": "string"}}}},
+        "202": {"description": "PDFs too long to render while the ZIP streams are being rendered in the background: "
+                "ask again (the same request, also in Location) after Retry-After seconds",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}, "Location": {"schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"type": "object", "required": ["status", "pending", "retry_after"], "properties": {
+                    "status": {"type": "string", "enum": ["queued", "rendering"]}, "format": {"type": "string"},
+                    "pending": {"type": "array", "items": ID}, "retry_after": ID, "detail": {"type": "string"}}}}}}},
         params=[{"name": "since", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
                 {"name": "until", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
                 _q("format", {"type": "string", "enum": ["html", "pdf", "md", "csv", "json", "claimreview", "w3c"]})])},

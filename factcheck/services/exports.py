@@ -148,11 +148,8 @@ def _render_or_reuse(
     """
     digest = fingerprint(report, fmt)
     row = session.scalars(
-        select(ReportRender)
-        .where(ReportRender.article_id == report.article_id, ReportRender.fmt == fmt,
-               ReportRender.fingerprint == digest)
-        .options(undefer(ReportRender.content))
-    ).first()  # fmt: skip
+        _kept(report.article_id, fmt, digest).options(undefer(ReportRender.content))
+    ).first()
     if row is not None:
         report = replace(report, generated_at=row.generated_at, chain_head_seq=row.chain_head_seq,
                          chain_head_hash=row.chain_head_hash)  # fmt: skip
@@ -169,6 +166,13 @@ def _render_or_reuse(
         round((clock.perf_counter() - started) * 1000),
     )  # fmt: skip
     return rendered, report, kept
+
+
+def _kept(article_id: int, fmt: str, digest: str):
+    return select(ReportRender).where(
+        ReportRender.article_id == article_id, ReportRender.fmt == fmt,
+        ReportRender.fingerprint == digest,
+    )  # fmt: skip
 
 
 def record_export(session: Session, *, actor, record: ExportRecord) -> None:
@@ -276,12 +280,8 @@ def _day(value, field: str) -> date:
         ) from None
 
 
-def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list[int]:
-    """Choose the articles approved in [since, until] (whole days, UTC) and audit their export.
-
-    The audit events and webhooks are written here, in the caller's transaction; the ZIP
-    is rendered afterwards, article by article (``stream_bulk_export``), read-only.
-    """
+def approved_between(session: Session, *, actor, since, until, fmt: str) -> list[int]:
+    """The articles approved in [since, until] (whole days, UTC), oldest approval first."""
     check_format(fmt)
     require(actor, Permission.EXPORT)
     start, end = _day(since, "since"), _day(until, "until")
@@ -291,10 +291,39 @@ def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list
         )
     lo = datetime.combine(start, time.min, tzinfo=UTC)
     hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
-    ids = list(session.scalars(
+    return list(session.scalars(
         select(Article.id).where(Article.status == ArticleStatus.APPROVED, Article.approved_at >= lo,
                                  Article.approved_at < hi).order_by(Article.approved_at, Article.id)
     ))  # fmt: skip
+
+
+def bulk_renders_missing(
+    session: Session, *, actor, article_ids: list[int], fmt: str, inline_limit: int
+) -> list[RenderJob]:
+    """The files a bulk export would have to render while it streams, if together they
+    print more than ``inline_limit`` (else none): ask for them (``request_render``) and
+    stream the ZIP once they are kept. Read-only."""
+    if fmt not in KEPT_FORMATS:
+        return []
+    complete = can(actor, Permission.SEE_ALL_REVIEWS)
+    missing, size = [], 0
+    for article_id in article_ids:
+        report = build_report(session, session.get(Article, article_id), viewer=actor)
+        digest = fingerprint(report, fmt)
+        if session.scalar(_kept(article_id, fmt, digest).with_only_columns(ReportRender.id)):
+            continue
+        size += printed_size(report, fmt)
+        missing.append(RenderJob(article_id, fmt, digest, actor.id, complete, len(report.claims)))
+    return missing if size > inline_limit else []
+
+
+def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list[int]:
+    """Choose the articles approved in [since, until] (whole days, UTC) and audit their export.
+
+    The audit events and webhooks are written here, in the caller's transaction; the ZIP
+    is rendered afterwards, article by article (``stream_bulk_export``), read-only.
+    """
+    ids = approved_between(session, actor=actor, since=since, until=until, fmt=fmt)
     head = audit.chain_head(session)
     for article_id in ids:
         last = session.scalar(audit.last_article_event(article_id))

@@ -112,6 +112,18 @@ def get_request(
     return None if row is None else _state(row)
 
 
+def requests_for(session: Session, *, article_ids: list[int], fmt: str) -> list[RequestState]:
+    """The open requests for these articles' files in ``fmt`` (a bulk export's status)."""
+    if not article_ids:
+        return []
+    rows = session.scalars(
+        select(RenderRequest)
+        .where(RenderRequest.article_id.in_(article_ids), RenderRequest.fmt == fmt)
+        .order_by(RenderRequest.requested_at, RenderRequest.id)
+    )
+    return [_state(row) for row in rows]
+
+
 def claim_next(session: Session) -> RenderJob | None:
     """Take the oldest request nobody renders (or whose renderer died), in the caller's
     write; None when there is none. Two renderers never take the same request: the claim

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import login_required
 
 from ..database import transaction
 from ..extensions import db
+from ..models import User
+from ..render_queue import bulk_pending
 from ..reports.render import FORMATS
 from ..security import current_actor
-from ..services import exports
-from .articles import FORMAT_LABELS
+from ..services import exports, render_requests
+from .articles import FORMAT_LABELS, RENDER_POLL_SECONDS
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -30,19 +40,52 @@ def zip_response(since, until, fmt) -> Response:
     actor = current_actor()
     with transaction() as s:
         ids = exports.plan_bulk_export(s, actor=actor, since=since, until=until, fmt=fmt)
-    chunks = exports.stream_bulk_export(
-        db.session, actor=actor, article_ids=ids, fmt=fmt,
-        report_url=lambda aid: url_for("articles.show", article_id=aid, _external=True),
-    )  # fmt: skip
-    resp = Response(stream_with_context(chunks), mimetype="application/zip")
+    actor_id = actor.id
+
+    def chunks():
+        # The ZIP streams after the view has returned: the request's app context, and its
+        # session with the signed-in account in it, are gone by then (a server, unlike the
+        # test client, tears them down), so the account is read again in the stream's own.
+        yield from exports.stream_bulk_export(
+            db.session, actor=db.session.get(User, actor_id), article_ids=ids, fmt=fmt,
+            report_url=lambda aid: url_for("articles.show", article_id=aid, _external=True),
+        )  # fmt: skip
+
+    resp = Response(stream_with_context(chunks()), mimetype="application/zip")
     resp.headers["Content-Disposition"] = (
         f'attachment; filename="factcheck-reports-{since}-{until}-{fmt}.zip"'
     )
     return resp
 
 
+def _range():
+    args = request.args
+    return args.get("since", ""), args.get("until", ""), args.get("format", "json")
+
+
 @bp.get("/bulk")
 @login_required
 def bulk():
-    args = request.args
-    return zip_response(args.get("since", ""), args.get("until", ""), args.get("format", "json"))
+    since, until, fmt = _range()
+    if bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=True):
+        # some files are too long to render while the ZIP streams: see them being prepared
+        return redirect(url_for("exports.bulk_status", since=since, until=until, format=fmt), 303)
+    return zip_response(since, until, fmt)
+
+
+@bp.get("/bulk/status")
+@login_required
+def bulk_status():
+    """The files a bulk export waits for; reloads itself, then downloads the ZIP."""
+    since, until, fmt = _range()
+    ids = exports.approved_between(
+        db.session, actor=current_actor(), since=since, until=until, fmt=fmt
+    )
+    states = render_requests.requests_for(db.session, article_ids=ids, fmt=fmt)
+    failed = [state for state in states if state.error]
+    state = "failed" if failed else "ready" if not states else "rendering"
+    return render_template(
+        "exports/bulk_status.html", state=state, states=states, failed=failed, reports=len(ids),
+        since=since, until=until, label=FORMAT_LABELS[fmt], poll=RENDER_POLL_SECONDS,
+        download_url=url_for("exports.bulk", since=since, until=until, format=fmt),
+    )  # fmt: skip

@@ -42,3 +42,35 @@ def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_p
     check_page(page)
     if os.environ.get("FACTCHECK_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["FACTCHECK_SCREENSHOTS"], "ready.png"))
+
+
+def test_a_bulk_export_waits_for_long_pdfs_then_downloads(app, live_server, new_page, make_user,
+                                                           make_article, review_all):  # fmt: skip
+    app.config["PDF_INLINE_MAX_KIB"] = 0
+    reviewer, lead = make_user("reviewer"), make_user("lead")
+    article = make_article()
+    review_all(article.id, reviewer, lead)
+    page = new_page()
+    sign_in(page, live_server, lead)
+    page.goto(f"{live_server}/exports")
+    page.fill("#since", "2000-01-01")
+    page.select_option("#format", "pdf")
+    page.get_by_role("button", name="Download ZIP").click()
+
+    expect(page.get_by_role("heading", level=2)).to_have_text("Preparing the PDF files")
+    expect(page.get_by_role("status")).to_contain_text("1 of the 1 report")
+    check_page(page)
+    axe_check(page)
+    if os.environ.get("FACTCHECK_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["FACTCHECK_SCREENSHOTS"], "bulk-preparing.png")
+        )
+
+    with current_app.app_context():
+        assert len(render_queue.drain().kept) == 1
+        db.session.remove()
+    with page.expect_download(timeout=15_000) as download:
+        pass  # the page checks within 3 s, sees every file kept and starts the download
+    assert download.value.suggested_filename.endswith("-pdf.zip")
+    expect(page.get_by_role("heading", level=2)).to_have_text("The ZIP is ready")
+    check_page(page)

@@ -50,7 +50,8 @@ READERS = {
     "agreement.article_agreement", "assignments.reviewer_queue", "assignments.lead_queue",
     "assignments.queue_counts", "assignments.list_assignments", "similar.search_terms", "similar.similar_claims", "versions.list_versions", "versions.orphans", "exports.check_format", "exports.render_export",
     "exports.stream_bulk_export", "exports.pending_renders", "exports.prepare_render", "exports.render_to_keep",
-    "render_requests.get_request", "render_requests.render_job",
+    "render_requests.get_request", "render_requests.render_job", "render_requests.requests_for",
+    "exports.approved_between", "exports.bulk_renders_missing",
     "webhooks.resolve_target", "webhooks.check_url", "webhooks.check_events", "webhooks.get_endpoint",
     "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
 }  # fmt: skip
