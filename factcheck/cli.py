@@ -326,15 +326,13 @@ def reports_render(loop, interval, limit, asked):
     exporting them takes milliseconds; one line per file rendered."""
     from .render_queue import drain
 
-    only_asked = asked
-
     def step():
-        asked = drain(limit=None if only_asked else limit)
-        for job, ms in asked.kept:
+        done = drain(limit=None if asked else limit)
+        for job, ms in done.kept:
             click.echo(f"article {job.article_id}: {job.fmt} asked for, rendered in {ms} ms")
-        for job, error in asked.failed:
+        for job, error in done.failed:
             click.echo(f"article {job.article_id}: {job.fmt} asked for, failed: {error}", err=True)
-        pending = [] if only_asked else exports.pending_renders(db.session, limit=limit)
+        pending = [] if asked else exports.pending_renders(db.session, limit=limit)
         for article_id in pending:
             kept = exports.prepare_render(db.session, article_id=article_id)
             if kept is not None:
@@ -345,7 +343,7 @@ def reports_render(loop, interval, limit, asked):
                     f"({len(kept.content):,} bytes)"
                 )
         db.session.rollback()
-        if not pending and not asked.kept and not asked.failed and not loop:
+        if not pending and not done.kept and not done.failed and not loop:
             click.echo("nothing to render")
 
     run_worker(step, loop=loop, interval=interval)

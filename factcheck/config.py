@@ -44,6 +44,13 @@ DEFAULTS: dict[str, object] = {
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
+# On/off settings given as strings in the environment ("true", "0", ...).
+_BOOL_KEYS = {
+    "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE",
+    "WEBHOOKS_ASYNC",
+    "RENDER_IN_BACKGROUND",
+}
 
 
 def load_config(instance_path: str) -> dict[str, object]:
@@ -58,8 +65,8 @@ def load_config(instance_path: str) -> dict[str, object]:
             cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(value)
         elif name in _INT_KEYS:
             cfg[name] = int(value)
-        elif name in {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}:
-            cfg[name] = value.lower() in {"1", "true", "yes"}
+        elif name in _BOOL_KEYS:
+            cfg[name] = value.strip().lower() in {"1", "true", "yes", "on"}
         else:
             cfg[name] = value
     if not cfg.get("SECRET_KEY"):

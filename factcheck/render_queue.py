@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask import current_app
 
@@ -38,27 +39,20 @@ def export_or_request(
     failed raises ``RenderFailed`` (after it is removed, so that the next ask starts
     afresh) unless ``retry_failed``, which queues it again.
     """
-    limit = int(current_app.config["PDF_INLINE_MAX_KIB"]) * 1024
-    for _attempt in (0, 1):
-        try:
-            rendered, record = exports.render_export(
-                db.session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url,
-                inline_limit=limit,
-            )  # fmt: skip
-            break
-        except exports.RenderPending as pending:
-            with transaction() as s:
-                state = render_requests.request_render(s, pending.job, retry_failed=retry_failed)
-            if state is None:  # kept while this request read: serve it
-                continue
-            if state.error is not None:
-                raise state.failure() from None
+    export = partial(exports.render_export, db.session, actor=actor, article_id=article_id,
+                     fmt=fmt, report_url=report_url)  # fmt: skip
+    try:
+        rendered, record = export(inline_limit=int(current_app.config["PDF_INLINE_MAX_KIB"]) * 1024)
+    except exports.RenderPending as pending:
+        with transaction() as s:
+            state = render_requests.request_render(s, pending.job, retry_failed=retry_failed)
+        if state is None:  # kept while this request read: serve the kept file
+            rendered, record = export()
+        elif state.error is not None:
+            raise state.failure() from None
+        else:
             kick(current_app._get_current_object())
             return state
-    else:  # kept, then pruned, twice while this request read: render it here after all
-        rendered, record = exports.render_export(
-            db.session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url
-        )
     if record is not None:  # a final report: its export is audited, in a short write
         with transaction() as s:
             exports.record_export(s, actor=actor, record=record)
@@ -135,10 +129,7 @@ def kick(app) -> None:
     worker's requests need. Off when RENDER_IN_BACKGROUND is false (tests drain
     explicitly; with `make worker` running, leave long renders to it)."""
     global _thread
-    value = app.config.get("RENDER_IN_BACKGROUND", not app.testing)
-    if isinstance(value, str):
-        value = value.strip().lower() in {"1", "true", "yes", "on"}
-    if not value:
+    if not app.config.get("RENDER_IN_BACKGROUND", not app.testing):
         return
     env = {**os.environ, "FACTCHECK_INSTANCE_PATH": app.instance_path,
            "FACTCHECK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}  # fmt: skip

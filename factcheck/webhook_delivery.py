@@ -299,7 +299,7 @@ def _after_commit(session: Session) -> None:
     if not has_app_context():
         return
     app = current_app._get_current_object()
-    if not _flag(app.config.get("WEBHOOKS_ASYNC", not app.testing)):
+    if not app.config.get("WEBHOOKS_ASYNC", not app.testing):
         return
     thread = threading.Thread(target=_kick, args=(app, sorted(ids)), daemon=True,
                               name="factcheck-webhook-kick")  # fmt: skip
@@ -332,13 +332,6 @@ def wait_for_kicks(timeout: float = 30.0) -> bool:
         if time.monotonic() >= end:
             with _threads_lock:
                 return not _threads
-
-
-def _flag(value) -> bool:
-    """A boolean setting that may come from the environment as a string."""
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
 
 
 def init_app(app) -> None:

@@ -350,3 +350,22 @@ def test_a_short_bulk_export_streams_at_once(review_all, desk, api_as):
         resp.data
     )
     assert _count(RenderRequest, article_id) == 0
+
+
+def test_status_page_refuses_a_format_it_does_not_know(desk, client, login):
+    article_id, _reviewer, lead = desk
+    login(lead)
+    resp = client.get(f"/articles/{article_id}/renders/1?format=docx")
+    assert resp.status_code == 422 and "unknown format" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("false", False), ("0", False), ("true", True), ("on", True)]
+)
+def test_background_switches_read_from_the_environment(monkeypatch, tmp_path, text, expected):
+    from factcheck.config import load_config
+
+    monkeypatch.setenv("FACTCHECK_RENDER_IN_BACKGROUND", text)
+    monkeypatch.setenv("FACTCHECK_WEBHOOKS_ASYNC", text)
+    cfg = load_config(str(tmp_path))
+    assert cfg["RENDER_IN_BACKGROUND"] is expected and cfg["WEBHOOKS_ASYNC"] is expected

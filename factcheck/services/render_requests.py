@@ -73,13 +73,7 @@ def request_render(session: Session, job: RenderJob, *, retry_failed: bool) -> R
     """
     if session.scalar(select(ReportRender.id).where(*_same(job, ReportRender))):
         return None
-    row = session.scalar(
-        select(RenderRequest).where(
-            RenderRequest.article_id == job.article_id,
-            RenderRequest.fmt == job.fmt,
-            RenderRequest.fingerprint == job.fingerprint,
-        )
-    )
+    row = session.scalar(select(RenderRequest).where(*_same(job)))
     if row is None:
         row = RenderRequest(
             article_id=job.article_id, fmt=job.fmt, fingerprint=job.fingerprint,
@@ -143,7 +137,8 @@ def claim_next(session: Session) -> RenderJob | None:
             update(RenderRequest).where(RenderRequest.id == row.id, free).values(started_at=now)
         ).rowcount
         if claimed == 1:
-            return RenderJob(*row[1:])
+            return RenderJob(row.article_id, row.fmt, row.fingerprint, row.viewer_id,
+                             row.complete, row.claims)  # fmt: skip
     return None
 
 

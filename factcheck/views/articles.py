@@ -20,6 +20,7 @@ from ..services import articles, assignments, history, render_requests, sources,
 from ..services.assignments import ACTIVE
 from ..services.claims import add_claim
 from ..services.common import get_article
+from ..services.exports import check_format
 from ..services.render_requests import RequestState
 from .claims import claim_context
 from .queues import assign_form
@@ -303,9 +304,7 @@ def render_status(article_id: int, request_id: int):
     state = render_requests.get_request(db.session, actor=current_user, article_id=article_id,
                                         request_id=request_id)  # fmt: skip
     article = get_article(db.session, article_id)
-    fmt = state.fmt if state else request.args.get("format", "pdf")
-    if fmt not in FORMAT_LABELS:
-        fmt = "pdf"
+    fmt = state.fmt if state else check_format(request.args.get("format", "pdf"))
     return render_template(
         "articles/render_status.html", article=article, state=state, label=FORMAT_LABELS[fmt],
         download_url=url_for("articles.export", article_id=article_id, format=fmt),
