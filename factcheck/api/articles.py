@@ -176,10 +176,9 @@ def _pending(body: dict, what: str, location: str):
 @bp.get("/exports")
 def bulk_export():
     """Every report approved in [since, until] as one streamed ZIP."""
-    from ..views.exports import zip_response
+    from ..views.exports import bulk_args, zip_response
 
-    args = request.args
-    since, until, fmt = args.get("since", ""), args.get("until", ""), args.get("format", "json")
+    since, until, fmt = bulk_args()
     states = bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=False)
     if states:  # too long to render while the ZIP streams: ask again shortly
         started = sum(1 for state in states if state.started_at)

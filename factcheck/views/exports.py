@@ -58,7 +58,8 @@ def zip_response(since, until, fmt) -> Response:
     return resp
 
 
-def _range():
+def bulk_args() -> tuple[str, str, str]:
+    """(since, until, format) of a bulk export request (the web page's and the API's)."""
     args = request.args
     return args.get("since", ""), args.get("until", ""), args.get("format", "json")
 
@@ -66,7 +67,7 @@ def _range():
 @bp.get("/bulk")
 @login_required
 def bulk():
-    since, until, fmt = _range()
+    since, until, fmt = bulk_args()
     if bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=True):
         # some files are too long to render while the ZIP streams: see them being prepared
         return redirect(url_for("exports.bulk_status", since=since, until=until, format=fmt), 303)
@@ -77,7 +78,7 @@ def bulk():
 @login_required
 def bulk_status():
     """The files a bulk export waits for; reloads itself, then downloads the ZIP."""
-    since, until, fmt = _range()
+    since, until, fmt = bulk_args()
     ids = exports.approved_between(
         db.session, actor=current_actor(), since=since, until=until, fmt=fmt
     )
