@@ -32,11 +32,25 @@ def launch(playwright):
 def serve(app):
     """Serve a Flask app on 127.0.0.1:<free port> from a thread; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    handlers: list[threading.Thread] = []
+    handle = server.process_request_thread
+
+    def tracked(request, client_address):
+        handlers.append(threading.current_thread())
+        handle(request, client_address)
+
+    server.process_request_thread = tracked
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        # Requests still in flight (a download's body streaming, a page's last poll) finish
+        # and give their database connection back before the test disposes of the engine;
+        # one left checked out was closed only by the garbage collector, later, as a
+        # ResourceWarning in some other test.
+        for handler in handlers:
+            handler.join(timeout=10)
         server.server_close()
         thread.join(timeout=5)

@@ -4,6 +4,7 @@ checks again by itself and starts the download when the background render is kep
 from __future__ import annotations
 
 import os
+import zipfile
 
 from browser.pages import axe_check, check_page, sign_in
 from flask import current_app
@@ -38,6 +39,7 @@ def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_p
     with page.expect_download(timeout=15_000) as download:
         pass  # the page reloads within 3 s, sees the file kept and starts the download
     assert download.value.suggested_filename == f"factcheck-report-{article.id}-draft.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF")  # the whole file arrived
     expect(page.get_by_role("heading", level=1)).to_have_text("The PDF is ready")
     check_page(page)
     if os.environ.get("FACTCHECK_SCREENSHOTS"):
@@ -72,5 +74,6 @@ def test_a_bulk_export_waits_for_long_pdfs_then_downloads(app, live_server, new_
     with page.expect_download(timeout=15_000) as download:
         pass  # the page checks within 3 s, sees every file kept and starts the download
     assert download.value.suggested_filename.endswith("-pdf.zip")
+    assert zipfile.is_zipfile(download.value.path())  # the whole ZIP arrived
     expect(page.get_by_role("heading", level=2)).to_have_text("The ZIP is ready")
     check_page(page)
