@@ -45,7 +45,7 @@ format: install-test
 ## make serve: production-style server (gunicorn) on the configured database
 serve: install
 	$(FLASK) db upgrade
-	FACTCHECK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'factcheck:create_app()'
+	FACTCHECK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make worker: deliver webhooks (retries with back-off) and pre-render the PDFs of approved articles, until stopped
 worker: install

@@ -1,6 +1,6 @@
 """gunicorn settings for Factcheck (picked up automatically from the repository root).
 
-    .venv/bin/gunicorn 'factcheck:create_app()'
+    .venv/bin/gunicorn wsgi:app
 
 Environment (all optional):
   FACTCHECK_BIND     host:port to listen on                   (default 127.0.0.1:8000)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import load_config
-from .extensions import csrf, db, login_manager, migrate
+from factcheck.config import load_config
+from factcheck.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from .converters import IdConverter
+    from factcheck.web.converters import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is registered
     app.config.update(load_config(app.instance_path))
@@ -32,9 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("ENV_NAME", os.environ.get("FACTCHECK_ENV")) == "production" and app.debug:
         raise RuntimeError("refusing to start: debug mode is on with FACTCHECK_ENV=production")
 
-    from . import security  # noqa: F401  (registers the user loader)
-    from .limits import LIMITS
-    from .services import passwords
+    from factcheck.limits import LIMITS
+    from factcheck.services import passwords
+    from factcheck.web import auth  # noqa: F401  (registers the user loader)
 
     LIMITS.update_from(app.config)
     passwords.configure(int(app.config["ARGON2_TIME_COST"]), int(app.config["ARGON2_MEMORY_COST"]))
@@ -56,9 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)
 
-    from . import cli, web
-    from .api import bp as api_bp
-    from .views import register_views
+    from factcheck import cli, web
+    from factcheck.api import bp as api_bp
+    from factcheck.views import register_views
 
     web.init_app(app)
     register_views(app)

@@ -20,11 +20,11 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from .database import transaction
-from .errors import FactcheckError
-from .extensions import db
-from .models import Article, SystemActor, User
-from .services import articles, audit, exports, sources, users, versions
+from factcheck.database import transaction
+from factcheck.errors import FactcheckError
+from factcheck.extensions import db
+from factcheck.models import Article, SystemActor, User
+from factcheck.services import articles, audit, exports, sources, users, versions
 
 DEMO_ARTICLE = Path(__file__).parent / "demo" / "seed-rfa-passports.txt"
 DEMO_ACCOUNTS = [
@@ -298,7 +298,7 @@ def run_worker(step, *, loop: bool, interval: float) -> None:
 def webhooks_deliver(loop, interval, limit):
     """Send due webhook deliveries, retries included (once, or forever with --loop); one
     summary line per run."""
-    from .webhook_delivery import deliver_due
+    from factcheck.jobs.webhooks import deliver_due
 
     app = current_app._get_current_object()
 
@@ -324,7 +324,7 @@ def reports_render(loop, interval, limit, asked):
     """Render the files people asked for that were too long to render within their request,
     then keep the PDFs of approved articles that have none of their current state, so that
     exporting them takes milliseconds; one line per file rendered."""
-    from .render_queue import drain
+    from factcheck.jobs.render import drain
 
     def step():
         done = drain(limit=None if asked else limit)
@@ -365,6 +365,6 @@ def init_app(app: Flask) -> None:
 
 def main() -> None:
     """The `factcheck` console script: the same commands as `flask --app factcheck`."""
-    from . import create_app
+    from factcheck import create_app
 
     FlaskGroup(create_app=create_app)(prog_name="factcheck")

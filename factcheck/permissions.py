@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum, auto
 
-from .errors import PermissionDenied
-from .models import Role
+from factcheck.errors import PermissionDenied
+from factcheck.models import Role
 
 
 class Permission(Enum):

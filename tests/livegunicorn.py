@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-APP = "factcheck:create_app()"
+APP = "wsgi:app"
 
 
 def free_port() -> int:

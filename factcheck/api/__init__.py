@@ -7,9 +7,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from ..errors import CSRFFailed, InvalidInput, NotAuthenticated, TooLarge, UnsupportedType
-from ..extensions import csrf, db
-from ..services.users import user_for_token
+from factcheck.errors import CSRFFailed, InvalidInput, NotAuthenticated, TooLarge, UnsupportedType
+from factcheck.extensions import csrf, db
+from factcheck.services.users import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,7 +37,7 @@ def _authenticate():
                 csrf.protect()  # cookie-authenticated writes need X-CSRFToken (HOSTILE §2.4)
             except CSRFError as exc:
                 raise CSRFFailed(f"CSRF token missing or invalid: {exc.description}") from None
-    from ..web import require_second_factor
+    from factcheck.web import require_second_factor
 
     refused = require_second_factor()  # bearer users are known only now
     if refused is not None:
@@ -132,4 +132,4 @@ def version_from(data: dict):
     return request.headers.get("If-Match") or None
 
 
-from . import articles, assignments, audit, claims, openapi, tokens, users  # noqa: E402,F401
+from factcheck.api import articles, assignments, audit, claims, openapi, tokens, users  # noqa: E402,F401

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request, url_for
 
-from ..database import transaction
-from ..errors import InvalidInput
-from ..extensions import db
-from ..models import ArticleStatus, iso
-from ..permissions import Permission, can
-from ..render_queue import bulk_pending, export_or_request
-from ..security import current_actor
-from ..services import agreement as agreement_service
-from ..services import articles, sources, versions
-from ..services.claims import add_claim
-from ..services.common import get_article
-from ..services.render_requests import RequestState
-from . import bp, json_body, only, version_from
-from .helpers import paginated, pagination, with_etag
-from .serializers import article_json, article_summary, claim_json
+from factcheck.api import bp, json_body, only, version_from
+from factcheck.api.helpers import paginated, pagination, with_etag
+from factcheck.api.serializers import article_json, article_summary, claim_json
+from factcheck.database import transaction
+from factcheck.errors import InvalidInput
+from factcheck.extensions import db
+from factcheck.jobs.render import bulk_pending, export_or_request
+from factcheck.models import ArticleStatus, iso
+from factcheck.permissions import Permission, can
+from factcheck.services import agreement as agreement_service
+from factcheck.services import articles, sources, versions
+from factcheck.services.claims import add_claim
+from factcheck.services.common import get_article
+from factcheck.services.render_requests import RequestState
+from factcheck.web.auth import current_actor
 
 META = ("title", "source_url", "publisher", "published_at")
 
@@ -176,7 +176,7 @@ def _pending(body: dict, what: str, location: str):
 @bp.get("/exports")
 def bulk_export():
     """Every report approved in [since, until] as one streamed ZIP."""
-    from ..views.exports import bulk_args, zip_response
+    from factcheck.views.exports import bulk_args, zip_response
 
     since, until, fmt = bulk_args()
     states = bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=False)

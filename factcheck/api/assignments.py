@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..database import transaction
-from ..errors import InvalidInput
-from ..extensions import db
-from ..models import iso
-from ..permissions import Permission, can
-from ..security import current_actor
-from ..services import assignments
-from . import bp, json_body, only
-from .serializers import claim_json
+from factcheck.api import bp, json_body, only
+from factcheck.api.serializers import claim_json
+from factcheck.database import transaction
+from factcheck.errors import InvalidInput
+from factcheck.extensions import db
+from factcheck.models import iso
+from factcheck.permissions import Permission, can
+from factcheck.services import assignments
+from factcheck.web.auth import current_actor
 
 
 @bp.post("/assignments")

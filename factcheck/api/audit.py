@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 
 from flask import jsonify, request
 
-from ..errors import InvalidInput
-from ..extensions import db
-from ..models import AuditAction
-from ..permissions import Permission, require
-from ..security import current_actor
-from ..services import history
-from ..services.audit import verify_chain
-from ..services.common import parse_id
-from . import bp
-from .helpers import pagination
+from factcheck.api import bp
+from factcheck.api.helpers import pagination
+from factcheck.errors import InvalidInput
+from factcheck.extensions import db
+from factcheck.models import AuditAction
+from factcheck.permissions import Permission, require
+from factcheck.services import history
+from factcheck.services.audit import verify_chain
+from factcheck.services.common import parse_id
+from factcheck.web.auth import current_actor
 
 
 def _int_arg(name: str) -> int | None:

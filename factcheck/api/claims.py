@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from ..database import transaction
-from ..extensions import db
-from ..models import Claim
-from ..security import current_actor
-from ..services import approvals, claims, history, reviews
-from ..services.common import get_claim
-from ..services.similar import similar_claims
-from . import bp, json_body, only, version_from
-from .helpers import with_etag
-from .serializers import claim_json, review_json
+from factcheck.api import bp, json_body, only, version_from
+from factcheck.api.helpers import with_etag
+from factcheck.api.serializers import claim_json, review_json
+from factcheck.database import transaction
+from factcheck.extensions import db
+from factcheck.models import Claim
+from factcheck.services import approvals, claims, history, reviews
+from factcheck.services.common import get_claim
+from factcheck.services.similar import similar_claims
+from factcheck.web.auth import current_actor
 
 
 def claim_payload(claim_id: int) -> dict:

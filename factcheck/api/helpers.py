@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..errors import InvalidInput
+from factcheck.errors import InvalidInput
 
 
 def with_etag(payload: dict, version: int, status: int = 200):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from flask import Response, jsonify
 
-from ..models import AuditAction
-from . import bp
+from factcheck.api import bp
+from factcheck.models import AuditAction
 
 VERDICT = {"type": "string", "enum": ["confirmed", "unconfirmed", "disputed"]}
 NULLABLE_STR = {"type": ["string", "null"]}

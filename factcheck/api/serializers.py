@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..markup import render_markdown
-from ..models import Article, Claim, Review, User, iso
-from ..services.reviews import SavedReview
+from factcheck.models import Article, Claim, Review, User, iso
+from factcheck.services.reviews import SavedReview
+from factcheck.text.markup import render_markdown
 
 
 def user_json(u: User) -> dict:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..database import transaction
-from ..errors import NotAuthenticated
-from ..security import current_actor
-from ..services import users
-from . import bp, json_body, only, typed
-from .serializers import user_json
+from factcheck.api import bp, json_body, only, typed
+from factcheck.api.serializers import user_json
+from factcheck.database import transaction
+from factcheck.errors import NotAuthenticated
+from factcheck.services import users
+from factcheck.web.auth import current_actor
 
 
 @bp.post("/tokens")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..database import transaction
-from ..extensions import db
-from ..permissions import Permission, require
-from ..security import current_actor
-from ..services import users
-from ..services.common import get_user
-from . import bp, json_body, only, typed
-from .serializers import user_json
+from factcheck.api import bp, json_body, only, typed
+from factcheck.api.serializers import user_json
+from factcheck.database import transaction
+from factcheck.extensions import db
+from factcheck.permissions import Permission, require
+from factcheck.services import users
+from factcheck.services.common import get_user
+from factcheck.web.auth import current_actor
 
 
 @bp.get("/users")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import FactcheckError
+from factcheck.errors import FactcheckError
 
 
 def apply_errors(form, exc: FactcheckError) -> None:

@@ -5,7 +5,7 @@ from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models import WebhookEvent
+from factcheck.models import WebhookEvent
 
 EVENT_CHOICES = {
     WebhookEvent.CLAIM_APPROVED.value: "A claim is approved (claim.approved)",

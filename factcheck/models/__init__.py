@@ -2,15 +2,15 @@
 
 # Order matters: Claim's derived `seq` configures the mappers, so everything it relates
 # to must be imported before it.
-from .user import ApiToken, Role, SystemActor, User  # noqa: I001
-from .article import Article, ArticleStatus, ArticleVersion
-from .review import EvidenceLink, Review, Stance
-from .audit import AuditAction, AuditEvent
-from .claim import Claim, ClaimStatus, Verdict
-from .assignment import Assignment
-from .webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from .report_render import RenderRequest, ReportRender
-from .types import iso, utcnow
+from factcheck.models.user import ApiToken, Role, SystemActor, User  # noqa: I001
+from factcheck.models.article import Article, ArticleStatus, ArticleVersion
+from factcheck.models.review import EvidenceLink, Review, Stance
+from factcheck.models.audit import AuditAction, AuditEvent
+from factcheck.models.claim import Claim, ClaimStatus, Verdict
+from factcheck.models.assignment import Assignment
+from factcheck.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from factcheck.models.report_render import RenderRequest, ReportRender
+from factcheck.models.types import iso, utcnow
 
 __all__ = [
     "ApiToken", "Article", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",

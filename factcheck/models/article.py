@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from factcheck.extensions import db
+from factcheck.models.types import UTCDateTime, utcnow
 
 
 class ArticleStatus(StrEnum):

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from factcheck.extensions import db
+from factcheck.models.types import UTCDateTime, utcnow
 
 
 class Assignment(db.Model):

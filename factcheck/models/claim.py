@@ -19,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from factcheck.extensions import db
+from factcheck.models.types import UTCDateTime, utcnow
 
 
 class Verdict(StrEnum):

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from factcheck.extensions import db
+from factcheck.models.types import UTCDateTime, utcnow
 
 
 class _OneReportContent:

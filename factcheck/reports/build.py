@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..limits import LIMITS
-from ..markup import render_markdown
-from ..models import Article, Claim, ClaimStatus, Review, utcnow
-from ..services.audit import chain_head, last_article_event
-from ..services.reviews import visible_reviews
-from .model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
+from factcheck.limits import LIMITS
+from factcheck.models import Article, Claim, ClaimStatus, Review, utcnow
+from factcheck.reports.model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
+from factcheck.services.audit import chain_head, last_article_event
+from factcheck.services.reviews import visible_reviews
+from factcheck.text.markup import render_markdown
 
 
 def _review_item(r: Review) -> ReviewItem:

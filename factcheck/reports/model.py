@@ -28,7 +28,7 @@ class ReviewItem:
     reviewer: str  # display name
     verdict: str  # one of VERDICTS
     note: str  # Markdown as typed
-    note_html: str  # sanitized HTML (factcheck.markup.render_markdown)
+    note_html: str  # sanitized HTML (factcheck.text.markup.render_markdown)
     links: tuple[EvidenceItem, ...]
     updated_at: datetime
 

@@ -8,8 +8,8 @@ from itertools import combinations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..agreement import agreeing_units, cohen_kappa, krippendorff_alpha_nominal
-from ..models import Claim, Review, User
+from factcheck.models import Claim, Review, User
+from factcheck.text.agreement import agreeing_units, cohen_kappa, krippendorff_alpha_nominal
 
 
 def article_agreement(session: Session, article_id: int) -> dict:

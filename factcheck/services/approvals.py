@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidInput, InvalidTransition
-from ..limits import LIMITS
-from ..models import ArticleStatus, Claim, ClaimStatus, Verdict, WebhookEvent, iso, utcnow
-from ..permissions import Permission, require
-from . import audit, webhooks
-from .common import check_version, claim_snapshot, clean_text, get_claim
-from .reviews import parse_verdict
+from factcheck.errors import InvalidInput, InvalidTransition
+from factcheck.limits import LIMITS
+from factcheck.models import ArticleStatus, Claim, ClaimStatus, Verdict, WebhookEvent, iso, utcnow
+from factcheck.permissions import Permission, require
+from factcheck.services import audit, webhooks
+from factcheck.services.common import check_version, claim_snapshot, clean_text, get_claim
+from factcheck.services.reviews import parse_verdict
 
 
 def _audit_claim(session, actor, action: str, claim: Claim, before: dict) -> None:

@@ -7,10 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import splitting
-from ..errors import InvalidInput, InvalidTransition, TooLarge
-from ..limits import LIMITS
-from ..models import (
+from factcheck.errors import InvalidInput, InvalidTransition, TooLarge
+from factcheck.limits import LIMITS
+from factcheck.models import (
     Article,
     ArticleStatus,
     ArticleVersion,
@@ -20,10 +19,17 @@ from ..models import (
     iso,
     utcnow,
 )
-from ..permissions import Permission, require
-from . import audit, webhooks
-from .common import article_snapshot, check_http_url, check_version, clean_text, get_article
-from .sources import Source
+from factcheck.permissions import Permission, require
+from factcheck.services import audit, webhooks
+from factcheck.services.common import (
+    article_snapshot,
+    check_http_url,
+    check_version,
+    clean_text,
+    get_article,
+)
+from factcheck.services.sources import Source
+from factcheck.text import splitting
 
 
 def normalise_body(text: str) -> str:

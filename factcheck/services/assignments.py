@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..errors import InvalidInput
-from ..models import Assignment, Claim, ClaimStatus, Review, User, utcnow
-from ..permissions import Permission, require
-from . import audit
-from .common import get_article, get_user, parse_id
+from factcheck.errors import InvalidInput
+from factcheck.models import Assignment, Claim, ClaimStatus, Review, User, utcnow
+from factcheck.permissions import Permission, require
+from factcheck.services import audit
+from factcheck.services.common import get_article, get_user, parse_id
 
 ACTIVE = (ClaimStatus.OPEN.value, ClaimStatus.REVIEWED.value, ClaimStatus.RETURNED.value)
 

@@ -19,7 +19,7 @@ from json.encoder import encode_basestring
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ..models import AuditAction, AuditEvent, iso, utcnow
+from factcheck.models import AuditAction, AuditEvent, iso, utcnow
 
 GENESIS = "0" * 64
 CHAIN_LOCK_KEY = 0x46_43_4B  # "FCK": the advisory lock that serialises chain writers

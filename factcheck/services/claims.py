@@ -6,13 +6,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import splitting
-from ..errors import InvalidInput, InvalidTransition
-from ..limits import LIMITS
-from ..models import Article, Claim, ClaimStatus
-from ..permissions import Permission, require
-from . import audit
-from .common import check_version, claim_snapshot, clean_text, get_article, get_claim, parse_id
+from factcheck.errors import InvalidInput, InvalidTransition
+from factcheck.limits import LIMITS
+from factcheck.models import Article, Claim, ClaimStatus
+from factcheck.permissions import Permission, require
+from factcheck.services import audit
+from factcheck.services.common import (
+    check_version,
+    claim_snapshot,
+    clean_text,
+    get_article,
+    get_claim,
+    parse_id,
+)
+from factcheck.text import splitting
 
 
 def _editable_article(article: Article) -> None:

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InvalidInput, NotFound, VersionRequired
-from ..models import Article, Claim, User, iso
+from factcheck.errors import Conflict, InvalidInput, NotFound, VersionRequired
+from factcheck.models import Article, Claim, User, iso
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 

@@ -13,19 +13,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, undefer
 
-from ..errors import InvalidInput
-from ..models import (
-    Article,
-    ArticleStatus,
-    AuditAction,
-    ReportRender,
-    WebhookEvent,
-    iso,
-)
-from ..permissions import Permission, can, require
-from ..reports import build_report
-from ..reports.model import Report
-from ..reports.render import (
+from factcheck.errors import InvalidInput
+from factcheck.models import Article, ArticleStatus, AuditAction, ReportRender, WebhookEvent, iso
+from factcheck.permissions import Permission, can, require
+from factcheck.reports import build_report
+from factcheck.reports.model import Report
+from factcheck.reports.render import (
     FORMATS,
     KEPT_FORMATS,
     Rendered,
@@ -35,8 +28,8 @@ from ..reports.render import (
     printed_size,
     render,
 )
-from . import audit, webhooks
-from .common import get_article
+from factcheck.services import audit, webhooks
+from factcheck.services.common import get_article
 
 
 def check_format(fmt) -> str:

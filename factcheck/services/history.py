@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, Claim, Review, iso
-from ..permissions import Permission, can
-from .reviews import can_see_all_reviews
+from factcheck.models import AuditEvent, Claim, Review, iso
+from factcheck.permissions import Permission, can
+from factcheck.services.reviews import can_see_all_reviews
 
 HIDDEN = "(hidden until you submit your own review)"
 CONTEXT_KEYS = {"claim_id"}  # identify the target; not a change worth a timeline line

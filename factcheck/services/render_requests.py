@@ -20,13 +20,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import RenderFailed
-from ..models import RenderRequest, ReportRender, User, utcnow
-from ..permissions import Permission, require
-from ..reports import build_report
-from ..reports.render import fingerprint
-from .common import get_article
-from .exports import KeptRender, RenderJob, keep_render, render_to_keep
+from factcheck.errors import RenderFailed
+from factcheck.models import RenderRequest, ReportRender, User, utcnow
+from factcheck.permissions import Permission, require
+from factcheck.reports import build_report
+from factcheck.reports.render import fingerprint
+from factcheck.services.common import get_article
+from factcheck.services.exports import KeptRender, RenderJob, keep_render, render_to_keep
 
 # A claim older than this is taken to belong to a renderer that died (its process was
 # killed or restarted): another renderer may take the request over. Far above any render.

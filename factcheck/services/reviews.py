@@ -9,9 +9,9 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from ..errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from ..limits import LIMITS
-from ..models import (
+from factcheck.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from factcheck.limits import LIMITS
+from factcheck.models import (  # fmt: skip
     Article,
     ArticleStatus,
     Claim,
@@ -21,10 +21,10 @@ from ..models import (
     Stance,
     Verdict,
     utcnow,
-)  # fmt: skip
-from ..permissions import Permission, can, require
-from . import audit
-from .common import check_http_url, check_version_number, clean_text, primary_key
+)
+from factcheck.permissions import Permission, can, require
+from factcheck.services import audit
+from factcheck.services.common import check_http_url, check_version_number, clean_text, primary_key
 
 
 def parse_verdict(value, field: str = "verdict") -> Verdict:

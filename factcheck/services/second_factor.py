@@ -12,10 +12,10 @@ import secrets
 import pyotp
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InvalidInput
-from ..models import User, utcnow
-from . import audit
-from .passwords import verify_password
+from factcheck.errors import Conflict, InvalidInput
+from factcheck.models import User, utcnow
+from factcheck.services import audit
+from factcheck.services.passwords import verify_password
 
 ISSUER = "Factcheck"
 RECOVERY_CODES = 10

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import Article, Claim, ClaimStatus, iso
+from factcheck.models import Article, Claim, ClaimStatus, iso
 
 STOPWORDS = frozenset(
     ["the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "these", "those", "he", "she", "they", "them", "his", "her", "their", "we", "our", "you", "your", "i", "not", "no", "said", "says", "will", "would", "could", "should", "may", "might", "can", "also", "than", "then", "there", "here", "who", "which", "what", "when", "where", "how", "into", "about", "over", "after", "before", "more", "most", "some", "any", "all", "one", "two"]

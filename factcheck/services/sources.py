@@ -11,11 +11,11 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from .. import splitting
-from ..errors import InvalidInput, TooLarge, UnsupportedType
-from ..ingest.fetch import FetchPolicy, fetch_url
-from ..ingest.html import extract_html
-from ..limits import LIMITS
+from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
+from factcheck.limits import LIMITS
+from factcheck.net.fetch import FetchPolicy, fetch_url
+from factcheck.text import splitting
+from factcheck.text.html import extract_html
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}

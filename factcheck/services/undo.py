@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InvalidTransition, NotFound
-from ..models import AuditEvent, Claim, ClaimStatus
-from ..permissions import Permission, require
-from . import audit
-from .claims import _check_no_overlap, _editable_article, _set_span
-from .common import claim_snapshot, get_article, parse_id
+from factcheck.errors import Conflict, InvalidTransition, NotFound
+from factcheck.models import AuditEvent, Claim, ClaimStatus
+from factcheck.permissions import Permission, require
+from factcheck.services import audit
+from factcheck.services.claims import _check_no_overlap, _editable_article, _set_span
+from factcheck.services.common import claim_snapshot, get_article, parse_id
 
 UNDOABLE = {
     "claim.split": "split of a claim",

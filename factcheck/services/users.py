@@ -12,13 +12,13 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
-from ..errors import Conflict, InvalidInput, NotFound, RateLimited
-from ..limits import LIMITS
-from ..models import ApiToken, AuditEvent, Role, User, iso, utcnow
-from ..permissions import Permission, require
-from . import audit, second_factor
-from .common import clean_text, get_user
-from .passwords import hash_password, verify_password
+from factcheck.errors import Conflict, InvalidInput, NotFound, RateLimited
+from factcheck.limits import LIMITS
+from factcheck.models import ApiToken, AuditEvent, Role, User, iso, utcnow
+from factcheck.permissions import Permission, require
+from factcheck.services import audit, second_factor
+from factcheck.services.common import clean_text, get_user
+from factcheck.services.passwords import hash_password, verify_password
 
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "fct_"

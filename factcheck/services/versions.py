@@ -10,15 +10,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .. import splitting
-from ..anchoring import Anchor, OldClaim, reanchor
-from ..errors import InvalidInput
-from ..models import Article, ArticleStatus, ArticleVersion, Claim, ClaimStatus
-from ..permissions import Permission, require
-from . import audit
-from .articles import check_article_text, normalise_body
-from .common import check_version, claim_snapshot, get_article
-from .sources import Source
+from factcheck.errors import InvalidInput
+from factcheck.models import Article, ArticleStatus, ArticleVersion, Claim, ClaimStatus
+from factcheck.permissions import Permission, require
+from factcheck.services import audit
+from factcheck.services.articles import check_article_text, normalise_body
+from factcheck.services.common import check_version, claim_snapshot, get_article
+from factcheck.services.sources import Source
+from factcheck.text import splitting
+from factcheck.text.anchoring import Anchor, OldClaim, reanchor
 
 REVIEW_STATES = (ClaimStatus.REVIEWED, ClaimStatus.APPROVED, ClaimStatus.RETURNED)
 

@@ -24,14 +24,14 @@ from ipaddress import ip_address
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidInput, InvalidTransition, NotFound, SourceTimeout
-from ..ingest.fetch import FetchPolicy
-from ..ingest.urls import Target, display, is_allowed, parse_networks, parse_url
-from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent, iso, utcnow
-from ..permissions import Permission, require
-from . import audit
-from .common import clean_text, get_or_404
-from .sources import fetch_policy
+from factcheck.errors import InvalidInput, InvalidTransition, NotFound, SourceTimeout
+from factcheck.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, iso, utcnow
+from factcheck.net.fetch import FetchPolicy
+from factcheck.net.policy import Target, display, is_allowed, parse_networks, parse_url
+from factcheck.permissions import Permission, require
+from factcheck.services import audit
+from factcheck.services.common import clean_text, get_or_404
+from factcheck.services.sources import fetch_policy
 
 STATUSES = ("pending", "delivered", "failed")
 MAX_DESCRIPTION = 200

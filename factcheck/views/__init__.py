@@ -6,7 +6,18 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from . import account, admin, articles, audit, auth, claims, exports, health, queues, webhooks
+    from factcheck.views import (
+        account,
+        admin,
+        articles,
+        audit,
+        auth,
+        claims,
+        exports,
+        health,
+        queues,
+        webhooks,
+    )
 
     for module in (
         auth,

@@ -7,19 +7,19 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
-from ..database import transaction
-from ..errors import FORM_ERRORS
-from ..forms import apply_errors
-from ..forms.auth import (
+from factcheck.database import transaction
+from factcheck.errors import FORM_ERRORS
+from factcheck.forms import apply_errors
+from factcheck.forms.auth import (
     ChangePasswordForm,
     RevokeTokenForm,
     TokenForm,
     TotpConfirmForm,
     TotpDisableForm,
 )
-from ..limits import LIMITS
-from ..services import second_factor, users
-from ..services.passwords import verify_password
+from factcheck.limits import LIMITS
+from factcheck.services import second_factor, users
+from factcheck.services.passwords import verify_password
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..database import transaction
-from ..errors import FORM_ERRORS
-from ..extensions import db
-from ..forms import apply_errors
-from ..forms.users import CreateUserForm, EditUserForm, ResetPasswordForm
-from ..permissions import Permission, require
-from ..services import users
-from ..services.common import get_user
+from factcheck.database import transaction
+from factcheck.errors import FORM_ERRORS
+from factcheck.extensions import db
+from factcheck.forms import apply_errors
+from factcheck.forms.users import CreateUserForm, EditUserForm, ResetPasswordForm
+from factcheck.permissions import Permission, require
+from factcheck.services import users
+from factcheck.services.common import get_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -6,24 +6,32 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..database import transaction
-from ..errors import FORM_ERRORS, Conflict, InvalidTransition, NotFound
-from ..extensions import db
-from ..forms import apply_errors
-from ..forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
-from ..models import Article, ArticleStatus, Assignment, Claim, ClaimStatus, Review
-from ..permissions import Permission, can
-from ..render_queue import export_or_request
-from ..reports.render import FORMATS
-from ..services import agreement as agreement_service
-from ..services import articles, assignments, history, render_requests, sources, undo, versions
-from ..services.assignments import ACTIVE
-from ..services.claims import add_claim
-from ..services.common import get_article
-from ..services.exports import check_format
-from ..services.render_requests import RequestState
-from .claims import claim_context
-from .queues import assign_form
+from factcheck.database import transaction
+from factcheck.errors import FORM_ERRORS, Conflict, InvalidTransition, NotFound
+from factcheck.extensions import db
+from factcheck.forms import apply_errors
+from factcheck.forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
+from factcheck.jobs.render import export_or_request
+from factcheck.models import Article, ArticleStatus, Assignment, Claim, ClaimStatus, Review
+from factcheck.permissions import Permission, can
+from factcheck.reports.render import FORMATS
+from factcheck.services import agreement as agreement_service
+from factcheck.services import (
+    articles,
+    assignments,
+    history,
+    render_requests,
+    sources,
+    undo,
+    versions,
+)
+from factcheck.services.assignments import ACTIVE
+from factcheck.services.claims import add_claim
+from factcheck.services.common import get_article
+from factcheck.services.exports import check_format
+from factcheck.services.render_requests import RequestState
+from factcheck.views.claims import claim_context
+from factcheck.views.queues import assign_form
 
 bp = Blueprint("articles", __name__)
 

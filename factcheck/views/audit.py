@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..models import AuditAction
-from ..permissions import Permission, require
-from ..services import history
-from ..services.audit import verify_chain
-from ..services.common import MAX_ID
+from factcheck.extensions import db
+from factcheck.models import AuditAction
+from factcheck.permissions import Permission, require
+from factcheck.services import history
+from factcheck.services.audit import verify_chain
+from factcheck.services.common import MAX_ID
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

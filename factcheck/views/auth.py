@@ -17,10 +17,10 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
-from ..database import transaction
-from ..errors import RateLimited
-from ..forms.auth import LoginForm, LogoutForm
-from ..services import users
+from factcheck.database import transaction
+from factcheck.errors import RateLimited
+from factcheck.forms.auth import LoginForm, LogoutForm
+from factcheck.services import users
 
 bp = Blueprint("auth", __name__)
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..database import transaction
-from ..errors import FORM_ERRORS, Conflict
-from ..extensions import db
-from ..forms import apply_errors
-from ..forms.claims import EditClaimForm, ExcludeForm, IncludeForm, MergeForm, SplitForm
-from ..forms.reviews import ApproveForm, ReopenForm, ReturnForm, ReviewForm
-from ..markup import render_markdown
-from ..models import Claim, ClaimStatus
-from ..services import approvals, claims, history, reviews
-from ..services.common import get_claim
-from ..services.similar import similar_claims
+from factcheck.database import transaction
+from factcheck.errors import FORM_ERRORS, Conflict
+from factcheck.extensions import db
+from factcheck.forms import apply_errors
+from factcheck.forms.claims import EditClaimForm, ExcludeForm, IncludeForm, MergeForm, SplitForm
+from factcheck.forms.reviews import ApproveForm, ReopenForm, ReturnForm, ReviewForm
+from factcheck.models import Claim, ClaimStatus
+from factcheck.services import approvals, claims, history, reviews
+from factcheck.services.common import get_claim
+from factcheck.services.similar import similar_claims
+from factcheck.text.markup import render_markdown
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 

@@ -15,14 +15,14 @@ from flask import (
 )
 from flask_login import login_required
 
-from ..database import transaction
-from ..extensions import db
-from ..models import User
-from ..render_queue import bulk_pending
-from ..reports.render import FORMATS
-from ..security import current_actor
-from ..services import exports, render_requests
-from .articles import FORMAT_LABELS, RENDER_POLL_SECONDS
+from factcheck.database import transaction
+from factcheck.extensions import db
+from factcheck.jobs.render import bulk_pending
+from factcheck.models import User
+from factcheck.reports.render import FORMATS
+from factcheck.services import exports, render_requests
+from factcheck.views.articles import FORMAT_LABELS, RENDER_POLL_SECONDS
+from factcheck.web.auth import current_actor
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 

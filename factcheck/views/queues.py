@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..database import transaction
-from ..errors import FORM_ERRORS
-from ..extensions import db
-from ..forms.assignments import AssignForm
-from ..models import Article, Claim, ClaimStatus
-from ..permissions import Permission, can
-from ..services import assignments, users
+from factcheck.database import transaction
+from factcheck.errors import FORM_ERRORS
+from factcheck.extensions import db
+from factcheck.forms.assignments import AssignForm
+from factcheck.models import Article, Claim, ClaimStatus
+from factcheck.permissions import Permission, can
+from factcheck.services import assignments, users
 
 bp = Blueprint("queues", __name__)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import webhook_delivery
-from ..database import transaction
-from ..errors import FORM_ERRORS, Conflict, InvalidInput
-from ..extensions import db
-from ..forms import apply_errors
-from ..forms.webhooks import ActionForm, CreateEndpointForm, EditEndpointForm
-from ..permissions import Permission, require
-from ..services import webhooks
+from factcheck.database import transaction
+from factcheck.errors import FORM_ERRORS, Conflict, InvalidInput
+from factcheck.extensions import db
+from factcheck.forms import apply_errors
+from factcheck.forms.webhooks import ActionForm, CreateEndpointForm, EditEndpointForm
+from factcheck.jobs import webhooks as webhook_delivery
+from factcheck.permissions import Permission, require
+from factcheck.services import webhooks
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 bp.record_once(lambda state: webhook_delivery.init_app(state.app))  # the after-commit kick

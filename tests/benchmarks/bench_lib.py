@@ -96,8 +96,8 @@ def synthetic_text(n_claims: int, seed: int = 11) -> str:
     """News-like text the splitter cuts into exactly n_claims claims (checked)."""
     from bench_similar import sentence, vocabulary
 
-    from factcheck import splitting
     from factcheck.services.articles import normalise_body
+    from factcheck.text import splitting
 
     rng = random.Random(seed)
     vocab = vocabulary(rng)
@@ -257,7 +257,7 @@ def start_server(url: str, instance: str, workers: int | None = None, threads: i
     log = Path(instance) / "gunicorn.log"
     fh = open(log, "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "factcheck:create_app()"],
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
         cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     server = Server(proc, port, log, workers or 0)

@@ -1,6 +1,6 @@
 """Benchmark of the claim splitter against the shared development set.
 
-Runs ../shared/bench/splitting/score.py on factcheck.splitting:split_for_bench in a fresh
+Runs ../shared/bench/splitting/score.py on factcheck.text.splitting:split_for_bench in a fresh
 process (peak memory is the process's) and prints the peers table of the bench README
 with our row added.
 
@@ -18,7 +18,7 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCORE = ROOT.parent / "shared" / "bench" / "splitting" / "score.py"
-TARGET = "factcheck.splitting:split_for_bench"
+TARGET = "factcheck.text.splitting:split_for_bench"
 
 # From the bench README (same six articles, 52 Golden Rules, one core, 1 MiB of text).
 PEERS = [
@@ -44,7 +44,7 @@ def run_score() -> dict:
 def table(res: dict) -> str:
     """The peers table with our row on top."""
     ours = (
-        "**factcheck.splitting**",
+        "**factcheck.text.splitting**",
         res["boundary"]["f1"],
         res["golden_rules"]["pass_pct"],
         res["boilerplate"]["char_recall"],

@@ -10,8 +10,8 @@ from browser.pages import axe_check, check_page, sign_in
 from flask import current_app
 from playwright.sync_api import expect
 
-from factcheck import render_queue
 from factcheck.extensions import db
+from factcheck.jobs import render as render_queue
 
 
 def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_page, make_user,

@@ -25,8 +25,8 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
-from factcheck import splitting
 from factcheck.extensions import db
+from factcheck.text import splitting
 
 HTML = b"<!DOCTYPE html><html><head><title>Report</title></head><body><p>Prices rose 5% in 2021. Unemployment fell to 3.9% in March.</p></body></html>"
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"

@@ -18,14 +18,14 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from factcheck import webhook_delivery
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput
 from factcheck.extensions import db
+from factcheck.jobs import webhooks as webhook_delivery
+from factcheck.jobs.webhooks import BACKOFF_SECONDS, MAX_ATTEMPTS, deliver_due
 from factcheck.models import AuditEvent, Claim, WebhookDelivery, WebhookEndpoint
 from factcheck.services import approvals, reviews
 from factcheck.services import webhooks as webhook_service
-from factcheck.webhook_delivery import BACKOFF_SECONDS, MAX_ATTEMPTS, deliver_due
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from factcheck.markup import render_markdown
 from factcheck.reports.model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
+from factcheck.text.markup import render_markdown
 
 BODY = (
     "Zoë Müller 🚓 reports from the city hall. "

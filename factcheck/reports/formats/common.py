@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from factcheck.markup import ALLOWED_ATTRIBUTES, ALLOWED_SCHEMES, ALLOWED_TAGS
 from factcheck.reports.model import VERDICT_LABELS, ClaimItem, Report
+from factcheck.text.markup import ALLOWED_ATTRIBUTES, ALLOWED_SCHEMES, ALLOWED_TAGS
 
 STATUS_LABELS = {
     "open": "Open",

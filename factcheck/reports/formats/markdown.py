@@ -12,9 +12,9 @@ import re
 
 from markdown_it import MarkdownIt
 
-from factcheck.markup import is_plain
 from factcheck.reports.formats import common
 from factcheck.reports.model import VERDICTS, ClaimItem, EvidenceItem, Report, ReviewItem
+from factcheck.text.markup import is_plain
 
 _INLINE = re.compile(r"([\\`*_{}\[\]<>#|~&$!])")
 _LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")

@@ -1,0 +1,241 @@
+"""Fetch one page from the public internet, safely (HOSTILE.md §2.14, IMP-13 … IMP-19).
+
+Resolve once, check every address, connect to the pinned address, follow redirects by hand
+(each one checked like the first URL), one total deadline, a byte cap after decompression.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from ipaddress import ip_address
+from urllib.parse import urljoin
+
+from factcheck.errors import InvalidInput, SourceUnreachable, UnsupportedType
+from factcheck.net import http1
+from factcheck.net.policy import (
+    Target,
+    check_characters,
+    display,
+    is_allowed,
+    parse_networks,
+    parse_url,
+)
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
+_LOOKS_HTML = re.compile(rb"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.IGNORECASE
+)
+# Labels a browser reads as windows-1252 (WHATWG Encoding), and labels never honoured.
+_WINDOWS_1252 = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin1",
+    "latin-1",
+    "l1",
+    "us-ascii",
+    "ascii",
+    "windows-1252",
+    "cp1252",
+}
+_REFUSED_CODECS = {"utf-7", "utf_7"}
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched page: final URL, media type as labelled, decoded text, and whether it is HTML."""
+
+    url: str
+    content_type: str
+    text: str
+    is_html: bool
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits of a URL import; private and loopback addresses stay blocked unless listed here."""
+
+    allowed_addresses: tuple[str, ...] = ()
+    allowed_ports: tuple[int, ...] = (80, 443, 8080, 8443)
+    max_bytes: int = 5 * 1024 * 1024
+    deadline: float = 15.0
+    max_redirects: int = 5
+    max_url_chars: int = 2048
+    # Called once per URL as resolver(host, port, type=socket.SOCK_STREAM); getaddrinfo-shaped answer.
+    resolver: Callable = field(default=socket.getaddrinfo)
+
+    def __post_init__(self):
+        parse_networks(
+            self.allowed_addresses
+        )  # a bad entry is a configuration error: fail at startup
+
+
+def fetch_url(url: str, policy: FetchPolicy = FetchPolicy()) -> Fetched:  # noqa: B008 - frozen, immutable
+    """Fetch ``url`` under ``policy``; raise a domain error for anything unsafe, slow, big or odd."""
+    clock = http1.Clock(policy.deadline)
+    allowed = parse_networks(policy.allowed_addresses)
+    seen: set[str] = set()
+    for hop in range(policy.max_redirects + 1):
+        try:
+            target = parse_url(
+                url, allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars
+            )
+            if target.url in seen:
+                raise InvalidInput("redirect loop", errors={"url": "redirect loop"})
+            seen.add(target.url)
+            ips = _resolve(target, policy, allowed, clock)
+        except InvalidInput as exc:
+            if hop == 0:
+                raise
+            message = f"redirect refused: {exc.detail}"
+            raise InvalidInput(message, errors={"url": message}) from None
+        location = _get(target, ips, policy, clock)
+        if isinstance(location, Fetched):
+            return location
+        url = location
+    message = f"too many redirects (more than {policy.max_redirects})"
+    raise InvalidInput(message, errors={"url": message})
+
+
+def _resolve(target: Target, policy: FetchPolicy, allowed, clock: http1.Clock) -> list[str]:
+    """Resolve once, in a thread so the deadline holds; every address must pass, or none is used."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["infos"] = policy.resolver(target.host, target.port, type=socket.SOCK_STREAM)
+        except Exception as exc:  # reported below: a failed lookup refuses, never fails open
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="factcheck-resolve", daemon=True)
+    thread.start()
+    thread.join(clock.remaining())
+    if thread.is_alive():
+        raise clock.timeout()
+    if "error" in outcome:
+        raise SourceUnreachable(f"could not resolve {target.host}") from None
+    ips: list[str] = []
+    for info in outcome.get("infos") or ():
+        ip = ip_address(str(info[4][0]).split("%")[0])
+        if not is_allowed(ip, allowed):
+            message = f"address not allowed: {display(ip)}"
+            raise InvalidInput(message, errors={"url": message})
+        if str(ip) not in ips:
+            ips.append(str(ip))
+    if not ips:
+        raise SourceUnreachable(f"could not resolve {target.host}")
+    return ips
+
+
+def _get(target: Target, ips: list[str], policy: FetchPolicy, clock: http1.Clock) -> Fetched | str:
+    """One request to the pinned addresses: the Fetched page, or the next URL of a redirect."""
+    sock = _connect(target, ips, clock)
+    try:
+        http1.send_get(sock, target.host_header, target.path, clock)
+        reader = http1.Reader(sock, clock)
+        response = http1.read_head(reader)
+        if response.status in REDIRECTS:
+            return _next_url(target, response)
+        if not 200 <= response.status < 300:
+            raise SourceUnreachable(f"source answered HTTP {response.status}")
+        media_type, charset = _content_type(response.header("content-type"))
+        body = http1.read_body(reader, response, policy.max_bytes)
+    finally:
+        sock.close()
+    is_html = media_type in HTML_TYPES or (media_type == "text/plain" and _looks_html(body))
+    return Fetched(target.url, media_type, _decode(body, charset, is_html), is_html)
+
+
+def _connect(target: Target, ips: list[str], clock: http1.Clock) -> socket.socket:
+    tls_host = target.host if target.scheme == "https" else None
+    error: Exception | None = None
+    for ip in ips:  # only the validated addresses, in the resolver's order
+        try:
+            return http1.connect(ip, target.port, tls_host=tls_host, clock=clock)
+        except SourceUnreachable as exc:
+            error = exc
+    raise error or SourceUnreachable("could not connect to the source")
+
+
+def _next_url(target: Target, response: http1.Response) -> str:
+    raw = response.header("location")
+    if not raw:
+        raise SourceUnreachable(f"source answered HTTP {response.status} without a Location")
+    try:
+        location = raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        location = raw
+    try:
+        check_characters(location)  # before urljoin, which silently drops tabs and newlines
+    except InvalidInput as exc:
+        message = f"redirect refused: {exc.detail}"
+        raise InvalidInput(message, errors={"url": message}) from None
+    return urljoin(target.url, location)
+
+
+def _content_type(value: str | None) -> tuple[str, str | None]:
+    media_type, _, params = (value or "").partition(";")
+    media_type = media_type.strip().lower()
+    if media_type not in HTML_TYPES | TEXT_TYPES:
+        shown = media_type[:60] or "none given"
+        raise UnsupportedType(
+            f"unsupported content type ({shown}): import an HTML or plain-text page",
+            errors={"url": f"unsupported content type ({shown})"},
+        )
+    charset = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", params, re.IGNORECASE)
+    return media_type, charset.group(1) if charset else None
+
+
+def _looks_html(body: bytes) -> bool:
+    start = body[:1024].removeprefix(codecs.BOM_UTF8)
+    return bool(_LOOKS_HTML.match(start))
+
+
+def _decode(body: bytes, charset: str | None, is_html: bool) -> str:
+    """BOM first, then the header's charset, then <meta charset>, then UTF-8; never replaced silently."""
+    if body.startswith(codecs.BOM_UTF8):
+        name, body, offset = "utf-8", body[3:], 3
+    elif body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        name, offset = "utf-16", 0
+    else:
+        meta = _META_CHARSET.search(body[:1024]) if is_html and not charset else None
+        name, offset = (
+            _codec(charset or (meta and meta.group(1).decode("ascii")), from_meta=bool(meta)),
+            0,
+        )
+    try:
+        text = body.decode(name)
+    except UnicodeDecodeError as exc:
+        if (
+            name == "cp1252"
+        ):  # the five bytes cp1252 leaves undefined: read as Latin-1, as browsers do
+            text = body.decode("latin-1")
+        else:
+            message = f"source is not valid {name.upper()} (byte {exc.start + offset})"
+            raise InvalidInput(message, errors={"url": message}) from None
+    if "\x00" in text:
+        message = f"source contains NUL characters (character {text.index(chr(0))})"
+        raise InvalidInput(message, errors={"url": message})
+    return text
+
+
+def _codec(label: str | None, *, from_meta: bool) -> str:
+    label = (label or "utf-8").strip().lower()
+    if label in _WINDOWS_1252:
+        return "cp1252"
+    try:
+        info = codecs.lookup(label)
+    except LookupError:
+        return "utf-8"  # unknown label: the default, still checked strictly
+    if info.name in _REFUSED_CODECS or not getattr(info, "_is_text_encoding", True):
+        return "utf-8"
+    if from_meta and info.name.startswith("utf-16"):
+        return "utf-8"  # a <meta> readable as ASCII cannot be UTF-16 (WHATWG)
+    return info.name

@@ -1,0 +1,44 @@
+"""The claim-splitting engine: pure Python, standard library only, no Flask, no database.
+
+An article body goes in; claims (one per sentence, with exact character spans,
+speaker and check-worthiness), boilerplate spans and metadata come out.
+"""
+
+from __future__ import annotations
+
+from heapq import merge
+from operator import itemgetter
+
+from factcheck.text.splitting.engine import analyze
+from factcheck.text.splitting.model import ArticleMeta, Boilerplate, ClaimSpan, SplitResult
+from factcheck.text.splitting.worthiness import score_checkworthiness
+
+__all__ = [
+    "ArticleMeta",
+    "Boilerplate",
+    "ClaimSpan",
+    "SplitResult",
+    "analyze",
+    "score_checkworthiness",
+    "split_article",
+    "split_for_bench",
+]
+
+
+def split_article(body: str) -> list[ClaimSpan]:
+    """The claims of an article body, in order."""
+    return list(analyze(body).claims)
+
+
+def split_for_bench(text: str) -> list[dict]:
+    """Adapter for the benchmark harness: claims and boilerplate as dicts, by position."""
+    result = analyze(text)
+    claims = [
+        {"start": c.start, "end": c.end, "speaker": c.speaker, "boilerplate": False}
+        for c in result.claims
+    ]
+    spans = [
+        {"start": b.start, "end": b.end, "speaker": None, "boilerplate": True}
+        for b in result.boilerplate
+    ]
+    return list(merge(claims, spans, key=itemgetter("start")))

@@ -1,0 +1,268 @@
+"""Who a sentence is attributed to, from its own words.
+
+The sentence arrives with its quotations masked (each becomes one QUOTE token), so a
+reporting verb inside a quotation never counts. Patterns, best first: a speaker next
+to a quotation ('"...," Smith said', '"...," said Smith'), a speaker after a comma
+('..., sources told RFA'), a speaker opening the sentence ('Police said ...'),
+'according to X', and 'To X, ...'.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from factcheck.text.splitting import lexicon as L
+from factcheck.text.splitting.phrases import determiner, participle, valid_phrase
+
+QUOTE = "\x00"
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s)|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|St"
+    r"|Jr|Sr|Rev|Mt)\.|\w[\w’'\-]*(?:\.\w[\w’'\-]*)*|[^\w\s]"
+)
+_CUE_WORD = re.compile(r"[a-z]+")
+_TO_START = re.compile(r"\W{0,3}To [A-Z]")
+_STOP_BACK = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "because",
+        "when",
+        "while",
+        "if",
+        "as",
+        "after",
+        "before",
+        "since",
+        "although",
+        "though",
+        "whether",
+        "where",
+        "unless",
+        "until",
+        "than",
+        "so",
+        "but",
+        "or",
+        "nor",
+    ]
+)
+_INVERT_STOP = frozenset(
+    [
+        "who",
+        "which",
+        "that",
+        "in",
+        "on",
+        "at",
+        "during",
+        "adding",
+        "after",
+        "before",
+        "when",
+        "while",
+        "as",
+        "because",
+        "to",
+        "last",
+        "this",
+        "yesterday",
+        "today",
+        "tomorrow",
+        "earlier",
+        "later",
+        "recently",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "according",
+    ]
+)
+_BOUNDARY = frozenset([QUOTE, ",", ";", ":", "—", "–", "(", ")", "[", "]", "?", "!"])
+_FORWARD_STOP = _BOUNDARY | {"."}
+_PARTY = re.compile(r"^(?:[DRI]-[A-Z][\w.]*|\d{1,3}|aged? \d+)\.?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A speaker phrase as written and how sure the pattern is (0 = next to a quote)."""
+
+    speaker: str
+    rank: int
+
+
+def has_cue(text: str, low: str | None = None, words=None) -> bool:
+    """Cheap test: could this sentence carry an attribution at all?"""
+    low = text.lower() if low is None else low
+    if "according to" in low or _TO_START.match(text):
+        return True
+    return not L.REPORT_VERBS.isdisjoint(_CUE_WORD.findall(low) if words is None else words)
+
+
+def find_attribution(masked: str) -> Attribution | None:
+    """The best attribution in a sentence whose quotations are masked."""
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
+    best: Attribution | None = None
+    for v, (word, _, _) in enumerate(toks):
+        low = word.lower()
+        found = None
+        if low in L.REPORT_VERBS:
+            found = _subject(masked, toks, v) or _inverted(masked, toks, v)
+        elif low == "according" and v + 1 < len(toks) and toks[v + 1][0].lower() == "to":
+            found = _according(masked, toks, v + 2)
+        if found and (best is None or found.rank < best.rank):
+            best = found
+    if best is None and toks and toks[0][0] == "To":
+        best = _to_speaker(masked, toks)
+    return best
+
+
+def _span(masked: str, toks, a: int, b: int) -> str:
+    return masked[toks[a][1] : toks[b][2]]
+
+
+def _subject(masked: str, toks, v: int) -> Attribution | None:
+    """Speaker before the verb: back over auxiliaries, then to the clause boundary."""
+    k = v - 1
+    while k >= 0 and (toks[k][0].lower() in L.AUX or _adverb(toks[k][0])):
+        k -= 1
+    if k >= 0 and toks[k][0] == ",":
+        return _appositive(masked, toks, k)
+    if k >= 0 and toks[k][0] == ")":  # "the Joint Chiefs of Staff (JCS) said"
+        k = _open_paren(toks, k)
+    end = k
+    while k >= 0:
+        w = toks[k][0]
+        if w in _BOUNDARY or w.lower() in _STOP_BACK or (w == "and" and not _joins_names(toks, k)):
+            break
+        k -= 1
+        if end - k > 14:
+            return None
+    if k == end:
+        return None
+    before = toks[k][0] if k >= 0 else None
+    phrase = _span(masked, toks, k + 1, end)
+    if before == QUOTE:
+        return Attribution(phrase, 0) if valid_phrase(phrase, loose=True) else None
+    if not valid_phrase(phrase):
+        return None
+    if before == ",":
+        return Attribution(phrase, 1)
+    return Attribution(phrase, 2) if before is None else None
+
+
+def _open_paren(toks, k: int) -> int:
+    """Index before the '(' that opens the parenthesis closed at k (or -1)."""
+    for j in range(k - 1, max(-1, k - 8), -1):
+        if toks[j][0] == "(":
+            return j - 1
+    return -1
+
+
+def _appositive(masked: str, toks, comma: int) -> Attribution | None:
+    """'Jane Doe, a spokeswoman, said' / 'Chuck Schumer, D-N.Y., said' / 'Smith, who ..., said'."""
+    k = comma - 1
+    while k >= 0 and toks[k][0] not in _BOUNDARY:
+        k -= 1
+    if k == comma - 1 or k < 0 or toks[k][0] != ",":
+        return None
+    phrase = _span(masked, toks, k + 1, comma - 1)
+    name = _named_before_comma(masked, toks, k)
+    first = phrase.split()[0]
+    if _PARTY.match(phrase) or first.lower() in _STOP_BACK or participle(first):
+        # "Two engineers, speaking anonymously, said": the subject precedes the aside
+        return name or _phrase_before_comma(masked, toks, k)
+    if name is None:
+        return None
+    if valid_phrase(phrase) and determiner(phrase.split()[0].lower()):
+        return Attribution(f"{name.speaker}, {phrase}", 1)
+    return name
+
+
+def _named_before_comma(masked: str, toks, comma: int) -> Attribution | None:
+    """'Jane Doe, a spokeswoman, said': the proper name before an appositive."""
+    end = comma - 1
+    k = end
+    while k >= 0 and toks[k][0] not in _BOUNDARY:
+        k -= 1
+    if k == end or end - k > 5:
+        return None
+    if k >= 0 and toks[k][0] not in (QUOTE, ","):
+        return None
+    words = [t[0] for t in toks[k + 1 : end + 1]]
+    if not all(w[0].isupper() for w in words) or words[0].lower() in L.ADVERBS:
+        return None
+    if len(words) == 1 and words[0].lower() in L.STARTERS:
+        return None
+    return Attribution(_span(masked, toks, k + 1, end), 1)
+
+
+def _phrase_before_comma(masked: str, toks, comma: int) -> Attribution | None:
+    k = comma - 1
+    while k >= 0 and toks[k][0] not in _BOUNDARY:
+        k -= 1
+    if k == comma - 1 or (k >= 0 and toks[k][0] != QUOTE):
+        return None
+    phrase = _span(masked, toks, k + 1, comma - 1)
+    return Attribution(phrase, 1) if valid_phrase(phrase) else None
+
+
+def _joins_names(toks, k: int) -> bool:
+    return 0 < k < len(toks) - 1 and toks[k - 1][0][0].isupper() and toks[k + 1][0][0].isupper()
+
+
+def _adverb(word: str) -> bool:
+    return word.islower() and len(word) > 4 and word.endswith("ly")
+
+
+def _inverted(masked: str, toks, v: int) -> Attribution | None:
+    """'"...," said Jane Doe, who ...': the speaker follows the verb."""
+    if v == 0 or toks[v - 1][0] not in (QUOTE, ","):
+        return None
+    k = v + 1
+    while (
+        k < len(toks) and toks[k][0] not in _FORWARD_STOP and toks[k][0].lower() not in _INVERT_STOP
+    ):
+        k += 1
+        if k - v > 10:
+            return None
+    if k == v + 1:
+        return None
+    phrase = _span(masked, toks, v + 1, k - 1)
+    if not valid_phrase(phrase) or phrase.lower() in L.PRONOUNS:
+        return None
+    return Attribution(phrase, 0 if toks[v - 1][0] == QUOTE else 1)
+
+
+def _according(masked: str, toks, a: int) -> Attribution | None:
+    k = a
+    while k < len(toks) and toks[k][0] not in _FORWARD_STOP and k - a < 10:
+        w = toks[k][0]
+        if w.lower() in ("who", "which", "that") or (participle(w) and w.endswith("ed")):
+            break
+        k += 1
+    while k > a and toks[k - 1][0].lower() in L.SUBORDINATORS:
+        k -= 1
+    if k == a:
+        return None
+    phrase = _span(masked, toks, a, k - 1)
+    return Attribution(phrase, 3) if valid_phrase(phrase) else None
+
+
+def _to_speaker(masked: str, toks) -> Attribution | None:
+    """'To Alabama coach Nick Saban, those are distractions': the view of a named person."""
+    for k in range(1, min(len(toks), 9)):
+        if toks[k][0] == ",":
+            words = [t[0] for t in toks[1:k]]
+            ok = words and words[0].lower() not in ("be", "date", "the", "this", "that")
+            if ok and any(w[0].isupper() for w in words):
+                return Attribution(_span(masked, toks, 1, k - 1), 4)
+            return None
+    return None

@@ -1,0 +1,242 @@
+"""Boilerplate: which lines of a page are furniture rather than article text.
+
+Rules are decided per line (navigation, promo, share bars, bylines, date lines,
+captions with credits, reprint and copyright notices, related links, tags, listing
+fields) and then by position (section labels above the headline, short unpunctuated
+lines after the last paragraph). A dateline at the start of the first paragraph is
+furniture; the rest of its sentence is a claim.
+"""
+
+from __future__ import annotations
+
+import re
+
+from factcheck.text.splitting import patterns as P
+from factcheck.text.splitting.layout import Line
+
+_LONG = 400  # longer lines are prose; only caption credits are looked for
+_WORD = re.compile(r"[^\s|•·,/:;()\-—–]+")
+
+
+def classify_line(text: str) -> str | None:
+    """Boilerplate kind of one trimmed line, or None for article text."""
+    if not P.ALNUM.search(text):
+        return "separator"
+    if len(text) > _LONG:
+        return "caption" if _is_caption(text) else None
+    words = text.split()
+    low = text.lower()
+    for kind, test in _RULES:
+        if test(text, low, words):
+            return kind
+    return None
+
+
+def _is_navigation(text: str, low: str, words: list[str]) -> bool:
+    if len(words) > 30:
+        return False
+    if len(words) <= 5 and P.NAVIGATION.fullmatch(text):
+        return True
+    if "|" not in text and "•" not in text and "·" not in text:
+        return False
+    # A menu: three or more short items separated by bars or bullets.
+    items = [x.strip() for x in re.split(r"\s[|•·]\s", text)]
+    return len(items) >= 3 and all(0 < len(x.split()) <= 3 for x in items)
+
+
+def _is_promo(text: str, low: str, words: list[str]) -> bool:
+    if len(words) > 40 or len(words) < 2:
+        return False
+    return bool(P.PROMO.match(text) or (len(words) <= 25 and P.PROMO_ANYWHERE.search(text)))
+
+
+_SHARE_FIRST = P.SOCIAL | {"share", "share:"}
+
+
+def _is_share(text: str, low: str, words: list[str]) -> bool:
+    if len(words) > 12 or words[0].lower().rstrip(":") not in _SHARE_FIRST:
+        return False
+    tokens = [t.lower() for t in _WORD.findall(text)]
+    social = sum(1 for t in tokens if t in P.SOCIAL and t not in {"on", "this", "via"})
+    if tokens and all(t in P.SOCIAL for t in tokens) and social >= 2:
+        return True
+    return bool(P.SHARE_START.match(text)) and len(words) <= 10 and text[-1] not in ".?!"
+
+
+def _is_byline(text: str, low: str, words: list[str]) -> bool:
+    if ("contribut" in low or low.startswith("editing")) and len(words) <= 30:
+        return bool(P.CREDIT_LINE.search(text))
+    if len(words) > 16:
+        return False
+    if len(words) <= 4 and P.AGENCY_LINE.fullmatch(text):
+        return True
+    if "by" not in low[:30] and not low.startswith("author"):
+        return False
+    inner = text[1:-1] if text.startswith("(") and text.endswith(")") else text
+    if not P.BYLINE.match(inner) or len(words) > 16:
+        return False
+    if inner[-1] in "!?" or (inner[-1] == "." and not re.search(r"\b[A-Z][a-z]?\.$", inner)):
+        return False
+    rest = _WORD.findall(inner)[1:]
+    return all(w[0].isupper() or w.lower() in P.BYLINE_WORDS or "@" in w for w in rest)
+
+
+def _is_date_line(text: str, low: str, words: list[str]) -> bool:
+    if not P.DIGIT.search(text):
+        return False
+    if len(words) > 14 or text[-1] in ".?!" and not text.endswith(("a.m.", "p.m.")):
+        return False
+    has_date = P.DATE.search(text)
+    has_time = P.TIME.search(text)
+    if not has_date and not has_time:
+        return False
+    rest = P.TIME.sub(" ", P.DATE.sub(" ", P.WEEKDAY.sub(" ", text)))
+    left = [w for w in _WORD.findall(rest) if w.lower() not in P.DATE_LABELS]
+    if has_date:
+        return len(left) <= 5
+    labelled = any(w.lower().rstrip(":") in P.DATE_LABELS for w in words[:2])
+    return labelled and len(left) <= 1
+
+
+def _is_caption(text: str, low: str = "", words: list[str] | None = None) -> bool:
+    if P.CAPTION_START.match(text) or (":" in text[-90:] and P.CAPTION_END.search(text[-90:])):
+        return True
+    if not text.endswith(")"):
+        return False
+    open_at = text.rfind("(", max(0, len(text) - 160))
+    if open_at < 0:
+        return False
+    inner = text[open_at + 1 : -1]
+    if "(" in inner or ")" in inner or not inner.strip():
+        return False
+    return bool(P.CREDIT_WORDS.search(inner) or P.SLASH_CREDIT.fullmatch(inner.strip()))
+
+
+def _is_reprint(text: str, low: str, words: list[str]) -> bool:
+    if len(words) > 60 or not any(k in low for k in _REPRINT_HINTS):
+        return False
+    return bool(P.REPRINT.search(text)) and _reprint_like(low)
+
+
+_REPRINT_HINTS = ("publish", "reprint", "permission", "cross", "produced by", "appeared")
+_COPYRIGHT_HINTS = ("©", "copyright", "(c)", "reserved", "may not be")
+
+
+def _is_copyright(text: str, low: str, words: list[str]) -> bool:
+    if len(words) > 60 or not any(k in low for k in _COPYRIGHT_HINTS):
+        return False
+    return bool(P.COPYRIGHT.search(text))
+
+
+def _reprint_like(low: str) -> bool:
+    return any(
+        k in low for k in ("permission", "originally", "first published", "first appeared")
+    ) or low.startswith(("this article", "this story", "this post", "this piece"))
+
+
+def _simple(pattern: re.Pattern[str], max_words: int, full: bool = False):
+    def test(text: str, low: str, words: list[str]) -> bool:
+        if len(words) > max_words:
+            return False
+        return bool(pattern.fullmatch(text) if full else pattern.match(text))
+
+    return test
+
+
+_RULES = (
+    ("navigation", _is_navigation),
+    ("share", _is_share),
+    ("promo", _is_promo),
+    ("byline", _is_byline),
+    ("date", _is_date_line),
+    ("caption", _is_caption),
+    ("reprint", _is_reprint),
+    ("copyright", _is_copyright),
+    ("related", _simple(P.RELATED, 30)),
+    ("category", _simple(P.TAGS, 40)),
+    ("tagline", lambda t, low, w: len(w) <= 14 and t[-1] != "." and bool(P.TAGLINE.match(t))),
+    ("listing", _simple(P.LISTING, 12, full=True)),
+)
+
+
+def mark_lines(lines: list[Line]) -> None:
+    """Set each line's boilerplate kind: per-line rules, then position rules."""
+    for line in lines:
+        line.kind = classify_line(line.text)
+    _mark_section_labels(lines)
+    _mark_trailing_furniture(lines)
+
+
+def _is_body_line(line: Line) -> bool:
+    return line.kind is None and line.text[-1] in '.!?"”’' and line.text.count(" ") >= 7
+
+
+def _standalone(lines: list[Line], i: int) -> bool:
+    para = lines[i].para
+    before = i == 0 or lines[i - 1].para != para
+    after = i + 1 == len(lines) or lines[i + 1].para != para
+    return before and after
+
+
+def _mark_section_labels(lines: list[Line]) -> None:
+    """A short label paragraph above the headline ("World", "Feed aggregator") is chrome."""
+    head = []
+    for i, line in enumerate(lines):
+        head.append(i)  # the first body line may itself be the headline ("Did ...?")
+        if _is_body_line(line):
+            break
+    for pos, i in enumerate(head):
+        line = lines[i]
+        limit = 2 if _standalone(lines, i) else 1
+        if line.kind is not None or not _label_like(line.text, limit):
+            continue
+        later = [lines[j] for j in head[pos + 1 :] if lines[j].kind is None]
+        if any(x.text.count(" ") >= 3 and x.text[-1] not in ".:" for x in later):
+            line.kind = "section"
+
+
+def _label_like(text: str, max_spaces: int) -> bool:
+    return (
+        text.count(" ") <= max_spaces and text[-1].isalnum() and not any(c.isdigit() for c in text)
+    )
+
+
+def _mark_trailing_furniture(lines: list[Line]) -> None:
+    """Short unpunctuated lines after the last paragraph of prose are page chrome."""
+    last_body = -1
+    for i, line in enumerate(lines):
+        if _is_body_line(line):
+            last_body = i
+    if last_body < 0:
+        return
+    for line in lines[last_body + 1 :]:
+        t = line.text
+        if line.kind is None and t.count(" ") <= 3 and t[-1] not in '.!?:"”' and t[0].isalnum():
+            line.kind = "related" if not any(c.isdigit() for c in t) else "listing"
+
+
+def find_dateline(text: str) -> re.Match[str] | None:
+    """A dateline ("WASHINGTON (AP) —", "SEOUL/TOKYO —") opening a paragraph's text."""
+    m = P.DATELINE.match(text[:160])
+    if not m:
+        return None
+    place = m.group("place")
+    if sum(c.isalpha() for c in place) < 3 or place.split()[0] in {"I", "A"}:
+        return None
+    dash = m.group("dash")
+    if m.group("agency"):
+        return m
+    after = text[m.end() : m.end() + 2].lstrip("\"“‘'")
+    if not after or not (after[0].isupper() or after[0].isdigit()):
+        return None  # "NATO — the alliance said": an acronym and a dash, not a dateline
+    # Without an agency tag only a real dash marks a dateline (not "NOTE:" or a quote).
+    return m if dash in {"—", "–", "--"} else None
+
+
+def reprint_source(text: str) -> str | None:
+    """The original publisher named by a reprint notice."""
+    m = P.REPRINT_SOURCE.search(text)
+    if not m:
+        return None
+    name = re.sub(r"\s+(?:and|&|the|of|for|on)$", "", m.group(1).strip(" .,"))
+    return re.sub(r"\s+(?:and|&|the|of|for|on)$", "", name) or None

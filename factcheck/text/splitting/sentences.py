@@ -1,0 +1,172 @@
+"""Sentence boundaries inside a unit of text.
+
+Candidates are runs of terminal punctuation; each is judged by the word before it
+(abbreviation, initial, number prefix, month), the token after it (capital, digit,
+opening quote, bullet) and the kind of ellipsis. A spaced ellipsis between two
+sentences goes with the following sentence. List markers ("1.", "b)", "•") start items.
+"""
+
+from __future__ import annotations
+
+import re
+
+from factcheck.text.splitting import lexicon as L
+from factcheck.text.splitting.boundary import glued_boundary, period_ends, starts_sentence
+
+_EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]")
+_BULLETS = frozenset("•⁃▪‣◦●■")
+_QUOTE_CLOSERS = frozenset("\"”’'»")
+_MARKER = re.compile(r"(?:[•⁃▪‣◦●■*]\s*)?(?:(\d{1,3})|([A-Za-z]))(\.\)|\)|\.)(?=\s)")
+_ALNUM = re.compile(r"[^\W_]")
+_ATTR_AFTER = re.compile(
+    r"(?:(?:the|a|an)\s+)?(?P<first>[A-Z][\w’'.-]*)\s+(?:[A-Z][\w’'.-]*\s+){0,3}(?:"
+    + "|".join(sorted(L.REPORT_VERBS))
+    + r")(?:\s+[\w’'-]+){0,3}\s*[.,]"
+)
+_LIST_WINDOW = 400
+_SPACE = re.compile(r"\s*")
+_CLOSE_RUN = re.compile(r"[\"”’')\]»]*")
+
+
+def split_unit(body: str, start: int, end: int, protected=()) -> list[tuple[int, int]]:
+    """Sentence spans (absolute, trimmed, non-empty) of body[start:end]."""
+    text = body[start:end]
+    cuts: list[tuple[int, int]] = []
+    sent = 0
+    mark_end, expect = _marker(text, 0)
+    for m in _EVENT.finditer(text):
+        i, j = m.span()
+        if i < sent:
+            continue
+        sent, mark_end, expect = _list_items(text, sent, i, expect, mark_end, cuts)
+        if i < mark_end or (protected and _protected(start + i, protected)):
+            continue
+        if text[i] in _BULLETS:
+            cut = (i, i) if _ALNUM.search(text, sent, i) else None
+        else:
+            cut = _decide(text, i, j, sent)
+        if cut:
+            cuts.append(cut)
+            sent = cut[1]
+            mark_end, expect = _marker(text, _skip_space(text, sent))
+    _list_items(text, sent, len(text), expect, mark_end, cuts)
+    return _spans(text, start, cuts)
+
+
+def _skip_space(text: str, i: int) -> int:
+    return _SPACE.match(text, i).end()
+
+
+def _protected(pos: int, protected) -> bool:
+    return any(s < pos < e - 1 for s, e in protected)
+
+
+def _marker(text: str, at: int) -> tuple[int, tuple[str, str] | None]:
+    """End of a list marker at `at` and the marker expected for the next item."""
+    m = _MARKER.match(text, at)
+    if not m:
+        return at, None
+    num, letter, style = m.groups()
+    nxt = str(int(num) + 1) if num else chr(ord(letter) + 1)
+    return m.end(), (nxt, style)
+
+
+def _list_items(text, sent, upto, expect, mark_end, cuts):
+    """Cut before the next marker of a running list ("1. a 2. b") found before `upto`."""
+    while expect is not None:
+        label, style = expect
+        hi = min(len(text), upto + len(label) + len(style) + 1, sent + _LIST_WINDOW)
+        k = text.find(" " + label + style, max(sent, mark_end - 1), hi)
+        if k < 0 or k + len(label) + len(style) + 1 >= len(text):
+            return sent, mark_end, None if hi < upto or upto >= len(text) else expect
+        if not text[k + 1 + len(label) + len(style)].isspace():
+            return sent, mark_end, None
+        cuts.append((k, k + 1))
+        sent = k + 1
+        mark_end, expect = _marker(text, sent)
+    return sent, mark_end, expect
+
+
+def _decide(text: str, i: int, j: int, sent: int) -> tuple[int, int] | None:
+    """Where the sentence ends and the next begins, for the punctuation run text[i:j]."""
+    cl = text[i:j]
+    prev = text[i - 1] if i else " "
+    if prev in "[(":
+        return None  # "[...]" marks an omission inside a sentence
+    kind = _kind(cl, prev)
+    n = len(text)
+    k = _CLOSE_RUN.match(text, j).end()
+    if k < n and not text[k].isspace():
+        if k == j and kind == "period" and glued_boundary(text, i, j):
+            return j, j
+        if k == j and kind in ("ellipsis", "final") and text[j].isupper():
+            return j, j
+        return None
+    w = _skip_space(text, k)
+    if w >= n:
+        return k, n
+    if k > j and any(c in _QUOTE_CLOSERS for c in text[j:k]) and _tag_follows(text, w):
+        return None  # '"Why?" Smith asked.' is one sentence
+    ok = starts_sentence(text, w)
+    if kind == "soft" or not ok:
+        return None
+    if kind == "ellipsis" and prev.isspace():
+        return i, i  # a spaced ellipsis opens the next sentence
+    if kind == "period+ellipsis":
+        return i + 1, i + 1
+    if kind == "period" and not period_ends(text, i, w, sent):
+        return None
+    return k, w
+
+
+def _tag_follows(text: str, w: int) -> bool:
+    m = _ATTR_AFTER.match(text, w)
+    return m is not None and m.group("first").lower() not in L.STARTERS
+
+
+def _kind(cl: str, prev: str) -> str:
+    if "!" in cl or "?" in cl:
+        return "strong"
+    if cl == ".":
+        return "period"
+    if not prev.isspace() and cl[0] == "." and cl[1] == " ":
+        return "period+ellipsis"
+    dots = cl.count(".") + 3 * cl.count("…")
+    if " " in cl:
+        return "final" if dots >= 4 else "soft"
+    return "final" if dots >= 4 else "ellipsis"
+
+
+def _spans(text: str, base: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Trimmed sentence spans; a piece without letters or digits joins its neighbour."""
+    bounds = []
+    s = 0
+    for cut_end, nxt in cuts:
+        bounds.append((s, cut_end))
+        s = nxt
+    bounds.append((s, len(text)))
+    out: list[list[int]] = []
+    carry = None
+    for a, b in bounds:
+        a, b = _trim(text, a, b)
+        if a >= b:
+            continue
+        if not _ALNUM.search(text, a, b):
+            if out:
+                out[-1][1] = b
+            elif carry is None:
+                carry = a
+            continue
+        if carry is not None:
+            a, carry = carry, None
+        out.append([a, b])
+    return [(base + a, base + b) for a, b in out]
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    piece = text[a:b]
+    stripped = piece.strip()
+    if not stripped:
+        return a, a
+    a += len(piece) - len(piece.lstrip())
+    return a, a + len(stripped)

@@ -1,0 +1,214 @@
+"""Request-wide behaviour: request ids and audit context, security headers, and the one
+place domain errors become HTTP (HTML pages, or problem+json under /api/)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from factcheck.errors import FactcheckError
+from factcheck.services import audit
+
+log = logging.getLogger("factcheck")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str, **extra):
+    """An RFC 9457 problem+json response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    if g.get("request_id"):
+        body["request_id"] = g.request_id
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.content_type = "application/problem+json"
+    return resp
+
+
+def _before_request() -> None:
+    g.pop("api_user", None)  # who a bearer token belongs to is decided anew for every request
+    rid = request.headers.get("X-Request-ID", "")
+    g.request_id = rid if _REQUEST_ID.match(rid) else uuid.uuid4().hex
+    ua = request.headers.get("User-Agent", "")[:500]
+    g.audit_token = audit.set_context(
+        request_id=g.request_id, client_addr=request.remote_addr, user_agent=ua or None
+    )
+
+
+TOTP_SETUP_ENDPOINTS = {
+    "account.index",
+    "account.totp_start",
+    "account.totp_setup",
+    "auth.logout",
+    "static",
+}
+
+
+def require_second_factor():
+    """Where the desk requires it for a role, nothing but the set-up works until it is on."""
+    from factcheck.views.account import totp_required
+
+    if is_api() and request.headers.get("Authorization") and g.get("api_user") is None:
+        return None  # a bearer request: the API checks its token's owner once it is known
+    user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
+    if user is None or not totp_required(user) or request.endpoint in TOTP_SETUP_ENDPOINTS:
+        return None
+    if is_api():
+        return problem(
+            403,
+            "Two-step sign-in required",
+            "your role requires two-step sign-in; set it up on your account page",
+        )
+    return redirect(url_for("account.index") + "#two-step")
+
+
+def _teardown(_exc) -> None:
+    token = g.pop("audit_token", None)
+    if token is not None:
+        audit.reset_context(token)
+
+
+def _security_headers(resp):
+    h = resp.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if not request.path.startswith("/static/"):
+        h.setdefault("Cache-Control", "no-store")
+    if g.get("request_id"):
+        h.setdefault("X-Request-ID", g.request_id)
+    return resp
+
+
+def _domain_error(exc: FactcheckError):
+    if exc.status == 403:  # a security-relevant refusal: one log line each (ASVS 16.3.2)
+        who = getattr(g.get("api_user") or current_user, "email", "anonymous")
+        log.warning("permission denied: %s %s by %s (%s) request %s", request.method,
+                    request.path, who, exc.detail, g.get("request_id"))  # fmt: skip
+    extra = dict(exc.extra)
+    headers = {}
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    if "current_version" in extra:
+        headers["ETag"] = f'"{extra["current_version"]}"'
+    if is_api():
+        resp = problem(exc.status, exc.title, exc.detail, errors=exc.errors, **extra)
+        resp.headers.update(headers)
+        return resp
+    return (
+        render_template("errors/error.html", status=exc.status, title=exc.title, detail=exc.detail),
+        exc.status,
+        headers,
+    )
+
+
+def _id_out_of_range(exc: HTTPException) -> bool:
+    """A 405 that is really a 404: an id outside the `int` converter's range (1 … 2**31-1).
+
+    Werkzeug compares a rule's methods before it runs the rule's converters, so PATCH
+    /claims/99999999999 (whose GET rule also exists) would say 405 "Allow: GET" although
+    PATCH is allowed for every claim that exists. When the same path with small ids
+    matches a route for this method, the method is fine and only the id is not.
+    """
+    if not isinstance(exc, MethodNotAllowed) or request.url_rule is not None:
+        return False
+    adapter = current_app.create_url_adapter(request)
+    try:
+        adapter.match(re.sub(r"\d+", "1", request.path), method=request.method)
+    except HTTPException:
+        return False
+    return True
+
+
+def _http_error(exc: HTTPException):
+    if _id_out_of_range(exc):
+        exc = NotFound()
+    if is_api():
+        resp = problem(exc.code or 500, exc.name, exc.description or exc.name)
+        if exc.code == 405 and exc.valid_methods:
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+        return resp
+    return render_template(
+        "errors/error.html", status=exc.code, title=exc.name, detail=exc.description
+    ), exc.code
+
+
+def _csrf_error(exc: CSRFError):
+    if is_api():
+        return problem(400, "CSRF token missing or invalid", exc.description)
+    return render_template("errors/error.html", status=400, title="Form expired",
+                           detail="The form was stale or incomplete (CSRF check failed). Go back, reload the page and try again."), 400  # fmt: skip
+
+
+def _database_error(exc: DBAPIError):
+    """A database error outside a unit of work (e.g. a read): lost connections are 503."""
+    from factcheck.database import translate_db_error
+    from factcheck.extensions import db
+
+    db.session.rollback()
+    try:
+        translate_db_error(exc)
+    except FactcheckError as mapped:
+        return _domain_error(mapped)
+    return _server_error(exc)
+
+
+def _server_error(exc: Exception):
+    log.exception("unhandled error (request %s)", g.get("request_id"))
+    detail = "Something went wrong on our side; nothing was saved. Quote this request id: "
+    detail += g.get("request_id", "-")
+    if is_api():
+        return problem(500, "Internal server error", detail)
+    return render_template(
+        "errors/error.html", status=500, title="Server error", detail=detail
+    ), 500
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_before_request)
+    app.before_request(require_second_factor)
+    app.teardown_request(_teardown)
+    app.after_request(_security_headers)
+    app.register_error_handler(FactcheckError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(Exception, _server_error)
+
+    @app.context_processor
+    def _globals():
+        from factcheck.permissions import Permission, can
+
+        def user_can(permission: str, obj=None) -> bool:
+            return current_user.is_authenticated and can(current_user, Permission[permission], obj)
+
+        def queue_count() -> int:
+            if not current_user.is_authenticated:
+                return 0
+            from factcheck.extensions import db
+            from factcheck.services.assignments import queue_counts
+
+            return queue_counts(db.session, current_user)["mine"]
+
+        return {"can": user_can, "queue_count": queue_count}

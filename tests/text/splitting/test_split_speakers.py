@@ -1,0 +1,122 @@
+"""Attribution: reporting verbs, pronouns, quotations across sentences and paragraphs."""
+
+import pytest
+
+from factcheck.text.splitting import split_article
+
+
+def speakers(body: str) -> list[tuple[str, str | None]]:
+    return [(c.text, c.speaker) for c in split_article(body)]
+
+
+SINGLE = [
+    ('"We will rebuild," Mayor Ana Soto said.', "Mayor Ana Soto"),
+    ('"We will rebuild," said Ana Soto, who took office in May.', "Ana Soto"),
+    ('"Prices will rise," economist Li Wei told Reuters.', "economist Li Wei"),
+    ("Police said the driver fled on foot.", "Police"),
+    ("The driver fled on foot, police said.", "police"),
+    ("The plant will close in May, according to a company filing.", "a company filing"),
+    (
+        "Jane Roe, a spokeswoman for the ministry, said the talks failed.",
+        "Jane Roe, a spokeswoman for the ministry",
+    ),
+    ("Sen. Tom Hill, R-Ohio, told reporters the bill was dead.", "Sen. Tom Hill"),
+    ("The mine closed in 2009, a former worker told the newspaper.", "a former worker"),
+    ("Officials in both cities had earlier reported a drop in crime.", "Officials in both cities"),
+    ("To Coach Mia Park, the loss was a lesson.", "Coach Mia Park"),
+    (
+        "The rebels seized the town, the army's Northern Command (ANC) said.",
+        "the army's Northern Command",
+    ),
+    ("The bridge opened in 1932.", None),
+    ("We asked the ministry for comment.", None),
+    ("The program ended and told nobody why.", None),
+    ("The city, which officials said was bankrupt, closed the school.", None),
+]
+
+
+@pytest.mark.parametrize(("body", "speaker"), SINGLE)
+def test_single_sentence_speaker(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
+
+
+def test_pronoun_refers_back_to_last_named_person():
+    body = (
+        '"It is over," Maria Chen, a local resident, said.\n\n'
+        "Police said the road would reopen on Friday.\n\n"
+        '"We lost everything," she said.'
+    )
+    got = [s for _, s in speakers(body)]
+    assert got == ["Maria Chen, a local resident", "Police", "Maria Chen, a local resident"]
+
+
+def test_they_refers_to_a_group_not_a_person():
+    body = 'Two engineers, speaking anonymously, told the paper the cables were worn.\n\n"It was only a matter of time," they said.'
+    got = [s for _, s in speakers(body)]
+    assert got[-1] == "Two engineers"
+
+
+def test_quote_over_sentences_and_paragraphs():
+    body = (
+        'Tom Reyes said: "The first point is cost. The second is time.\n\n'
+        '"The third is trust." He then left.'
+    )
+    got = speakers(body)
+    assert [t for t, _ in got] == [
+        'Tom Reyes said: "The first point is cost.',
+        "The second is time.",
+        '"The third is trust."',
+        "He then left.",
+    ]
+    assert [s for _, s in got] == ["Tom Reyes", "Tom Reyes", "Tom Reyes", None]
+
+
+def test_attribution_at_end_of_long_quote():
+    body = '"We tried. We failed.\n\n"We will try again," the coach said.'
+    assert [s for _, s in speakers(body)] == ["the coach"] * 3
+
+
+def test_unattributed_quote_paragraph_continues_source():
+    body = 'A nurse at the clinic told reporters the ward was full.\n\n"Nobody could get a bed."'
+    assert [s for _, s in speakers(body)] == ["A nurse at the clinic"] * 2
+
+
+def test_colon_line_announces_quote():
+    body = 'Governor Lee wrote in a letter:\n"We will act before winter."'
+    got = speakers(body)
+    assert got == [
+        ("Governor Lee wrote in a letter:", None),
+        ('"We will act before winter."', "Governor Lee"),
+    ]
+
+
+def test_extract_from_a_document_by_its_author():
+    body = (
+        "The museum bought a letter from Ada Byron last year.\n\n"
+        "An extract from the letter:\n"
+        "“My head is full of numbers. I cannot sleep.”"
+    )
+    assert [s for _, s in speakers(body)][-2:] == ["Ada Byron", "Ada Byron"]
+
+
+def test_scare_quotes_in_narration_get_no_speaker():
+    body = 'The storm was "historic" by any measure. Crews worked overnight.'
+    assert [s for _, s in speakers(body)] == [None, None]
+
+
+def test_quote_continuing_in_same_paragraph_keeps_speaker():
+    body = 'To Coach Mia Park, the loss was a lesson. It was "a wake-up call," nothing more.'
+    assert [s for _, s in speakers(body)] == ["Coach Mia Park", "Coach Mia Park"]
+
+
+def test_dash_written_as_straight_quote_is_not_a_quote():
+    body = 'The drought " the worst in 40 years " ended in May. "It rained," a farmer said.'
+    got = split_article(body)
+    assert [c.speaker for c in got] == [None, "a farmer"]
+    assert not got[0].is_quote
+
+
+def test_is_quote_flag():
+    got = split_article('"We will win." The crowd cheered.')
+    assert [c.is_quote for c in got] == [True, False]
