@@ -246,18 +246,23 @@ class Server:
                 self.proc.wait(5)
 
 
-def start_server(url: str, instance: str, workers: int | None = None, threads: int = 1) -> Server:
-    """gunicorn with the repository's gunicorn.conf.py on a free loopback port."""
+def start_server(url: str, instance: str, workers: int | None = None, threads: int = 1,
+                 wsgi: str = "wsgi:app") -> Server:  # fmt: skip
+    """gunicorn with the repository's gunicorn.conf.py on a free loopback port.
+
+    ``wsgi``: the application, "wsgi:app" (the product) or a module of this folder such as
+    "floor_app:app" (found through gunicorn's --pythonpath)."""
     port = free_port()
     env = dict(os.environ, FACTCHECK_DATABASE_URL=url, FACTCHECK_INSTANCE_PATH=instance,
                FACTCHECK_SECRET_KEY="bench-secret", FACTCHECK_BIND=f"127.0.0.1:{port}",
                FACTCHECK_THREADS=str(threads), FACTCHECK_LOG_LEVEL="warning")  # fmt: skip
     if workers:
         env["FACTCHECK_WORKERS"] = str(workers)
-    log = Path(instance) / "gunicorn.log"
+    extra = [] if wsgi == "wsgi:app" else ["--pythonpath", str(Path(__file__).resolve().parent)]
+    log = Path(instance) / f"gunicorn-{wsgi.split(':')[0]}.log"
     fh = open(log, "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *extra, wsgi],
         cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     server = Server(proc, port, log, workers or 0)
