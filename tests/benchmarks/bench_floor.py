@@ -19,9 +19,11 @@ Prints a Markdown table: floor, product, and the ratio product/floor.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -31,6 +33,48 @@ import bench_desk as bd  # noqa: E402
 import bench_lib as bl  # noqa: E402
 
 APPS = {"floor": "floor_app:app", "product": "wsgi:app"}
+_WAITERS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+)
+
+
+class LockSampler:
+    """PostgreSQL: how many backends wait on an advisory lock (the chain's), sampled.
+
+    Every ``interval`` s during the closed loop a side connection counts the database's
+    backends waiting on an advisory lock: the chain lock's queue (with W workers at most
+    W - 1; the share of samples with one is the time a worker sat idle on it), which
+    docs/audit-design.md sets out to remove (§5, measurement 1)."""
+
+    def __init__(self, url: str, interval: float = 0.01):
+        self.url, self.interval = url.replace("postgresql+psycopg://", "postgresql://"), interval
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self._stop.wait(self.interval):
+                self.samples.append(conn.execute(_WAITERS).fetchone()[0])
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "–"
+        waiting = self.samples
+        share = sum(1 for w in waiting if w) / len(waiting)
+        return (f"{statistics.mean(waiting):.1f} avg, max {max(waiting)}; ≥ 1 waiting in "
+                f"{share:.0%} of {len(waiting)} samples")  # fmt: skip
 
 
 def prepare(name: str, clients: int, claims: int) -> tuple[str, str, str, list[dict], list[int]]:
@@ -89,7 +133,9 @@ def measure(name: str, args) -> dict:
             assert status in (200, 201), (name, status)
             seq.append(ms)
         cpu0 = server.cpu_seconds()
-        closed = bd.closed_loop(clients, claim_ids, args.seconds)
+        sampler = LockSampler(url) if dialect == "postgresql" else contextlib.nullcontext()
+        with sampler:
+            closed = bd.closed_loop(clients, claim_ids, args.seconds)
         cpu = server.cpu_seconds() - cpu0
         time.sleep(1)
         opened = bd.open_loop(clients, claim_ids, args.open_seconds, args.rate)
@@ -101,7 +147,8 @@ def measure(name: str, args) -> dict:
     chain, reviews = check(url)
     return {"dialect": dialect, "workers": workers, "seq": seq, "closed": closed,
             "cpu_ms": cpu / max(closed["saves"], 1) * 1000, "open": opened, "chain": chain,
-            "reviews": reviews, "load": (load0, os.getloadavg()[0]), "problems": problems}  # fmt: skip
+            "reviews": reviews, "load": (load0, os.getloadavg()[0]), "problems": problems,
+            "waiters": sampler.summary() if isinstance(sampler, LockSampler) else None}  # fmt: skip
 
 
 def _ratio(product: float, floor: float) -> str:
@@ -126,6 +173,8 @@ def report(f: dict, p: dict, args) -> None:
         ("closed loop: server CPU per save", f"{f['cpu_ms']:.2f} ms", f"{p['cpu_ms']:.2f} ms",
          _ratio(p["cpu_ms"], f["cpu_ms"])),
         ("closed loop: errors", str(fc["errors"] or 0), str(pc["errors"] or 0), ""),
+        *([("closed loop: backends waiting on the chain's advisory lock (sampled every 10 ms)",
+            f["waiters"], p["waiters"], "")] if f["waiters"] else []),
         (f"open loop, {args.clients} × {args.rate:g}/s: p50 (from scheduled time)", f"{ms(fo['p50'])} ms",
          f"{ms(po['p50'])} ms", _ratio(po["p50"], fo["p50"])),
         ("open loop: p95", f"{ms(fo['p95'])} ms", f"{ms(po['p95'])} ms", _ratio(po["p95"], fo["p95"])),
