@@ -1,0 +1,396 @@
+"""Extraction benchmark: our splitter against pysbd and syntok on public corpora.
+
+Prints one Markdown table, dev and test side by side for each system, over the shared
+development set, Universal Dependencies English (GUM news, all GUM, EWT), PolNeAR
+(speakers) and the newsroom's annotated pages; then speed and memory of our pipeline.
+Metrics come from the shared scorer (../shared/bench/splitting/score.py). The corpora
+live in FACTCHECK_BENCH_DATA (default /work/cache/factcheck-bench; see
+docs/data-sources.md and extraction_prepare.py); a missing one is named, not fatal.
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python tests/benchmarks/bench_extraction.py [--datasets gum,pages] [--json F]
+    .venv/bin/python tests/benchmarks/bench_extraction.py --update-split   # pages/split.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import extraction_data as data  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SYSTEMS = ("ours", "pysbd", "syntok")
+HALVES = ("dev", "test")
+PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "him", "her", "them", "us"}
+CUE_GROUPS = [
+    ("say", r"\bsa(id|ys?|ying)\b"),
+    ("tell", r"\bt(old|ells?)\b"),
+    ("according to", r"according to"),
+    ("write / tweet", r"\b(wr(ote|ites?|itten)|tweet(ed|s)?)\b"),
+    ("add", r"\badd(ed|s)?\b"),
+    ("ask", r"\bask(ed|s)?\b"),
+    ("colon or dash", r"^\W*$"),
+]
+
+
+def load_scorer():
+    """The shared scorer module (../shared/bench/splitting/score.py from the checkout)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        path = base / "shared" / "bench" / "splitting" / "score.py"
+        if path.exists():
+            spec = importlib.util.spec_from_file_location("bench_score", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    sys.exit("shared/bench/splitting/score.py not found beside the checkout")
+
+
+S = load_scorer()
+
+
+# ---------------------------------------------------------------- systems
+def ours():
+    """Our engine, as the shared harness runs it."""
+    from factcheck.text.splitting import split_for_bench
+
+    return split_for_bench
+
+
+def pysbd_split():
+    """pysbd's segments, located in the text in order (its char_span mode is unreliable)."""
+    import pysbd
+
+    seg = pysbd.Segmenter(language="en", clean=False)
+    return lambda text: locate(text, seg.segment(text))
+
+
+def syntok_split():
+    """syntok's sentences as spans from their first to their last token."""
+    from syntok import segmenter
+
+    def split(text):
+        return [
+            (s[0].offset, s[-1].offset + len(s[-1].value))
+            for para in segmenter.analyze(text)
+            for s in para
+            if s
+        ]
+
+    return split
+
+
+def locate(text: str, segments: list[str]) -> list[tuple[int, int]]:
+    """Spans of segments found one after another in text."""
+    spans, pos = [], 0
+    for seg in segments:
+        seg = seg.strip()
+        at = text.find(seg, pos) if seg else -1
+        if at >= 0:
+            spans.append((at, at + len(seg)))
+            pos = at + len(seg)
+    return spans
+
+
+FACTORIES = {"ours": ours, "pysbd": pysbd_split, "syntok": syntok_split}
+
+
+def run(split, gold: dict) -> dict:
+    """The system's items for every document."""
+    return {name: [S.as_item(x) for x in split(g["_text"])] for name, g in gold.items()}
+
+
+# ---------------------------------------------------------------- metrics
+def claim_metrics(gold: dict, out: dict) -> dict:
+    """Boundary, boilerplate and speaker figures from the shared scorer."""
+    res = S.score_articles(gold, out)
+    kept = {n: [it | {"boilerplate": False} for it in items] for n, items in out.items()}
+    b, bp, sp = res["boundary"], res["boilerplate"], res["speaker"]
+    return {
+        "docs": len(gold),
+        "gold claims": b["gold"],
+        "boundary F1": b["f1"],
+        "boundary P": b["precision"],
+        "boundary R": b["recall"],
+        "boundary F1, dropped kept": S.score_articles(gold, kept)["boundary"]["f1"],
+        "boilerplate R (chars)": bp["char_recall"] if bp["gold_spans"] else None,
+        "boilerplate P (chars)": bp["char_precision"] if bp["gold_spans"] else None,
+        "speaker accuracy": sp["accuracy"] if sp["gold_with_speaker"] else None,
+        "speaker accuracy, strict": sp["accuracy_strict"] if sp["gold_with_speaker"] else None,
+        "invented-speaker rate": sp["spurious_speaker_rate"] if sp["gold_with_speaker"] else None,
+    }
+
+
+def covering(claims: list[dict], sentences: list[dict]) -> list[dict | None]:
+    """For each gold sentence, the predicted claim that covers most of it (sweep)."""
+    out, i = [], 0
+    for s in sentences:
+        while i < len(claims) and claims[i]["end"] <= s["start"]:
+            i += 1
+        best, most, j = None, 0, i
+        while j < len(claims) and claims[j]["start"] < s["end"]:
+            o = data.overlap((s["start"], s["end"]), (claims[j]["start"], claims[j]["end"]))
+            if o > most:
+                best, most = claims[j], o
+            j += 1
+        out.append(best)
+    return out
+
+
+def cue_group(cue: str) -> str:
+    """A coarse type of an attribution cue."""
+    cue = cue.lower().strip()
+    return next((name for name, rx in CUE_GROUPS if re.search(rx, cue)), "other")
+
+
+def speaker_ok(predicted: str | None, c: dict) -> bool:
+    """Token-overlap F1 >= 0.5 with the gold source or another overlapping one."""
+    cands = [c["speaker"], *c.get("speaker_aliases", [])]
+    return bool(predicted) and max(S.overlap_f1(predicted, x) for x in cands) >= 0.5
+
+
+def sentence_speakers(gold: dict, out: dict) -> dict:
+    """Per gold sentence: (kind, correct) where kind is attributed or null."""
+    tally = defaultdict(lambda: [0, 0])
+    for name, g in gold.items():
+        claims = sorted(
+            (it for it in out[name] if not it["boilerplate"] and it["end"] > it["start"]),
+            key=lambda it: it["start"],
+        )
+        for c, p in zip(g["claims"], covering(claims, g["claims"]), strict=True):
+            predicted = p["speaker"] if p else None
+            if c.get("no_source"):
+                continue
+            if not c["speaker"]:
+                tally["null"][0] += 1
+                tally["null"][1] += bool(predicted)
+                continue
+            ok = speaker_ok(predicted, c)
+            named = "pronoun" if c["speaker"].lower() in PRONOUNS else "named"
+            keys = ["attributed", f"source {named}", f"cue {cue_group(c['cue'])}"]
+            for key in keys + (["mostly content"] if c["content_share"] >= 0.5 else []):
+                tally[key][0] += 1
+                tally[key][1] += ok
+    return tally
+
+
+def rate(t: list[int]) -> float | None:
+    """hits / n, or None for an empty tally."""
+    return t[1] / t[0] if t[0] else None
+
+
+def polnear_metrics(gold: dict, out: dict) -> dict:
+    """Speaker accuracy over attributed sentences; invented speakers on the rest."""
+    t = sentence_speakers(gold, out)
+    res = {
+        "docs": len(gold),
+        "gold claims": sum(len(g["claims"]) for g in gold.values()),
+        "attributed sentences": t["attributed"][0],
+        "boundary F1 vs CoreNLP (automatic)": S.score_articles(gold, out)["boundary"]["f1"],
+        "speaker accuracy": rate(t["attributed"]),
+        "speaker accuracy, named sources": rate(t["source named"]),
+        "speaker accuracy, pronoun sources": rate(t["source pronoun"]),
+        "speaker accuracy, content >= half the sentence": rate(t["mostly content"]),
+        "invented-speaker rate": rate(t["null"]),
+    }
+    cues = {k: v for k, v in t.items() if k.startswith("cue ")}
+    res["by cue"] = {k[4:]: {"n": v[0], "accuracy": rate(v)} for k, v in sorted(cues.items())}
+    return res
+
+
+# ---------------------------------------------------------------- datasets
+def datasets() -> dict:
+    """name -> (loader of one half, metric function, systems that can be scored)."""
+    polnear_halves = {"dev": ("train", "dev"), "test": ("test",)}
+    ud_halves = {"dev": ("train", "dev"), "test": ("test",)}
+    return {
+        "dev set (shared)": (devset, claim_metrics, SYSTEMS),
+        "GUM news": (
+            lambda h: data.load_ud("gum", ud_halves[h], "GUM_news"),
+            claim_metrics,
+            SYSTEMS,
+        ),
+        "GUM all": (lambda h: data.load_ud("gum", ud_halves[h]), claim_metrics, SYSTEMS),
+        "EWT": (lambda h: data.load_ud("ewt", ud_halves[h]), claim_metrics, SYSTEMS),
+        "PolNeAR": (lambda h: polnear(polnear_halves[h]), polnear_metrics, ("ours",)),
+        "pages": (pages, claim_metrics, SYSTEMS),
+    }
+
+
+NOTES: list[str] = []
+
+
+def devset(half: str) -> dict | None:
+    """The shared development set: all of it is development; it has no test half."""
+    return S.load_gold() if half == "dev" else None
+
+
+def polnear(splits: tuple[str, ...]) -> dict | None:
+    """PolNeAR gold, noting the articles left out."""
+    loaded = data.load_polnear(splits)
+    if loaded is None:
+        return None
+    docs, skipped = loaded
+    if skipped:
+        NOTES.append(f"PolNeAR {'+'.join(splits)}: {len(skipped)} article(s) without CoreNLP")
+    return docs
+
+
+def pages(half: str) -> dict | None:
+    """Our annotated pages of one half of split.json."""
+    loaded = data.load_pages(half)
+    if loaded is None:
+        return None
+    docs, unassigned = loaded
+    if unassigned and half == "dev":
+        NOTES.append(f"pages not in split.json (run --update-split): {', '.join(unassigned)}")
+    return docs
+
+
+# ---------------------------------------------------------------- evaluation
+def evaluate(names: list[str], systems: tuple[str, ...]) -> dict:
+    """results[dataset][half][system] = metrics; None where the data is missing."""
+    splitters = {s: FACTORIES[s]() for s in systems}
+    results = {}
+    for name in names:
+        load, metrics, able = datasets()[name]
+        results[name] = {}
+        for half in HALVES:
+            gold = load(half)
+            results[name][half] = gold and {
+                s: metrics(gold, timed(name, half, s, splitters[s], gold))
+                for s in systems
+                if s in able
+            }
+    return results
+
+
+def timed(dataset: str, half: str, system: str, split, gold: dict) -> dict:
+    """Run a system over a dataset half, saying how long it took (on stderr)."""
+    t = time.perf_counter()
+    out = run(split, gold)
+    chars = sum(len(g["_text"]) for g in gold.values())
+    took = time.perf_counter() - t
+    print(f"  {dataset} {half} {system}: {chars:,} chars in {took:.1f} s", file=sys.stderr)
+    return out
+
+
+def cell(v) -> str:
+    """A table cell: figures to 3 places, counts as integers, — for none."""
+    if v is None:
+        return "—"
+    return f"{v:,}" if isinstance(v, int) else f"{v:.3f}"
+
+
+def table(results: dict, systems: tuple[str, ...]) -> str:
+    """One Markdown table: a row per dataset and metric, dev | test per system."""
+    head = "| dataset | metric | " + " | ".join(f"{s} dev | {s} test" for s in systems) + " |"
+    rows = [head, "|---|---|" + "---|---|" * len(systems)]
+    for name, halves in results.items():
+        metrics = next((m for h in HALVES if halves[h] for m in halves[h].values()), None)
+        if metrics is None:
+            rows.append(f"| {name} | **missing** |" + " — | — |" * len(systems))
+            continue
+        for metric in (k for k, v in metrics.items() if not isinstance(v, dict)):
+            vals = [(halves[h] or {}).get(s, {}).get(metric) for s in systems for h in HALVES]
+            if any(v is not None for v in vals):  # e.g. no boilerplate gold in UD
+                rows.append(f"| {name} | {metric} | " + " | ".join(map(cell, vals)) + " |")
+    return "\n".join(rows)
+
+
+def cue_table(results: dict) -> str:
+    """PolNeAR speaker accuracy of ours per cue type."""
+    halves = results.get("PolNeAR", {})
+    if not halves.get("dev"):
+        return ""
+    cues = halves["dev"]["ours"]["by cue"]
+    test = (halves.get("test") or {}).get("ours", {}).get("by cue", {})
+    rows = ["| PolNeAR cue | n dev | ours dev | n test | ours test |", "|---|---|---|---|---|"]
+    for cue, v in sorted(cues.items(), key=lambda kv: -kv[1]["n"]):
+        t = test.get(cue, {})
+        rows.append(
+            f"| {cue} | {v['n']:,} | {cell(v['accuracy'])} | "
+            f"{cell(t.get('n'))} | {cell(t.get('accuracy'))} |"
+        )
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------- speed
+SIZES = (1 << 18, 1 << 19, 1 << 20)
+
+
+def speed_child() -> None:
+    """In a fresh process on one core: MB/s at 1/4, 1/2 and 1 MiB, then peak RSS."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    split = ours()
+    gold = S.load_gold()
+    split(S.big_input(gold, 20000)[:20000])  # warm-up
+    rows = []
+    for size in SIZES:
+        text = S.big_input(gold, size)[:size]
+        runs = []
+        for _ in range(3):
+            t = time.perf_counter()
+            split(text)
+            runs.append(time.perf_counter() - t)
+        mb = len(text.encode("utf-8")) / 1e6
+        rows.append({"MB": mb, "s": statistics.median(runs)})
+    print(json.dumps({"rows": rows, "peak_rss_mib": S.peak_rss_mib()}))
+
+
+def speed() -> str:
+    """Speed and memory of our pipeline, measured in a child process."""
+    cmd = [sys.executable, __file__, "--speed-child"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    res = json.loads(subprocess.run(cmd, check=True, capture_output=True, env=env).stdout)
+    rows = ["| input | time | MB/s | s per MB |", "|---|---|---|---|"]
+    for r in res["rows"]:
+        rows.append(
+            f"| {r['MB']:.2f} MB | {r['s']:.3f} s | {r['MB'] / r['s']:.2f} | "
+            f"{r['s'] / r['MB']:.3f} |"
+        )
+    peak = res["peak_rss_mib"]
+    return "\n".join(rows) + f"\n\npeak RSS of the process (1 MiB input included): {peak:.1f} MiB"
+
+
+def main() -> None:
+    """Print the table (and the cue breakdown, the speed table)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--datasets", help="comma-separated subset of: " + ", ".join(datasets()))
+    ap.add_argument("--systems", default=",".join(SYSTEMS))
+    ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--json", type=pathlib.Path, help="also write the figures here")
+    ap.add_argument("--update-split", action="store_true")
+    ap.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.speed_child:
+        return speed_child()
+    if a.update_split:
+        return print(data.update_split())
+    names = [n.strip() for n in a.datasets.split(",")] if a.datasets else list(datasets())
+    systems = tuple(s.strip() for s in a.systems.split(","))
+    results = evaluate(names, systems)
+    print(f"data: {data.bench_data_dir()}\n\n{table(results, systems)}\n")
+    print(cue_table(results))
+    for note in NOTES:
+        print(f"\nnote: {note}")
+    for name in (n for n, r in results.items() if not any(r.values())):
+        print(f"\nmissing: {name} (see docs/data-sources.md; extraction_prepare.py)")
+    if not a.no_speed:
+        print("\n" + speed())
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
