@@ -15,48 +15,24 @@ docs/data-sources.md and extraction_prepare.py); a missing one is named, not fat
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import pathlib
-import re
 import statistics
 import subprocess
 import sys
 import time
-from collections import defaultdict
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import extraction_data as data  # noqa: E402
+import extraction_speakers as speakers  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SYSTEMS = ("ours", "pysbd", "syntok")
 HALVES = ("dev", "test")
-PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "him", "her", "them", "us"}
-CUE_GROUPS = [
-    ("say", r"\bsa(id|ys?|ying)\b"),
-    ("tell", r"\bt(old|ells?)\b"),
-    ("according to", r"according to"),
-    ("write / tweet", r"\b(wr(ote|ites?|itten)|tweet(ed|s)?)\b"),
-    ("add", r"\badd(ed|s)?\b"),
-    ("ask", r"\bask(ed|s)?\b"),
-    ("colon or dash", r"^\W*$"),
-]
 
 
-def load_scorer():
-    """The shared scorer module (../shared/bench/splitting/score.py from the checkout)."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        path = base / "shared" / "bench" / "splitting" / "score.py"
-        if path.exists():
-            spec = importlib.util.spec_from_file_location("bench_score", path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-    sys.exit("shared/bench/splitting/score.py not found beside the checkout")
-
-
-S = load_scorer()
+S = data.load_scorer()
 
 
 # ---------------------------------------------------------------- systems
@@ -131,83 +107,6 @@ def claim_metrics(gold: dict, out: dict) -> dict:
     }
 
 
-def covering(claims: list[dict], sentences: list[dict]) -> list[dict | None]:
-    """For each gold sentence, the predicted claim that covers most of it (sweep)."""
-    out, i = [], 0
-    for s in sentences:
-        while i < len(claims) and claims[i]["end"] <= s["start"]:
-            i += 1
-        best, most, j = None, 0, i
-        while j < len(claims) and claims[j]["start"] < s["end"]:
-            o = data.overlap((s["start"], s["end"]), (claims[j]["start"], claims[j]["end"]))
-            if o > most:
-                best, most = claims[j], o
-            j += 1
-        out.append(best)
-    return out
-
-
-def cue_group(cue: str) -> str:
-    """A coarse type of an attribution cue."""
-    cue = cue.lower().strip()
-    return next((name for name, rx in CUE_GROUPS if re.search(rx, cue)), "other")
-
-
-def speaker_ok(predicted: str | None, c: dict) -> bool:
-    """Token-overlap F1 >= 0.5 with the gold source or another overlapping one."""
-    cands = [c["speaker"], *c.get("speaker_aliases", [])]
-    return bool(predicted) and max(S.overlap_f1(predicted, x) for x in cands) >= 0.5
-
-
-def sentence_speakers(gold: dict, out: dict) -> dict:
-    """Per gold sentence: (kind, correct) where kind is attributed or null."""
-    tally = defaultdict(lambda: [0, 0])
-    for name, g in gold.items():
-        claims = sorted(
-            (it for it in out[name] if not it["boilerplate"] and it["end"] > it["start"]),
-            key=lambda it: it["start"],
-        )
-        for c, p in zip(g["claims"], covering(claims, g["claims"]), strict=True):
-            predicted = p["speaker"] if p else None
-            if c.get("no_source"):
-                continue
-            if not c["speaker"]:
-                tally["null"][0] += 1
-                tally["null"][1] += bool(predicted)
-                continue
-            ok = speaker_ok(predicted, c)
-            named = "pronoun" if c["speaker"].lower() in PRONOUNS else "named"
-            keys = ["attributed", f"source {named}", f"cue {cue_group(c['cue'])}"]
-            for key in keys + (["mostly content"] if c["content_share"] >= 0.5 else []):
-                tally[key][0] += 1
-                tally[key][1] += ok
-    return tally
-
-
-def rate(t: list[int]) -> float | None:
-    """hits / n, or None for an empty tally."""
-    return t[1] / t[0] if t[0] else None
-
-
-def polnear_metrics(gold: dict, out: dict) -> dict:
-    """Speaker accuracy over attributed sentences; invented speakers on the rest."""
-    t = sentence_speakers(gold, out)
-    res = {
-        "docs": len(gold),
-        "gold claims": sum(len(g["claims"]) for g in gold.values()),
-        "attributed sentences": t["attributed"][0],
-        "boundary F1 vs CoreNLP (automatic)": S.score_articles(gold, out)["boundary"]["f1"],
-        "speaker accuracy": rate(t["attributed"]),
-        "speaker accuracy, named sources": rate(t["source named"]),
-        "speaker accuracy, pronoun sources": rate(t["source pronoun"]),
-        "speaker accuracy, content >= half the sentence": rate(t["mostly content"]),
-        "invented-speaker rate": rate(t["null"]),
-    }
-    cues = {k: v for k, v in t.items() if k.startswith("cue ")}
-    res["by cue"] = {k[4:]: {"n": v[0], "accuracy": rate(v)} for k, v in sorted(cues.items())}
-    return res
-
-
 # ---------------------------------------------------------------- datasets
 def datasets() -> dict:
     """name -> (loader of one half, metric function, systems that can be scored)."""
@@ -222,7 +121,7 @@ def datasets() -> dict:
         ),
         "GUM all": (lambda h: data.load_ud("gum", ud_halves[h]), claim_metrics, SYSTEMS),
         "EWT": (lambda h: data.load_ud("ewt", ud_halves[h]), claim_metrics, SYSTEMS),
-        "PolNeAR": (lambda h: polnear(polnear_halves[h]), polnear_metrics, ("ours",)),
+        "PolNeAR": (lambda h: polnear(polnear_halves[h]), speakers.polnear_metrics, ("ours",)),
         "pages": (pages, claim_metrics, SYSTEMS),
     }
 
@@ -329,22 +228,25 @@ def cue_table(results: dict) -> str:
 SIZES = (1 << 18, 1 << 19, 1 << 20)
 
 
+def time_split(split, text: str, runs: int = 3) -> dict:
+    """Median wall and CPU seconds of splitting text (CPU time is less hurt by neighbours)."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        split(text)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    mb = len(text.encode("utf-8")) / 1e6
+    return {"MB": mb, "s": statistics.median(wall), "cpu_s": statistics.median(cpu)}
+
+
 def speed_child() -> None:
     """In a fresh process on one core: MB/s at 1/4, 1/2 and 1 MiB, then peak RSS."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     split = ours()
     gold = S.load_gold()
     split(S.big_input(gold, 20000)[:20000])  # warm-up
-    rows = []
-    for size in SIZES:
-        text = S.big_input(gold, size)[:size]
-        runs = []
-        for _ in range(3):
-            t = time.perf_counter()
-            split(text)
-            runs.append(time.perf_counter() - t)
-        mb = len(text.encode("utf-8")) / 1e6
-        rows.append({"MB": mb, "s": statistics.median(runs)})
+    rows = [time_split(split, S.big_input(gold, size)[:size]) for size in SIZES]
     print(json.dumps({"rows": rows, "peak_rss_mib": S.peak_rss_mib()}))
 
 
@@ -353,14 +255,21 @@ def speed() -> str:
     cmd = [sys.executable, __file__, "--speed-child"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     res = json.loads(subprocess.run(cmd, check=True, capture_output=True, env=env).stdout)
-    rows = ["| input | time | MB/s | s per MB |", "|---|---|---|---|"]
+    rows = [
+        "| input (built from the dev set) | wall | MB/s | s per MB | CPU | MB/s of CPU time |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in res["rows"]:
+        mb, s, cpu = r["MB"], r["s"], r["cpu_s"]
         rows.append(
-            f"| {r['MB']:.2f} MB | {r['s']:.3f} s | {r['MB'] / r['s']:.2f} | "
-            f"{r['s'] / r['MB']:.3f} |"
+            f"| {mb:.2f} MB | {s:.3f} s | {mb / s:.2f} | {s / mb:.3f} | {cpu:.3f} s | "
+            f"{mb / cpu:.2f} |"
         )
     peak = res["peak_rss_mib"]
-    return "\n".join(rows) + f"\n\npeak RSS of the process (1 MiB input included): {peak:.1f} MiB"
+    load = " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
+    return "\n".join(rows) + (
+        f"\n\npeak RSS of the process (1 MiB input included): {peak:.1f} MiB; load average {load}"
+    )
 
 
 def main() -> None:

@@ -8,14 +8,18 @@ returns None when its files are not there.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 import pathlib
 import re
+import sys
 from collections import defaultdict
 
 DEFAULT_DATA = "/work/cache/factcheck-bench"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 GENRES = (
     "wire-",
     "local-",
@@ -29,6 +33,19 @@ GENRES = (
     "science-",
     "finance-",
 )
+
+
+@functools.cache
+def load_scorer():
+    """The shared scorer module (../shared/bench/splitting/score.py from the checkout)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        path = base / "shared" / "bench" / "splitting" / "score.py"
+        if path.exists():
+            spec = importlib.util.spec_from_file_location("bench_score", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    sys.exit("shared/bench/splitting/score.py not found beside the checkout")
 
 
 def bench_data_dir() -> pathlib.Path:
