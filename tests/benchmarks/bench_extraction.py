@@ -10,6 +10,7 @@ docs/data-sources.md and extraction_prepare.py); a missing one is named, not fat
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python tests/benchmarks/bench_extraction.py [--datasets gum,pages] [--json F]
     .venv/bin/python tests/benchmarks/bench_extraction.py --update-split   # pages/split.json
+    .venv/bin/python tests/benchmarks/bench_extraction.py --show-misses "GUM news"  # dev half
 """
 
 from __future__ import annotations
@@ -285,24 +286,48 @@ def speed() -> str:
     )
 
 
-def main() -> None:
-    """Print the table (and the cue breakdown, the speed table)."""
+def show_misses(name: str, n: int) -> None:
+    """Our missed gold claims on a dataset's dev half (never the test half: tune on dev)."""
+    gold = datasets()[name][0]("dev")
+    if not gold:
+        return print(f"missing: {name}")
+    missed = S.score_articles(gold, run(ours(), gold))["missed_gold_claims"]
+    print(f"{len(missed)} of {sum(len(g['claims']) for g in gold.values())} gold claims missed")
+    for m in missed[:n]:
+        print(f"{m['article']} #{m['id']}: {m['text'][:120]!r}")
+
+
+def parse_args() -> argparse.Namespace:
+    """The command line."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", help="comma-separated subset of: " + ", ".join(datasets()))
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--json", type=pathlib.Path, help="also write the figures here")
-    ap.add_argument("--update-split", action="store_true")
+    ap.add_argument("--update-split", action="store_true", help="assign new pages a half")
+    ap.add_argument("--show-misses", metavar="DATASET", help="our misses on its dev half")
+    ap.add_argument("--limit", type=int, default=40, help="how many misses to show")
     ap.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    a.datasets = [n.strip() for n in a.datasets.split(",")] if a.datasets else list(datasets())
+    a.systems = tuple(s.strip() for s in a.systems.split(","))
+    unknown = set(a.datasets) - set(datasets()) | set(a.systems) - set(SYSTEMS)
+    if unknown:
+        ap.error(f"unknown: {', '.join(sorted(unknown))}")
+    return a
+
+
+def main() -> None:
+    """Print the table (and the cue breakdown, the speed table)."""
+    a = parse_args()
     if a.speed_child:
         return speed_child()
     if a.update_split:
         return print(data.update_split())
-    names = [n.strip() for n in a.datasets.split(",")] if a.datasets else list(datasets())
-    systems = tuple(s.strip() for s in a.systems.split(","))
-    results = evaluate(names, systems)
-    print(f"data: {data.bench_data_dir()}\n\n{table(results, systems)}\n")
+    if a.show_misses:
+        return show_misses(a.show_misses, a.limit)
+    results = evaluate(a.datasets, a.systems)
+    print(f"data: {data.bench_data_dir()}\n\n{table(results, a.systems)}\n")
     print(cue_table(results))
     for note in NOTES:
         print(f"\nnote: {note}")
