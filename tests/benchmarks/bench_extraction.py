@@ -8,7 +8,7 @@ live in FACTCHECK_BENCH_DATA (default /work/cache/factcheck-bench; see
 docs/data-sources.md and extraction_prepare.py); a missing one is named, not fatal.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python tests/benchmarks/bench_extraction.py [--datasets gum,pages] [--json F]
+    .venv/bin/python tests/benchmarks/bench_extraction.py [--datasets "GUM news,pages"] [--json F]
     .venv/bin/python tests/benchmarks/bench_extraction.py --update-split   # pages/split.json
     .venv/bin/python tests/benchmarks/bench_extraction.py --show-misses "GUM news"  # dev half
 """
@@ -32,8 +32,7 @@ import extraction_speakers as speakers  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SYSTEMS = ("ours", "pysbd", "syntok")
 HALVES = ("dev", "test")
-
-
+SOURCE_SPLITS = {"dev": ("train", "dev"), "test": ("test",)}  # UD's and PolNeAR's own splits
 S = data.load_scorer()
 
 
@@ -112,18 +111,13 @@ def claim_metrics(gold: dict, out: dict) -> dict:
 # ---------------------------------------------------------------- datasets
 def datasets() -> dict:
     """name -> (loader of one half, metric function, systems that can be scored)."""
-    polnear_halves = {"dev": ("train", "dev"), "test": ("test",)}
-    ud_halves = {"dev": ("train", "dev"), "test": ("test",)}
+    halves = SOURCE_SPLITS
     return {
         "dev set (shared)": (devset, claim_metrics, SYSTEMS),
-        "GUM news": (
-            lambda h: data.load_ud("gum", ud_halves[h], "GUM_news"),
-            claim_metrics,
-            SYSTEMS,
-        ),
-        "GUM all": (lambda h: data.load_ud("gum", ud_halves[h]), claim_metrics, SYSTEMS),
-        "EWT": (lambda h: data.load_ud("ewt", ud_halves[h]), claim_metrics, SYSTEMS),
-        "PolNeAR": (lambda h: polnear(polnear_halves[h]), speakers.polnear_metrics, ("ours",)),
+        "GUM news": (lambda h: data.load_ud("gum", halves[h], "GUM_news"), claim_metrics, SYSTEMS),
+        "GUM all": (lambda h: data.load_ud("gum", halves[h]), claim_metrics, SYSTEMS),
+        "EWT": (lambda h: data.load_ud("ewt", halves[h]), claim_metrics, SYSTEMS),
+        "PolNeAR": (lambda h: polnear(halves[h]), speakers.polnear_metrics, ("ours",)),
         "pages": (pages, claim_metrics, SYSTEMS),
     }
 
@@ -161,7 +155,10 @@ def pages(half: str) -> dict | None:
 # ---------------------------------------------------------------- evaluation
 def evaluate(names: list[str], systems: tuple[str, ...]) -> dict:
     """results[dataset][half][system] = metrics; None where the data is missing."""
-    splitters = {s: FACTORIES[s]() for s in systems}
+    try:
+        splitters = {s: FACTORIES[s]() for s in systems}
+    except ImportError as e:
+        sys.exit(f"{e}: install the peers with .venv/bin/pip install -e '.[bench]'")
     results = {}
     for name in names:
         load, metrics, able = datasets()[name]
@@ -243,7 +240,7 @@ def time_split(split, text: str, runs: int = 3) -> dict:
 
 
 def speed_child() -> None:
-    """In a fresh process on one core: MB/s at 1/4, 1/2 and 1 MiB, then peak RSS."""
+    """In a fresh process on one core: time and peak RSS at 1/4, 1 and 4 MiB (JSON)."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     split = ours()
     gold = S.load_gold()
