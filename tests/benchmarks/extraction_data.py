@@ -88,7 +88,7 @@ def conllu_sentences(path: pathlib.Path):
         doc = next(
             (x.partition("=")[2].strip() for x in comments if x.startswith("# newdoc")), None
         )
-        par = doc is not None or any(x.startswith("# newpar") for x in comments)
+        par = doc is not None or any(x.split()[:2] == ["#", "newpar"] for x in comments)
         text = next((x[len("# text = ") :] for x in comments if x.startswith("# text = ")), None)
         if text is not None:
             yield doc, par, text, "SpaceAfter=No" in last_misc(lines).split("|")
@@ -96,18 +96,18 @@ def conllu_sentences(path: pathlib.Path):
 
 def ud_documents(path: pathlib.Path) -> dict:
     """Documents rebuilt from newdoc / newpar / text; gold claims = UD sentences."""
-    docs, parts, spans, name, no_space = {}, [], [], None, False
+    docs, parts, spans, name, no_space, at = {}, [], [], None, False, 0
     for doc, par, text, space_after_no in conllu_sentences(path):
         if doc is not None:
             if name:
                 docs[name] = (parts, spans)
-            name, parts, spans, no_space = doc, [], [], False
+            name, parts, spans, at = doc, [], [], 0
         elif parts:
             parts.append("\n\n" if par else "" if no_space else " ")
-        start = sum(map(len, parts))
+            at += len(parts[-1])
         parts.append(text)
-        spans.append((start, start + len(text)))
-        no_space = space_after_no
+        spans.append((at, at + len(text)))
+        at, no_space = at + len(text), space_after_no
     if name:
         docs[name] = (parts, spans)
     return {n: ud_gold("".join(p), s) for n, (p, s) in docs.items()}
