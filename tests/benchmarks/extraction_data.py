@@ -233,20 +233,30 @@ def parity(name: str) -> int:
     return hashlib.sha256(name.encode("utf-8")).digest()[-1] & 1
 
 
+def sha(name: str) -> str:
+    """The sha256 of a name, the order new pages are taken in."""
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
 def assign_split(names: list[str], fixed: dict[str, str]) -> dict[str, str]:
-    """Keep fixed assignments; each new page (in sha256 order) joins its genre's smaller
-    half, ties broken by the parity of its sha256, so genres stay balanced and a page's
-    half never changes once given."""
-    split = dict(fixed)
+    """Keep the halves already given; each new page (in sha256 order) joins the smaller
+    half of its genre among the pages present, a tie broken by the parity of its sha256.
+    A genre left with 2+ more test pages than dev pages (pages removed) moves its test
+    page of smallest sha256 to dev: the safe direction, as nobody tunes on test. Pages
+    removed keep their entry, so a page that comes back keeps its half."""
+    split, present = dict(fixed), set(names)
     count = defaultdict(lambda: {"dev": 0, "test": 0})
-    for n, half in split.items():
-        count[genre(n)][half] += 1
-    new = sorted(set(names) - set(split), key=lambda n: hashlib.sha256(n.encode()).hexdigest())
-    for n in new:
+    for n in present & set(split):
+        count[genre(n)][split[n]] += 1
+    for n in sorted(present - set(split), key=sha):
         c = count[genre(n)]
-        half = ("dev", "test")[parity(n)] if c["dev"] == c["test"] else min(c, key=c.get)
-        split[n] = half
-        c[half] += 1
+        split[n] = ("dev", "test")[parity(n)] if c["dev"] == c["test"] else min(c, key=c.get)
+        c[split[n]] += 1
+    for g, c in count.items():
+        tests = sorted((n for n in present if genre(n) == g and split[n] == "test"), key=sha)
+        while c["test"] - c["dev"] >= 2:
+            split[tests.pop(0)] = "dev"
+            c["test"], c["dev"] = c["test"] - 1, c["dev"] + 1
     return dict(sorted(split.items()))
 
 
@@ -277,8 +287,11 @@ def update_split() -> str:
     split = assign_split(names, fixed)
     path.write_text(json.dumps(split, indent=1) + "\n", encoding="utf-8")
     by_genre = defaultdict(lambda: {"dev": 0, "test": 0})
-    for n, half in split.items():
-        by_genre[genre(n) or "(none)"][half] += 1
+    for n in names:
+        by_genre[genre(n) or "(none)"][split[n]] += 1
     lines = [f"{g:14} dev {c['dev']}  test {c['test']}" for g, c in sorted(by_genre.items())]
-    new = len(split) - len(fixed)
-    return "\n".join([*lines, f"{len(split)} pages, {new} newly assigned -> {path}"])
+    gone = sorted(set(split) - set(names))
+    lines.append(f"{len(names)} pages, {len(set(names) - set(fixed))} newly assigned -> {path}")
+    return "\n".join(
+        lines + ([f"kept for pages no longer there: {', '.join(gone)}"] if gone else [])
+    )
