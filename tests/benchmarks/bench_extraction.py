@@ -122,6 +122,8 @@ def datasets() -> dict:
     }
 
 
+FOLDERS = {"GUM news": "ud/gum", "GUM all": "ud/gum", "EWT": "ud/ewt", "PolNeAR": "polnear"}
+FOLDERS["pages"] = "pages/gold"
 NOTES: list[str] = []
 
 
@@ -329,7 +331,8 @@ def main() -> None:
     for note in NOTES:
         print(f"\nnote: {note}")
     for name in (n for n, r in results.items() if not any(r.values())):
-        print(f"\nmissing: {name} (see docs/data-sources.md; extraction_prepare.py)")
+        where = data.bench_data_dir() / FOLDERS.get(name, "")
+        print(f"\nmissing: {name}: nothing in {where} (docs/data-sources.md says how to fill it)")
     if not a.no_speed:
         print("\n" + speed())
     if a.json:
