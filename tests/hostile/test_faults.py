@@ -395,12 +395,14 @@ def test_flt02_disk_full_refuses_with_503_and_recovers(
         event.listen(db.engine, "connect", cap)
         db.engine.dispose()
     else:
+        from psycopg.errors import DiskFull  # SQLSTATE 53100, what PostgreSQL says
+
         real = audit.record
 
         def full(session, *args, **kwargs):
             session.flush()
             raise OperationalError(
-                "INSERT", {}, Exception('could not extend file "base/1/2": No space left on device')
+                "INSERT", {}, DiskFull('could not extend file "base/1/2": No space left on device')
             )
 
         monkeypatch.setattr(audit, "record", full)
