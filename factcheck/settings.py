@@ -163,13 +163,11 @@ class Settings:
         }
 
 
-_TYPES: dict[str, object] = {}
+_TYPES = typing.get_type_hints(Settings)  # field name -> type, for parsing
 
 
 def parse(name: str, value: object) -> object:
     """A field's value from the environment's text, or checked when given typed (tests)."""
-    if not _TYPES:
-        _TYPES.update(typing.get_type_hints(Settings))
     if name not in _TYPES:
         raise TypeError(f"unknown setting {name!r}")
     kind = _TYPES[name]

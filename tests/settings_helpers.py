@@ -8,6 +8,8 @@ make read it, and so does the app context and session the test is in.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from flask import current_app, has_app_context
 
 from factcheck.extensions import db
@@ -27,13 +29,19 @@ def override_settings(app, **changes) -> Settings:
 
 class SettingsProxy:
     """An app's settings as attributes; assigning one overrides it for that app
-    (``proxy.FETCH_ALLOWED_PORTS = "80,8080"``, or through ``monkeypatch.setattr``)."""
+    (``proxy.FETCH_ALLOWED_PORTS = "80,8080"``, or through ``monkeypatch.setattr``, which
+    puts the old value back at the end: each field is a property)."""
 
     def __init__(self, app) -> None:
-        object.__setattr__(self, "_app", app)
+        self._app = app
 
-    def __getattr__(self, name: str):
-        return getattr(app_settings(self._app), name)
 
-    def __setattr__(self, name: str, value) -> None:
-        override_settings(self._app, **{name: value})
+def _field(name: str) -> property:
+    return property(
+        lambda proxy: getattr(app_settings(proxy._app), name),
+        lambda proxy, value: override_settings(proxy._app, **{name: value}),
+    )
+
+
+for _f in fields(Settings):
+    setattr(SettingsProxy, _f.name, _field(_f.name))

@@ -76,19 +76,17 @@ def test_sqlite_full_refuses_with_storage_full(app, make_user, snapshot):
     """SQLITE_FULL (13), made by capping the file with PRAGMA max_page_count."""
     sqlite_only()
     user = make_user("reviewer")
-    db.session.remove()
     before = snapshot()
-    session = db.session()
-    pages = session.execute(text("PRAGMA page_count")).scalar()
-    session.execute(text(f"PRAGMA max_page_count = {pages + 1}"))  # this connection only
-    session.commit()
     try:
-        with pytest.raises(Unavailable) as info, transaction(session) as s:
+        with pytest.raises(Unavailable) as info, transaction() as s:
+            conn = s.connection()  # the unit's own connection: the cap holds for it alone
+            pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+            conn.exec_driver_sql(f"PRAGMA max_page_count = {pages + 1}")
             s.execute(text("UPDATE users SET display_name = :n WHERE id = :id"),
                       {"n": "x" * 200_000, "id": user.id})  # fmt: skip
     finally:
-        session.connection().exec_driver_sql(f"PRAGMA max_page_count = {2**31 - 2}")
-        session.commit()
+        db.session.remove()
+        db.engine.dispose()  # the capped connection goes
     assert info.value.status == 503 and info.value.detail == "storage full, nothing was saved"
     assert snapshot() == before
 
