@@ -1,68 +1,125 @@
-"""Factcheck: a fact-checking desk. create_app() wires configuration, extensions,
-blueprints and commands; nothing else lives here."""
+"""Factcheck: a fact-checking desk. create_app() builds one app in named steps; importing
+this package registers nothing anywhere (each step works on the app it is given)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, appcontext_popped, appcontext_pushed, current_app, has_app_context
 
-from factcheck.config import load_config
-from factcheck.extensions import csrf, db, login_manager, migrate
+from factcheck.extensions import db
+from factcheck.settings import Settings, app_settings, bind, instance_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application (FACTCHECK_* environment, then test_config overrides)."""
-    instance_path = os.environ.get("FACTCHECK_INSTANCE_PATH") or str(ROOT / "instance")
+def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+    """Build the application: FACTCHECK_* environment, then ``test_config`` (settings by
+    their field names, anything else is Flask configuration)."""
+    overrides, flask_config = Settings.partition(test_config or {})
+    settings = Settings.from_env(os.environ, overrides)
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        instance_path=settings.INSTANCE_PATH,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    register_config(app, settings, flask_config)
+    register_extensions(app)
+    register_database(app)
+    register_middleware(app)
+    register_request_handling(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_config(app: Flask, settings: Settings, flask_config: Mapping[str, object]) -> None:
+    """The settings, completed for this app, stored on it and bound to its contexts; the
+    Flask configuration derived from them (then ``flask_config`` on top)."""
+    testing = bool(flask_config.get("TESTING", app.testing))
+    settings = settings.for_app(testing=testing)
+    if not settings.SECRET_KEY:
+        settings = replace(settings, SECRET_KEY=instance_secret_key(app.instance_path))
+    app.config.update(settings.flask_config())
+    app.config.update(flask_config)
+    if settings.ENV == "production" and app.debug:
+        raise RuntimeError("refusing to start: debug mode is on with FACTCHECK_ENV=production")
+    app.extensions["factcheck"] = settings
+    appcontext_pushed.connect(_bind_settings, app)
+    appcontext_popped.connect(_bind_outer_settings, app)
+
+
+def _bind_settings(app: Flask, **_kw) -> None:
+    bind(app_settings(app))  # settings_of() in this context answers with this app's
+
+
+def _bind_outer_settings(_app: Flask, **_kw) -> None:
+    outer = current_app.extensions.get("factcheck") if has_app_context() else None
+    bind(outer)  # the context popped back to (another app's, or none)
+
+
+def register_extensions(app: Flask) -> None:
+    """Flask-SQLAlchemy, and this app's own Flask-Migrate, Flask-Login and CSRF protection."""
+    from flask_login import LoginManager
+    from flask_migrate import Migrate
+    from flask_wtf import CSRFProtect
+
+    from factcheck.web.auth import load_user
+
+    db.init_app(app)
+    Migrate(app, db, directory=str(ROOT / "migrations"))
+    login = LoginManager(app)
+    login.user_loader(load_user)
+    login.login_view = "auth.login"
+    login.login_message = "Please sign in to continue."
+    login.login_message_category = "info"
+    CSRFProtect(app)
+
+
+def register_database(app: Flask) -> None:
+    """Tune the app's engines (SQLite pragmas, BEGIN IMMEDIATE for writers) and let its
+    sessions leave the SQLite writers' turn right after they commit."""
+    from factcheck.database import engine
+
+    with app.app_context():
+        for each in db.engines.values():
+            engine.install(each)
+    engine.watch(db.session)
+
+
+def register_middleware(app: Flask) -> None:
+    """Client addresses from the trusted reverse proxies in front, if any."""
+    proxies = app_settings(app).PROXY_FIX_X_FOR
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=1)
+
+
+def register_request_handling(app: Flask) -> None:
+    """Request ids, audit context, security headers, errors as HTML or problem+json."""
+    from factcheck import web
+
+    web.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """The HTML pages and the /api/v1 blueprint (which checks CSRF itself)."""
+    from factcheck.api import bp as api_bp
+    from factcheck.views import register_views
     from factcheck.web.converters import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is registered
-    app.config.update(load_config(app.instance_path))
-    if test_config:
-        app.config.update(test_config)
-    if app.config.get("ENV_NAME", os.environ.get("FACTCHECK_ENV")) == "production" and app.debug:
-        raise RuntimeError("refusing to start: debug mode is on with FACTCHECK_ENV=production")
-
-    from factcheck.limits import LIMITS
-    from factcheck.services import passwords
-    from factcheck.web import auth  # noqa: F401  (registers the user loader)
-
-    LIMITS.update_from(app.config)
-    passwords.configure(int(app.config["ARGON2_TIME_COST"]), int(app.config["ARGON2_MEMORY_COST"]))
-
-    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
-        # A file on this machine cannot drop a connection: pinging it cost a query per request.
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"], pool_pre_ping=False)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
-    login_manager.login_message_category = "info"
-    csrf.init_app(app)
-
-    if int(app.config.get("PROXY_FIX_X_FOR", 0) or 0):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)
-
-    from factcheck import cli, web
-    from factcheck.api import bp as api_bp
-    from factcheck.views import register_views
-
-    web.init_app(app)
     register_views(app)
     app.register_blueprint(api_bp)
-    csrf.exempt(api_bp)  # the API checks CSRF itself for cookie-authenticated writes
+    app.extensions["csrf"].exempt(api_bp)  # cookie-authenticated API writes: api/__init__.py
+
+
+def register_commands(app: Flask) -> None:
+    from factcheck import cli
+
     cli.init_app(app)
-    return app

@@ -1,11 +1,17 @@
-"""Unbound extension objects, bound to the app in create_app()."""
+"""The database extension and its models' base, shared by every app of the process.
 
-from flask_login import LoginManager
-from flask_migrate import Migrate
+The per-app extensions (Flask-Login, Flask-WTF's CSRF protection, Flask-Migrate) are made
+for each app by create_app's register_extensions step, so nothing about one app (its user
+loader, its CSRF exemptions) is kept where another app would find it.
+"""
+
+from flask import current_app, has_app_context
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from factcheck.settings import SESSION_KEY
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,7 +26,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
-login_manager = LoginManager()
-csrf = CSRFProtect()
+class Session(FlaskSession):
+    """A session of the app whose context made it, carrying that app's settings
+    (``session.info["settings"]``, read by services with ``settings_of(session)``)."""
+
+    def __init__(self, db, **kwargs) -> None:
+        super().__init__(db, **kwargs)
+        settings = current_app.extensions.get("factcheck") if has_app_context() else None
+        if settings is not None:
+            self.info[SESSION_KEY] = settings
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})

@@ -15,11 +15,11 @@ from openapi_check import check_response  # noqa: E402 - tests/ is on sys.path (
 from sqlalchemy import create_engine, text
 
 from factcheck import create_app
-from factcheck.config import normalise_database_url
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import SystemActor
 from factcheck.services import articles, users
+from factcheck.settings import Settings, normalise_database_url, using
 
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,14 @@ TABLES = [
     "audit_events",
     "users",
 ]
+
+
+@pytest.fixture(autouse=True)
+def default_settings():
+    """Outside any app (tests of pure functions), the default settings apply; an app's
+    context, while pushed, answers with that app's own."""
+    with using(Settings()) as settings:
+        yield settings
 
 
 def pytest_report_header(config):

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from factcheck.errors import CSRFFailed, InvalidInput, NotAuthenticated, TooLarge, UnsupportedType
-from factcheck.extensions import csrf, db
+from factcheck.extensions import db
 from factcheck.services.users import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,6 +34,7 @@ def _authenticate():
             raise NotAuthenticated("sign in or send Authorization: Bearer <token>")
         if request.method in UNSAFE:
             try:
+                csrf = current_app.extensions["csrf"]  # this app's CSRFProtect
                 csrf.protect()  # cookie-authenticated writes need X-CSRFToken (HOSTILE §2.4)
             except CSRFError as exc:
                 raise CSRFFailed(f"CSRF token missing or invalid: {exc.description}") from None

@@ -25,6 +25,7 @@ from factcheck.extensions import db
 from factcheck.reports.render import Rendered
 from factcheck.services import exports, render_requests
 from factcheck.services.exports import RenderJob
+from factcheck.settings import app_settings
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def export_or_request(
     export = partial(exports.render_export, db.session, actor=actor, article_id=article_id,
                      fmt=fmt, report_url=report_url)  # fmt: skip
     try:
-        rendered, record = export(inline_limit=int(current_app.config["PDF_INLINE_MAX_KIB"]) * 1024)
+        rendered, record = export(inline_limit=app_settings(current_app).PDF_INLINE_MAX_KIB * 1024)
     except exports.RenderPending as pending:
         with transaction() as s:
             state = render_requests.request_render(s, pending.job, retry_failed=retry_failed)
@@ -65,7 +66,7 @@ def bulk_pending(
     """Before a bulk export streams its ZIP: ask for the files it would otherwise render
     while streaming, when together they are too long for one request (PDF_INLINE_MAX_KIB).
     [] when the ZIP can stream now. Failed renders as for ``export_or_request``."""
-    limit = int(current_app.config["PDF_INLINE_MAX_KIB"]) * 1024
+    limit = app_settings(current_app).PDF_INLINE_MAX_KIB * 1024
     ids = exports.approved_between(db.session, actor=actor, since=since, until=until, fmt=fmt)
     jobs = exports.bulk_renders_missing(
         db.session, actor=actor, article_ids=ids, fmt=fmt, inline_limit=limit
@@ -129,7 +130,7 @@ def kick(app) -> None:
     worker's requests need. Off when RENDER_IN_BACKGROUND is false (tests drain
     explicitly; with `make worker` running, leave long renders to it)."""
     global _thread
-    if not app.config.get("RENDER_IN_BACKGROUND", not app.testing):
+    if not app_settings(app).RENDER_IN_BACKGROUND:
         return
     env = {**os.environ, "FACTCHECK_INSTANCE_PATH": app.instance_path,
            "FACTCHECK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}  # fmt: skip

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import random
 import socket
@@ -39,6 +38,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from factcheck.canonical import canonical_json
 from factcheck.database import transaction
 from factcheck.errors import FactcheckError, SourceUnreachable
 from factcheck.models import WebhookDelivery, WebhookEndpoint, utcnow
@@ -47,12 +47,12 @@ from factcheck.net.fetch import FetchPolicy
 from factcheck.net.policy import parse_url
 from factcheck.services.sources import fetch_policy
 from factcheck.services.webhooks import resolve_target
+from factcheck.settings import app_settings, settings_of
 
 log = logging.getLogger("factcheck.webhooks")
 
 USER_AGENT = "Factcheck-Webhooks/1"
 MAX_ATTEMPTS = 8
-TIMEOUT_SECONDS = 10.0
 BACKOFF_SECONDS = (30, 120, 600, 3600, 6 * 3600, 12 * 3600, 24 * 3600)
 JITTER = 0.1
 MAX_ERROR_CHARS = 500
@@ -69,7 +69,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 def encode(payload: dict) -> bytes:
     """The exact bytes sent (and signed)."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_json(payload).encode()
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
@@ -232,12 +232,12 @@ def _session_for(source):
         from factcheck.extensions import db
 
         with source.app_context():
-            yield db.session(), source.config
+            yield db.session(), app_settings(source)
             db.session.remove()
     else:
         session = source()
         try:
-            yield session, {}
+            yield session, settings_of(session)
         finally:
             session.close()
 
@@ -247,8 +247,8 @@ def deliver_due(source, *, limit: int = 50, now: datetime | None = None,
                 timeout: float | None = None) -> Stats:  # fmt: skip
     """Send due deliveries (all, or only `ids`); `source` is the Flask app or a session factory."""
     stats = Stats()
-    with _session_for(source) as (session, config):
-        timeout = float(timeout or config.get("WEBHOOKS_TIMEOUT_SECONDS") or TIMEOUT_SECONDS)
+    with _session_for(source) as (session, settings):
+        timeout = float(timeout or settings.WEBHOOKS_TIMEOUT_SECONDS)
         policy = replace(policy or fetch_policy(), deadline=timeout)
         start = now or utcnow()
         with transaction(session):
@@ -299,7 +299,7 @@ def _after_commit(session: Session) -> None:
     if not has_app_context():
         return
     app = current_app._get_current_object()
-    if not app.config.get("WEBHOOKS_ASYNC", not app.testing):
+    if not app_settings(app).WEBHOOKS_ASYNC:
         return
     thread = threading.Thread(target=_kick, args=(app, sorted(ids)), daemon=True,
                               name="factcheck-webhook-kick")  # fmt: skip
@@ -336,8 +336,6 @@ def wait_for_kicks(timeout: float = 30.0) -> bool:
 
 def init_app(app) -> None:
     """Install the after-commit kick (once per process; each app decides by its config)."""
-    app.config.setdefault("WEBHOOKS_ASYNC", not app.testing)
-    app.config.setdefault("WEBHOOKS_TIMEOUT_SECONDS", TIMEOUT_SECONDS)
     for name, fn in (("after_flush", _after_flush), ("after_commit", _after_commit),
                      ("after_rollback", _after_rollback)):  # fmt: skip
         if not event.contains(Session, name, fn):

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.limits import LIMITS
 from factcheck.models import Article, Claim, ClaimStatus, Review, utcnow
 from factcheck.reports.model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
 from factcheck.services.audit import chain_head, last_article_event
 from factcheck.services.reviews import visible_reviews
+from factcheck.settings import settings_of
 from factcheck.text.markup import render_markdown
 
 
@@ -80,5 +80,5 @@ def build_report(session: Session, article: Article, *, viewer=None, report_url=
         summary=_summary(claims), last_event_hash=last_hash,
         chain_head_seq=head[0] if head else None, chain_head_hash=head[1] if head else None,
         generated_at=utcnow(), report_url=report_url,
-        organisation=LIMITS.ORGANISATION,
+        organisation=settings_of(session).ORGANISATION,
     )  # fmt: skip

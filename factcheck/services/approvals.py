@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from factcheck.errors import InvalidInput, InvalidTransition
-from factcheck.limits import LIMITS
 from factcheck.models import ArticleStatus, Claim, ClaimStatus, Verdict, WebhookEvent, iso, utcnow
 from factcheck.permissions import Permission, require
 from factcheck.services import audit, webhooks
 from factcheck.services.common import check_version, claim_snapshot, clean_text, get_claim
 from factcheck.services.reviews import parse_verdict
+from factcheck.settings import settings_of
 
 
 def _audit_claim(session, actor, action: str, claim: Claim, before: dict) -> None:
@@ -22,7 +22,7 @@ def _audit_claim(session, actor, action: str, claim: Claim, before: dict) -> Non
 def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) -> Claim:
     """Set the final verdict of a reviewed claim (four-eyes, note and evidence rules)."""
     verdict = parse_verdict(verdict)
-    note = clean_text(note, "note", max_chars=LIMITS.MAX_NOTE_CHARS)
+    note = clean_text(note, "note", max_chars=settings_of(session).MAX_NOTE_CHARS)
     claim = get_claim(session, claim_id, for_update=True)
     require(actor, Permission.APPROVE_CLAIM, claim)
     check_version(claim, version, what=f"claim {claim.id}")
@@ -63,7 +63,8 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
 
 def return_claim(session: Session, *, actor, claim_id, comment, version) -> Claim:
     """Send a reviewed claim back to its reviewers with a comment they will see."""
-    comment = clean_text(comment, "comment", max_chars=LIMITS.MAX_NOTE_CHARS, required=True)
+    limits = settings_of(session)
+    comment = clean_text(comment, "comment", max_chars=limits.MAX_NOTE_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
     require(actor, Permission.RETURN_CLAIM, claim)
     check_version(claim, version, what=f"claim {claim.id}")
@@ -80,7 +81,8 @@ def return_claim(session: Session, *, actor, claim_id, comment, version) -> Clai
 
 def reopen_claim(session: Session, *, actor, claim_id, reason, version) -> Claim:
     """Unlock an approved claim (reason required); its article is no longer approved."""
-    reason = clean_text(reason, "reason", max_chars=LIMITS.MAX_REASON_CHARS, required=True)
+    limits = settings_of(session)
+    reason = clean_text(reason, "reason", max_chars=limits.MAX_REASON_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
     require(actor, Permission.REOPEN_CLAIM, claim)
     check_version(claim, version, what=f"claim {claim.id}")

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factcheck.errors import InvalidInput, InvalidTransition, TooLarge
-from factcheck.limits import LIMITS
 from factcheck.models import (
     Article,
     ArticleStatus,
@@ -29,6 +28,7 @@ from factcheck.services.common import (
     get_article,
 )
 from factcheck.services.sources import Source
+from factcheck.settings import settings_of
 from factcheck.text import splitting
 
 
@@ -38,10 +38,11 @@ def normalise_body(text: str) -> str:
 
 
 def check_article_text(text) -> str:
+    limits = settings_of()
     if not isinstance(text, str):
         raise InvalidInput("text must be a string", errors={"text": "must be text"})
-    if len(text) > LIMITS.MAX_ARTICLE_CHARS:
-        raise TooLarge(f"article is longer than {LIMITS.MAX_ARTICLE_CHARS} characters")
+    if len(text) > limits.MAX_ARTICLE_CHARS:
+        raise TooLarge(f"article is longer than {limits.MAX_ARTICLE_CHARS} characters")
     if "\x00" in text:
         raise InvalidInput(
             "article contains NUL characters", errors={"text": "contains NUL characters"}
@@ -84,13 +85,14 @@ def import_article(
 
     Metadata given by the person wins over what was found in the input.
     """
+    limits = settings_of(session)
     require(actor, Permission.IMPORT_ARTICLE)
     source = source or Source(text=text, raw=text, kind="text")
     text = check_article_text(source.text)
-    title = _cap(clean_text(title, "title", max_chars=LIMITS.MAX_TITLE_CHARS))
-    publisher = _cap(clean_text(publisher, "publisher", max_chars=LIMITS.MAX_TITLE_CHARS))
+    title = _cap(clean_text(title, "title", max_chars=limits.MAX_TITLE_CHARS))
+    publisher = _cap(clean_text(publisher, "publisher", max_chars=limits.MAX_TITLE_CHARS))
     source_url = check_http_url(
-        source_url, "source_url", max_chars=LIMITS.MAX_URL_CHARS, required=False
+        source_url, "source_url", max_chars=limits.MAX_URL_CHARS, required=False
     )
     published_at = _check_date(published_at)
     filename = _safe_filename(source.filename)
@@ -100,7 +102,7 @@ def import_article(
         raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
     meta = result.meta
     article = Article(
-        title=(title or source.title or meta.title or _first_line(body))[: LIMITS.MAX_TITLE_CHARS],
+        title=(title or source.title or meta.title or _first_line(body))[: limits.MAX_TITLE_CHARS],
         raw_input=source.raw,
         input_kind=source.kind,
         filename=filename,
@@ -138,7 +140,7 @@ def import_article(
 
 def _cap(value: str | None) -> str | None:
     """A one-line metadata field: whitespace runs (CR/LF included) become one space."""
-    return " ".join(value.split())[: LIMITS.MAX_TITLE_CHARS] or None if value else None
+    return " ".join(value.split())[: settings_of().MAX_TITLE_CHARS] or None if value else None
 
 
 def _safe_filename(name: str | None) -> str | None:
@@ -153,8 +155,9 @@ def _safe_filename(name: str | None) -> str | None:
 
 
 def _source_url(url: str | None) -> str | None:
+    limits = settings_of()
     try:
-        return check_http_url(url, "source_url", max_chars=LIMITS.MAX_URL_CHARS, required=False)
+        return check_http_url(url, "source_url", max_chars=limits.MAX_URL_CHARS, required=False)
     except InvalidInput:
         return None  # a found canonical URL that is not http(s) is dropped, not fatal
 

@@ -19,6 +19,7 @@ from json.encoder import encode_basestring
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from factcheck.canonical import canonical_json
 from factcheck.models import AuditAction, AuditEvent, iso, utcnow
 
 GENESIS = "0" * 64
@@ -51,7 +52,7 @@ def lock_chain(session: Session) -> None:
 
 
 def canonical(payload: dict) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_json(payload).encode()
 
 
 def event_payload(ev: AuditEvent | tuple) -> dict:

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factcheck.errors import InvalidInput, InvalidTransition
-from factcheck.limits import LIMITS
 from factcheck.models import Article, Claim, ClaimStatus
 from factcheck.permissions import Permission, require
 from factcheck.services import audit
@@ -19,6 +18,7 @@ from factcheck.services.common import (
     get_claim,
     parse_id,
 )
+from factcheck.settings import settings_of
 from factcheck.text import splitting
 
 
@@ -151,6 +151,7 @@ def update_claim(
     session: Session, *, actor, claim_id, version, start=None, end=None, speaker=..., statement=...
 ) -> Claim:
     """Move a boundary, set the speaker or the statement (the desk's wording)."""
+    limits = settings_of(session)
     claim = get_claim(session, claim_id, for_update=True)
     require(actor, Permission.EDIT_CLAIMS, claim)
     check_version(claim, version, what=f"claim {claim.id}")
@@ -167,10 +168,10 @@ def update_claim(
             _check_no_overlap(session, claim.article_id, *span, ignore=[claim.id])
             _set_span(claim, *span)
     if speaker is not ...:
-        claim.speaker = clean_text(speaker, "speaker", max_chars=LIMITS.MAX_TITLE_CHARS) or None
+        claim.speaker = clean_text(speaker, "speaker", max_chars=limits.MAX_TITLE_CHARS) or None
     if statement is not ...:
         claim.statement = (
-            clean_text(statement, "statement", max_chars=LIMITS.MAX_NOTE_CHARS) or None
+            clean_text(statement, "statement", max_chars=limits.MAX_NOTE_CHARS) or None
         )
     if claim_snapshot(claim) != before:
         _audit(session, actor, "claim.updated", claim, before)
@@ -179,7 +180,8 @@ def update_claim(
 
 def exclude_claim(session: Session, *, actor, claim_id, reason, version) -> Claim:
     """Take a claim out of review (not check-worthy, opinion, boilerplate) with a reason."""
-    reason = clean_text(reason, "reason", max_chars=LIMITS.MAX_REASON_CHARS, required=True)
+    limits = settings_of(session)
+    reason = clean_text(reason, "reason", max_chars=limits.MAX_REASON_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
     require(actor, Permission.EDIT_CLAIMS, claim)
     check_version(claim, version, what=f"claim {claim.id}")
@@ -201,7 +203,7 @@ def include_claim(session: Session, *, actor, claim_id, version) -> Claim:
     if claim.status != ClaimStatus.EXCLUDED:
         raise InvalidTransition(f"claim {claim.id} is not excluded")
     before = claim_snapshot(claim)
-    enough = len(claim.reviews) >= LIMITS.REVIEWS_REQUIRED
+    enough = len(claim.reviews) >= settings_of(session).REVIEWS_REQUIRED
     claim.status = (ClaimStatus.REVIEWED if enough else ClaimStatus.OPEN).value
     claim.excluded_reason = None
     _audit(session, actor, "claim.included", claim, before)
@@ -216,7 +218,7 @@ def add_claim(session: Session, *, actor, article_id, start, end, speaker=None) 
     span = _trimmed_span(article.body, start, end)
     _check_no_overlap(session, article.id, *span)
     claim = Claim(article=article, start=span[0], end=span[1], text="", reasons=[],
-                  speaker=clean_text(speaker, "speaker", max_chars=LIMITS.MAX_TITLE_CHARS) or None)  # fmt: skip
+                  speaker=clean_text(speaker, "speaker", max_chars=settings_of(session).MAX_TITLE_CHARS) or None)  # fmt: skip
     _set_span(claim, *span)
     session.add(claim)
     _audit(session, actor, "claim.added", claim, None)

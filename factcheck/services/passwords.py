@@ -1,22 +1,26 @@
-"""Password hashing with Argon2id (memory-hard), parameters from configuration."""
+"""Password hashing with Argon2id (memory-hard), parameters from the desk's settings."""
 
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# Verified against when the account does not exist, so both paths cost the same time.
-_dummy_hash: str = ""
+from factcheck.settings import Settings, settings_of
 
 
-def configure(time_cost: int, memory_cost: int) -> None:
-    """Set Argon2 parameters (tests use cheap ones)."""
-    global _hasher, _dummy_hash
-    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
-    _dummy_hash = _shaped_like_ours(_hasher)
+@lru_cache(maxsize=8)
+def _hasher(time_cost: int, memory_cost: int) -> tuple[PasswordHasher, str]:
+    """The hasher for these costs, and the hash verified when the account does not exist
+    (so both paths cost the same time). Made once per costs: nothing is configured."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    return hasher, _shaped_like_ours(hasher)
+
+
+def _hasher_for(settings: Settings) -> tuple[PasswordHasher, str]:
+    return _hasher(settings.ARGON2_TIME_COST, settings.ARGON2_MEMORY_COST)
 
 
 def _shaped_like_ours(hasher: PasswordHasher) -> str:
@@ -31,18 +35,17 @@ def _shaped_like_ours(hasher: PasswordHasher) -> str:
             f"p={hasher.parallelism}${salt}${digest}")  # fmt: skip
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(password: str, *, settings: Settings | None = None) -> str:
+    hasher, _dummy = _hasher_for(settings or settings_of())
+    return hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def verify_password(
+    password_hash: str | None, password: str, *, settings: Settings | None = None
+) -> bool:
     """Constant-work check; a missing account still pays for one verification."""
-    if password_hash is None:
-        password_hash = _dummy_hash
+    hasher, dummy = _hasher_for(settings or settings_of())
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher.verify(password_hash if password_hash is not None else dummy, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-_dummy_hash = _shaped_like_ours(_hasher)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from factcheck.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from factcheck.limits import LIMITS
 from factcheck.models import (  # fmt: skip
     Article,
     ArticleStatus,
@@ -25,6 +24,7 @@ from factcheck.models import (  # fmt: skip
 from factcheck.permissions import Permission, can, require
 from factcheck.services import audit
 from factcheck.services.common import check_http_url, check_version_number, clean_text, primary_key
+from factcheck.settings import settings_of
 
 
 def parse_verdict(value, field: str = "verdict") -> Verdict:
@@ -42,14 +42,15 @@ def parse_verdict(value, field: str = "verdict") -> Verdict:
 
 def parse_links(links) -> list[dict]:
     """Validate evidence links before any database work (http/https only, caps)."""
+    limits = settings_of()
     if links is None:
         return []
     if not isinstance(links, list):
         raise InvalidInput("links must be a list", errors={"links": "must be a list"})
-    if len(links) > LIMITS.MAX_LINKS_PER_REVIEW:
+    if len(links) > limits.MAX_LINKS_PER_REVIEW:
         raise InvalidInput(
-            f"at most {LIMITS.MAX_LINKS_PER_REVIEW} evidence links per review",
-            errors={"links": f"at most {LIMITS.MAX_LINKS_PER_REVIEW}"},
+            f"at most {limits.MAX_LINKS_PER_REVIEW} evidence links per review",
+            errors={"links": f"at most {limits.MAX_LINKS_PER_REVIEW}"},
         )
     out, errors = [], {}
     for i, link in enumerate(links):
@@ -65,23 +66,24 @@ def parse_links(links) -> list[dict]:
 
 
 def _parse_link(link) -> dict:
+    limits = settings_of()
     if not isinstance(link, dict):
         raise InvalidInput("must be an object", errors={"link": "must be an object"})
     unknown = set(link) - {"url", "title", "stance", "excerpt", "archived_url"}
     if unknown:
         raise InvalidInput("unknown field", errors={k: "unknown field" for k in sorted(unknown)})
-    url = check_http_url(link.get("url"), "url", max_chars=LIMITS.MAX_URL_CHARS)
+    url = check_http_url(link.get("url"), "url", max_chars=limits.MAX_URL_CHARS)
     stance = link.get("stance") or "supports"
     if stance not in {s.value for s in Stance}:
         raise InvalidInput("bad stance", errors={"stance": "supports, contradicts or context"})
     return {
         "url": url,
-        "title": clean_text(link.get("title"), "title", max_chars=LIMITS.MAX_TITLE_CHARS) or url,
+        "title": clean_text(link.get("title"), "title", max_chars=limits.MAX_TITLE_CHARS) or url,
         "stance": stance,
-        "excerpt": clean_text(link.get("excerpt"), "excerpt", max_chars=LIMITS.MAX_EXCERPT_CHARS)
+        "excerpt": clean_text(link.get("excerpt"), "excerpt", max_chars=limits.MAX_EXCERPT_CHARS)
         or None,
         "archived_url": check_http_url(
-            link.get("archived_url"), "archived_url", max_chars=LIMITS.MAX_URL_CHARS, required=False
+            link.get("archived_url"), "archived_url", max_chars=limits.MAX_URL_CHARS, required=False
         ),
     }
 
@@ -192,8 +194,9 @@ def submit_review(
     chain's head in one statement and writes with Core (a revision without links: that
     read, three writes and the commit).
     """
+    limits = settings_of(session)
     verdict = parse_verdict(verdict).value
-    note = clean_text(note, "note", max_chars=LIMITS.MAX_NOTE_CHARS)
+    note = clean_text(note, "note", max_chars=limits.MAX_NOTE_CHARS)
     links = parse_links(links)
     claim_id = primary_key(Claim, claim_id)
     actor_id = getattr(actor, "id", None)
@@ -249,7 +252,7 @@ def submit_review(
             [dict(link, review_id=review_id, position=i) for i, link in enumerate(links)],
         )
     # A new or revised review makes a lead's copy of the claim stale (approve vs review race).
-    if status in (ClaimStatus.OPEN, ClaimStatus.RETURNED) and count >= LIMITS.REVIEWS_REQUIRED:
+    if status in (ClaimStatus.OPEN, ClaimStatus.RETURNED) and count >= limits.REVIEWS_REQUIRED:
         status = ClaimStatus.REVIEWED.value
     conn.execute(_UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now})
     if created and first.article_status == ArticleStatus.DRAFT:  # the first review starts it

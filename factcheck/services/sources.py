@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
-from factcheck.limits import LIMITS
 from factcheck.net.fetch import FetchPolicy, fetch_url
+from factcheck.settings import settings_of
 from factcheck.text import splitting
 from factcheck.text.html import extract_html
 
@@ -68,7 +68,7 @@ def from_html(
     """HTML: main text and metadata extracted; the HTML itself kept as the raw input."""
     if not isinstance(html, str):
         raise InvalidInput("html must be a string", errors={"html": "must be text"})
-    _check_size(html, limit=LIMITS.MAX_UPLOAD_BYTES)
+    _check_size(html, limit=settings_of().MAX_UPLOAD_BYTES)
     if "\x00" in html:
         raise InvalidInput(
             "HTML contains NUL characters", errors={"html": "contains NUL characters"}
@@ -110,17 +110,17 @@ def from_url(url, policy: FetchPolicy) -> Source:
 
 def fetch_policy() -> FetchPolicy:
     """The configured URL-import policy (HOSTILE.md §1: 5 MB, 15 s, 5 redirects)."""
-    split = [v.strip() for v in LIMITS.FETCH_ALLOWED_ADDRESSES.split(",") if v.strip()]
-    ports = tuple(int(p) for p in LIMITS.FETCH_ALLOWED_PORTS.split(",") if p.strip())
-    return FetchPolicy(allowed_addresses=tuple(split), allowed_ports=ports,
-                       max_bytes=LIMITS.FETCH_MAX_BYTES, deadline=float(LIMITS.FETCH_DEADLINE_SECONDS),
-                       max_url_chars=LIMITS.MAX_URL_CHARS)  # fmt: skip
+    limits = settings_of()
+    return FetchPolicy(allowed_addresses=limits.FETCH_ALLOWED_ADDRESSES, allowed_ports=limits.FETCH_ALLOWED_PORTS,
+                       max_bytes=limits.FETCH_MAX_BYTES, deadline=float(limits.FETCH_DEADLINE_SECONDS),
+                       max_url_chars=limits.MAX_URL_CHARS)  # fmt: skip
 
 
 def decode_bytes(data: bytes) -> str:
     """UTF-8 (BOM stripped) or UTF-16 with a BOM; anything else is refused, naming the byte."""
-    if len(data) > LIMITS.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"file is larger than {LIMITS.MAX_UPLOAD_BYTES} bytes")
+    limits = settings_of()
+    if len(data) > limits.MAX_UPLOAD_BYTES:
+        raise TooLarge(f"file is larger than {limits.MAX_UPLOAD_BYTES} bytes")
     for magic, kind in MAGIC.items():
         if data.startswith(magic):
             raise UnsupportedType(f"unsupported file type: this looks like a {kind}, not text")
@@ -141,11 +141,11 @@ def decode_bytes(data: bytes) -> str:
 
 
 def _check_sentences(text: str) -> None:
-    """Refuse an article of more than LIMITS.MAX_SENTENCES sentences, before any database work.
+    """Refuse an article of more than MAX_SENTENCES sentences, before any database work.
 
     A cheap upper bound first; only text past it is split to count exactly.
     """
-    limit = LIMITS.MAX_SENTENCES
+    limit = settings_of().MAX_SENTENCES
     marks = sum(1 for _ in _SENTENCE_MARKS.finditer(text))
     if marks + sum(1 for _ in _LINES.finditer(text)) <= limit:
         return
@@ -156,6 +156,6 @@ def _check_sentences(text: str) -> None:
 
 
 def _check_size(text: str, *, limit: int | None = None) -> None:
-    limit = limit or LIMITS.MAX_ARTICLE_CHARS
+    limit = limit or settings_of().MAX_ARTICLE_CHARS
     if len(text) > limit:
         raise TooLarge(f"article is longer than {limit} characters")

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 from factcheck.errors import Conflict, InvalidInput, NotFound, RateLimited
-from factcheck.limits import LIMITS
 from factcheck.models import ApiToken, AuditEvent, Role, User, iso, utcnow
 from factcheck.permissions import Permission, require
 from factcheck.services import audit, second_factor
 from factcheck.services.common import clean_text, get_user
 from factcheck.services.passwords import hash_password, verify_password
+from factcheck.settings import settings_of
 
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "fct_"
@@ -122,7 +122,7 @@ def reset_password(session: Session, *, actor, user_id, password) -> User:
 
 
 def _recent_failures(session: Session, user_id: int) -> int:
-    since = utcnow() - timedelta(seconds=LIMITS.LOGIN_FAILURE_WINDOW_SECONDS)
+    since = utcnow() - timedelta(seconds=settings_of(session).LOGIN_FAILURE_WINDOW_SECONDS)
     return (
         session.scalar(
             select(func.count()).where(
@@ -142,15 +142,16 @@ def sign_in(session: Session, *, email, password, code=None) -> User | None:
     Too many recent failures on one account raise RateLimited; the counter lives in the
     database (the audit trail), so it holds across workers and servers.
     """
+    limits = settings_of(session)
     email = (email or "").strip().lower()[:254] if isinstance(email, str) else ""
     user = session.scalar(select(User).where(User.email == email)) if email else None
     # The same queries and the same Argon2 work whether or not the account exists, so the
     # time taken does not tell an attacker which addresses have accounts (HOSTILE AUTH-04).
     failures = _recent_failures(session, user.id if user is not None else 0)
-    if user is not None and failures >= LIMITS.LOGIN_MAX_FAILURES:
+    if user is not None and failures >= limits.LOGIN_MAX_FAILURES:
         raise RateLimited(
             "too many failed sign-ins for this account; try again later",
-            retry_after=LIMITS.LOGIN_FAILURE_WINDOW_SECONDS,
+            retry_after=limits.LOGIN_FAILURE_WINDOW_SECONDS,
         )
     ok = verify_password(user.password_hash if user else None, password or "")
     recovery_before = len(user.recovery_codes or []) if user else 0

@@ -73,9 +73,11 @@ def extract_html(html: str, *, max_depth: int = 512) -> HtmlDocument:
 
 def _trafilatura(html: str):
     """trafilatura's extraction, or None when lxml truncated the tree or trafilatura failed."""
-    from trafilatura import bare_extraction, load_html  # imported on first use: 0.2 s at start-up
-
     try:
+        # imported on first use (0.2 s at start-up), and inside the try: a trafilatura that
+        # fails to import (lxml_html_clean missing, say) leaves the scan's text, not a 500
+        from trafilatura import bare_extraction, load_html
+
         tree = load_html(html)
         if tree is None or _tree_depth(tree) >= LXML_DEPTH_CAP:
             return None
@@ -97,10 +99,10 @@ def _head_metadata(html: str):
     """Metadata from the page's head only, which lxml parses safely however deep the body is."""
     match = _BODY.search(html)
     head = html[: match.start()] if match else html[:65536]
-    from trafilatura import load_html
-    from trafilatura.metadata import extract_metadata
-
     try:
+        from trafilatura import load_html
+        from trafilatura.metadata import extract_metadata
+
         tree = load_html(head + "<body></body>")
         return extract_metadata(tree) if tree is not None else None
     except Exception:  # metadata is optional; the text is what matters

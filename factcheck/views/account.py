@@ -17,9 +17,9 @@ from factcheck.forms.auth import (
     TotpConfirmForm,
     TotpDisableForm,
 )
-from factcheck.limits import LIMITS
 from factcheck.services import second_factor, users
 from factcheck.services.passwords import verify_password
+from factcheck.settings import settings_of
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -37,7 +37,7 @@ def _page(status=200, **forms):
 
 def totp_required(user) -> bool:
     """The desk's configuration requires two-step sign-in for this user's role."""
-    roles = {r.strip() for r in LIMITS.REQUIRE_TOTP_FOR.split(",") if r.strip()}
+    roles = settings_of().REQUIRE_TOTP_FOR
     return user.role in roles and not user.has_totp
 
 

@@ -162,16 +162,14 @@ def _csrf_error(exc: CSRFError):
 
 
 def _database_error(exc: DBAPIError):
-    """A database error outside a unit of work (e.g. a read): lost connections are 503."""
-    from factcheck.database import translate_db_error
+    """A database error outside a unit of work (e.g. a read), by its code: a lost
+    connection, a busy or full database are 503s; anything unknown is a 500."""
+    from factcheck.database.errors import classify
     from factcheck.extensions import db
 
     db.session.rollback()
-    try:
-        translate_db_error(exc)
-    except FactcheckError as mapped:
-        return _domain_error(mapped)
-    return _server_error(exc)
+    mapped = classify(exc)
+    return _domain_error(mapped) if mapped is not None else _server_error(exc)
 
 
 def _server_error(exc: Exception):

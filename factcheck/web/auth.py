@@ -1,4 +1,5 @@
-"""Who is acting: Flask-Login's user loader and the API's bearer tokens."""
+"""Who is acting: Flask-Login's user loader (registered on each app's login manager by
+create_app's register_extensions step) and the API's bearer tokens."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ from flask import g
 from flask_login import current_user
 from sqlalchemy import select
 
-from factcheck.extensions import db, login_manager
+from factcheck.extensions import db
 from factcheck.models import User
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Session ids are "<id>:<generation>": bumping the generation ends old sessions."""
     try:

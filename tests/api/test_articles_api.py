@@ -158,8 +158,9 @@ def test_import_wrong_body_type_is_415(make_user, api_as, snapshot, problem, sub
 
 
 def test_import_too_large_is_413(app, make_user, api_as, snapshot, problem):
-    from factcheck.limits import LIMITS
+    from factcheck.settings import app_settings
 
+    LIMITS = app_settings(app)
     api = api_as(make_user("reviewer"))
     before = snapshot()
     problem(

@@ -168,8 +168,9 @@ def test_note_markdown_is_sanitised(make_user, api_as, make_article, login, clie
 
 
 def test_too_many_links_is_422(make_user, api_as, make_article, snapshot, problem):
-    from factcheck.limits import LIMITS
+    from factcheck.settings import settings_of
 
+    LIMITS = settings_of()  # the app's
     user = make_user("reviewer")
     api = api_as(user)
     claim = make_article(text=THREE, actor=user).claims[0]

@@ -79,7 +79,7 @@ def fill(n: int, actor_ids: list[int], head) -> float:
     """Insert the chain; returns seconds."""
     from sqlalchemy import insert
 
-    from factcheck.config import canonical_json
+    from factcheck.canonical import canonical_json
     from factcheck.models import AuditEvent
     from factcheck.services.audit import HASHED_COLUMNS
 

@@ -31,9 +31,9 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
-from factcheck.config import normalise_database_url  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.models import SystemActor  # noqa: E402
+from factcheck.settings import normalise_database_url  # noqa: E402
 
 PASSWORD = "bench-password-123"
 SYSTEM = SystemActor("bench")

@@ -25,10 +25,10 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
-from factcheck.config import normalise_database_url  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.models import Article, Claim, User, utcnow  # noqa: E402
 from factcheck.services.similar import similar_claims  # noqa: E402
+from factcheck.settings import normalise_database_url  # noqa: E402
 
 SUBJECTS = [
     "The ministry",

@@ -9,6 +9,7 @@ import zipfile
 from browser.pages import axe_check, check_page, sign_in
 from flask import current_app
 from playwright.sync_api import expect
+from settings_helpers import override_settings
 
 from factcheck.extensions import db
 from factcheck.jobs import render as render_queue
@@ -16,7 +17,7 @@ from factcheck.jobs import render as render_queue
 
 def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_page, make_user,
                                                           make_article):  # fmt: skip
-    app.config["PDF_INLINE_MAX_KIB"] = 0  # every PDF counts as long
+    override_settings(app, PDF_INLINE_MAX_KIB=0)  # every PDF counts as long
     lead = make_user("lead")
     article = make_article()
     page = new_page()
@@ -48,7 +49,7 @@ def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_p
 
 def test_a_bulk_export_waits_for_long_pdfs_then_downloads(app, live_server, new_page, make_user,
                                                            make_article, review_all):  # fmt: skip
-    app.config["PDF_INLINE_MAX_KIB"] = 0
+    override_settings(app, PDF_INLINE_MAX_KIB=0)
     reviewer, lead = make_user("reviewer"), make_user("lead")
     article = make_article()
     review_all(article.id, reviewer, lead)

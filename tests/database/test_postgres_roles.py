@@ -24,11 +24,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from factcheck import create_app
-from factcheck.config import normalise_database_url
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, Review, SystemActor, User
 from factcheck.services import approvals, articles, audit, reviews, similar, users
+from factcheck.settings import normalise_database_url
 
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parents[2]

@@ -67,7 +67,7 @@ def test_a_killed_holder_frees_the_queue(lock_path):
 
 
 def test_the_turn_is_taken_at_the_first_write_and_left_at_the_commit(lock_path):
-    from factcheck import database
+    from factcheck.database import engine as database
 
     with transaction() as s:
         assert database._queue_held.get() is None  # input checks run before the turn
@@ -78,7 +78,7 @@ def test_the_turn_is_taken_at_the_first_write_and_left_at_the_commit(lock_path):
         previous = signal.signal(signal.SIGALRM, _timeout)
         signal.setitimer(signal.ITIMER_REAL, 2)
         try:
-            database._join_queue(db.engine.url.database)
+            database.join_queue(db.engine.url.database)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)

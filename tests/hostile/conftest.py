@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 from livegunicorn import Gunicorn, http_request, migrate, server_env
 from rawserver import RawServer, response
+from settings_helpers import SettingsProxy
 from sqlalchemy import text
 
 from factcheck.extensions import db
@@ -158,7 +159,7 @@ def serve():
 @pytest.fixture
 def allow_public(app, monkeypatch):
     """Allow exactly 127.0.0.5 (and the given ports) through the fetch policy."""
-    from factcheck.limits import LIMITS
+    LIMITS = SettingsProxy(app)  # this app's settings only
 
     def allow(*ports: int):
         monkeypatch.setattr(LIMITS, "FETCH_ALLOWED_ADDRESSES", PUBLIC_IP)

@@ -253,18 +253,25 @@ def _db_error(kind: str, session):
             {},
             Exception("UNIQUE constraint failed: audit_events.seq"),
         )
+    # what each database's driver raises: the code decides, not the words
     if kind == "full":
-        msg = (
-            "database or disk is full"
-            if dialect == "sqlite"
-            else "could not extend file: No space left on device"
-        )
-        return OperationalError("INSERT", {}, Exception(msg))
+        orig = _coded(dialect, 13, "DiskFull", "could not extend file: No space left on device")
+        return OperationalError("INSERT", {}, orig)
     if kind == "busy":
-        return OperationalError("INSERT", {}, Exception("database is locked"))
-    return DBAPIError(
-        "INSERT", {}, Exception("could not serialize access due to concurrent update")
-    )
+        return OperationalError("INSERT", {}, _coded(dialect, 5, "LockNotAvailable", "locked"))
+    # SQLite has no serialization failure (one writer at a time): PostgreSQL's 40001 on both
+    orig = _coded("postgresql", 0, "SerializationFailure", "could not serialize access")
+    return DBAPIError("INSERT", {}, orig)
+
+
+def _coded(dialect: str, sqlite_code: int, sqlstate_class: str, message: str) -> Exception:
+    if dialect == "sqlite":
+        orig = sqlite3.OperationalError(message)
+        orig.sqlite_errorcode = sqlite_code
+        return orig
+    import psycopg.errors
+
+    return getattr(psycopg.errors, sqlstate_class)(message)
 
 
 FAULTS = {"integrity": (409, 503), "full": (503,), "busy": (503,), "serialization": (409,)}
@@ -395,12 +402,14 @@ def test_flt02_disk_full_refuses_with_503_and_recovers(
         event.listen(db.engine, "connect", cap)
         db.engine.dispose()
     else:
+        from psycopg.errors import DiskFull  # SQLSTATE 53100, what PostgreSQL says
+
         real = audit.record
 
         def full(session, *args, **kwargs):
             session.flush()
             raise OperationalError(
-                "INSERT", {}, Exception('could not extend file "base/1/2": No space left on device')
+                "INSERT", {}, DiskFull('could not extend file "base/1/2": No space left on device')
             )
 
         monkeypatch.setattr(audit, "record", full)

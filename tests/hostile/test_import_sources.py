@@ -62,9 +62,9 @@ SHAPES = {
 def test_imp07_one_megabyte_lines_against_gunicorn(
     make_user, token_for, live_server, snapshot, figure, h
 ):
-    from factcheck.limits import Limits
+    from factcheck.settings import Settings
 
-    MAX_SENTENCES = Limits().MAX_SENTENCES  # the live server runs with the default
+    MAX_SENTENCES = Settings().MAX_SENTENCES  # the live server runs with the default
 
     token = token_for(make_user("reviewer"))
     texts = {name: make() for name, make in SHAPES.items()}
@@ -267,8 +267,9 @@ def _answer(data: bytes, hold: float = 0):
 def test_imp17_huge_sources_aborted_at_the_cap(
     make_user, api_as, serve, allow_public, snapshot, problem, figure, h
 ):
-    from factcheck.limits import LIMITS
+    from factcheck.settings import settings_of
 
+    LIMITS = settings_of()  # the app's
     cap_mb = LIMITS.FETCH_MAX_BYTES / 1024 / 1024
     bomb = _gzip_bomb(80)
     peers = {

@@ -19,10 +19,11 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from flask import current_app
+from settings_helpers import override_settings
 from sqlalchemy import text
 
 from factcheck.extensions import db
-from factcheck.services import passwords
 
 LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
 
@@ -539,11 +540,11 @@ def test_flt10_backup_under_writers(
 def test_auth04_brute_force_across_four_workers(make_user, live_server, events, figure):
     # Real Argon2 cost (the defaults), so that skipping the dummy verification for unknown
     # accounts would show in the timing; the account's hash is made with the same cost.
-    passwords.configure(3, 65536)
+    override_settings(current_app, ARGON2_TIME_COST=3, ARGON2_MEMORY_COST=65536)
     try:
         user = make_user("reviewer", email="victim@example.org")
     finally:
-        passwords.configure(1, 64)
+        override_settings(current_app, ARGON2_TIME_COST=1, ARGON2_MEMORY_COST=64)
     db.session.remove()
     server = live_server(
         env={"FACTCHECK_ARGON2_TIME_COST": "3", "FACTCHECK_ARGON2_MEMORY_COST": "65536"}

@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from settings_helpers import override_settings
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -110,7 +111,7 @@ def _register_form(admin_client, url: str):
 def test_flt11_down_receivers_do_not_slow_approvals_and_are_retried(
     app, make_user, make_article, api_as, login, serve, canary, allow_public, verify, figure, h
 ):
-    app.config.update(WEBHOOKS_ASYNC=True, WEBHOOKS_TIMEOUT_SECONDS=KICK_TIMEOUT)
+    override_settings(app, WEBHOOKS_ASYNC=True, WEBHOOKS_TIMEOUT_SECONDS=KICK_TIMEOUT)
     redirect_to = canary.url("/latest/meta-data/")
     servers = {
         "hang": serve(_hang),
@@ -237,7 +238,7 @@ def test_flt11_rolled_back_change_never_emits_a_webhook(
     app, make_user, make_article, api_as, serve, allow_public, snapshot, verify, monkeypatch,
     figure, h,
 ):  # fmt: skip
-    app.config.update(WEBHOOKS_ASYNC=True, WEBHOOKS_TIMEOUT_SECONDS=KICK_TIMEOUT)
+    override_settings(app, WEBHOOKS_ASYNC=True, WEBHOOKS_TIMEOUT_SECONDS=KICK_TIMEOUT)
     server = serve(lambda conn, s: conn.sendall(h.response(200, b"ok")))
     allow_public(server.port)
     ids, lead = _reviewed_claims(make_user, make_article, 4)

@@ -7,12 +7,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from settings_helpers import SettingsProxy
 from sqlalchemy import func, select
 
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.jobs import webhooks as webhook_delivery
-from factcheck.limits import LIMITS
 from factcheck.models import Claim, WebhookDelivery, WebhookEndpoint
 from factcheck.services import approvals, reviews, webhooks
 
@@ -75,11 +75,9 @@ class Receiver:
 
 
 @pytest.fixture
-def limits():
-    """Restore the fetch limits a test changes (LIMITS is process-wide)."""
-    saved = (LIMITS.FETCH_ALLOWED_ADDRESSES, LIMITS.FETCH_ALLOWED_PORTS)
-    yield LIMITS
-    LIMITS.FETCH_ALLOWED_ADDRESSES, LIMITS.FETCH_ALLOWED_PORTS = saved
+def limits(app):
+    """The app's settings; a limit set here holds for this test's app only."""
+    return SettingsProxy(app)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from flask import current_app
+from settings_helpers import override_settings
 from sqlalchemy import func, select, update
 
 from factcheck.database import transaction
@@ -28,7 +29,7 @@ LINK = [{"url": "https://example.org/minutes", "title": "Minutes", "stance": "su
 
 @pytest.fixture
 def long_pdfs(app):
-    app.config["PDF_INLINE_MAX_KIB"] = 0
+    override_settings(app, PDF_INLINE_MAX_KIB=0)
 
 
 @pytest.fixture
@@ -246,7 +247,7 @@ def test_the_worker_command_renders_what_was_asked_for(desk, api_as, runner, lon
 def test_the_app_starts_a_renderer_process(app, desk, api_as, long_pdfs):
     """`flask reports render --asked` on the app's database, started by the request."""
     article_id, _reviewer, lead = desk
-    app.config["RENDER_IN_BACKGROUND"] = True
+    override_settings(app, RENDER_IN_BACKGROUND=True)
     api = api_as(lead)
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 202
     assert render_queue.wait(timeout=120)
@@ -363,9 +364,9 @@ def test_status_page_refuses_a_format_it_does_not_know(desk, client, login):
     ("text", "expected"), [("false", False), ("0", False), ("true", True), ("on", True)]
 )
 def test_background_switches_read_from_the_environment(monkeypatch, tmp_path, text, expected):
-    from factcheck.config import load_config
+    from factcheck.settings import Settings
 
     monkeypatch.setenv("FACTCHECK_RENDER_IN_BACKGROUND", text)
     monkeypatch.setenv("FACTCHECK_WEBHOOKS_ASYNC", text)
-    cfg = load_config(str(tmp_path))
-    assert cfg["RENDER_IN_BACKGROUND"] is expected and cfg["WEBHOOKS_ASYNC"] is expected
+    cfg = Settings.from_env()
+    assert cfg.RENDER_IN_BACKGROUND is expected and cfg.WEBHOOKS_ASYNC is expected

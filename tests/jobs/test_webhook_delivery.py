@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from settings_helpers import override_settings
 
 from factcheck.database import transaction
 from factcheck.extensions import db
@@ -56,7 +57,7 @@ def test_approve_queues_one_delivery_and_it_is_delivered_signed(app, receiver, r
 
 
 def test_rolled_back_change_queues_nothing(app, receiver, register, reviewed_claim):
-    app.config["WEBHOOKS_ASYNC"] = True  # even with the kick on, nothing is sent
+    override_settings(app, WEBHOOKS_ASYNC=True)  # even with the kick on, nothing is sent
     register(receiver.url())
     claim_id, lead = reviewed_claim()
     with pytest.raises(RuntimeError), transaction() as s:
@@ -142,7 +143,7 @@ def test_address_no_longer_allowed_at_send_time_is_refused(app, receiver, regist
 def test_receiver_that_never_answers_times_out_and_the_request_stays_fast(
     app, fresh_contexts, receiver, register, reviewed_claim, login
 ):
-    app.config.update(WEBHOOKS_ASYNC=True, WEBHOOKS_TIMEOUT_SECONDS=1.5)
+    override_settings(app, WEBHOOKS_ASYNC=True, WEBHOOKS_TIMEOUT_SECONDS=1.5)
     receiver.hang = True
     register(receiver.url())
     claim_id, lead = reviewed_claim()
@@ -164,7 +165,7 @@ def test_receiver_that_never_answers_times_out_and_the_request_stays_fast(
 
 def test_after_commit_kick_delivers_right_away(app, fresh_contexts, receiver, register,
                                                reviewed_claim, login):  # fmt: skip
-    app.config["WEBHOOKS_ASYNC"] = True
+    override_settings(app, WEBHOOKS_ASYNC=True)
     register(receiver.url())
     claim_id, lead = reviewed_claim()
     approve(lead, claim_id)  # outside a request: an app context is enough

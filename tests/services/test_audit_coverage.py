@@ -44,7 +44,7 @@ READERS = {
     "reviews.get_own_review", "reviews.can_see_all_reviews", "reviews.visible_reviews", "reviews.get_review",
     "users.normalise_email", "users.check_password", "users.check_role", "users.user_for_token", "users.list_users",
     "history.claim_history", "history.article_history", "history.describe_changes", "history.event_dict",
-    "history.list_events", "history.iter_events", "passwords.configure", "passwords.hash_password",
+    "history.list_events", "history.iter_events", "passwords.hash_password",
     "passwords.verify_password", "sources.looks_like_html", "sources.from_text", "sources.from_html",
     "sources.from_file", "sources.from_url", "sources.decode_bytes", "sources.fetch_policy",
     "agreement.article_agreement", "assignments.reviewer_queue", "assignments.lead_queue",

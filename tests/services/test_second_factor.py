@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from settings_helpers import SettingsProxy
 from sqlalchemy import select
 
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput
 from factcheck.extensions import db
-from factcheck.limits import LIMITS
 from factcheck.models import AuditEvent, User
 from factcheck.services import second_factor, users
 
@@ -85,6 +85,7 @@ def test_login_page_and_api_token_need_the_code(fresh_contexts, make_user, clien
 def test_required_for_leads_blocks_everything_but_setup(
     make_user, client, login, api_as, fresh_contexts
 ):
+    LIMITS = SettingsProxy(client.application)  # this app's settings only
     LIMITS.REQUIRE_TOTP_FOR = "lead,admin"
     try:
         lead, reviewer = make_user("lead"), make_user("reviewer")

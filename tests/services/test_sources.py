@@ -6,10 +6,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from settings_helpers import SettingsProxy
 
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput
-from factcheck.limits import LIMITS
 from factcheck.services import articles, sources
 
 PAGE = """<!doctype html><html><head><title>Council approves budget | Daily Bugle</title>
@@ -47,7 +47,7 @@ def test_api_html_field(make_user, api_as):
 
 
 @pytest.fixture
-def page_server():
+def page_server(app):
     """A 'public' news site on 127.0.0.5, allowed by configuration for this test only."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -65,6 +65,7 @@ def page_server():
     server = ThreadingHTTPServer(("127.0.0.5", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    LIMITS = SettingsProxy(app)  # this app's settings only
     saved = (LIMITS.FETCH_ALLOWED_ADDRESSES, LIMITS.FETCH_ALLOWED_PORTS)
     LIMITS.FETCH_ALLOWED_ADDRESSES, LIMITS.FETCH_ALLOWED_PORTS = (
         "127.0.0.5",

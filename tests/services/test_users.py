@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from settings_helpers import SettingsProxy
 from sqlalchemy import select, text
 
 from factcheck.database import transaction
@@ -76,8 +77,7 @@ def test_sign_in_success_and_failure_are_audited(make_user, session):
 
 
 def test_too_many_failures_are_rate_limited(make_user, app):
-    app.config["LOGIN_MAX_FAILURES"] = 3
-    from factcheck.limits import LIMITS
+    LIMITS = SettingsProxy(app)  # this app's settings only
 
     LIMITS.LOGIN_MAX_FAILURES = 3
     try:

@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from factcheck import create_app
-from factcheck.config import normalise_database_url
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import SystemActor
 from factcheck.services import users
+from factcheck.settings import normalise_database_url
 
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
 PASSWORD = "correct-horse-battery"

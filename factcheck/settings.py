@@ -1,0 +1,278 @@
+"""The desk's settings: one frozen, typed object read once from FACTCHECK_* variables.
+
+Every default lives here and nowhere else; numbers, switches and lists are parsed once,
+when the app starts, and a bad value stops it with the variable's name. ``create_app``
+reads a ``Settings``, keeps it on the app (``app.extensions["factcheck"]``) and binds it
+to every session the app makes (``session.info["settings"]``) and to every app context
+it pushes, so two apps in one process never share settings. No Flask here: services
+read their settings with ``settings_of(session)`` (or ``settings_of()`` in code that has
+no session, such as the parsing done before any database work).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import typing
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from factcheck.canonical import canonical_json
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "FACTCHECK_"
+SESSION_KEY = "settings"  # session.info[SESSION_KEY]
+# create_app(test_config) may name the database the way Flask-SQLAlchemy does.
+ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the desk is configured with; each field is also the variable FACTCHECK_<name>."""
+
+    # -- where things are
+    INSTANCE_PATH: str = str(ROOT / "instance")  # the SQLite database and the secret key
+    DATABASE_URL: str = field(default="", repr=False)  # "" means sqlite in INSTANCE_PATH
+    SECRET_KEY: str = field(default="", repr=False)  # "" means INSTANCE_PATH/secret_key
+    ENV: str = ""  # "production" refuses to start with debug on
+    PROXY_FIX_X_FOR: int = 0  # trusted reverse proxies in front (for client addresses)
+
+    # -- cookies and forms
+    SESSION_COOKIE_SECURE: bool = False
+    REMEMBER_COOKIE_SECURE: bool = False
+    SESSION_COOKIE_HTTPONLY: bool = True
+    REMEMBER_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    REMEMBER_COOKIE_SAMESITE: str = "Lax"
+    WTF_CSRF_TIME_LIMIT: int = 8 * 3600
+
+    # -- input limits (HOSTILE.md §1), enforced before any database work
+    MAX_ARTICLE_CHARS: int = 2_000_000  # article text after decoding
+    # Sentences (claims) per article: each is a row written in the import's transaction;
+    # 10,000 take 4-9 s on 2 cores, 100,000 outran gunicorn's 30 s timeout (HOSTILE IMP-07).
+    MAX_SENTENCES: int = 10_000
+    MAX_UPLOAD_BYTES: int = 5 * 1024 * 1024  # an uploaded file
+    MAX_CONTENT_LENGTH: int = 6 * 1024 * 1024  # a whole request body (413 beyond)
+    MAX_LINKS_PER_REVIEW: int = 50
+    MAX_NOTE_CHARS: int = 20_000
+    MAX_EXCERPT_CHARS: int = 2_000
+    MAX_TITLE_CHARS: int = 500
+    MAX_URL_CHARS: int = 2_048
+    MAX_REASON_CHARS: int = 2_000
+    LOGIN_MAX_FAILURES: int = 10  # failed sign-ins per account ...
+    LOGIN_FAILURE_WINDOW_SECONDS: int = 900  # ... within this window, then 429
+
+    # -- the desk
+    REVIEWS_REQUIRED: int = 1  # reviews before a claim counts as reviewed
+    ORGANISATION: str = "Factcheck desk"  # the desk's name in reports (ClaimReview author)
+    REQUIRE_TOTP_FOR: frozenset[str] = frozenset()  # roles that must use two-step sign-in
+    ARGON2_TIME_COST: int = 3
+    ARGON2_MEMORY_COST: int = 65536  # KiB (64 MiB): memory-hard password hashing
+
+    # -- URL import and webhooks: addresses allowed although private or loopback, and ports
+    FETCH_ALLOWED_ADDRESSES: tuple[str, ...] = ()  # IPs or CIDR networks
+    FETCH_ALLOWED_PORTS: tuple[int, ...] = (80, 443, 8080, 8443)
+    FETCH_DEADLINE_SECONDS: int = 15
+    FETCH_MAX_BYTES: int = 5 * 1024 * 1024
+
+    # -- after the request. None: on, except in tests (TESTING), decided by create_app.
+    WEBHOOKS_ASYNC: bool | None = None  # send webhooks right after the commit, in a thread
+    WEBHOOKS_TIMEOUT_SECONDS: float = 10.0
+    # A PDF that is not kept and prints more HTML than this renders in the background (the
+    # web page and the API say "being prepared") instead of outlasting the request's timeout.
+    PDF_INLINE_MAX_KIB: int = 128
+    RENDER_IN_BACKGROUND: bool | None = None  # the app starts `flask reports render --asked`
+
+    def __post_init__(self) -> None:
+        url = self.DATABASE_URL or f"sqlite:///{Path(self.INSTANCE_PATH) / 'factcheck.db'}"
+        object.__setattr__(self, "DATABASE_URL", normalise_database_url(url))
+        for entry in self.FETCH_ALLOWED_ADDRESSES:  # a bad entry is a configuration error
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{PREFIX}FETCH_ALLOWED_ADDRESSES: {entry!r} is not an IP address or network"
+                ) from None
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, overrides: Mapping[str, object] = ()
+    ) -> Settings:
+        """FACTCHECK_<name> variables over the defaults, then ``overrides`` (by field name)."""
+        environ = os.environ if environ is None else environ
+        values = {
+            f.name: parse(f.name, environ[PREFIX + f.name])
+            for f in fields(cls)
+            if PREFIX + f.name in environ
+        }
+        values.update({name: parse(name, value) for name, value in dict(overrides).items()})
+        return cls(**values)
+
+    @staticmethod
+    def partition(config: Mapping[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+        """Split a create_app(test_config) mapping into settings and plain Flask config."""
+        names = {f.name for f in fields(Settings)}
+        ours, flask = {}, {}
+        for key, value in config.items():
+            name = ALIASES.get(key, key)
+            (ours if name in names else flask)[name if name in names else key] = value
+        return ours, flask
+
+    def changed(self, **changes) -> Settings:
+        """A copy with some fields changed (values parsed as from the environment)."""
+        return replace(self, **{name: parse(name, value) for name, value in changes.items()})
+
+    def for_app(self, *, testing: bool) -> Settings:
+        """The switches left to the app (None) decided: on, except in tests."""
+        return replace(
+            self,
+            WEBHOOKS_ASYNC=not testing if self.WEBHOOKS_ASYNC is None else self.WEBHOOKS_ASYNC,
+            RENDER_IN_BACKGROUND=(
+                not testing if self.RENDER_IN_BACKGROUND is None else self.RENDER_IN_BACKGROUND
+            ),
+        )
+
+    def flask_config(self) -> dict[str, object]:
+        """The Flask, Flask-SQLAlchemy and Flask-WTF keys derived from these settings."""
+        sqlite = self.DATABASE_URL.startswith("sqlite")
+        return {
+            "SECRET_KEY": self.SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": self.DATABASE_URL,
+            # JSON columns are stored in canonical form (sorted keys, no spaces), the form the
+            # audit hash covers, so verifying the chain can hash stored text without
+            # re-encoding. A SQLite file on this machine cannot drop a connection: pinging
+            # it cost a query per request.
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": not sqlite,
+                "json_serializer": canonical_json,
+            },
+            "MAX_CONTENT_LENGTH": self.MAX_CONTENT_LENGTH,
+            "SESSION_COOKIE_SECURE": self.SESSION_COOKIE_SECURE,
+            "REMEMBER_COOKIE_SECURE": self.REMEMBER_COOKIE_SECURE,
+            "SESSION_COOKIE_HTTPONLY": self.SESSION_COOKIE_HTTPONLY,
+            "REMEMBER_COOKIE_HTTPONLY": self.REMEMBER_COOKIE_HTTPONLY,
+            "SESSION_COOKIE_SAMESITE": self.SESSION_COOKIE_SAMESITE,
+            "REMEMBER_COOKIE_SAMESITE": self.REMEMBER_COOKIE_SAMESITE,
+            "WTF_CSRF_TIME_LIMIT": self.WTF_CSRF_TIME_LIMIT,
+        }
+
+
+_TYPES = typing.get_type_hints(Settings)  # field name -> type, for parsing
+
+
+def parse(name: str, value: object) -> object:
+    """A field's value from the environment's text, or checked when given typed (tests)."""
+    if name not in _TYPES:
+        raise TypeError(f"unknown setting {name!r}")
+    kind = _TYPES[name]
+    try:
+        return _parse(kind, value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{PREFIX}{name}: {value!r} is not a valid {_describe(kind)}") from None
+
+
+def _parse(kind, value):
+    if kind == bool | None:
+        return None if value is None else _parse(bool, value)
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE | _FALSE:
+            return text in _TRUE
+        raise ValueError(value)
+    if kind in (int, float):
+        if isinstance(value, bool):
+            raise TypeError(value)
+        return kind(value.strip() if isinstance(value, str) else value)
+    if kind is str:
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        if not isinstance(value, str):
+            raise TypeError(value)
+        return value
+    origin, (item, *_) = typing.get_origin(kind), typing.get_args(kind)
+    items = value.split(",") if isinstance(value, str) else list(value)
+    items = [v.strip() if isinstance(v, str) else v for v in items]
+    parsed = [_parse(item, v) for v in items if v != ""]  # "a,,b" or "a," name nothing more
+    return frozenset(parsed) if origin is frozenset else tuple(parsed)
+
+
+def _describe(kind) -> str:
+    if kind in (bool, bool | None):
+        return "switch (true/false, on/off, 1/0)"
+    if kind in (int, float):
+        return "number"
+    if typing.get_origin(kind) in (tuple, frozenset):
+        return f"comma-separated list of {_describe(typing.get_args(kind)[0])}s"
+    return "text"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read instance/secret_key, generating it (mode 0600) on first start."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+# -- which settings apply here --------------------------------------------------------
+
+# The settings of the app whose context is current; create_app binds them on every push
+# of one of its app contexts and unbinds them on the pop (a context variable: each
+# thread and each app context sees its own, nothing is shared between apps).
+_bound: ContextVar[Settings | None] = ContextVar("factcheck_settings", default=None)
+
+
+def settings_of(session=None) -> Settings:
+    """The settings a unit of work runs under: its session's, else the current app's."""
+    if session is not None:
+        found = session.info.get(SESSION_KEY)
+        if found is not None:
+            return found
+    found = _bound.get()
+    if found is None:
+        raise RuntimeError(
+            "no settings here: run inside an app context (create_app), give the session "
+            'its settings (Session(info={"settings": ...})) or use "with using(Settings()):"'
+        )
+    return found
+
+
+def bind(settings: Settings | None) -> None:
+    """Make ``settings`` the current ones in this context (create_app does, per context)."""
+    _bound.set(settings)
+
+
+@contextmanager
+def using(settings: Settings) -> Iterator[Settings]:
+    """Run a block under ``settings`` outside any app (scripts, tests of pure functions)."""
+    token = _bound.set(settings)
+    try:
+        yield settings
+    finally:
+        _bound.reset(token)
+
+
+def app_settings(app) -> Settings:
+    """The settings create_app stored on ``app``."""
+    return app.extensions["factcheck"]
