@@ -169,10 +169,10 @@ def test_slow_resolver_counts_against_the_post_deadline(connects, h):
 
 
 def test_not_http_is_refused_at_once_not_at_the_deadline(serve, h):
-    server = serve(lambda conn, srv: (conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n"), srv.sleep(5)))
-    outcome, took = _timed_send(server.url(), h.policy(server.port), timeout=3.0)
+    server = serve(lambda conn, srv: (conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n"), srv.sleep(10)))
+    outcome, took = _timed_send(server.url(), h.policy(server.port), timeout=5.0)
     assert outcome == Outcome(False, None, "receiver did not answer with HTTP/1.x")
-    assert took < 1.0
+    assert took < 2.5
 
 
 @pytest.mark.parametrize(
@@ -207,8 +207,8 @@ def test_post_body_never_read(serve, h):
             conn.sendall(b"x" * 65536)
 
     server = serve(endless)
-    outcome, took = _timed_send(server.url(), h.policy(server.port))
-    assert outcome == Outcome(True, 200) and took < 1.0
+    outcome, took = _timed_send(server.url(), h.policy(server.port), timeout=5.0)
+    assert outcome == Outcome(True, 200) and took < 2.5
 
 
 # --------------------------------------------------------------------------- redirects
@@ -346,12 +346,12 @@ def test_cap_counts_decompressed_bytes(body, encoding, size, serve, h):
 def test_content_length_over_the_cap_is_refused_before_reading(serve, h):
     def holds(conn, server):
         conn.sendall(_page(b"", length=CAP + 1))
-        server.sleep(5)
+        server.sleep(10)
 
     server = serve(holds)
-    policy = h.policy(server.port, max_bytes=CAP, deadline=3.0)
+    policy = h.policy(server.port, max_bytes=CAP, deadline=5.0)
     took = h.elapsed(lambda: pytest.raises(TooLarge, fetch_url, server.url(), policy))
-    assert took < 1.0
+    assert took < 2.5
 
 
 def test_net_knows_no_flask_and_no_database():
