@@ -27,7 +27,6 @@ import hashlib
 import hmac
 import logging
 import random
-import socket
 import threading
 import time
 from collections.abc import Iterable
@@ -40,13 +39,10 @@ from sqlalchemy.orm import Session
 
 from factcheck.canonical import canonical_json
 from factcheck.database import transaction
-from factcheck.errors import FactcheckError, SourceUnreachable
 from factcheck.models import WebhookDelivery, WebhookEndpoint, utcnow
-from factcheck.net import http1
+from factcheck.net.client import Outcome, post
 from factcheck.net.fetch import FetchPolicy
-from factcheck.net.policy import parse_url
 from factcheck.services.sources import fetch_policy
-from factcheck.services.webhooks import resolve_target
 from factcheck.settings import app_settings, settings_of
 
 log = logging.getLogger("factcheck.webhooks")
@@ -76,66 +72,6 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     """Wait after the `attempts`-th failed attempt: exponential steps with ±10 % jitter."""
     base = BACKOFF_SECONDS[min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1]
     return timedelta(seconds=base * (rng or random).uniform(1 - JITTER, 1 + JITTER))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    status_code: int | None = None
-    error: str | None = None
-
-
-def _receiver_words(detail: str) -> str:
-    return detail.replace("the source", "the receiver").replace("source", "receiver")
-
-
-def post(url: str, body: bytes, headers: dict[str, str], *, policy: FetchPolicy,
-         timeout: float) -> Outcome:  # fmt: skip
-    """POST `body` to `url` through a connection pinned to a checked address; never raises."""
-    clock = http1.Clock(timeout)
-    try:
-        target = parse_url(url, allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars)
-        ips = resolve_target(target, policy, clock.remaining())
-        sock = _connect(target, ips, clock)
-        try:
-            lines = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}"]
-            lines += [f"{name}: {value}" for name, value in headers.items()]
-            lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
-            head = "\r\n".join(lines).encode("latin-1")
-            _send(sock, head + body, clock)
-            response = http1.read_head(http1.Reader(sock, clock))
-        finally:
-            sock.close()
-    except FactcheckError as exc:
-        return Outcome(False, None, _receiver_words(exc.detail)[:MAX_ERROR_CHARS])
-    if 200 <= response.status < 300:
-        return Outcome(True, response.status)
-    if 300 <= response.status < 400:
-        where = (response.header("location") or "")[:200]
-        return Outcome(False, response.status, f"HTTP {response.status}: redirect not followed"
-                       + (f" (Location: {where})" if where else ""))  # fmt: skip
-    return Outcome(False, response.status, f"HTTP {response.status}")
-
-
-def _connect(target, ips: Iterable[str], clock: http1.Clock) -> socket.socket:
-    tls_host = target.host if target.scheme == "https" else None
-    error: Exception | None = None
-    for ip in ips:  # only the checked addresses
-        try:
-            return http1.connect(ip, target.port, tls_host=tls_host, clock=clock)
-        except SourceUnreachable as exc:
-            error = exc
-    raise error or SourceUnreachable("could not connect to the receiver")
-
-
-def _send(sock: socket.socket, data: bytes, clock: http1.Clock) -> None:
-    sock.settimeout(clock.remaining())
-    try:
-        sock.sendall(data)
-    except TimeoutError:
-        raise clock.timeout() from None
-    except OSError as exc:
-        raise SourceUnreachable(f"sending to the receiver failed: {exc}") from None
 
 
 # -- the worker ------------------------------------------------------------------------

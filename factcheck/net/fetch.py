@@ -1,31 +1,30 @@
 """Fetch one page from the public internet, safely (HOSTILE.md §2.14, IMP-13 … IMP-19).
 
-Resolve once, check every address, connect to the pinned address, follow redirects by hand
-(each one checked like the first URL), one total deadline, a byte cap after decompression.
+Every hop goes through ``client.request`` (resolve once, check every address, connect to a
+checked one, one total deadline for the whole fetch); redirects are followed here by hand,
+each new URL parsed and checked like the first; the body is capped after decompression.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-import socket
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from ipaddress import ip_address
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from factcheck.errors import InvalidInput, SourceUnreachable, UnsupportedType
-from factcheck.net import http1
-from factcheck.net.policy import (
-    Target,
-    check_characters,
-    display,
-    is_allowed,
-    parse_networks,
-    parse_url,
-)
+from factcheck.net import client
+from factcheck.net.body import read_body
+from factcheck.net.policy import FetchPolicy, Target, check_characters, parse_url
+from factcheck.net.transport import Clock, Response
 
+USER_AGENT = "Factcheck/1.0 (+fact-checking desk)"
+HEADERS = (
+    ("User-Agent", USER_AGENT),
+    ("Accept", "text/html, text/plain;q=0.9"),
+    ("Accept-Encoding", "gzip, deflate"),
+    ("Connection", "close"),
+)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
@@ -58,29 +57,9 @@ class Fetched:
     is_html: bool
 
 
-@dataclass(frozen=True)
-class FetchPolicy:
-    """Limits of a URL import; private and loopback addresses stay blocked unless listed here."""
-
-    allowed_addresses: tuple[str, ...] = ()
-    allowed_ports: tuple[int, ...] = (80, 443, 8080, 8443)
-    max_bytes: int = 5 * 1024 * 1024
-    deadline: float = 15.0
-    max_redirects: int = 5
-    max_url_chars: int = 2048
-    # Called once per URL as resolver(host, port, type=socket.SOCK_STREAM); getaddrinfo-shaped answer.
-    resolver: Callable = field(default=socket.getaddrinfo)
-
-    def __post_init__(self):
-        parse_networks(
-            self.allowed_addresses
-        )  # a bad entry is a configuration error: fail at startup
-
-
 def fetch_url(url: str, policy: FetchPolicy = FetchPolicy()) -> Fetched:  # noqa: B008 - frozen, immutable
     """Fetch ``url`` under ``policy``; raise a domain error for anything unsafe, slow, big or odd."""
-    clock = http1.Clock(policy.deadline)
-    allowed = parse_networks(policy.allowed_addresses)
+    clock = Clock(policy.deadline)
     seen: set[str] = set()
     for hop in range(policy.max_redirects + 1):
         try:
@@ -90,81 +69,27 @@ def fetch_url(url: str, policy: FetchPolicy = FetchPolicy()) -> Fetched:  # noqa
             if target.url in seen:
                 raise InvalidInput("redirect loop", errors={"url": "redirect loop"})
             seen.add(target.url)
-            ips = _resolve(target, policy, allowed, clock)
-        except InvalidInput as exc:
+            response = client.request("GET", target, policy=policy, clock=clock, headers=HEADERS)
+        except InvalidInput as exc:  # a URL or an address the policy refuses
             if hop == 0:
                 raise
             message = f"redirect refused: {exc.detail}"
             raise InvalidInput(message, errors={"url": message}) from None
-        location = _get(target, ips, policy, clock)
-        if isinstance(location, Fetched):
-            return location
-        url = location
+        with response:
+            if response.status in REDIRECTS:
+                url = _next_url(target, response)
+                continue
+            if not 200 <= response.status < 300:
+                raise SourceUnreachable(f"source answered HTTP {response.status}")
+            media_type, charset = _content_type(response.header("content-type"))
+            body = read_body(response, policy.max_bytes)
+        is_html = media_type in HTML_TYPES or (media_type == "text/plain" and _looks_html(body))
+        return Fetched(target.url, media_type, _decode(body, charset, is_html), is_html)
     message = f"too many redirects (more than {policy.max_redirects})"
     raise InvalidInput(message, errors={"url": message})
 
 
-def _resolve(target: Target, policy: FetchPolicy, allowed, clock: http1.Clock) -> list[str]:
-    """Resolve once, in a thread so the deadline holds; every address must pass, or none is used."""
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["infos"] = policy.resolver(target.host, target.port, type=socket.SOCK_STREAM)
-        except Exception as exc:  # reported below: a failed lookup refuses, never fails open
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name="factcheck-resolve", daemon=True)
-    thread.start()
-    thread.join(clock.remaining())
-    if thread.is_alive():
-        raise clock.timeout()
-    if "error" in outcome:
-        raise SourceUnreachable(f"could not resolve {target.host}") from None
-    ips: list[str] = []
-    for info in outcome.get("infos") or ():
-        ip = ip_address(str(info[4][0]).split("%")[0])
-        if not is_allowed(ip, allowed):
-            message = f"address not allowed: {display(ip)}"
-            raise InvalidInput(message, errors={"url": message})
-        if str(ip) not in ips:
-            ips.append(str(ip))
-    if not ips:
-        raise SourceUnreachable(f"could not resolve {target.host}")
-    return ips
-
-
-def _get(target: Target, ips: list[str], policy: FetchPolicy, clock: http1.Clock) -> Fetched | str:
-    """One request to the pinned addresses: the Fetched page, or the next URL of a redirect."""
-    sock = _connect(target, ips, clock)
-    try:
-        http1.send_get(sock, target.host_header, target.path, clock)
-        reader = http1.Reader(sock, clock)
-        response = http1.read_head(reader)
-        if response.status in REDIRECTS:
-            return _next_url(target, response)
-        if not 200 <= response.status < 300:
-            raise SourceUnreachable(f"source answered HTTP {response.status}")
-        media_type, charset = _content_type(response.header("content-type"))
-        body = http1.read_body(reader, response, policy.max_bytes)
-    finally:
-        sock.close()
-    is_html = media_type in HTML_TYPES or (media_type == "text/plain" and _looks_html(body))
-    return Fetched(target.url, media_type, _decode(body, charset, is_html), is_html)
-
-
-def _connect(target: Target, ips: list[str], clock: http1.Clock) -> socket.socket:
-    tls_host = target.host if target.scheme == "https" else None
-    error: Exception | None = None
-    for ip in ips:  # only the validated addresses, in the resolver's order
-        try:
-            return http1.connect(ip, target.port, tls_host=tls_host, clock=clock)
-        except SourceUnreachable as exc:
-            error = exc
-    raise error or SourceUnreachable("could not connect to the source")
-
-
-def _next_url(target: Target, response: http1.Response) -> str:
+def _next_url(target: Target, response: Response) -> str:
     raw = response.header("location")
     if not raw:
         raise SourceUnreachable(f"source answered HTTP {response.status} without a Location")

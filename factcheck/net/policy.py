@@ -1,11 +1,15 @@
-"""URL validation and the address policy of the fetcher (HOSTILE.md §2.14, IMP-13, IMP-15, IMP-19)."""
+"""URL validation and the address policy of every outbound call (HOSTILE.md §2.14, IMP-13, IMP-15,
+IMP-19): which URLs parse, which ports and addresses may be reached, and the limits of one call.
+Rules only: no I/O here (``client`` resolves, checks with these rules and connects)."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from factcheck.errors import InvalidInput
@@ -39,6 +43,25 @@ class Target:
     @property
     def url(self) -> str:
         return f"{self.scheme}://{self.host_header}{self.path}"
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits of one outbound call (a URL import, a webhook send); private and loopback
+    addresses stay blocked unless listed in ``allowed_addresses``."""
+
+    allowed_addresses: tuple[str, ...] = ()
+    allowed_ports: tuple[int, ...] = (80, 443, 8080, 8443)
+    max_bytes: int = 5 * 1024 * 1024
+    deadline: float = 15.0
+    max_redirects: int = 5
+    max_url_chars: int = 2048
+    # Called once per URL as resolver(host, port, type=socket.SOCK_STREAM); getaddrinfo-shaped answer.
+    resolver: Callable = field(default=socket.getaddrinfo)
+
+    def __post_init__(self):
+        # A bad entry is a configuration error: fail at startup, not at the first fetch.
+        parse_networks(self.allowed_addresses)
 
 
 def _invalid(message: str) -> InvalidInput:

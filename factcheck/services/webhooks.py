@@ -6,28 +6,24 @@ is ever sent for a change that did not happen.
 
 Endpoint URLs pass the same address rules as URL import (HOSTILE.md §2.14): http(s) only,
 no credentials, allowed ports only, and every address the host resolves to must be public
-unless FETCH_ALLOWED_ADDRESSES lists it. ``check_url`` resolves the host (network, no
-database): entry points call it before their transaction and hand its result to
-``create_endpoint`` so no lock is held during a DNS lookup. The secret is returned once
+unless FETCH_ALLOWED_ADDRESSES lists it. ``net.client.check_url`` resolves the host
+(network, no database): entry points call it before their transaction and hand its result
+to ``create_endpoint`` so no lock is held during a DNS lookup. The secret is returned once
 and never written to the audit trail.
 """
 
 from __future__ import annotations
 
 import secrets
-import socket
-import threading
 import uuid
 from dataclasses import dataclass
-from ipaddress import ip_address
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput, InvalidTransition, NotFound, SourceTimeout
+from factcheck.errors import InvalidInput, InvalidTransition, NotFound
 from factcheck.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, iso, utcnow
-from factcheck.net.fetch import FetchPolicy
-from factcheck.net.policy import Target, display, is_allowed, parse_networks, parse_url
+from factcheck.net.client import CheckedUrl, check_url
 from factcheck.permissions import Permission, require
 from factcheck.services import audit
 from factcheck.services.common import clean_text, get_or_404
@@ -55,62 +51,7 @@ def enqueue(session: Session, event: WebhookEvent, data: dict) -> int:
     return count
 
 
-# -- URL and address checks ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckedUrl:
-    """A webhook URL that passed the address rules, with the addresses it resolved to."""
-
-    url: str
-    target: Target
-    addresses: tuple[str, ...]
-
-
-def resolve_target(target: Target, policy: FetchPolicy, timeout: float) -> tuple[str, ...]:
-    """Resolve once (bounded by `timeout`); every address must be allowed, or none is used.
-
-    A failed or empty lookup refuses (never fails open); IPv4-mapped and other embedded
-    forms are judged as the IPv4 address they carry (ingest.urls.is_allowed).
-    """
-    allowed = parse_networks(policy.allowed_addresses)
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["infos"] = policy.resolver(target.host, target.port, type=socket.SOCK_STREAM)
-        except Exception as exc:  # reported below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name="factcheck-webhook-resolve", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        raise SourceTimeout(f"could not resolve {target.host} within {timeout:g} s")
-    ips: list[str] = []
-    for info in outcome.get("infos") or ():
-        ip = ip_address(str(info[4][0]).split("%")[0])
-        if not is_allowed(ip, allowed):
-            message = f"address not allowed: {display(ip)} (private, loopback or reserved)"
-            raise InvalidInput(message, errors={"url": message})
-        if str(ip) not in ips:
-            ips.append(str(ip))
-    if not ips:
-        message = f"could not resolve {target.host}"
-        raise InvalidInput(message, errors={"url": message})
-    return tuple(ips)
-
-
-def check_url(url, policy: FetchPolicy | None = None) -> CheckedUrl:
-    """Validate a webhook URL like a URL import (scheme, port, every resolved address)."""
-    policy = policy or fetch_policy()
-    if not isinstance(url, str) or not url.strip():
-        raise InvalidInput("url is required", errors={"url": "required"})
-    target = parse_url(
-        url.strip(), allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars
-    )
-    addresses = resolve_target(target, policy, min(policy.deadline, 10.0))
-    return CheckedUrl(url=target.url, target=target, addresses=addresses)
+# -- checks ----------------------------------------------------------------------------
 
 
 def check_events(events) -> list[str]:
@@ -154,7 +95,7 @@ def create_endpoint(
     require(actor, Permission.MANAGE_WEBHOOKS)
     events = check_events(events)
     description = clean_text(description, "description", max_chars=MAX_DESCRIPTION) or None
-    checked = url if isinstance(url, CheckedUrl) else check_url(url)
+    checked = url if isinstance(url, CheckedUrl) else check_url(url, fetch_policy())
     secret = _new_secret()
     endpoint = WebhookEndpoint(url=checked.url, secret=secret, events=events,
                                description=description, active=True,

@@ -11,8 +11,10 @@ from factcheck.extensions import db
 from factcheck.forms import apply_errors
 from factcheck.forms.webhooks import ActionForm, CreateEndpointForm, EditEndpointForm
 from factcheck.jobs import webhooks as webhook_delivery
+from factcheck.net.client import check_url
 from factcheck.permissions import Permission, require
 from factcheck.services import webhooks
+from factcheck.services.sources import fetch_policy
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 bp.record_once(lambda state: webhook_delivery.init_app(state.app))  # the after-commit kick
@@ -41,7 +43,7 @@ def create():
     if not form.validate_on_submit():
         return _index(422, form)
     try:
-        checked = webhooks.check_url(form.url.data)  # DNS before the transaction, not inside
+        checked = check_url(form.url.data, fetch_policy())  # DNS before the transaction, not inside
         with transaction() as s:
             endpoint, secret = webhooks.create_endpoint(s, actor=current_user, url=checked,
                                                         events=form.events.data or [],

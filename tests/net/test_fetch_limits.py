@@ -18,7 +18,7 @@ from factcheck.errors import (
     TooLarge,
     UnsupportedType,
 )
-from factcheck.net import http1
+from factcheck.net import transport as http1
 from factcheck.net.fetch import fetch_url
 
 DEADLINE = 1.5
