@@ -12,9 +12,10 @@ import re
 from jsonschema import Draft202012Validator
 from werkzeug.exceptions import HTTPException
 
-from factcheck.api.openapi import DOCUMENT
+from factcheck.api.openapi import document
 
 _cache: dict = {}
+DOCUMENT = document()  # the response schemas do not depend on the configured limits
 
 
 def _template(app, path: str, method: str) -> str | None:
@@ -44,7 +45,10 @@ def check_response(app, method: str, path: str, response) -> None:
         raise AssertionError(
             f"{method} {template}: status {status} is not documented ({sorted(documented)})"
         )
-    content = documented[status].get("content") or {}
+    answer = documented[status]
+    if "$ref" in answer:  # a shared answer: #/components/responses/<name>
+        answer = DOCUMENT["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
+    content = answer.get("content") or {}
     media = response.mimetype
     if media not in ("application/json", "application/problem+json"):
         return

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, url_for
+from werkzeug.datastructures import FileStorage
 
-from factcheck.api import bp, json_body, only, version_from
-from factcheck.api.helpers import paginated, pagination, with_etag
+from factcheck.api import requests as inp
+from factcheck.api import responses as out
+from factcheck.api.claims import SPAN
+from factcheck.api.contract import Answer, Refusal, answer, route, version_of
+from factcheck.api.helpers import paginated, with_etag
 from factcheck.api.serializers import article_json, article_summary, claim_json
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput
 from factcheck.extensions import db
 from factcheck.jobs.render import bulk_pending, export_or_request
-from factcheck.models import ArticleStatus, iso
+from factcheck.models import iso
 from factcheck.permissions import Permission, can
 from factcheck.services import agreement as agreement_service
 from factcheck.services import articles, sources, versions
@@ -21,6 +25,18 @@ from factcheck.services.render_requests import RequestState
 from factcheck.web.auth import current_actor
 
 META = ("title", "source_url", "publisher", "published_at")
+SOURCE_RULES = (
+    Refusal(422, "text", "the article (the text, or what is read from the html, the url's page "
+            "or the file) holds a sentence: a line that is more than punctuation, symbols or page "
+            "furniture (a copyright line, share links, an agency's name alone)"),
+    Refusal(422, "url", "the server fetches the page: its addresses must be public (or allowed "
+            "by FETCH_ALLOWED_ADDRESSES), its port allowed (FETCH_ALLOWED_PORTS: 80, 443, 8080, "
+            "8443), its answer text or HTML within the size limit, at most 5 redirects"),
+    Refusal(415, "file", "the file's name ends in .txt, .md, .markdown, .text, .html, .htm or "
+            ".xhtml and it holds UTF-8 text (or UTF-16 with a BOM), not a binary format"),
+)  # fmt: skip
+SOURCE_PROBLEMS = (502, 504)  # a URL import whose page cannot be reached or does not answer
+ARTICLE = answer(out.Article, headers=("ETag",))
 
 
 def _article_response(article_id: int, status: int = 200):
@@ -30,9 +46,12 @@ def _article_response(article_id: int, status: int = 200):
     return with_etag(article_json(article, progress, article.claims), article.version, status)
 
 
-@bp.post("/articles")
-def import_article():
-    source, fields = _source_from_request(set(META))
+@route("POST", "/articles", summary="Import an article (JSON text, html or url; or multipart with a file)",
+       body=inp.NewArticle, upload=inp.NewArticleUpload, refusals=SOURCE_RULES, problems=SOURCE_PROBLEMS,
+       ok=answer(out.Article, 201, "Created", headers=("ETag", "Location")))  # fmt: skip
+def import_article(body: inp.NewArticle | inp.NewArticleUpload):
+    source = _source(body)
+    fields = {k: getattr(body, k) for k in META}
     with transaction() as s:
         article = articles.import_article(s, actor=current_actor(), source=source, **fields)
         article_id = article.id
@@ -41,84 +60,76 @@ def import_article():
     return resp
 
 
-def _source_from_request(allowed_extra: set[str]) -> tuple[sources.Source, dict]:
-    """text | html | url in JSON, or a multipart file; returns the source and the other fields."""
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
+def _source(body: inp.NewArticle | inp.NewVersion | inp.Upload) -> sources.Source:
+    """The article as given: exactly one of text, html or url (JSON), or the uploaded file."""
+    if isinstance(body, inp.Upload):
+        upload = body.file if isinstance(body.file, FileStorage) else None
         if upload is None or not upload.filename:
             raise InvalidInput("send the article as a 'file' part", errors={"file": "required"})
-        return sources.from_file(upload.read(), upload.filename), {
-            k: request.form.get(k) for k in allowed_extra
-        }
-    data = only(json_body(), {"text", "html", "url", *allowed_extra})
-    given = [k for k in ("text", "html", "url") if data.get(k) is not None]
-    if len(given) != 1:
-        raise InvalidInput(
-            "send exactly one of text, html or url", errors={"text": "one of text, html, url"}
-        )
-    if given[0] == "url":
-        source = sources.from_url(data["url"], sources.fetch_policy())
-    elif given[0] == "html":
-        source = sources.from_html(data["html"])
-    else:
-        source = sources.from_text(data["text"], detect_html=False)
-    return source, {k: data.get(k) for k in allowed_extra}
+        return sources.from_file(upload.read(), upload.filename)
+    if body.url is not None:
+        return sources.from_url(body.url, sources.fetch_policy())
+    if body.html is not None:
+        return sources.from_html(body.html)
+    return sources.from_text(body.text, detect_html=False)
 
 
-@bp.post("/articles/<int:article_id>/versions")
-def new_version(article_id: int):
+@route("POST", "/articles/<int:article_id>/versions", versioned=True, refusals=SOURCE_RULES,
+       summary="Import a corrected version; claims are re-anchored (counts per outcome returned)",
+       body=inp.NewVersion, upload=inp.NewVersionUpload, problems=SOURCE_PROBLEMS,
+       ok=answer(out.Reanchored, headers=("ETag",)))  # fmt: skip
+def new_version(article_id: int, body: inp.NewVersion | inp.NewVersionUpload):
     """Import a corrected version; claims are re-anchored (counts per outcome returned)."""
-    source, extra = _source_from_request({"version"})
+    source = _source(body)
     with transaction() as s:
         counts = versions.import_new_version(s, actor=current_actor(), article_id=article_id, source=source,
-                                             version=extra.get("version") or request.headers.get("If-Match"))  # fmt: skip
+                                             version=version_of(body))  # fmt: skip
     resp = _article_response(article_id)
     payload = resp.get_json()
     payload["reanchored"] = counts
     return with_etag(payload, payload["version"])
 
 
-@bp.get("/articles")
-def list_articles():
-    page, per_page = pagination()
-    status = request.args.get("status") or None
-    if status and status not in {s.value for s in ArticleStatus}:
-        raise InvalidInput(
-            "status must be draft, in_review or approved", errors={"status": "unknown"}
-        )
-    items, total = articles.list_articles(db.session, status=status, q=request.args.get("q"),
-                                          page=page, per_page=per_page)  # fmt: skip
+@route(
+    "GET", "/articles", summary="List articles", query=inp.ArticleList, ok=answer(out.ArticlePage)
+)
+def list_articles(query: inp.ArticleList):
+    items, total = articles.list_articles(db.session, status=query.status, q=query.q,
+                                          page=query.page, per_page=query.per_page)  # fmt: skip
     progress = articles.progress_for(db.session, [a.id for a in items])
-    return paginated([article_summary(a, progress[a.id]) for a in items], page, per_page, total)
+    return paginated([article_summary(a, progress[a.id]) for a in items], query.page,
+                     query.per_page, total)  # fmt: skip
 
 
-@bp.get("/articles/<int:article_id>")
+@route("GET", "/articles/<int:article_id>", summary="An article with its claims", ok=ARTICLE)
 def read_article(article_id: int):
     return _article_response(article_id)
 
 
-@bp.post("/articles/<int:article_id>/approve")
-def approve_article(article_id: int):
-    data = only(json_body(), {"version"})
+@route("POST", "/articles/<int:article_id>/approve", summary="Approve the article",
+       body=inp.ArticleApproval, versioned=True, ok=ARTICLE)  # fmt: skip
+def approve_article(article_id: int, body: inp.ArticleApproval):
     with transaction() as s:
         articles.approve_article(
-            s, actor=current_actor(), article_id=article_id, version=version_from(data)
+            s, actor=current_actor(), article_id=article_id, version=version_of(body)
         )
     return _article_response(article_id)
 
 
-@bp.post("/articles/<int:article_id>/claims")
-def add_claim_(article_id: int):
-    data = only(json_body(), {"start", "end", "speaker"})
+@route("POST", "/articles/<int:article_id>/claims", summary="Add a claim from a span of the body",
+       body=inp.NewClaim, problems=(409,), refusals=(SPAN,),
+       ok=answer(out.Claim, 201, "Created", headers=("ETag",)))  # fmt: skip
+def add_claim_(article_id: int, body: inp.NewClaim):
     with transaction() as s:
-        claim = add_claim(s, actor=current_actor(), article_id=article_id, start=data.get("start"),
-                          end=data.get("end"), speaker=data.get("speaker"))  # fmt: skip
+        claim = add_claim(s, actor=current_actor(), article_id=article_id, start=body.start,
+                          end=body.end, speaker=body.speaker)  # fmt: skip
         claim_id = claim.id
     claim = db.session.get(type(claim), claim_id)
     return with_etag(claim_json(claim), claim.version, 201)
 
 
-@bp.get("/articles/<int:article_id>/agreement")
+@route("GET", "/articles/<int:article_id>/agreement", ok=answer(out.Agreement),
+       summary="Agreement between reviewers (details for leads)")  # fmt: skip
 def agreement(article_id: int):
     """How often reviewers agree on this article's claims, and the conflicts."""
     article = get_article(db.session, article_id)
@@ -140,11 +151,23 @@ def agreement(article_id: int):
 
 
 RETRY_AFTER = 5  # seconds: when to ask again for a file being rendered in the background
+FILES = {"text/html": {"type": "string"}, "application/pdf": {"type": "string"},
+         "text/markdown": {"type": "string"}, "text/csv": {"type": "string"},
+         "application/json": {"type": "object", "description": "the report; schema factcheck.report/v1"},
+         "application/ld+json": {"type": ["object", "array"]}}  # fmt: skip
+PENDING = ("Retry-After", "Location")
+RENDERING = (
+    "A PDF too long to render within the request is being rendered in the background: ask "
+    "again (the same request, also in Location) after Retry-After seconds; 200 with the file "
+    "when it is kept, 500 if its rendering failed (asking again then starts afresh)"
+)
 
 
-@bp.get("/articles/<int:article_id>/export")
-def export(article_id: int):
-    fmt = request.args.get("format", "json")
+@route("GET", "/articles/<int:article_id>/export", summary="Export the report", query=inp.Export,
+       ok=(Answer(200, FILES, "The report file", ("Content-Disposition",)),
+           answer(out.Rendering, 202, RENDERING, PENDING)))  # fmt: skip
+def export(article_id: int, query: inp.Export):
+    fmt = query.format
     rendered = export_or_request(
         current_actor(), article_id, fmt, retry_failed=False,
         report_url=url_for("articles.show", article_id=article_id, _external=True),
@@ -173,8 +196,18 @@ def _pending(body: dict, what: str, location: str):
     return resp
 
 
-@bp.get("/exports")
-def bulk_export():
+BULK_PENDING = (
+    "PDFs too long to render while the ZIP streams are being rendered in the background: "
+    "ask again (the same request, also in Location) after Retry-After seconds"
+)
+
+
+@route("GET", "/exports", summary="Reports of every article approved in a date range, as a ZIP",
+       query=inp.BulkExport, refusals=(Refusal(422, "since", "since is not after until"),),
+       ok=(Answer(200, {"application/zip": {"type": "string"}},
+                  "A ZIP: one report per article and manifest.json", ("Content-Disposition",)),
+           answer(out.BulkRendering, 202, BULK_PENDING, PENDING)))  # fmt: skip
+def bulk_export(query: inp.BulkExport):
     """Every report approved in [since, until] as one streamed ZIP."""
     from factcheck.views.exports import bulk_args, zip_response
 

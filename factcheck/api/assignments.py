@@ -4,33 +4,39 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from factcheck.api import bp, json_body, only
+from factcheck.api import requests as inp
+from factcheck.api import responses as out
+from factcheck.api.contract import Refusal, answer, route
 from factcheck.api.serializers import claim_json
 from factcheck.database import transaction
-from factcheck.errors import InvalidInput
 from factcheck.extensions import db
 from factcheck.models import iso
 from factcheck.permissions import Permission, can
 from factcheck.services import assignments
 from factcheck.web.auth import current_actor
 
+RULES = (
+    Refusal(422, "user_id", "an active account"),
+    Refusal(422, "claim_ids", "claims of the article"),
+)
 
-@bp.post("/assignments")
-def create_assignment():
-    data = only(json_body(), {"user_id", "article_id", "claim_ids", "due_on"})
-    if not isinstance(data.get("article_id"), int) or isinstance(data.get("article_id"), bool):
-        raise InvalidInput("article_id is required", errors={"article_id": "integer required"})
+
+@route("POST", "/assignments", body=inp.NewAssignment, refusals=RULES, problems=(404,),
+       summary="Assign an article or some of its claims to a reviewer (leads)",
+       ok=(answer(out.Assignments, 201, "Created"), answer(out.Assignments, 200, "Already assigned")))  # fmt: skip
+def create_assignment(body: inp.NewAssignment):
     with transaction() as s:
-        created = assignments.assign(s, actor=current_actor(), user_id=data.get("user_id"),
-                                     article_id=data["article_id"], claim_ids=data.get("claim_ids"),
-                                     due_on=data.get("due_on"))  # fmt: skip
+        created = assignments.assign(s, actor=current_actor(), user_id=body.user_id,
+                                     article_id=body.article_id, claim_ids=body.claim_ids,
+                                     due_on=body.due_on)  # fmt: skip
         items = [{"id": a.id, "user_id": a.user_id, "article_id": a.article_id, "claim_id": a.claim_id,
                   "due_on": a.due_on.isoformat() if a.due_on else None, "created_at": iso(a.created_at)}
                  for a in created]  # fmt: skip
     return jsonify({"items": items, "created": len(items)}), 201 if items else 200
 
 
-@bp.get("/queue")
+@route("GET", "/queue", summary="The caller's queue (leads also get the desk's queues)",
+       ok=answer(out.Queue))  # fmt: skip
 def queue():
     actor = current_actor()
     mine = assignments.reviewer_queue(db.session, actor)

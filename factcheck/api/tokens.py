@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from factcheck.api import bp, json_body, only, typed
+from factcheck.api import requests as inp
+from factcheck.api import responses as out
+from factcheck.api.contract import answer, route
 from factcheck.api.serializers import user_json
 from factcheck.database import transaction
 from factcheck.errors import NotAuthenticated
@@ -12,23 +14,20 @@ from factcheck.services import users
 from factcheck.web.auth import current_actor
 
 
-@bp.post("/tokens")
-def create_token():
+@route("POST", "/tokens", summary="Create a personal API token (shown once)", public=True,
+       body=inp.TokenRequest, ok=answer(out.Token, 201, "Created"), problems=(401, 429))  # fmt: skip
+def create_token(body: inp.TokenRequest):
     """Exchange email + password for a new personal token (shown once)."""
-    data = only(json_body(), {"email", "password", "name", "code"})
-    typed(data, dict.fromkeys(("email", "password", "name", "code"), str))  # a number -> 500
     with transaction() as s:
-        user = users.sign_in(
-            s, email=data.get("email"), password=data.get("password"), code=data.get("code")
-        )
+        user = users.sign_in(s, email=body.email, password=body.password, code=body.code)
         if user is not None:
-            token, plaintext = users.create_token(s, actor=user, name=data.get("name") or "api")
+            token, plaintext = users.create_token(s, actor=user, name=body.name or "api")
             result = {"id": token.id, "name": token.name, "token": plaintext}
     if user is None:
         raise NotAuthenticated("wrong email or password, or the account is deactivated")
     return jsonify(result), 201
 
 
-@bp.get("/me")
+@route("GET", "/me", summary="The caller", ok=answer(out.User))
 def me():
     return jsonify(user_json(current_actor()))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from factcheck.api import bp, json_body, only, typed
+from factcheck.api import requests as inp
+from factcheck.api import responses as out
+from factcheck.api.contract import answer, given, route
 from factcheck.api.serializers import user_json
 from factcheck.database import transaction
 from factcheck.extensions import db
@@ -14,36 +16,34 @@ from factcheck.services.common import get_user
 from factcheck.web.auth import current_actor
 
 
-@bp.get("/users")
+@route("GET", "/users", summary="Accounts (admins)", ok=answer(out.UserPage))
 def list_users():
     require(current_actor(), Permission.MANAGE_USERS)
     items = [user_json(u) for u in users.list_users(db.session)]
     return jsonify({"items": items, "page": 1, "per_page": len(items), "total": len(items)})
 
 
-@bp.get("/users/<int:user_id>")
+@route("GET", "/users/<int:user_id>", summary="An account (admins)", ok=answer(out.User))
 def read_user(user_id: int):
     require(current_actor(), Permission.MANAGE_USERS)
     return jsonify(user_json(get_user(db.session, user_id)))
 
 
-@bp.post("/users")
-def create_user():
-    data = only(json_body(), {"email", "display_name", "role", "password"})
-    typed(data, dict.fromkeys(("email", "display_name", "role", "password"), str))
+@route("POST", "/users", summary="Create an account (admins)", body=inp.NewUser,
+       ok=answer(out.User, 201, "Created"), problems=(409,))  # fmt: skip
+def create_user(body: inp.NewUser):
     with transaction() as s:
-        user = users.create_user(s, actor=current_actor(), email=data.get("email"),
-                                 display_name=data.get("display_name"), role=data.get("role") or "reviewer",
-                                 password=data.get("password"))  # fmt: skip
+        user = users.create_user(s, actor=current_actor(), email=body.email,
+                                 display_name=body.display_name, role=body.role,
+                                 password=body.password)  # fmt: skip
         user_id = user.id
     return jsonify(user_json(get_user(db.session, user_id))), 201
 
 
-@bp.patch("/users/<int:user_id>")
-def update_user(user_id: int):
-    data = only(json_body(), {"display_name", "role", "active"})
-    typed(data, {"display_name": str, "role": str, "active": bool})
+@route("PATCH", "/users/<int:user_id>", summary="Change role, name or active (admins)",
+       body=inp.UserChange, ok=answer(out.User), problems=(409,))  # fmt: skip
+def update_user(user_id: int, body: inp.UserChange):
     with transaction() as s:
-        users.update_user(s, actor=current_actor(), user_id=user_id, role=data.get("role"),
-                          active=data.get("active"), display_name=data.get("display_name"))  # fmt: skip
+        users.update_user(s, actor=current_actor(), user_id=user_id,
+                          **given(body, "role", "active", "display_name"))  # fmt: skip
     return jsonify(user_json(get_user(db.session, user_id)))

@@ -8,6 +8,12 @@ by schemathesis' not_a_server_error, status_code_conformance, response_schema_co
 and negative_data_rejection. Afterwards the audit chain must verify and every article's
 claims must lie inside its body without overlapping.
 
+Positive data must not be refused by a rule the document does not state: a positive example
+may only meet the answers that depend on who asks and on what is stored — 401, 403, 404,
+409 (state or stale version), 428 (no version) — or a refusal the operation lists in
+``x-refusals`` (a rule JSON Schema cannot state, e.g. a span inside the article's body),
+reported under the field it names. Any other 4xx counts as "refused positive data".
+
 Failures do not stop the run: each is recorded (operation, mode, role, check) so one run
 reports all of them; the test fails at the end if there is any.
 """
@@ -30,6 +36,8 @@ from hypothesis.errors import Unsatisfiable
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Article
+from factcheck.net.fetch import Fetched
+from factcheck.net.policy import parse_url
 from factcheck.services import reviews, sources
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -53,6 +61,9 @@ MAX_EXAMPLES = int(os.environ.get("REV15_MAX_EXAMPLES", "8"))
 SEED = int(os.environ.get("REV15_SEED", "15"))  # fixed: the same examples in every run
 ADMIN_ONLY = ("/users", "/audit/verify")
 LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
+# What positive data may meet: answers that depend on the caller and on the stored objects.
+STATE_ANSWERS = {401, 403, 404, 409, 428}
+PAGE = "Prices rose 5% in 2021, the bank said. Unemployment fell to 3.9% in March.\n"
 
 
 def span_violations() -> int:
@@ -78,13 +89,41 @@ def _no_dns(host, port, *args, **kwargs):
     raise socket.gaierror(socket.EAI_NONAME, "no DNS in the REV-15 run")
 
 
+def _offline_fetch(url: str, policy) -> Fetched:
+    """The fetcher's URL checks, then a fixed page: a URL the document allows imports."""
+    target = parse_url(url, allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars)
+    return Fetched(url=target.url, content_type="text/plain", text=PAGE, is_html=False)
+
+
 @pytest.fixture
 def offline(monkeypatch):
-    """URL imports go through the real policy checks but never reach the network."""
+    """URL imports go through the real URL checks but never reach the network."""
     real = sources.fetch_policy
     monkeypatch.setattr(
         sources, "fetch_policy", lambda: dataclasses.replace(real(), resolver=_no_dns)
     )
+    monkeypatch.setattr(sources, "fetch_url", _offline_fetch)
+
+
+def refused_positive(operation: dict, response) -> str | None:
+    """Why a response to positive data breaks the document's promise, or None.
+
+    ``operation`` is the document's; its x-refusals name the rules it cannot state in JSON
+    Schema, each with the status and the ``errors`` field it is reported under.
+    """
+    status = response.status_code
+    if not 400 <= status < 500 or (
+        status in STATE_ANSWERS and str(status) in operation["responses"]
+    ):
+        return None
+    fields = {r["field"] for r in operation.get("x-refusals", ()) if r["status"] == status}
+    try:
+        errors = set((response.json() or {}).get("errors") or ())
+    except ValueError:
+        errors = set()
+    if errors and errors <= fields:
+        return None
+    return f"{status} for positive data (stated refusals for {status}: {sorted(fields) or 'none'})"
 
 
 def _isolated(app):
@@ -109,10 +148,21 @@ class Tally:
     statuses: Counter = dataclasses.field(default_factory=Counter)
     roles: Counter = dataclasses.field(default_factory=Counter)
     failures: dict = dataclasses.field(default_factory=dict)  # (op, mode, role, kind) -> first
+    refused: Counter = dataclasses.field(default_factory=Counter)  # positive data: 4xx by status
     unsatisfiable: list = dataclasses.field(default_factory=list)
 
 
-def _explore(strategy, max_examples: int, tally: Tally, key: tuple) -> None:
+def _record(tally: Tally, key: tuple, kind: str, case, response, message: str) -> None:
+    tally.kinds[kind] += 1
+    tally.failures.setdefault(
+        (*key, kind),
+        f"{response.status_code} {case.method} {case.formatted_path} "
+        f"body={str(case.body)[:200]!r} query={case.query} headers={case.headers} -> "
+        f"{response.content[:200].decode(errors='replace')} :: {message[:300]}",
+    )
+
+
+def _explore(strategy, max_examples: int, tally: Tally, key: tuple, operation: dict) -> None:
     """Run max_examples cases of one operation/mode/role; record, never raise, failures."""
 
     @seed(SEED)
@@ -124,6 +174,12 @@ def _explore(strategy, max_examples: int, tally: Tally, key: tuple) -> None:
         tally.roles[key[2]] += 1
         response = case.call()
         tally.statuses[response.status_code // 100] += 1
+        if key[1] == GenerationMode.POSITIVE.value:
+            if 400 <= response.status_code < 500:
+                tally.refused[response.status_code] += 1
+            why = refused_positive(operation, response)
+            if why:
+                _record(tally, key, "refused positive data", case, response, why)
         try:
             case.validate_response(response, checks=CHECKS)
         except FailureGroup as group:
@@ -131,13 +187,7 @@ def _explore(strategy, max_examples: int, tally: Tally, key: tuple) -> None:
                 kind = (
                     "server error" if isinstance(failure, ServerError) else type(failure).__name__
                 )
-                tally.kinds[kind] += 1
-                tally.failures.setdefault(
-                    (*key, kind),
-                    f"{response.status_code} {case.method} {case.formatted_path} "
-                    f"body={str(case.body)[:200]!r} query={case.query} headers={case.headers} -> "
-                    f"{response.content[:200].decode(errors='replace')} :: {getattr(failure, 'message', '')[:300]}",
-                )
+                _record(tally, key, kind, case, response, getattr(failure, "message", ""))
 
     try:
         run()
@@ -175,6 +225,7 @@ def test_rev15_schemathesis_all_operations(
     logging.getLogger("factcheck").addHandler(handler)
 
     tally = Tally()
+    paths = schema.raw_schema["paths"]  # the document as served
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations
     started = time.monotonic()
@@ -199,7 +250,7 @@ def test_rev15_schemathesis_all_operations(
                             strategy,
                         )
                     _explore(strategy, MAX_EXAMPLES * (2 if names else 1), tally,
-                             (op.label, mode.value, role))  # fmt: skip
+                             (op.label, mode.value, role), paths[op.path][op.method.lower()])  # fmt: skip
     finally:
         logging.getLogger("factcheck").removeHandler(handler)
     examples, kinds, failures, statuses = (tally.examples, tally.kinds, tally.failures,
@@ -207,13 +258,18 @@ def test_rev15_schemathesis_all_operations(
     elapsed = time.monotonic() - started
     n = sum(examples.values())
     server_errors = kinds["server error"]
-    violations = sum(v for k, v in kinds.items() if k != "server error")
+    refused = kinds["refused positive data"]
+    violations = sum(
+        v for k, v in kinds.items() if k not in ("server error", "refused positive data")
+    )
     result = verify()
     spans = span_violations()
     figure("REV-15", cases=f"{len(operations)} operations x 2 modes x 2 roles (+admin on 5)",
-           ok=f"{n} examples, {server_errors} server errors, {violations} schema violations",
+           ok=f"{n} examples, {server_errors} server errors, {violations} schema violations, "
+              f"{refused} positive examples refused",
            rows=f"span violations {spans}", verify="OK" if result.ok else "FAIL",
            notes=f"{dict(examples)}; {dict(tally.roles)}; 2xx/4xx/5xx {statuses[2]}/{statuses[4]}/{statuses[5]}; "
+                 f"positive 4xx {dict(sorted(tally.refused.items()))}; "
                  f"{elapsed:.0f} s; {dict(kinds) or ''}")  # fmt: skip
     report = "\n".join(f"{k}: {v}" for k, v in sorted(failures.items()))
     assert not failures, f"{len(failures)} distinct failures:\n{report}\n{server_exceptions[:5]}"

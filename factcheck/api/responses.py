@@ -1,0 +1,282 @@
+"""Response models of /api/v1: the shapes serializers.py and the handlers build.
+
+They are the document's response schemas (every field listed is always present; clients
+must tolerate fields added later). tests/openapi_check.py validates every response the
+API tests receive against them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from factcheck.api.fields import doc
+from factcheck.api.requests import Format, Role, Stance, Verdict
+
+Time = Annotated[str, doc(format="date-time")] | None
+ClaimStatus = Literal["open", "reviewed", "approved", "returned", "excluded"]
+ArticleStatus = Literal["draft", "in_review", "approved"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Problem(Out):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type: str = Field(description='"about:blank": the status and title say what happened')
+    title: str
+    status: int
+    detail: str = Field(description="what went wrong, in plain words")
+    errors: dict[str, str] = Field(None, description="invalid input: each bad field, and why")
+    current_version: int = Field(None, description="409 and 428: the object's version now")
+    retry_after: int = Field(None, description="429: seconds to wait (also Retry-After)")
+    request_id: str = Field(None, description="quote it when reporting a problem")
+
+
+class Token(Out):
+    id: int
+    name: str
+    token: str = Field(description="shown once; send it as Authorization: Bearer <token>")
+
+
+class User(Out):
+    id: int
+    email: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+class Progress(Out):
+    total: int
+    reviewed: int
+    approved: int
+    excluded: int
+
+
+class EvidenceLink(Out):
+    url: str
+    title: str
+    stance: Stance
+    excerpt: str | None
+    archived_url: str | None
+
+
+class Review(Out):
+    id: int
+    claim_id: int
+    reviewer_id: int
+    reviewer: str
+    verdict: Verdict
+    note: str
+    note_html: str
+    links: list[EvidenceLink]
+    created_at: Time
+    updated_at: Time
+    version: int
+
+
+class Claim(Out):
+    id: int
+    article_id: int
+    seq: int | None = Field(description="position in the article (null in queues)")
+    start: int
+    end: int
+    text: str = Field(description="always body[start:end]")
+    statement: str
+    speaker: str | None
+    is_quote: bool
+    checkworthiness: float
+    reasons: list[str]
+    status: ClaimStatus
+    final_verdict: Verdict | None
+    approved_by: int | None
+    approved_at: Time
+    approval_note: str | None
+    return_comment: str | None
+    excluded_reason: str | None
+    version: int
+
+
+class ClaimDetail(Claim):
+    reviews: list[Review] = Field(description="the reviews the caller may see (blind review)")
+    review_count: int
+    reviews_hidden: int
+    history: str = Field(description="the claim's history (a path of this API)")
+
+
+class Claims(Out):
+    claims: list[Claim]
+
+
+class ArticleSummary(Out):
+    id: int
+    title: str
+    status: ArticleStatus
+    created_at: Time
+    version: int
+    progress: Progress
+
+
+class Boilerplate(Out):
+    start: int
+    end: int
+    kind: str
+
+
+class Article(ArticleSummary):
+    publisher: str | None
+    original_publisher: str | None
+    byline: str | None
+    published_at: str | None
+    source_url: str | None
+    input_kind: str
+    filename: str | None
+    body: str
+    approved_at: Time
+    approved_by: int | None
+    boilerplate: list[Boilerplate]
+    claims: list[Claim]
+
+
+class Reanchored(Article):
+    reanchored: dict[str, int] = Field(description="claims per outcome: unchanged, moved, …")
+
+
+class Page(Out):
+    page: int
+    per_page: int
+    total: int
+
+
+class ArticlePage(Page):
+    items: list[ArticleSummary]
+
+
+class UserPage(Page):
+    items: list[User]
+
+
+class AuditEvent(Out):
+    id: int
+    seq: int
+    created_at: Time
+    actor_id: int | None
+    actor: str | None
+    action: str
+    target_type: str | None
+    target_id: int | None
+    article_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+    client_addr: str | None
+    hash: str
+    prev_hash: str
+
+
+class AuditPage(Page):
+    items: list[AuditEvent]
+    newer_after_seq: int | None = Field(description="ask ?after_seq= this for newer events")
+    older_before_seq: int | None = Field(description="ask ?before_seq= this for older events")
+
+
+class History(Out):
+    items: list[AuditEvent]
+    total: int
+
+
+class SimilarClaim(Out):
+    claim_id: int
+    article_id: int
+    article_title: str
+    statement: str
+    text: str
+    final_verdict: Verdict | None
+    approved_at: Time
+    score: float
+    url: str
+
+
+class Similar(Out):
+    items: list[SimilarClaim]
+    total: int
+
+
+class Agreement(Out):
+    claims_with_reviews: int
+    claims_compared: int
+    agreeing: int
+    share_agreeing: float | None
+    alpha: float | None
+    conflicts: list[int] = Field(description="claim ids (empty for reviewers: blind review)")
+    pairs: list[dict[str, Any]] = Field(None, description="leads only")
+    reviewers: list[dict[str, Any]] = Field(None, description="leads only")
+
+
+class Assignment(Out):
+    id: int
+    user_id: int
+    article_id: int
+    claim_id: int | None
+    due_on: Annotated[str, doc(format="date")] | None
+    created_at: Time
+
+
+class Assignments(Out):
+    items: list[Assignment]
+    created: int
+
+
+class Overdue(Out):
+    assignment_id: int
+    user_id: int
+    due_on: str
+    claim: Claim
+
+
+class Queue(Out):
+    assigned: list[Claim]
+    returned: list[Claim]
+    awaiting_approval: list[Claim] = Field(None, description="leads only")
+    conflicts: list[Claim] = Field(None, description="leads only")
+    returned_to_reviewers: list[Claim] = Field(None, description="leads only")
+    overdue: list[Overdue] = Field(None, description="leads only")
+
+
+class ChainHead(Out):
+    seq: int | None
+    hash: str | None
+
+
+class Verification(Out):
+    ok: bool
+    events: int
+    first_bad_id: int | None
+    reason: str | None
+    head: ChainHead
+
+
+class Rendering(Out):
+    """202: a file too long to render within the request is being rendered."""
+
+    status: Literal["queued", "rendering"]
+    format: Format
+    claims: int
+    requested_at: Time
+    started_at: Time
+    retry_after: int
+    detail: str
+
+
+class BulkRendering(Out):
+    """202: files of a bulk export are being rendered."""
+
+    status: Literal["queued", "rendering"]
+    format: Format
+    pending: list[int] = Field(description="the articles whose files are not ready")
+    retry_after: int
+    detail: str
