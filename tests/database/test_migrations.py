@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from flask_migrate import Migrate, upgrade
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from factcheck import create_app
@@ -146,7 +146,54 @@ def test_release_data_upgrades_to_head_and_verifies(released):
         approvals.reopen_claim(tx, actor=lead, claim_id=first, reason="new facts",
                                version=tx.get(Claim, first).version)  # fmt: skip
     assert str(s.get(Claim, first).status) == "reviewed"
+    _assert_constraints_hold(article.claims[1].id)
     assert _verify(released) == "OK 18 events"  # the sign-in and the reopening
+
+
+def _assert_constraints_hold(claim_id: int) -> None:
+    """The Enum columns' CHECK constraints (and 0001's span check, copied along) refuse bad rows."""
+    from sqlalchemy.exc import IntegrityError
+
+    for sql in (
+        "UPDATE claims SET status = 'done' WHERE id = :id",
+        "UPDATE claims SET final_verdict = 'maybe' WHERE id = :id",
+        "UPDATE claims SET end_offset = start_offset WHERE id = :id",
+        "UPDATE users SET role = 'owner' WHERE id = 1",
+        "UPDATE articles SET status = 'published'",
+        "UPDATE reviews SET verdict = 'maybe'",
+        "UPDATE evidence_links SET stance = 'neutral'",
+    ):
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text(sql), {"id": claim_id})
+    with db.engine.connect() as conn:
+        names = {
+            name
+            for table in ("users", "articles", "claims", "reviews", "evidence_links")
+            for name in (c["name"] for c in inspect(conn).get_check_constraints(table))
+        }
+    assert names >= {"ck_users_role", "ck_articles_status", "ck_claims_status", "ck_claims_verdict",
+                     "ck_claims_span", "ck_reviews_verdict", "ck_evidence_links_stance"}  # fmt: skip
+
+
+def test_claim_search_survives_the_upgrade(released):
+    """SQLite's table copies take 0003's search structures along (PostgreSQL alters in place)."""
+    from factcheck.models import Claim
+
+    upgrade(directory=str(MIGRATIONS))
+    claims = db.session.scalars(select(Claim).order_by(Claim.start)).all()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            assert "ix_claims_approved_fts" in {
+                i["name"] for i in inspect(conn).get_indexes("claims")
+            }
+    else:
+        with db.engine.connect() as conn:
+            triggers = set(conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'claims'"
+            ).scalars())  # fmt: skip
+            rows = conn.exec_driver_sql("SELECT rowid FROM claims_fts").scalars().all()
+        assert triggers == {"claims_fts_insert", "claims_fts_update", "claims_fts_delete"}
+        assert rows == [claims[0].id]
 
 
 def test_release_data_fixture_holds_the_release_rows():
