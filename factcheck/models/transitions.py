@@ -65,6 +65,10 @@ _NEEDS = {
 }
 
 
+# Statuses that need nothing more before the article can be approved.
+SETTLED = frozenset({ClaimStatus.APPROVED, ClaimStatus.EXCLUDED})
+
+
 def allows(status, action: ClaimAction) -> bool:
     """True when the table has a transition for (status, action)."""
     return (ClaimStatus(status), action) in CLAIM_TRANSITIONS
