@@ -49,11 +49,6 @@ class Permission(Enum):
 
 
 @dataclass(frozen=True)
-class ReviewFacts:
-    reviewer_id: int
-
-
-@dataclass(frozen=True)
 class ClaimFacts:
     """What the predicates read of a claim the service did not load as a Claim (the
     review save path reads it with Core; agreement reads only verdict rows)."""
