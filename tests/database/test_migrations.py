@@ -196,6 +196,23 @@ def test_claim_search_survives_the_upgrade(released):
         assert rows == [claims[0].id]
 
 
+def test_the_enum_migration_goes_down_and_up_again(released):
+    """0010's downgrade puts 0001's constraints back; the data survives both directions."""
+    from flask_migrate import downgrade
+
+    upgrade(directory=str(MIGRATIONS))
+    downgrade(directory=str(MIGRATIONS), revision=PREVIOUS_RELEASE)
+    with db.engine.connect() as conn:
+        verdict = next(
+            c
+            for c in inspect(conn).get_check_constraints("claims")
+            if c["name"] == "ck_claims_verdict"
+        )
+    assert "IS NULL" in verdict["sqltext"]  # 0001's own wording again
+    upgrade(directory=str(MIGRATIONS))
+    assert _verify(released) == "OK 16 events"
+
+
 def test_release_data_fixture_holds_the_release_rows():
     """The fixtures are the data a release-0009 desk held (kept fixed: never regenerated)."""
     for dialect in ("sqlite", "postgresql"):
