@@ -1,23 +1,40 @@
-"""Who may do what: one table of small predicates. No Flask.
+"""Who may do what to which object in which state: one table of small predicates. No Flask.
 
-Services call ``require(actor, Permission.X, obj)`` and are the authority; templates call
-``can(...)`` only to decide which buttons to show.
+Services call ``require(actor, Permission.X, obj)`` and are the authority; templates (the
+Jinja global ``can``) and the API call ``can(...)`` only to show a button, a form or a
+field, so no rule is written twice. A predicate reads the actor and the object (and the
+object's loaded relationships); data that is not on the object comes in a small context
+object the service builds (``ClaimFacts``). A predicate that fails says why in its
+``message``; a role predicate refuses with PermissionDenied (403), a state predicate with
+InvalidTransition (409), as the desk always answered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import Enum, auto
 
-from factcheck.errors import PermissionDenied
-from factcheck.models import Role
+from factcheck.errors import InvalidTransition, PermissionDenied
+from factcheck.settings import settings_of
+from factcheck.models import ArticleStatus, ClaimAction, ClaimStatus, Role
+from factcheck.models.transitions import SETTLED, allows
 
 
 class Permission(Enum):
+    USE_DESK = auto()  # anything at all, once signed in (the two-step policy)
     IMPORT_ARTICLE = auto()
-    EDIT_CLAIMS = auto()
+    IMPORT_VERSION = auto()
+    ADD_CLAIM = auto()
+    UNDO_EDIT = auto()
+    EDIT_CLAIM = auto()  # speaker and statement
+    EDIT_SPAN = auto()  # split, merge, move a boundary
+    EXCLUDE_CLAIM = auto()
+    INCLUDE_CLAIM = auto()
     REVIEW_CLAIM = auto()
+    DECIDE_CLAIMS = auto()  # a lead's desk: the decisions on claims, whatever their state
     SEE_ALL_REVIEWS = auto()
+    SEE_OTHER_REVIEWS = auto()  # of one claim (blind review)
     APPROVE_CLAIM = auto()
     RETURN_CLAIM = auto()
     REOPEN_CLAIM = auto()
@@ -26,19 +43,51 @@ class Permission(Enum):
     VIEW_AUDIT = auto()
     VERIFY_AUDIT = auto()
     MANAGE_USERS = auto()
+    MANAGE_ACCOUNT = auto()  # a user's password and tokens: the user, or an admin
     MANAGE_WEBHOOKS = auto()
     EXPORT = auto()
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the predicates read of a claim the service did not load as a Claim (the
+    review save path reads it with Core; agreement reads only verdict rows)."""
+
+    id: int
+    status: ClaimStatus
+    article_status: ArticleStatus | None = None
+    reviews: list = field(default_factory=list)  # objects with .reviewer_id
 
 
 Predicate = Callable[[object, object], bool]
 
 
-def _rule(message: str):
+def _rule(message: str, error: type = PermissionDenied, *, reads_object: bool = False):
+    """Give a predicate the message (and error) of its refusal, and whether it reads the object."""
+
     def wrap(fn: Predicate) -> Predicate:
-        fn.message = message  # type: ignore[attr-defined]
+        fn.message, fn.error, fn.reads_object = message, error, reads_object  # type: ignore[attr-defined]
         return fn
 
     return wrap
+
+
+def _state(message: str):
+    return _rule(message, InvalidTransition, reads_object=True)
+
+
+def _article_status(obj):
+    if isinstance(obj, ClaimFacts):
+        return obj.article_status
+    article = getattr(obj, "article", obj)  # a claim's article, or the article itself
+    return getattr(article, "status", None)
+
+
+def _reviews(obj) -> list:
+    return list(getattr(obj, "reviews", None) or [])
+
+
+# ------------------------------------------------------------------ who the actor is
 
 
 @_rule("your account is not active")
@@ -65,31 +114,189 @@ def is_admin(actor, obj=None) -> bool:
     return actor.has_role(Role.ADMIN)
 
 
+@_rule("only the account itself or an admin may do this", reads_object=True)
+def is_self_or_admin(actor, obj=None) -> bool:
+    """The object is the actor's own account (a User, or a row with user_id), or an admin acts."""
+    own_id = getattr(obj, "user_id", None) if not hasattr(obj, "email") else obj.id
+    mine = own_id is not None and own_id == getattr(actor, "id", None)
+    return mine or actor.has_role(Role.ADMIN)
+
+
+@_rule("only a lead or an admin may see every review")
+def may_see_all_reviews(actor, obj=None) -> bool:
+    """Leads and admins read every review of every claim."""
+    return actor.has_role(Role.LEAD)
+
+
+@_rule("reviews are blind: submit your own review of this claim first", reads_object=True)
+def has_submitted_own_review(actor, obj=None) -> bool:
+    """Blind review: the actor has a review of this claim."""
+    me = getattr(actor, "id", None)
+    return me is not None and any(r.reviewer_id == me for r in _reviews(obj))
+
+
+@_rule("your role requires two-step sign-in; set it up on your account page")
+def second_factor_satisfied(actor, obj=None) -> bool:
+    """The desk's two-step policy: roles in REQUIRE_TOTP_FOR have a second factor on."""
+    return actor.role not in settings_of().REQUIRE_TOTP_FOR or bool(getattr(actor, "has_totp", False))
+
+
+def any_of(*predicates: Predicate) -> Predicate:
+    """Holds when one of the predicates holds; refuses with the last one's message."""
+
+    @_rule(
+        predicates[-1].message,
+        predicates[-1].error,  # type: ignore[attr-defined]
+        reads_object=any(p.reads_object for p in predicates),
+    )  # type: ignore[attr-defined]
+    def either(actor, obj=None) -> bool:
+        return any(p(actor, obj) for p in predicates)
+
+    either.__doc__ = " or ".join(p.__doc__.rstrip(".") for p in predicates) + "."
+    return either
+
+
+# ------------------------------------------------------------------ the object's state
+
+
+@_state("an approved article is locked; a lead must reopen one of its claims first")
+def article_not_approved(actor, obj=None) -> bool:
+    """The article (or the claim's article) is not approved."""
+    return _article_status(obj) != ArticleStatus.APPROVED
+
+
+@_state("an approved claim is locked; a lead must reopen it first")
+def claim_not_approved(actor, obj=None) -> bool:
+    """The claim is not approved (approved claims are locked)."""
+    return obj.status != ClaimStatus.APPROVED
+
+
+@_state(
+    "it takes no reviews (an approved claim must be reopened by a lead first; an excluded one is out of review)"
+)
+def claim_accepts_reviews(actor, obj=None) -> bool:
+    """The transitions table lets a review move the claim on (not approved, not excluded)."""
+    return allows(obj.status, ClaimAction.REVIEW)
+
+
+@_state(
+    "its span can no longer change (only an open claim without reviews can be split, merged or moved)"
+)
+def claim_span_editable(actor, obj=None) -> bool:
+    """Unreviewed and in review: span changes would detach reviews from the text they judged."""
+    return obj.status == ClaimStatus.OPEN and not _reviews(obj)
+
+
+@_state("only a claim in review can be excluded")
+def claim_can_be_excluded(actor, obj=None) -> bool:
+    """The transitions table allows excluding the claim."""
+    return allows(obj.status, ClaimAction.EXCLUDE)
+
+
+@_state("only an excluded claim can be brought back into review")
+def claim_is_excluded(actor, obj=None) -> bool:
+    """The claim is excluded (and may be brought back)."""
+    return allows(obj.status, ClaimAction.INCLUDE)
+
+
+@_state("only a reviewed claim can be approved")
+def claim_is_reviewed(actor, obj=None) -> bool:
+    """The transitions table allows approving the claim (reviewed, or returned)."""
+    return allows(obj.status, ClaimAction.APPROVE)
+
+
+@_state("four-eyes rule: the claim needs a review by someone other than the approving lead")
+def has_review_by_someone_else(actor, obj=None) -> bool:
+    """Four-eyes: someone other than the actor reviewed the claim."""
+    me = getattr(actor, "id", None)
+    return any(r.reviewer_id != me for r in _reviews(obj))
+
+
+@_state("only a reviewed claim can be returned")
+def claim_can_be_returned(actor, obj=None) -> bool:
+    """The transitions table allows returning the claim."""
+    return allows(obj.status, ClaimAction.RETURN)
+
+
+@_state("only an approved claim can be reopened")
+def claim_is_approved(actor, obj=None) -> bool:
+    """The transitions table allows reopening the claim."""
+    return allows(obj.status, ClaimAction.REOPEN)
+
+
+@_state("some of its claims are not yet approved or excluded; approve them first")
+def article_claims_settled(actor, obj=None) -> bool:
+    """Every claim of the article's current text is approved or excluded."""
+    return all(c.status in SETTLED for c in obj.claims)
+
+
 RULES: dict[Permission, list[Predicate]] = {
+    Permission.USE_DESK: [is_active, second_factor_satisfied],
     Permission.IMPORT_ARTICLE: [is_active, is_reviewer],
-    Permission.EDIT_CLAIMS: [is_active, is_reviewer],
-    Permission.REVIEW_CLAIM: [is_active, is_reviewer],
-    Permission.EXPORT: [is_active],
-    Permission.SEE_ALL_REVIEWS: [is_active, is_lead],
-    Permission.APPROVE_CLAIM: [is_active, is_lead],
-    Permission.RETURN_CLAIM: [is_active, is_lead],
-    Permission.REOPEN_CLAIM: [is_active, is_lead],
-    Permission.APPROVE_ARTICLE: [is_active, is_lead],
+    Permission.IMPORT_VERSION: [is_active, is_reviewer, article_not_approved],
+    Permission.ADD_CLAIM: [is_active, is_reviewer, article_not_approved],
+    Permission.UNDO_EDIT: [is_active, is_reviewer, article_not_approved],
+    Permission.EDIT_CLAIM: [is_active, is_reviewer, article_not_approved, claim_not_approved],
+    Permission.EDIT_SPAN: [is_active, is_reviewer, article_not_approved, claim_span_editable],
+    Permission.EXCLUDE_CLAIM: [is_active, is_reviewer, article_not_approved, claim_can_be_excluded],
+    Permission.INCLUDE_CLAIM: [is_active, is_reviewer, article_not_approved, claim_is_excluded],
+    Permission.REVIEW_CLAIM: [is_active, is_reviewer, claim_accepts_reviews],
+    Permission.DECIDE_CLAIMS: [is_active, is_lead],
+    Permission.SEE_ALL_REVIEWS: [is_active, may_see_all_reviews],
+    Permission.SEE_OTHER_REVIEWS: [is_active, any_of(may_see_all_reviews, has_submitted_own_review)],
+    Permission.APPROVE_CLAIM: [is_active, is_lead, claim_is_reviewed, has_review_by_someone_else],
+    Permission.RETURN_CLAIM: [is_active, is_lead, claim_can_be_returned],
+    Permission.REOPEN_CLAIM: [is_active, is_lead, claim_is_approved],
+    Permission.APPROVE_ARTICLE: [is_active, is_lead, article_not_approved, article_claims_settled],
     Permission.ASSIGN: [is_active, is_lead],
     Permission.VIEW_AUDIT: [is_active, is_lead],
     Permission.VERIFY_AUDIT: [is_active, is_admin],
     Permission.MANAGE_USERS: [is_active, is_admin],
+    Permission.MANAGE_ACCOUNT: [is_active, is_self_or_admin],
     Permission.MANAGE_WEBHOOKS: [is_active, is_admin],
-}
+    Permission.EXPORT: [is_active],
+}  # fmt: skip
+
+
+def refusal(actor, permission: Permission, obj=None) -> Predicate | None:
+    """The first predicate of the permission that fails, or None when it is allowed."""
+    for pred in RULES[permission]:
+        if not pred(actor, obj):
+            return pred
+    return None
 
 
 def can(actor, permission: Permission, obj=None) -> bool:
     """True when every predicate of the permission holds."""
-    return all(pred(actor, obj) for pred in RULES[permission])
+    return refusal(actor, permission, obj) is None
+
+
+def why_not(actor, permission: Permission, obj=None) -> str | None:
+    """Why the permission is refused (the failing predicate's message), or None."""
+    pred = refusal(actor, permission, obj)
+    return None if pred is None else pred.message  # type: ignore[attr-defined]
+
+
+def require_actor(actor, permission: Permission) -> None:
+    """Check only the predicates about who the actor is (they read no object): a service
+    refuses the wrong role before it compares versions, and the object's state after."""
+    for pred in RULES[permission]:
+        if not pred.reads_object and not pred(actor, None):  # type: ignore[attr-defined]
+            raise pred.error(pred.message)  # type: ignore[attr-defined]
 
 
 def require(actor, permission: Permission, obj=None) -> None:
-    """Raise PermissionDenied naming the first predicate that fails."""
-    for pred in RULES[permission]:
-        if not pred(actor, obj):
-            raise PermissionDenied(pred.message)  # type: ignore[attr-defined]
+    """Raise the first failing predicate's error (PermissionDenied or InvalidTransition)."""
+    pred = refusal(actor, permission, obj)
+    if pred is not None:
+        raise pred.error(_detail(pred, obj))  # type: ignore[attr-defined]
+
+
+def _detail(pred: Predicate, obj) -> str:
+    """The predicate's message, naming the claim or article it is about."""
+    message = pred.message  # type: ignore[attr-defined]
+    if pred.error is PermissionDenied or getattr(obj, "id", None) is None:  # type: ignore[attr-defined]
+        return message
+    kind = "article" if obj.__class__.__name__ == "Article" else "claim"
+    status = getattr(obj, "status", None)
+    return f"{kind} {obj.id} is {status}: {message}" if status else f"{kind} {obj.id}: {message}"

@@ -352,3 +352,44 @@ def test_table_has_every_role_for_every_route():
     for method, path, _body, expected in ROUTES:
         assert set(expected) == set(ROLES), (method, path)
     assert len(TABLE) == len(ROUTES) * len(ROLES)
+
+
+# --------------------------------------------------------------------------- the table itself
+
+
+def test_every_permission_has_rules_and_every_predicate_explains_itself():
+    from factcheck.errors import InvalidTransition, PermissionDenied
+    from factcheck.permissions import RULES, Permission
+
+    assert set(RULES) == set(Permission)
+    for permission, predicates in RULES.items():
+        assert predicates, permission
+        for pred in predicates:
+            doc = (pred.__doc__ or "").strip()
+            assert doc and "\n" not in doc, f"{pred.__name__}: a one-line docstring"
+            assert pred.message and pred.error in (PermissionDenied, InvalidTransition), pred
+            # a predicate that judges the object's state refuses with 409, a role with 403
+            assert pred.reads_object or pred.error is PermissionDenied, pred.__name__
+
+
+def test_owner_or_admin_is_one_predicate(make_user):
+    from factcheck.models import ApiToken
+    from factcheck.permissions import Permission, can
+
+    me, other, admin = make_user("reviewer"), make_user("lead"), make_user("admin")
+    assert can(me, Permission.MANAGE_ACCOUNT, me) and can(admin, Permission.MANAGE_ACCOUNT, me)
+    assert not can(other, Permission.MANAGE_ACCOUNT, me)
+    token = ApiToken(user_id=me.id)
+    assert can(me, Permission.MANAGE_ACCOUNT, token) and not can(
+        other, Permission.MANAGE_ACCOUNT, token
+    )
+
+
+def test_the_second_factor_policy_is_one_predicate(make_user, monkeypatch):
+    from factcheck.limits import LIMITS
+    from factcheck.permissions import Permission, can, why_not
+
+    lead, reviewer = make_user("lead"), make_user("reviewer")
+    monkeypatch.setattr(LIMITS, "REQUIRE_TOTP_FOR", "lead,admin")
+    assert can(reviewer, Permission.USE_DESK) and not can(lead, Permission.USE_DESK)
+    assert "two-step" in why_not(lead, Permission.USE_DESK)

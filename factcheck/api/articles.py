@@ -134,7 +134,7 @@ def agreement(article_id: int):
     """How often reviewers agree on this article's claims, and the conflicts."""
     article = get_article(db.session, article_id)
     actor = current_actor()
-    data = agreement_service.article_agreement(db.session, article.id)
+    data = agreement_service.article_agreement(db.session, article.id, viewer=actor)
     if not can(actor, Permission.SEE_ALL_REVIEWS):
         # Blind review: a reviewer learns only the totals, never who agreed with whom.
         data = {

@@ -42,7 +42,7 @@ def queue():
     mine = assignments.reviewer_queue(db.session, actor)
     out = {"assigned": [claim_json(c, None) for c in mine["assigned"]],
            "returned": [claim_json(c, None) for c in mine["returned"]]}  # fmt: skip
-    if can(actor, Permission.APPROVE_CLAIM):
+    if can(actor, Permission.DECIDE_CLAIMS):
         desk = assignments.lead_queue(db.session)
         out |= {
             k: [claim_json(c, None) for c in desk[k]]

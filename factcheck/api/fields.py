@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, WithJsonSchema
 from pydantic_core import core_schema
 
-from factcheck.limits import LIMITS
+from factcheck.settings import settings_of
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL (services.common.MAX_ID)
 NO_NUL = r"^[^\x00]*$"
@@ -34,7 +34,7 @@ def doc(**schema: Any):
 
 
 class limit:  # noqa: N801 - used as an annotation, like pydantic's own markers
-    """maxLength (or maxItems) from the configured LIMITS, read when the document is built."""
+    """maxLength (or maxItems) from the configured settings, read when the document is built."""
 
     def __init__(self, name: str, key: str = "maxLength"):
         self.name, self.key = name, key
@@ -44,12 +44,12 @@ class limit:  # noqa: N801 - used as an annotation, like pydantic's own markers
     ) -> dict:
         out = handler(schema)
         target = handler.resolve_ref_schema(out)
-        target[self.key] = getattr(LIMITS, self.name)
+        target[self.key] = getattr(settings_of(), self.name)
         return out
 
 
 def Text(name: str | None = None, *, blank: bool = True, **schema: Any):
-    """A text field a service trims and checks: no NUL, at most LIMITS.<name> characters."""
+    """A text field a service trims and checks: no NUL, at most the setting <name> characters."""
     marks = [doc(pattern=NO_NUL if blank else NOT_BLANK, **schema)]
     return Annotated[(str, *marks, *([limit(name)] if name else []))]
 

@@ -2,7 +2,7 @@
 
 Built from the routes' contracts (contract.OPERATIONS) and their pydantic models, so
 every route is documented exactly as it validates, and nothing else is. Limits read from
-the configuration (LIMITS) appear as configured.
+the configuration (settings) appear as configured.
 """
 
 from __future__ import annotations

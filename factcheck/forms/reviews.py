@@ -11,14 +11,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-VERDICT_CHOICES = {"confirmed": "Confirmed", "unconfirmed": "Unconfirmed", "disputed": "Disputed"}
-STANCE_CHOICES = {"supports": "Supports", "contradicts": "Contradicts", "context": "Context"}
+from factcheck.models import Stance, Verdict
+
+VERDICT_CHOICES = {v.value: v.label for v in Verdict}
+STANCE_CHOICES = {s.value: s.value.capitalize() for s in Stance}
 
 
 class LinkForm(Form):
     url = StringField("URL", validators=[Length(max=2048)])
     title = StringField("Title", validators=[Length(max=500)])
-    stance = SelectField("Stance", choices=STANCE_CHOICES, default="supports")
+    stance = SelectField("Stance", choices=STANCE_CHOICES, default=Stance.SUPPORTS.value)
     excerpt = TextAreaField("Excerpt (optional)", validators=[Length(max=2000)])
     archived_url = StringField("Archived copy URL (optional)", validators=[Length(max=2048)])
 

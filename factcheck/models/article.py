@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.extensions import db
-from factcheck.models.types import UTCDateTime, utcnow
-
-
-class ArticleStatus(StrEnum):
-    DRAFT = "draft"  # imported, no review yet
-    IN_REVIEW = "in_review"  # at least one review
-    APPROVED = "approved"  # every non-excluded claim approved, and a lead approved it
+from factcheck.models.transitions import ArticleAction, ArticleStatus, next_article_status
+from factcheck.models.types import UTCDateTime, enum_column, utcnow
 
 
 class Article(db.Model):
     __tablename__ = "articles"
-    __table_args__ = (
-        CheckConstraint("status IN ('draft', 'in_review', 'approved')", name="status"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
@@ -38,7 +29,9 @@ class Article(db.Model):
     source_url: Mapped[str | None] = mapped_column(String(2048))
     # Spans of the body that are page furniture: [[start, end, kind], ...]
     boilerplate: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.DRAFT.value, index=True)
+    status: Mapped[ArticleStatus] = mapped_column(
+        enum_column(ArticleStatus, "status"), default=ArticleStatus.DRAFT, index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: CLI
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -70,6 +63,11 @@ class Article(db.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == ArticleStatus.APPROVED
+
+    def transition(self, action: ArticleAction) -> ArticleStatus:
+        """Move to the status the article's transitions table gives, or InvalidTransition."""
+        self.status = next_article_status(self.status, action, article_id=self.id)
+        return self.status
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.status}>"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -20,38 +19,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column, relationship
 
 from factcheck.extensions import db
-from factcheck.models.types import UTCDateTime, utcnow
-
-
-class Verdict(StrEnum):
-    CONFIRMED = "confirmed"
-    UNCONFIRMED = "unconfirmed"
-    DISPUTED = "disputed"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
-
-class ClaimStatus(StrEnum):
-    OPEN = "open"
-    REVIEWED = "reviewed"
-    APPROVED = "approved"
-    RETURNED = "returned"
-    EXCLUDED = "excluded"
-
-
-VERDICT_SQL = "('confirmed', 'unconfirmed', 'disputed')"
+from factcheck.models.transitions import ClaimAction, ClaimStatus, next_status
+from factcheck.models.types import UTCDateTime, enum_column, utcnow
+from factcheck.models.vocabulary import Verdict
 
 
 class Claim(db.Model):
     __tablename__ = "claims"
     __table_args__ = (
         CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="span"),
-        CheckConstraint(
-            "status IN ('open', 'reviewed', 'approved', 'returned', 'excluded')", name="status"
-        ),
-        CheckConstraint(f"final_verdict IS NULL OR final_verdict IN {VERDICT_SQL}", name="verdict"),
         Index("ix_claims_article_start", "article_id", "start_offset"),
     )
 
@@ -65,8 +41,10 @@ class Claim(db.Model):
     is_quote: Mapped[bool] = mapped_column(default=False)
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default=ClaimStatus.OPEN.value, index=True)
-    final_verdict: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[ClaimStatus] = mapped_column(
+        enum_column(ClaimStatus, "status"), default=ClaimStatus.OPEN, index=True
+    )
+    final_verdict: Mapped[Verdict | None] = mapped_column(enum_column(Verdict, "verdict"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approval_note: Mapped[str | None] = mapped_column(Text)
@@ -96,6 +74,11 @@ class Claim(db.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == ClaimStatus.APPROVED
+
+    def transition(self, action: ClaimAction) -> ClaimStatus:
+        """Move to the status the transitions table gives, or raise InvalidTransition."""
+        self.status = next_status(self.status, action, claim_id=self.id)
+        return self.status
 
     @property
     def is_orphaned(self) -> bool:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.extensions import db
-from factcheck.models.types import UTCDateTime, utcnow
-
-VERDICT_SQL = "('confirmed', 'unconfirmed', 'disputed')"
+from factcheck.models.types import UTCDateTime, enum_column, utcnow
+from factcheck.models.vocabulary import Verdict
 
 
 class Stance(StrEnum):
@@ -24,13 +23,12 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("claim_id", "reviewer_id", name="uq_reviews_claim_reviewer"),
-        CheckConstraint(f"verdict IN {VERDICT_SQL}", name="verdict"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    verdict: Mapped[str] = mapped_column(String(16))
+    verdict: Mapped[Verdict] = mapped_column(enum_column(Verdict, "verdict"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -47,16 +45,13 @@ class Review(db.Model):
 
 class EvidenceLink(db.Model):
     __tablename__ = "evidence_links"
-    __table_args__ = (
-        CheckConstraint("stance IN ('supports', 'contradicts', 'context')", name="stance"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     url: Mapped[str] = mapped_column(String(2048))
     title: Mapped[str] = mapped_column(String(500))
-    stance: Mapped[str] = mapped_column(String(16))
+    stance: Mapped[Stance] = mapped_column(enum_column(Stance, "stance"))
     excerpt: Mapped[str | None] = mapped_column(Text)
     archived_url: Mapped[str | None] = mapped_column(String(2048))
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 
 from sqlalchemy import DateTime
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -44,3 +46,11 @@ def iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def enum_column(enum_cls: type[Enum], name: str) -> SAEnum:
+    """A column type for a Python enum: stored as its values (the strings the desk always
+    stored) in VARCHAR(16), checked by a CHECK constraint named ck_<table>_<name> by the
+    metadata's naming convention."""
+    return SAEnum(enum_cls, name=name, native_enum=False, create_constraint=True, length=16,
+                  values_callable=lambda members: [m.value for m in members])  # fmt: skip

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.extensions import db
-from factcheck.models.types import UTCDateTime, utcnow
+from factcheck.models.types import UTCDateTime, enum_column, utcnow
 
 
 class Role(StrEnum):
@@ -24,12 +24,11 @@ class Role(StrEnum):
 
 class User(db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('reviewer', 'lead', 'admin')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on sign-out everywhere, password change, role change and deactivation so that

@@ -1,4 +1,8 @@
-"""Reading agreement between reviewers for an article (leads see it; it changes nothing)."""
+"""Reading agreement between reviewers for an article (it changes nothing).
+
+Blind review holds here too: the figures are computed over the reviews the viewer may
+see (a reviewer: only the claims they reviewed themselves), never over the others.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,15 @@ from itertools import combinations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factcheck.models import Claim, Review, User
+from factcheck.models import Claim, ClaimStatus, Review, User
+from factcheck.permissions import ClaimFacts, Permission, can
 from factcheck.text.agreement import agreeing_units, cohen_kappa, krippendorff_alpha_nominal
 
 
-def article_agreement(session: Session, article_id: int) -> dict:
-    """Per-claim agreement, Krippendorff's alpha, pairwise Cohen's kappa and conflicts."""
-    rows = session.execute(
-        select(Review.claim_id, Review.reviewer_id, Review.verdict)
-        .join(Claim, Claim.id == Review.claim_id)
-        .where(Claim.article_id == article_id, Claim.status != "excluded")
-        .order_by(Claim.start, Review.id)
-    ).all()
+def article_agreement(session: Session, article_id: int, *, viewer) -> dict:
+    """Per-claim agreement, Krippendorff's alpha, pairwise Cohen's kappa and conflicts,
+    over the reviews `viewer` may see."""
+    rows = _visible_rows(session, article_id, viewer)
     units: dict[int, list[str]] = defaultdict(list)
     by_reviewer: dict[int, dict[int, str]] = defaultdict(dict)
     for claim_id, reviewer_id, verdict in rows:
@@ -52,6 +53,31 @@ def article_agreement(session: Session, article_id: int) -> dict:
             _reviewer_row(r, names.get(r), by_reviewer, units) for r in sorted(by_reviewer)
         ],
     }
+
+
+def _visible_rows(session: Session, article_id: int, viewer) -> list:
+    """(claim_id, reviewer_id, verdict) of the claims whose reviews the viewer may read."""
+    rows = session.execute(
+        select(Review.claim_id, Review.reviewer_id, Review.verdict, Claim.status)
+        .join(Claim, Claim.id == Review.claim_id)
+        .where(Claim.article_id == article_id, Claim.status != ClaimStatus.EXCLUDED)
+        .order_by(Claim.start, Review.id)
+    ).all()
+    if can(viewer, Permission.SEE_ALL_REVIEWS):
+        return [row[:3] for row in rows]
+    by_claim: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_claim[row.claim_id].append(row)
+    return [
+        row[:3]
+        for claim_id, reviews in by_claim.items()
+        if can(
+            viewer,
+            Permission.SEE_OTHER_REVIEWS,
+            ClaimFacts(claim_id, reviews[0].status, reviews=reviews),
+        )  # fmt: skip
+        for row in reviews
+    ]
 
 
 def _reviewer_row(reviewer_id, name, by_reviewer, units) -> dict:

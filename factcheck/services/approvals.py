@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput, InvalidTransition
-from factcheck.models import ArticleStatus, Claim, ClaimStatus, Verdict, WebhookEvent, iso, utcnow
-from factcheck.permissions import Permission, require
+from factcheck.errors import InvalidInput
+from factcheck.models import (
+    ArticleAction,
+    ArticleStatus,
+    Claim,
+    ClaimAction,
+    Verdict,
+    WebhookEvent,
+    iso,
+    utcnow,
+)
+from factcheck.permissions import Permission, require, require_actor
 from factcheck.services import audit, webhooks
 from factcheck.services.common import check_version, claim_snapshot, clean_text, get_claim
 from factcheck.services.reviews import parse_verdict
@@ -24,17 +33,10 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
     verdict = parse_verdict(verdict)
     note = clean_text(note, "note", max_chars=settings_of(session).MAX_NOTE_CHARS)
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.APPROVE_CLAIM, claim)
+    require_actor(actor, Permission.APPROVE_CLAIM)
     check_version(claim, version, what=f"claim {claim.id}")
-    if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.RETURNED):
-        raise InvalidTransition(
-            f"claim {claim.id} is {claim.status}; only a reviewed claim can be approved"
-        )
+    require(actor, Permission.APPROVE_CLAIM, claim)  # reviewed, and four-eyes
     reviews = list(claim.reviews)
-    if not any(r.reviewer_id != actor.id for r in reviews):
-        raise InvalidTransition(
-            "four-eyes rule: the claim needs a review by someone other than the approving lead"
-        )
     verdicts = {r.verdict for r in reviews}
     if not note and (len(verdicts) > 1 or verdicts != {verdict.value}):
         why = (
@@ -47,8 +49,8 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
             errors={"verdict": "needs at least one evidence link"},
         )
     before = claim_snapshot(claim)
-    claim.status = ClaimStatus.APPROVED.value
-    claim.final_verdict = verdict.value
+    claim.transition(ClaimAction.APPROVE)
+    claim.final_verdict = verdict
     claim.approval_note = note or None
     claim.approved_by_id = actor.id
     claim.approved_at = utcnow()
@@ -66,14 +68,11 @@ def return_claim(session: Session, *, actor, claim_id, comment, version) -> Clai
     limits = settings_of(session)
     comment = clean_text(comment, "comment", max_chars=limits.MAX_NOTE_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.RETURN_CLAIM, claim)
+    require_actor(actor, Permission.RETURN_CLAIM)
     check_version(claim, version, what=f"claim {claim.id}")
-    if claim.status != ClaimStatus.REVIEWED:
-        raise InvalidTransition(
-            f"claim {claim.id} is {claim.status}; only a reviewed claim can be returned"
-        )
+    require(actor, Permission.RETURN_CLAIM, claim)
     before = claim_snapshot(claim)
-    claim.status = ClaimStatus.RETURNED.value
+    claim.transition(ClaimAction.RETURN)
     claim.return_comment = comment
     _audit_claim(session, actor, "claim.returned", claim, before)
     return claim
@@ -84,18 +83,15 @@ def reopen_claim(session: Session, *, actor, claim_id, reason, version) -> Claim
     limits = settings_of(session)
     reason = clean_text(reason, "reason", max_chars=limits.MAX_REASON_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.REOPEN_CLAIM, claim)
+    require_actor(actor, Permission.REOPEN_CLAIM)
     check_version(claim, version, what=f"claim {claim.id}")
-    if claim.status != ClaimStatus.APPROVED:
-        raise InvalidTransition(
-            f"claim {claim.id} is {claim.status}; only an approved claim can be reopened"
-        )
+    require(actor, Permission.REOPEN_CLAIM, claim)
     before = dict(claim_snapshot(claim), reopen_reason=None)
-    claim.status = (ClaimStatus.REVIEWED if claim.reviews else ClaimStatus.OPEN).value
+    claim.transition(ClaimAction.REOPEN)
     claim.final_verdict = claim.approved_at = claim.approved_by_id = claim.approval_note = None
     article = claim.article
     if article.status == ArticleStatus.APPROVED:
-        article.status = ArticleStatus.IN_REVIEW.value
+        article.transition(ArticleAction.REOPEN)
         article.approved_at = article.approved_by_id = None
     session.flush()
     audit.record(session, actor, "claim.reopened", "claim", claim.id, article_id=claim.article_id,

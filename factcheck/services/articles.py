@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput, InvalidTransition, TooLarge
+from factcheck.errors import InvalidInput, TooLarge
 from factcheck.models import (
     Article,
-    ArticleStatus,
+    ArticleAction,
     ArticleVersion,
     Claim,
     ClaimStatus,
@@ -18,7 +18,7 @@ from factcheck.models import (
     iso,
     utcnow,
 )
-from factcheck.permissions import Permission, require
+from factcheck.permissions import Permission, require, require_actor
 from factcheck.services import audit, webhooks
 from factcheck.services.common import (
     article_snapshot,
@@ -172,22 +172,11 @@ def _first_line(body: str) -> str:
 def approve_article(session: Session, *, actor, article_id, version) -> Article:
     """Approve an article whose every non-excluded claim is approved; its report is final."""
     article = get_article(session, article_id, for_update=True)
-    require(actor, Permission.APPROVE_ARTICLE, article)
+    require_actor(actor, Permission.APPROVE_ARTICLE)
     check_version(article, version, what=f"article {article.id}")
-    if article.status == ArticleStatus.APPROVED:
-        raise InvalidTransition(f"article {article.id} is already approved")
-    pending = session.scalar(
-        select(func.count()).where(
-            Claim.article_id == article.id,
-            Claim.status.not_in([ClaimStatus.APPROVED, ClaimStatus.EXCLUDED]),
-        )
-    )
-    if pending:
-        raise InvalidTransition(
-            f"{pending} claim(s) are not yet approved or excluded; approve them first"
-        )
+    require(actor, Permission.APPROVE_ARTICLE, article)  # and every claim approved or excluded
     before = article_snapshot(article)
-    article.status = ArticleStatus.APPROVED.value
+    article.transition(ArticleAction.APPROVE)
     article.approved_by_id = actor.id
     article.approved_at = utcnow()
     session.flush()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput, InvalidTransition
-from factcheck.models import Article, Claim, ClaimStatus
-from factcheck.permissions import Permission, require
+from factcheck.errors import InvalidInput
+from factcheck.models import Claim, ClaimAction
+from factcheck.permissions import Permission, require, require_actor
 from factcheck.services import audit
 from factcheck.services.common import (
     check_version,
@@ -20,22 +20,6 @@ from factcheck.services.common import (
 )
 from factcheck.settings import settings_of
 from factcheck.text import splitting
-
-
-def _editable_article(article: Article) -> None:
-    if article.is_locked:
-        raise InvalidTransition(f"article {article.id} is approved; its claims are locked")
-
-
-def _structural_edit_allowed(claim: Claim) -> None:
-    """Span changes would detach reviews from the text they judged, so only unreviewed claims."""
-    _editable_article(claim.article)
-    if claim.status == ClaimStatus.APPROVED:
-        raise InvalidTransition(f"claim {claim.id} is approved; a lead must reopen it first")
-    if claim.reviews:
-        raise InvalidTransition(
-            f"claim {claim.id} already has reviews; its span can no longer change"
-        )
 
 
 def _trimmed_span(body: str, start, end, *, field: str = "span") -> tuple[int, int]:
@@ -87,9 +71,9 @@ def _audit(session, actor, action, claim, before, **extra) -> None:
 def split_claim(session: Session, *, actor, claim_id, at, version) -> tuple[Claim, Claim]:
     """Split a claim at a body offset into two claims."""
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.EDIT_CLAIMS, claim)
+    require_actor(actor, Permission.EDIT_SPAN)
     check_version(claim, version, what=f"claim {claim.id}")
-    _structural_edit_allowed(claim)
+    require(actor, Permission.EDIT_SPAN, claim)
     if not isinstance(at, int) or isinstance(at, bool) or not claim.start < at < claim.end:
         raise InvalidInput(
             f"split position must be inside the claim ({claim.start} < at < {claim.end})",
@@ -112,16 +96,16 @@ def split_claim(session: Session, *, actor, claim_id, at, version) -> tuple[Clai
 def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Claim:
     """Merge a claim with its adjacent neighbour `with_id` into one claim."""
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.EDIT_CLAIMS, claim)
+    require_actor(actor, Permission.EDIT_SPAN)
     check_version(claim, version, what=f"claim {claim.id}")
+    require(actor, Permission.EDIT_SPAN, claim)
     other = get_claim(session, parse_id(with_id, "with"), for_update=True)
     if other.article_id != claim.article_id or other.id == claim.id:
         raise InvalidInput(
             "can only merge with another claim of the same article",
             errors={"with": "not a neighbour"},
         )
-    _structural_edit_allowed(claim)
-    _structural_edit_allowed(other)
+    require(actor, Permission.EDIT_SPAN, other)
     lo, hi = sorted((claim, other), key=lambda c: c.start)
     between = session.scalar(
         select(Claim.id)
@@ -153,18 +137,16 @@ def update_claim(
     """Move a boundary, set the speaker or the statement (the desk's wording)."""
     limits = settings_of(session)
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.EDIT_CLAIMS, claim)
+    require_actor(actor, Permission.EDIT_CLAIM)
     check_version(claim, version, what=f"claim {claim.id}")
-    _editable_article(claim.article)
-    if claim.status == ClaimStatus.APPROVED:
-        raise InvalidTransition(f"claim {claim.id} is approved; a lead must reopen it first")
+    require(actor, Permission.EDIT_CLAIM, claim)
     before = claim_snapshot(claim)
     if start is not None or end is not None:
         new_start = claim.start if start is None else start
         new_end = claim.end if end is None else end
         span = _trimmed_span(claim.article.body, new_start, new_end)
         if span != (claim.start, claim.end):
-            _structural_edit_allowed(claim)
+            require(actor, Permission.EDIT_SPAN, claim)
             _check_no_overlap(session, claim.article_id, *span, ignore=[claim.id])
             _set_span(claim, *span)
     if speaker is not ...:
@@ -183,13 +165,12 @@ def exclude_claim(session: Session, *, actor, claim_id, reason, version) -> Clai
     limits = settings_of(session)
     reason = clean_text(reason, "reason", max_chars=limits.MAX_REASON_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.EDIT_CLAIMS, claim)
+    require_actor(actor, Permission.EXCLUDE_CLAIM)
     check_version(claim, version, what=f"claim {claim.id}")
-    _editable_article(claim.article)
-    if claim.status in (ClaimStatus.APPROVED, ClaimStatus.EXCLUDED):
-        raise InvalidTransition(f"claim {claim.id} is {claim.status}")
+    require(actor, Permission.EXCLUDE_CLAIM, claim)
     before = claim_snapshot(claim)
-    claim.status, claim.excluded_reason = ClaimStatus.EXCLUDED.value, reason
+    claim.transition(ClaimAction.EXCLUDE)
+    claim.excluded_reason = reason
     _audit(session, actor, "claim.excluded", claim, before)
     return claim
 
@@ -197,14 +178,12 @@ def exclude_claim(session: Session, *, actor, claim_id, reason, version) -> Clai
 def include_claim(session: Session, *, actor, claim_id, version) -> Claim:
     """Bring an excluded claim back into review."""
     claim = get_claim(session, claim_id, for_update=True)
-    require(actor, Permission.EDIT_CLAIMS, claim)
+    require_actor(actor, Permission.INCLUDE_CLAIM)
     check_version(claim, version, what=f"claim {claim.id}")
-    _editable_article(claim.article)
-    if claim.status != ClaimStatus.EXCLUDED:
-        raise InvalidTransition(f"claim {claim.id} is not excluded")
+    require(actor, Permission.INCLUDE_CLAIM, claim)
     before = claim_snapshot(claim)
     enough = len(claim.reviews) >= settings_of(session).REVIEWS_REQUIRED
-    claim.status = (ClaimStatus.REVIEWED if enough else ClaimStatus.OPEN).value
+    claim.transition(ClaimAction.INCLUDE_REVIEWED if enough else ClaimAction.INCLUDE)
     claim.excluded_reason = None
     _audit(session, actor, "claim.included", claim, before)
     return claim
@@ -213,8 +192,7 @@ def include_claim(session: Session, *, actor, claim_id, version) -> Claim:
 def add_claim(session: Session, *, actor, article_id, start, end, speaker=None) -> Claim:
     """Add a claim the splitter missed, from a span of the body."""
     article = get_article(session, article_id, for_update=True)
-    require(actor, Permission.EDIT_CLAIMS, article)
-    _editable_article(article)
+    require(actor, Permission.ADD_CLAIM, article)
     span = _trimmed_span(article.body, start, end)
     _check_no_overlap(session, article.id, *span)
     claim = Claim(article=article, start=span[0], end=span[1], text="", reasons=[],

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from factcheck.models import AuditEvent, Claim, Review, iso
 from factcheck.permissions import Permission, can
-from factcheck.services.reviews import can_see_all_reviews
 
 HIDDEN = "(hidden until you submit your own review)"
 CONTEXT_KEYS = {"claim_id"}  # identify the target; not a change worth a timeline line
@@ -51,7 +50,7 @@ def claim_history(session: Session, claim: Claim, viewer) -> list[dict]:
         )
         .order_by(AuditEvent.seq)
     ).all()
-    if can_see_all_reviews(session, viewer, claim):
+    if can(viewer, Permission.SEE_OTHER_REVIEWS, claim):  # blind review
         return [event_dict(ev) for ev in events]
     return [_redact(ev, getattr(viewer, "id", None)) for ev in events]
 

@@ -9,19 +9,21 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from factcheck.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from factcheck.errors import Conflict, InvalidInput, NotFound
 from factcheck.models import (  # fmt: skip
     Article,
+    ArticleAction,
     ArticleStatus,
     Claim,
-    ClaimStatus,
+    ClaimAction,
     EvidenceLink,
     Review,
     Stance,
     Verdict,
     utcnow,
 )
-from factcheck.permissions import Permission, can, require
+from factcheck.models.transitions import next_article_status, next_status
+from factcheck.permissions import ClaimFacts, Permission, can, require
 from factcheck.services import audit
 from factcheck.services.common import check_http_url, check_version_number, clean_text, primary_key
 from factcheck.settings import settings_of
@@ -73,7 +75,7 @@ def _parse_link(link) -> dict:
     if unknown:
         raise InvalidInput("unknown field", errors={k: "unknown field" for k in sorted(unknown)})
     url = check_http_url(link.get("url"), "url", max_chars=limits.MAX_URL_CHARS)
-    stance = link.get("stance") or "supports"
+    stance = link.get("stance") or Stance.SUPPORTS.value
     if stance not in {s.value for s in Stance}:
         raise InvalidInput("bad stance", errors={"stance": "supports, contradicts or context"})
     return {
@@ -180,7 +182,10 @@ _START_REVIEW = (
     .where(
         _articles.c.id == bindparam("article_id"), _articles.c.status == ArticleStatus.DRAFT.value
     )
-    .values(status=ArticleStatus.IN_REVIEW.value, version=_articles.c.version + 1)
+    .values(
+        status=next_article_status(ArticleStatus.DRAFT, ArticleAction.START_REVIEW),
+        version=_articles.c.version + 1,
+    )
 )
 
 
@@ -204,7 +209,6 @@ def submit_review(
     rows = conn.execute(_STATE, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
     if not rows:
         raise NotFound(f"claim {claim_id} does not exist")
-    require(actor, Permission.REVIEW_CLAIM)
     first = rows[0]  # the claim's and review's columns repeat on every link row
     status, article_id, review_id, count = (
         first.status,
@@ -212,10 +216,7 @@ def submit_review(
         first.review_id,
         first.count,
     )
-    if status == ClaimStatus.APPROVED:
-        raise InvalidTransition(f"claim {claim_id} is approved; a lead must reopen it first")
-    if status == ClaimStatus.EXCLUDED:
-        raise InvalidTransition(f"claim {claim_id} is excluded from review")
+    require(actor, Permission.REVIEW_CLAIM, ClaimFacts(claim_id, status, first.article_status))
     now = utcnow()
     created = review_id is None
     before = None
@@ -252,8 +253,8 @@ def submit_review(
             [dict(link, review_id=review_id, position=i) for i, link in enumerate(links)],
         )
     # A new or revised review makes a lead's copy of the claim stale (approve vs review race).
-    if status in (ClaimStatus.OPEN, ClaimStatus.RETURNED) and count >= limits.REVIEWS_REQUIRED:
-        status = ClaimStatus.REVIEWED.value
+    if count >= limits.REVIEWS_REQUIRED:
+        status = next_status(status, ClaimAction.REVIEW, claim_id=claim_id)
     conn.execute(_UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now})
     if created and first.article_status == ArticleStatus.DRAFT:  # the first review starts it
         conn.execute(_START_REVIEW, {"article_id": article_id})
@@ -278,22 +279,11 @@ def _expire(session: Session, *keys) -> None:
             session.expire(obj)
 
 
-def can_see_all_reviews(session: Session, actor, claim: Claim) -> bool:
-    """Blind review: others' verdicts and notes show only after you submitted your own."""
-    if can(actor, Permission.SEE_ALL_REVIEWS):
-        return True
-    return get_own_review(session, claim.id, getattr(actor, "id", None)) is not None
-
-
 def visible_reviews(session: Session, actor, claim: Claim) -> list[Review]:
-    """The reviews of a claim this actor may read."""
-    reviews = list(claim.reviews)
-    if can(actor, Permission.SEE_ALL_REVIEWS):
-        return reviews
-    # Blind review, judged on the claim's loaded reviews rather than by get_own_review: a
-    # report reads many claims with their reviews, and a query per claim is an N+1.
-    own = [r for r in reviews if r.reviewer_id == getattr(actor, "id", None)]
-    return reviews if own else own
+    """The reviews of a claim this actor may read: all of them, or none (blind review)."""
+    # Judged on the claim's loaded reviews, not by a query: a report reads many claims
+    # with their reviews, and a query per claim is an N+1.
+    return list(claim.reviews) if can(actor, Permission.SEE_OTHER_REVIEWS, claim) else []
 
 
 def get_review(session: Session, review_id) -> Review:

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factcheck.errors import Conflict, InvalidTransition, NotFound
-from factcheck.models import AuditEvent, Claim, ClaimStatus
+from factcheck.models import AuditEvent, Claim, ClaimAction, ClaimStatus
 from factcheck.permissions import Permission, require
 from factcheck.services import audit
-from factcheck.services.claims import _check_no_overlap, _editable_article, _set_span
+from factcheck.services.claims import _check_no_overlap, _set_span
 from factcheck.services.common import claim_snapshot, get_article, parse_id
 
 UNDOABLE = {
@@ -55,8 +55,7 @@ def last_undoable_edit(session: Session, *, actor, article_id) -> UndoableEdit |
 def undo_last_edit(session: Session, *, actor, article_id, event_id) -> Claim | None:
     """Reverse the actor's last edit (which must be event `event_id`); returns a claim to show."""
     article = get_article(session, article_id, for_update=True)
-    require(actor, Permission.EDIT_CLAIMS, article)
-    _editable_article(article)
+    require(actor, Permission.UNDO_EDIT, article)
     ev = _last_edit(session, actor, article.id)
     if ev is None:
         raise NotFound("you have no edit on this article to undo")
@@ -161,10 +160,18 @@ def _unmerge(session, actor, ev) -> Claim:
     return survivor
 
 
+# Undoing an exclusion restores the status the claim had: the transition that leads there.
+_RESTORE = {
+    ClaimStatus.OPEN: ClaimAction.INCLUDE,
+    ClaimStatus.REVIEWED: ClaimAction.INCLUDE_REVIEWED,
+    ClaimStatus.RETURNED: ClaimAction.RESTORE_RETURNED,
+}
+
+
 def _unexclude(session, actor, ev) -> Claim:
     claim = session.get(Claim, ev.target_id, with_for_update=True)
     before = claim_snapshot(claim)
-    claim.status = (ev.before or {}).get("status", ClaimStatus.OPEN.value)
+    claim.transition(_RESTORE[(ev.before or {}).get("status", ClaimStatus.OPEN)])
     claim.excluded_reason = (ev.before or {}).get("excluded_reason")
     _record(session, actor, ev, claim.id, before, claim_snapshot(claim))
     return claim

@@ -14,7 +14,7 @@ from sqlalchemy.orm.util import identity_key
 
 from factcheck.errors import Conflict, InvalidInput, NotFound, RateLimited
 from factcheck.models import ApiToken, AuditEvent, Role, User, iso, utcnow
-from factcheck.permissions import Permission, require
+from factcheck.permissions import Permission, can, require
 from factcheck.services import audit, second_factor
 from factcheck.services.common import clean_text, get_user
 from factcheck.services.passwords import hash_password, verify_password
@@ -25,7 +25,8 @@ TOKEN_PREFIX = "fct_"
 
 
 def _user_view(u: User) -> dict:
-    return {"email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active}
+    return {"email": u.email, "display_name": u.display_name, "role": Role(u.role).value,
+            "active": u.active}  # fmt: skip
 
 
 def normalise_email(email) -> str:
@@ -50,7 +51,7 @@ def check_password(password) -> str:
 
 def check_role(role) -> str:
     try:
-        return Role(role).value
+        return Role(role)
     except ValueError:
         raise InvalidInput(
             "role must be reviewer, lead or admin", errors={"role": "reviewer, lead or admin"}
@@ -93,10 +94,11 @@ def update_user(
     after = _user_view(user)
     if after == before:
         return user
-    if before["role"] == "admin" and before["active"] and (user.role != "admin" or not user.active):
+    admin = Role.ADMIN
+    if before["role"] == admin and before["active"] and (user.role != admin or not user.active):
         others = session.scalar(
             select(func.count()).where(
-                User.role == "admin", User.active.is_(True), User.id != user.id
+                User.role == admin, User.active.is_(True), User.id != user.id
             )
         )
         if not others:
@@ -111,8 +113,7 @@ def update_user(
 def reset_password(session: Session, *, actor, user_id, password) -> User:
     """Set a new password (admins, or the account itself); ends the account's sessions."""
     user = get_user(session, user_id)
-    if getattr(actor, "id", None) != user.id:
-        require(actor, Permission.MANAGE_USERS)
+    require(actor, Permission.MANAGE_ACCOUNT, user)
     user.password_hash = hash_password(check_password(password))
     user.session_generation += 1
     audit.record(
@@ -190,8 +191,7 @@ def _hash_token(plaintext: str) -> str:
 def create_token(session: Session, *, actor, user_id=None, name) -> tuple[ApiToken, str]:
     """A new personal API token; the plaintext is returned once and only its hash is kept."""
     user = actor if user_id is None else get_user(session, user_id)
-    if user.id != getattr(actor, "id", None):
-        require(actor, Permission.MANAGE_USERS)
+    require(actor, Permission.MANAGE_ACCOUNT, user)
     if not user.active:
         raise Conflict("the account is deactivated")
     name = clean_text(name, "name", max_chars=100, required=True)
@@ -215,10 +215,8 @@ def create_token(session: Session, *, actor, user_id=None, name) -> tuple[ApiTok
 def revoke_token(session: Session, *, actor, token_id) -> ApiToken:
     """Revoke a token (its owner, or an admin)."""
     token = session.get(ApiToken, int(token_id)) if str(token_id).isdigit() else None
-    if token is None or (
-        token.user_id != getattr(actor, "id", None) and not actor.has_role(Role.ADMIN)
-    ):
-        raise NotFound("no such token")
+    if token is None or not can(actor, Permission.MANAGE_ACCOUNT, token):
+        raise NotFound("no such token")  # someone else's token: not even its existence
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.errors import InvalidInput
-from factcheck.models import Article, ArticleStatus, ArticleVersion, Claim, ClaimStatus
-from factcheck.permissions import Permission, require
+from factcheck.models import Article, ArticleVersion, Claim, ClaimAction
+from factcheck.models.transitions import allows
+from factcheck.permissions import Permission, require, require_actor
 from factcheck.services import audit
 from factcheck.services.articles import check_article_text, normalise_body
 from factcheck.services.common import check_version, claim_snapshot, get_article
@@ -20,14 +21,13 @@ from factcheck.services.sources import Source
 from factcheck.text import splitting
 from factcheck.text.anchoring import Anchor, OldClaim, reanchor
 
-REVIEW_STATES = (ClaimStatus.REVIEWED, ClaimStatus.APPROVED, ClaimStatus.RETURNED)
-
 
 def import_new_version(session: Session, *, actor, article_id, source: Source, version) -> dict:
     """Store a corrected version and re-anchor the claims; returns the counts per outcome."""
     article = get_article(session, article_id, for_update=True)
-    require(actor, Permission.IMPORT_ARTICLE, article)
+    require_actor(actor, Permission.IMPORT_VERSION)
     check_version(article, version, what=f"article {article.id}")
+    require(actor, Permission.IMPORT_VERSION, article)  # an approved article is final
     body = normalise_body(check_article_text(source.text))
     if body == article.body:
         raise InvalidInput(
@@ -60,12 +60,6 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
     for start, end in leftovers:
         counts["new"] += 1
         _add_new(session, actor, article, spans[(start, end)], number)
-    if article.status == ArticleStatus.APPROVED and (counts["edited"] or counts["new"]):
-        article.status, article.approved_at, article.approved_by_id = (
-            ArticleStatus.IN_REVIEW.value,
-            None,
-            None,
-        )
     session.add(ArticleVersion(article_id=article.id, number=number, raw_input=source.raw, input_kind=source.kind,
                                filename=article.filename, body=body, boilerplate=article.boilerplate,
                                summary=counts, created_by_id=getattr(actor, "id", None)))  # fmt: skip
@@ -80,7 +74,7 @@ def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, num
     before = dict(claim_snapshot(claim), anchor=claim.anchor)
     claim.anchor = anchor.kind
     if anchor.kind == "orphaned":
-        claim.status = ClaimStatus.EXCLUDED.value
+        claim.transition(ClaimAction.ORPHAN)
         claim.excluded_reason = (
             f"orphaned by version {number}: its text is no longer in the article"
         )
@@ -94,8 +88,8 @@ def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, num
     if anchor.kind == "edited":
         claim.checkworthiness, reasons = splitting.score_checkworthiness(claim.text)
         claim.reasons = list(reasons)
-        if claim.status in REVIEW_STATES:
-            claim.status = ClaimStatus.RETURNED.value
+        if allows(claim.status, ClaimAction.CORRECT):  # it had reviews: they judged old text
+            claim.transition(ClaimAction.CORRECT)
             claim.return_comment = (
                 f"The article was corrected (version {number}) and this claim's text changed "
                 f"from “{before['text'][:300]}”. Review it again."

@@ -17,6 +17,7 @@ from factcheck.forms.auth import (
     TotpConfirmForm,
     TotpDisableForm,
 )
+from factcheck.permissions import Permission, can
 from factcheck.services import second_factor, users
 from factcheck.services.passwords import verify_password
 from factcheck.settings import settings_of
@@ -31,14 +32,8 @@ def _page(status=200, **forms):
     forms.setdefault("totp_start_form", RevokeTokenForm())
     return render_template(
         "account/index.html", tokens=current_user.tokens, revoke_form=RevokeTokenForm(),
-        totp_required=totp_required(current_user), **forms,
+        totp_required=not can(current_user, Permission.USE_DESK), **forms,
     ), status  # fmt: skip
-
-
-def totp_required(user) -> bool:
-    """The desk's configuration requires two-step sign-in for this user's role."""
-    roles = settings_of().REQUIRE_TOTP_FOR
-    return user.role in roles and not user.has_totp
 
 
 @bp.get("")

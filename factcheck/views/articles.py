@@ -157,9 +157,9 @@ def show(article_id: int):
             "form": assign_form(),
             "current": assignments.list_assignments(db.session, article.id),
         }
-    if can(current_user, Permission.SEE_ALL_REVIEWS):
-        agreement = agreement_service.article_agreement(db.session, article.id)
-    if can(current_user, Permission.EDIT_CLAIMS) and article.status != ArticleStatus.APPROVED:
+    if can(current_user, Permission.SEE_ALL_REVIEWS):  # the table names who agrees with whom
+        agreement = agreement_service.article_agreement(db.session, article.id, viewer=current_user)
+    if can(current_user, Permission.UNDO_EDIT, article):
         last_edit = undo.last_undoable_edit(db.session, actor=current_user, article_id=article.id)
     numbered = list(enumerate(article.claims, start=1))
     sort = request.args.get("sort")

@@ -22,7 +22,7 @@ bp = Blueprint("queues", __name__)
 def index():
     mine = assignments.reviewer_queue(db.session, current_user)
     desk = (
-        assignments.lead_queue(db.session) if can(current_user, Permission.APPROVE_CLAIM) else None
+        assignments.lead_queue(db.session) if can(current_user, Permission.DECIDE_CLAIMS) else None
     )
     charts = _verdict_charts() if desk is not None else None
     return render_template("queues/index.html", mine=mine, desk=desk, charts=charts)

@@ -63,19 +63,15 @@ TOTP_SETUP_ENDPOINTS = {
 
 def require_second_factor():
     """Where the desk requires it for a role, nothing but the set-up works until it is on."""
-    from factcheck.views.account import totp_required
+    from factcheck.permissions import Permission, can, why_not
 
     if is_api() and request.headers.get("Authorization") and g.get("api_user") is None:
         return None  # a bearer request: the API checks its token's owner once it is known
     user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
-    if user is None or not totp_required(user) or request.endpoint in TOTP_SETUP_ENDPOINTS:
+    if user is None or can(user, Permission.USE_DESK) or request.endpoint in TOTP_SETUP_ENDPOINTS:
         return None
     if is_api():
-        return problem(
-            403,
-            "Two-step sign-in required",
-            "your role requires two-step sign-in; set it up on your account page",
-        )
+        return problem(403, "Two-step sign-in required", why_not(user, Permission.USE_DESK))
     return redirect(url_for("account.index") + "#two-step")
 
 
@@ -196,10 +192,16 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        from factcheck.permissions import Permission, can
+        from factcheck.models import ArticleStatus, ClaimStatus, Verdict
+        from factcheck.permissions import Permission, can, why_not
 
         def user_can(permission: str, obj=None) -> bool:
             return current_user.is_authenticated and can(current_user, Permission[permission], obj)
+
+        def user_why_not(permission: str, obj=None) -> str | None:
+            if not current_user.is_authenticated:
+                return None
+            return why_not(current_user, Permission[permission], obj)
 
         def queue_count() -> int:
             if not current_user.is_authenticated:
@@ -209,4 +211,5 @@ def init_app(app: Flask) -> None:
 
             return queue_counts(db.session, current_user)["mine"]
 
-        return {"can": user_can, "queue_count": queue_count}
+        return {"can": user_can, "why_not": user_why_not, "queue_count": queue_count,
+                "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict}  # fmt: skip

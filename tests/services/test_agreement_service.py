@@ -27,9 +27,9 @@ def reviewed(make_article, make_user):
     return article, a, b, c
 
 
-def test_article_agreement(reviewed):
+def test_article_agreement(reviewed, make_user):
     article, a, b, c = reviewed
-    data = agreement.article_agreement(db.session, article.id)
+    data = agreement.article_agreement(db.session, article.id, viewer=make_user("lead"))
     assert data["claims_with_reviews"] == 5 and data["claims_compared"] == 4
     assert data["agreeing"] == 3 and data["conflicts"] == [c[2]]
     assert data["share_agreeing"] == 0.75
@@ -47,6 +47,7 @@ def test_agreement_api_blind_for_reviewers(reviewed, api_as, make_user):
         api_as(make_user("reviewer")).get(f"/articles/{article.id}/agreement").get_json()
     )
     assert reviewer_view["conflicts"] == [] and "pairs" not in reviewer_view
+    assert reviewer_view["claims_compared"] == 0  # blind review: nothing of the others' votes
 
 
 def test_agreement_on_the_article_page(reviewed, client, login, make_user):

@@ -41,7 +41,7 @@ READERS = {
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
     "common.claim_snapshot", "common.primary_key", "common.check_version_number", "articles.normalise_body", "articles.check_article_text",
     "articles.list_articles", "articles.progress_for", "reviews.parse_verdict", "reviews.parse_links",
-    "reviews.get_own_review", "reviews.can_see_all_reviews", "reviews.visible_reviews", "reviews.get_review",
+    "reviews.get_own_review", "reviews.visible_reviews", "reviews.get_review",
     "users.normalise_email", "users.check_password", "users.check_role", "users.user_for_token", "users.list_users",
     "history.claim_history", "history.article_history", "history.describe_changes", "history.event_dict",
     "history.list_events", "history.iter_events", "passwords.hash_password",
