@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 
 from factcheck.errors import InvalidTransition, PermissionDenied
-from factcheck.settings import settings_of
 from factcheck.models import ArticleStatus, ClaimAction, ClaimStatus, Role
 from factcheck.models.transitions import SETTLED, allows
+from factcheck.settings import settings_of
 
 
 class Permission(Enum):
@@ -138,7 +138,9 @@ def has_submitted_own_review(actor, obj=None) -> bool:
 @_rule("your role requires two-step sign-in; set it up on your account page")
 def second_factor_satisfied(actor, obj=None) -> bool:
     """The desk's two-step policy: roles in REQUIRE_TOTP_FOR have a second factor on."""
-    return actor.role not in settings_of().REQUIRE_TOTP_FOR or bool(getattr(actor, "has_totp", False))
+    return actor.role not in settings_of().REQUIRE_TOTP_FOR or bool(
+        getattr(actor, "has_totp", False)
+    )
 
 
 def any_of(*predicates: Predicate) -> Predicate:

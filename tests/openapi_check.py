@@ -13,9 +13,11 @@ from jsonschema import Draft202012Validator
 from werkzeug.exceptions import HTTPException
 
 from factcheck.api.openapi import document
+from factcheck.settings import Settings, using
 
 _cache: dict = {}
-DOCUMENT = document()  # the response schemas do not depend on the configured limits
+with using(Settings()):  # the response schemas do not depend on the configured limits
+    DOCUMENT = document()
 
 
 def _template(app, path: str, method: str) -> str | None:

@@ -385,11 +385,12 @@ def test_owner_or_admin_is_one_predicate(make_user):
     )
 
 
-def test_the_second_factor_policy_is_one_predicate(make_user, monkeypatch):
-    from factcheck.limits import LIMITS
+def test_the_second_factor_policy_is_one_predicate(app, make_user, monkeypatch):
+    from settings_helpers import SettingsProxy
+
     from factcheck.permissions import Permission, can, why_not
 
     lead, reviewer = make_user("lead"), make_user("reviewer")
-    monkeypatch.setattr(LIMITS, "REQUIRE_TOTP_FOR", "lead,admin")
+    monkeypatch.setattr(SettingsProxy(app), "REQUIRE_TOTP_FOR", "lead,admin")
     assert can(reviewer, Permission.USE_DESK) and not can(lead, Permission.USE_DESK)
     assert "two-step" in why_not(lead, Permission.USE_DESK)

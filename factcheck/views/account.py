@@ -20,7 +20,6 @@ from factcheck.forms.auth import (
 from factcheck.permissions import Permission, can
 from factcheck.services import second_factor, users
 from factcheck.services.passwords import verify_password
-from factcheck.settings import settings_of
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from factcheck.config import normalise_database_url
 from flask_migrate import Migrate, upgrade
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from factcheck import create_app
-from factcheck.config import normalise_database_url
 from factcheck.database import transaction
 from factcheck.extensions import db
 
