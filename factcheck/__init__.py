@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from factcheck import cli, web
     from factcheck.api import bp as api_bp
+    from factcheck.jobs import inline
     from factcheck.views import register_views
 
     web.init_app(app)
@@ -65,4 +66,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API checks CSRF itself for cookie-authenticated writes
     cli.init_app(app)
+    inline.init_app(app)  # jobs the app process runs itself, when configured
     return app
