@@ -25,13 +25,14 @@ depends_on = None
 WEBHOOK_ATTEMPTS = 8
 RENDER_ATTEMPTS = 2
 
-jobs = sa.table(
-    'jobs',
-    sa.column('id', sa.Integer), sa.column('kind', sa.String), sa.column('payload', sa.JSON),
-    sa.column('status', sa.String), sa.column('run_at', sa.DateTime(timezone=True)),
-    sa.column('attempts', sa.Integer), sa.column('max_attempts', sa.Integer),
-    sa.column('last_error', sa.Text), sa.column('created_at', sa.DateTime(timezone=True)),
-    sa.column('finished_at', sa.DateTime(timezone=True)),
+jobs = sa.Table(  # a Table, not a table(): inserts return the new id
+    'jobs', sa.MetaData(),
+    sa.Column('id', sa.Integer, primary_key=True), sa.Column('kind', sa.String),
+    sa.Column('payload', sa.JSON), sa.Column('status', sa.String),
+    sa.Column('run_at', sa.DateTime(timezone=True)), sa.Column('attempts', sa.Integer),
+    sa.Column('max_attempts', sa.Integer), sa.Column('last_error', sa.Text),
+    sa.Column('created_at', sa.DateTime(timezone=True)),
+    sa.Column('finished_at', sa.DateTime(timezone=True)),
 )
 deliveries = sa.table(
     'webhook_deliveries',
