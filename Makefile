@@ -23,12 +23,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make run: install, migrate the SQLite database in instance/, load the demo, serve on :5000
+## make run: install, migrate the SQLite database in instance/, load the demo, serve on :5000 (with the worker)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	trap 'kill 0' INT TERM EXIT; $(FLASK) worker --loop & $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install the test extras and run the whole suite (FACTCHECK_TEST_DATABASE_URL=postgresql://… for PostgreSQL)
 test: install-test
@@ -47,9 +47,10 @@ serve: install
 	$(FLASK) db upgrade
 	FACTCHECK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## make worker: deliver webhooks (retries with back-off) and pre-render the PDFs of approved articles, until stopped
+## make worker: run the job queue until stopped: webhook sends (retries with back-off) and PDF renders,
+## one process per kind so that a long render never holds up a webhook
 worker: install
-	trap 'kill 0' INT TERM EXIT; $(FLASK) reports render --loop & $(FLASK) webhooks deliver --loop
+	trap 'kill 0' INT TERM EXIT; $(FLASK) worker --loop --kind render & $(FLASK) worker --loop --kind webhook
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

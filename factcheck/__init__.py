@@ -123,3 +123,6 @@ def register_commands(app: Flask) -> None:
     from factcheck import cli
 
     cli.init_app(app)
+    from factcheck.jobs import inline
+
+    inline.init_app(app)  # jobs the app process runs itself, when configured

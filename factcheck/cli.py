@@ -11,7 +11,6 @@ import os
 import secrets
 import sqlite3
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -265,88 +264,33 @@ def backup(target):
     )
 
 
-@click.group("webhooks")
-def webhooks_cli():
-    """Webhook deliveries."""
-
-
-def worker_options(what: str, interval: float, limit: int):
-    """--loop / --interval / --limit, shared by the worker commands."""
-
-    def decorate(fn):
-        fn = click.option("--limit", default=limit, type=click.IntRange(min=1),
-                          help=f"{what} per run.")(fn)  # fmt: skip
-        fn = click.option("--interval", default=interval, type=click.FloatRange(min=0.1),
-                          help="Seconds between runs.")(fn)  # fmt: skip
-        return click.option("--loop", is_flag=True, help="Keep running (a worker process).")(fn)
-
-    return decorate
-
-
-def run_worker(step, *, loop: bool, interval: float) -> None:
-    """Call step() once, or forever with a pause between runs."""
-    while True:
-        step()
-        if not loop:
-            return
-        time.sleep(interval)
-
-
-@webhooks_cli.command("deliver")
-@worker_options("Deliveries", interval=10.0, limit=50)
+@click.command("worker")
+@click.option("--loop", is_flag=True, help="Keep running (the worker process).")
+@click.option("--interval", default=2.0, type=click.FloatRange(min=0.1),
+              help="Seconds to wait when no job is due (with --loop).")  # fmt: skip
+@click.option("--limit", default=50, type=click.IntRange(min=1), help="Jobs per run.")
+@click.option("--kind", "kinds", multiple=True,
+              help="Run only jobs of this kind (webhook, render); repeatable. Default: all.")  # fmt: skip
+@click.option("--queued-only", is_flag=True,
+              help="Only the jobs queued already: do not look for approved articles whose "
+                   "final PDF is not kept (what the app's renderer process does).")  # fmt: skip
 @command
-def webhooks_deliver(loop, interval, limit):
-    """Send due webhook deliveries, retries included (once, or forever with --loop); one
-    summary line per run."""
-    from factcheck.jobs.webhooks import deliver_due
+def worker_cmd(loop, interval, limit, kinds, queued_only):
+    """Run due jobs: webhook sends (retries with back-off) and PDF renders (the long PDFs
+    people asked for, and the final PDFs of approved articles), once or forever with
+    --loop; one line per job."""
+    from factcheck.jobs import worker
 
+    kinds = worker.check_kinds(kinds)
     app = current_app._get_current_object()
-
-    def step():
-        stats = deliver_due(app, limit=limit)
-        if stats.claimed or not loop:
-            click.echo(stats.summary())
-
-    run_worker(step, loop=loop, interval=interval)
-
-
-@click.group("reports")
-def reports_cli():
-    """Rendered report files."""
-
-
-@reports_cli.command("render")
-@worker_options("Articles", interval=5.0, limit=5)  # someone may be waiting for a file
-@click.option("--asked", is_flag=True,
-              help="Only the files people asked for, until none is left (what the app starts).")  # fmt: skip
-@command
-def reports_render(loop, interval, limit, asked):
-    """Render the files people asked for that were too long to render within their request,
-    then keep the PDFs of approved articles that have none of their current state, so that
-    exporting them takes milliseconds; one line per file rendered."""
-    from factcheck.jobs.render import drain
-
-    def step():
-        done = drain(limit=None if asked else limit)
-        for job, ms in done.kept:
-            click.echo(f"article {job.article_id}: {job.fmt} asked for, rendered in {ms} ms")
-        for job, error in done.failed:
-            click.echo(f"article {job.article_id}: {job.fmt} asked for, failed: {error}", err=True)
-        pending = [] if asked else exports.pending_renders(db.session, limit=limit)
-        for article_id in pending:
-            kept = exports.prepare_render(db.session, article_id=article_id)
-            if kept is not None:
-                with transaction() as s:
-                    exports.keep_render(s, kept)
-                click.echo(
-                    f"article {article_id}: {kept.fmt} rendered in {kept.render_ms} ms "
-                    f"({len(kept.content):,} bytes)"
-                )
-        db.session.rollback()
-        if not pending and not done.kept and not done.failed and not loop:
-            click.echo("nothing to render")
-
-    run_worker(step, loop=loop, interval=interval)
+    if loop:
+        worker.loop(app, interval=interval, limit=limit, kinds=kinds, schedule=not queued_only,
+                    echo=click.echo)  # fmt: skip
+        return
+    stats = worker.run(app, limit=limit, kinds=kinds, schedule=not queued_only)
+    for line in stats.lines:
+        click.echo(line)
+    click.echo(stats.summary())
 
 
 def init_app(app: Flask) -> None:
@@ -357,8 +301,7 @@ def init_app(app: Flask) -> None:
         export_cmd,
         audit_cli,
         backup,
-        webhooks_cli,
-        reports_cli,
+        worker_cmd,
     ):
         app.cli.add_command(cmd)
 

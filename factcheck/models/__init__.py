@@ -8,12 +8,13 @@ from factcheck.models.review import EvidenceLink, Review, Stance
 from factcheck.models.audit import AuditAction, AuditEvent
 from factcheck.models.claim import Claim, ClaimStatus, Verdict
 from factcheck.models.assignment import Assignment
-from factcheck.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from factcheck.models.job import Job, JobStatus
+from factcheck.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from factcheck.models.report_render import RenderRequest, ReportRender
 from factcheck.models.transitions import ArticleAction, ClaimAction
 from factcheck.models.types import iso, utcnow
 
 __all__ = [
     "ApiToken", "Article", "ArticleAction", "ClaimAction", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",
-    "EvidenceLink", "RenderRequest", "ReportRender", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
+    "DeliveryStatus", "EvidenceLink", "Job", "JobStatus", "RenderRequest", "ReportRender", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

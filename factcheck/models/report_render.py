@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from factcheck.extensions import db
+from factcheck.models.job import Job
 from factcheck.models.types import UTCDateTime, utcnow
 
 
@@ -49,21 +50,23 @@ class ReportRender(_OneReportContent, db.Model):
 
 
 class RenderRequest(_OneReportContent, db.Model):
-    """A file asked for over HTTP that is too long to render within the request.
+    """A file to render in the background: asked for over HTTP and too long to render
+    within the request, or the desk's final report of an approved article (the worker
+    keeps those ahead of the first export).
 
-    The request answers at once (202, "being prepared"); a background renderer in some app
-    process (or `flask reports render`) claims the row by setting ``started_at``, renders
-    the report as ``viewer`` sees it, keeps the file (a ``ReportRender`` of the same
-    fingerprint) and deletes the row. A render that fails leaves its ``error`` for the
-    next poll to report. One row per report content: two people asking for the same file
-    share one render. Derived data like the kept files: no audit event.
+    The request answers at once (202, "being prepared"); its ``job`` (kind ``render``)
+    is claimed by a worker, which renders the report as ``viewer`` sees it (the desk's
+    complete report when there is none), keeps the file (a ``ReportRender`` of the same
+    fingerprint) and deletes the request. Whether it is queued, rendering or failed (and
+    why) is its job's. One request per report content: two people asking for the same
+    file share one render. Derived data like the kept files: no audit event.
     """
 
     __tablename__ = "render_requests"
 
-    viewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     complete: Mapped[bool]  # the viewer sees every review: the desk's own report
     claims: Mapped[int] = mapped_column(Integer)  # for the "being prepared" page
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    error: Mapped[str | None] = mapped_column(String(500))
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+
+    job: Mapped[Job] = relationship()

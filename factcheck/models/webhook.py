@@ -1,8 +1,9 @@
-"""Webhooks: endpoints an admin registers, and the outbox of deliveries to them.
+"""Webhooks: endpoints an admin registers, and the deliveries to them.
 
-Deliveries are written in the same transaction as the change that causes them
-(a transactional outbox), so a rolled-back change never emits a webhook; they are
-sent after the commit and retried with back-off.
+A delivery is written in the same transaction as the change that causes it, with the job
+that sends it (models.job: a transactional outbox), so a rolled-back change never emits
+a webhook. The job schedules the attempts (when, by which worker, retries with back-off);
+the delivery row is what the admin pages show of it, and stays as the endpoint's history.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.extensions import db
+from factcheck.models.job import Job, JobStatus
 from factcheck.models.types import UTCDateTime, utcnow
 
 
@@ -21,6 +23,12 @@ class WebhookEvent(StrEnum):
     CLAIM_APPROVED = "claim.approved"
     ARTICLE_APPROVED = "article.approved"
     REPORT_EXPORTED = "report.exported"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # its job is queued or running
+    DELIVERED = "delivered"  # the receiver answered 2xx
+    FAILED = "failed"  # out of attempts (an admin may retry it)
 
 
 class WebhookEndpoint(db.Model):
@@ -41,10 +49,6 @@ class WebhookEndpoint(db.Model):
 
 class WebhookDelivery(db.Model):
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status"),
-        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delivery_id: Mapped[str] = mapped_column(String(36), unique=True)  # uuid4, sent as a header
@@ -53,13 +57,29 @@ class WebhookDelivery(db.Model):
     )
     event: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        Enum(DeliveryStatus, native_enum=False, values_callable=lambda e: [m.value for m in e],
+             length=16, create_constraint=True, name="status"),
+        default=DeliveryStatus.PENDING,
+    )  # fmt: skip
+    attempts: Mapped[int] = mapped_column(default=0)  # sends tried, over every job it had
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status_code: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The job that sends it (None for history from before the job queue).
+    job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), index=True
+    )
 
     endpoint: Mapped[WebhookEndpoint] = relationship(back_populates="deliveries")
+    job: Mapped[Job | None] = relationship()
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        """When its job is due next, while the delivery is pending and the job waits."""
+        job = self.job
+        if self.status != DeliveryStatus.PENDING or job is None:
+            return None
+        return job.run_at if job.status == JobStatus.QUEUED else None

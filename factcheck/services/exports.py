@@ -223,17 +223,22 @@ def keep_render(session: Session, kept: KeptRender) -> bool:
     return True
 
 
-def pending_renders(session: Session, *, fmt: str = "pdf", limit: int = 20) -> list[int]:
-    """Approved articles with no kept file of their current state (newest approvals first)."""
+def pending_renders(
+    session: Session, *, fmt: str = "pdf", limit: int = 20, without=None
+) -> list[int]:
+    """Approved articles with no kept file of their current state (newest approvals first);
+    ``without``: a select of article ids to leave out."""
     last = audit.last_article_event(Article.id).scalar_subquery()
     kept = select(ReportRender.id).where(
         ReportRender.article_id == Article.id,
         ReportRender.fmt == fmt,
         ReportRender.last_event_hash == last,
     )
+    stmt = select(Article.id).where(Article.status == ArticleStatus.APPROVED, ~exists(kept))
+    if without is not None:
+        stmt = stmt.where(Article.id.not_in(without))
     return list(session.scalars(
-        select(Article.id).where(Article.status == ArticleStatus.APPROVED, ~exists(kept))
-        .order_by(Article.approved_at.desc(), Article.id.desc()).limit(limit)
+        stmt.order_by(Article.approved_at.desc(), Article.id.desc()).limit(limit)
     ))  # fmt: skip
 
 

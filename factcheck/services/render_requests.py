@@ -2,11 +2,19 @@
 
 WeasyPrint takes about a minute for a 1,000-claim PDF, longer than a web worker may spend
 on a request (gunicorn's timeout kills it). A PDF that is not kept and prints more than the
-app's ``PDF_INLINE_MAX_KIB`` is asked for instead (``request_render``, one row per report
-content); a renderer claims the oldest request (``claim_next``), renders the report as the
-viewer who asked sees it (``render_job``, read-only and outside any write lock) and keeps
-the file (``finish``), or records why it could not (``fail``). The web page polls a status
-page, the API answers 202 until the file is kept; then the ordinary export serves it.
+app's ``PDF_INLINE_MAX_KIB`` is asked for instead (``request_renders``: one request per
+report content, with its job of kind ``render``); a worker renders the report as the viewer
+who asked sees it (``render_job``, read-only and outside any write lock) and keeps the file
+(``finish``). Whether a request is queued, rendering or failed, and why, is its job's. The
+web page polls a status page, the API answers 202 until the file is kept; then the
+ordinary export serves it. The worker also asks for the desk's final report of every
+approved article that has none kept (``request_final_renders``), so that its first export
+is served at once.
+
+Limits: at most ``MAX_OPEN_PER_VIEWER`` files waiting for one person (more is refused,
+429, until some are kept; one bulk export may queue all of its files at once), and one
+request per report content (two people asking for the same file share one render); how
+many render at once is the render kind's (jobs/render.py).
 
 Requests and kept files are derived data, not desk state: no audit event (the export of a
 final report is audited when it is downloaded).
@@ -15,22 +23,32 @@ final report is audited when it is downloaded).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, joinedload
 
-from factcheck.errors import RenderFailed
-from factcheck.models import RenderRequest, ReportRender, User, utcnow
+from factcheck.errors import RateLimited, RenderFailed
+from factcheck.jobs import queue
+from factcheck.models import Job, JobStatus, RenderRequest, ReportRender, User
 from factcheck.permissions import Permission, require
 from factcheck.reports import build_report
 from factcheck.reports.render import fingerprint
 from factcheck.services.common import get_article
-from factcheck.services.exports import KeptRender, RenderJob, keep_render, render_to_keep
+from factcheck.services.exports import (
+    KeptRender,
+    RenderJob,
+    keep_render,
+    pending_renders,
+    render_to_keep,
+)
 
-# A claim older than this is taken to belong to a renderer that died (its process was
-# killed or restarted): another renderer may take the request over. Far above any render.
-STALE_AFTER = timedelta(minutes=15)
+KIND = "render"  # the job kind that renders a request (jobs/render.py)
+# Runs of one request: one, and another if its worker died during the first (a render
+# that fails is not retried by itself; asking again from the web page does).
+MAX_ATTEMPTS = 2
+MAX_OPEN_PER_VIEWER = 20
+OPEN = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -59,37 +77,80 @@ class RequestState:
 
 
 def _state(row: RenderRequest) -> RequestState:
-    return RequestState(row.id, row.article_id, row.fmt, row.claims, row.requested_at,
-                        row.started_at, row.error)  # fmt: skip
+    job = row.job
+    return RequestState(
+        row.id, row.article_id, row.fmt, row.claims, job.created_at,
+        job.started_at if job.status == JobStatus.RUNNING else None,
+        (job.last_error or "the render failed") if job.status == JobStatus.FAILED else None,
+    )  # fmt: skip
 
 
-def request_render(session: Session, job: RenderJob, *, retry_failed: bool) -> RequestState | None:
-    """The request for this report content, made if there is none (in the caller's write);
-    None if the file was kept meanwhile (a renderer finished after the caller looked).
+def _requests():
+    return select(RenderRequest).options(joinedload(RenderRequest.job))
+
+
+def _new_job(session: Session, job: RenderJob) -> Job:
+    payload = {"article_id": job.article_id, "fmt": job.fmt, "fingerprint": job.fingerprint}
+    return queue.enqueue(session, KIND, payload, max_attempts=MAX_ATTEMPTS)
+
+
+def request_renders(
+    session: Session, jobs: list[RenderJob], *, retry_failed: bool
+) -> list[RequestState | None]:
+    """The request for each report content, made if there is none (in the caller's write);
+    None for a file kept meanwhile (a renderer finished after the caller looked).
 
     A request whose render failed is queued again when ``retry_failed`` (someone asked
     again from the web page); otherwise it is removed, so that the next ask starts
     afresh, and its state says why it failed (raise ``state.failure()`` after the commit).
+    Refused (RateLimited) when this asks for new files while the viewer already waits for
+    ``MAX_OPEN_PER_VIEWER``.
     """
-    if session.scalar(select(ReportRender.id).where(*_same(job, ReportRender))):
-        return None
-    row = session.scalar(select(RenderRequest).where(*_same(job)))
-    if row is None:
-        row = RenderRequest(
-            article_id=job.article_id, fmt=job.fmt, fingerprint=job.fingerprint,
-            viewer_id=job.viewer_id, complete=job.complete, claims=job.claims,
-        )  # fmt: skip
-        session.add(row)
+    kept = [session.scalar(select(ReportRender.id).where(*_same(job, ReportRender))) is not None
+            for job in jobs]  # fmt: skip
+    rows = [None if k else session.scalars(_requests().where(*_same(job))).first()
+            for job, k in zip(jobs, kept, strict=True)]  # fmt: skip
+    anew = {job.viewer_id for job, k, row in zip(jobs, kept, rows, strict=True)
+            if not k and (row is None or (row.job.status == JobStatus.FAILED and retry_failed))}  # fmt: skip
+    if anew - {None}:
+        _check_open(session, anew - {None})
+    states: list[RequestState | None] = []
+    for job, k, row in zip(jobs, kept, rows, strict=True):
+        if k:
+            states.append(None)
+            continue
+        if row is None:
+            row = RenderRequest(article_id=job.article_id, fmt=job.fmt, fingerprint=job.fingerprint,
+                                viewer_id=job.viewer_id, complete=job.complete, claims=job.claims,
+                                job=_new_job(session, job))  # fmt: skip
+            session.add(row)
+        elif row.job.status == JobStatus.FAILED and retry_failed:
+            row.job = _new_job(session, job)  # the failed job stays, as the record of it
+        elif row.job.status == JobStatus.FAILED:
+            states.append(_state(row))
+            session.delete(row)
+            continue
         session.flush()
-    elif row.error is not None and retry_failed:
-        row.error, row.started_at, row.requested_at = None, None, utcnow()
-        session.flush()
-    elif row.error is not None:
-        state = _state(row)
-        session.delete(row)
-        session.flush()
-        return state
-    return _state(row)
+        states.append(_state(row))
+    session.flush()
+    return states
+
+
+def _check_open(session: Session, viewers: set[int]) -> None:
+    waiting = session.scalar(
+        select(func.count()).select_from(RenderRequest).join(Job, Job.id == RenderRequest.job_id)
+        .where(RenderRequest.viewer_id.in_(viewers), Job.status.in_(OPEN))
+    )  # fmt: skip
+    if waiting >= MAX_OPEN_PER_VIEWER:
+        raise RateLimited(
+            f"{waiting} files you asked for are still waiting to be rendered; ask again when "
+            "some of them are ready"
+        )
+
+
+def request_render(session: Session, job: RenderJob, *, retry_failed: bool) -> RequestState | None:
+    """``request_renders`` for one file."""
+    return request_renders(session, [job], retry_failed=retry_failed)[0]
 
 
 def get_request(
@@ -98,11 +159,9 @@ def get_request(
     """A request of this article, for its status page; None once the file is kept."""
     article = get_article(session, article_id)
     require(actor, Permission.EXPORT, article)
-    row = session.scalar(
-        select(RenderRequest).where(
-            RenderRequest.id == request_id, RenderRequest.article_id == article.id
-        )
-    )
+    row = session.scalars(
+        _requests().where(RenderRequest.id == request_id, RenderRequest.article_id == article.id)
+    ).first()
     return None if row is None else _state(row)
 
 
@@ -111,61 +170,68 @@ def requests_for(session: Session, *, article_ids: list[int], fmt: str) -> list[
     if not article_ids:
         return []
     rows = session.scalars(
-        select(RenderRequest)
+        _requests()
         .where(RenderRequest.article_id.in_(article_ids), RenderRequest.fmt == fmt)
-        .order_by(RenderRequest.requested_at, RenderRequest.id)
+        .order_by(RenderRequest.id)
     )
     return [_state(row) for row in rows]
 
 
-def claim_next(session: Session) -> RenderJob | None:
-    """Take the oldest request nobody renders (or whose renderer died), in the caller's
-    write; None when there is none. Two renderers never take the same request: the claim
-    is a conditional UPDATE, and writers take turns."""
-    now = utcnow()
-    free = or_(RenderRequest.started_at.is_(None), RenderRequest.started_at < now - STALE_AFTER)
-    candidates = session.execute(
-        select(RenderRequest.id, RenderRequest.article_id, RenderRequest.fmt,
-               RenderRequest.fingerprint, RenderRequest.viewer_id, RenderRequest.complete,
-               RenderRequest.claims)
-        .where(free, RenderRequest.error.is_(None))
-        .order_by(RenderRequest.requested_at, RenderRequest.id)
-        .limit(5)
-    ).all()  # fmt: skip
-    for row in candidates:  # PostgreSQL: another renderer may have taken one meanwhile
-        claimed = session.execute(
-            update(RenderRequest).where(RenderRequest.id == row.id, free).values(started_at=now)
-        ).rowcount
-        if claimed == 1:
-            return RenderJob(row.article_id, row.fmt, row.fingerprint, row.viewer_id,
-                             row.complete, row.claims)  # fmt: skip
-    return None
+def request_for_job(session: Session, payload: dict) -> RenderRequest | None:
+    """The request a render job renders (by its report content); None once it is gone."""
+    return session.scalar(
+        select(RenderRequest).where(
+            RenderRequest.article_id == payload["article_id"],
+            RenderRequest.fmt == payload["fmt"],
+            RenderRequest.fingerprint == payload["fingerprint"],
+        )
+    )
 
 
-def render_job(session: Session, job: RenderJob) -> KeptRender | None:
+def render_job(session: Session, request: RenderRequest) -> KeptRender | None:
     """Render the requested file, reading only (no write lock while WeasyPrint works).
 
     None when there is nothing to keep: the file is kept already, or the article changed
     since it was asked for (the requester's next poll asks for the new content)."""
-    viewer = session.get(User, job.viewer_id)
-    article = get_article(session, job.article_id)
+    viewer = None if request.viewer_id is None else session.get(User, request.viewer_id)
+    article = get_article(session, request.article_id)
     report = build_report(session, article, viewer=viewer)
-    if viewer is None or fingerprint(report, job.fmt) != job.fingerprint:
+    if (request.viewer_id is not None and viewer is None) or fingerprint(
+        report, request.fmt
+    ) != request.fingerprint:
         return None
-    return render_to_keep(session, report, job.fmt, complete=job.complete)
+    return render_to_keep(session, report, request.fmt, complete=request.complete)
 
 
-def finish(session: Session, job: RenderJob, kept: KeptRender | None) -> None:
+def finish(session: Session, payload: dict, kept: KeptRender | None) -> None:
     """Keep the rendered file and close the request (in the caller's write)."""
     if kept is not None:
         keep_render(session, kept)
-    session.execute(delete(RenderRequest).where(*_same(job)))
+    session.execute(
+        delete(RenderRequest).where(
+            RenderRequest.article_id == payload["article_id"],
+            RenderRequest.fmt == payload["fmt"],
+            RenderRequest.fingerprint == payload["fingerprint"],
+        )
+    )
 
 
-def fail(session: Session, job: RenderJob, error: BaseException) -> None:
-    """Record why the render failed, for the requester's next poll (in the caller's write)."""
-    message = f"{type(error).__name__}: {error}"[:500]
-    session.execute(update(RenderRequest).where(*_same(job)).values(error=message))
+def request_final_renders(session: Session, *, fmt: str = "pdf", limit: int = 5) -> int:
+    """Ask for the desk's final report of approved articles that have none kept of their
+    current state and no request of the desk's yet (in the caller's write); how many.
+
+    A desk request that failed stays (the failure is the job's) until someone asks for
+    the file: the worker does not render it again by itself."""
+    asked = select(RenderRequest.article_id).where(
+        RenderRequest.viewer_id.is_(None), RenderRequest.fmt == fmt
+    )
+    count = 0
+    for article_id in pending_renders(session, fmt=fmt, limit=limit, without=asked):
+        report = build_report(session, get_article(session, article_id), viewer=None)
+        job = RenderJob(article_id, fmt, fingerprint(report, fmt), None, True, len(report.claims))
+        if request_render(session, job, retry_failed=False) is not None:
+            count += 1
+    return count
 
 
 def _same(job: RenderJob, model=RenderRequest):

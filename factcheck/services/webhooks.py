@@ -1,8 +1,9 @@
 """Webhooks: the outbox, and the endpoints an admin registers.
 
-``enqueue`` adds one pending delivery per active endpoint subscribed to the event, in
-the caller's transaction: if the change rolls back, so do its deliveries, and nothing
-is ever sent for a change that did not happen.
+``enqueue`` adds one pending delivery per active endpoint subscribed to the event, with
+the job that sends it (kind ``webhook``, jobs/webhooks.py), in the caller's transaction:
+if the change rolls back, so do its deliveries, and nothing is ever sent for a change
+that did not happen.
 
 Endpoint URLs pass the same address rules as URL import (HOSTILE.md §2.14): http(s) only,
 no credentials, allowed ports only, and every address the host resolves to must be public
@@ -19,18 +20,30 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from factcheck.errors import InvalidInput, InvalidTransition, NotFound
-from factcheck.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, iso, utcnow
+from factcheck.jobs import queue
+from factcheck.models import (
+    DeliveryStatus,
+    Job,
+    JobStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    iso,
+    utcnow,
+)
 from factcheck.net.client import CheckedUrl, check_url
 from factcheck.permissions import Permission, require
 from factcheck.services import audit
 from factcheck.services.common import clean_text, get_or_404
 from factcheck.services.sources import fetch_policy
 
-STATUSES = ("pending", "delivered", "failed")
+STATUSES = tuple(status.value for status in DeliveryStatus)
 MAX_DESCRIPTION = 200
+KIND = "webhook"  # the job kind that sends a delivery
+MAX_ATTEMPTS = 8
 
 
 def enqueue(session: Session, event: WebhookEvent, data: dict) -> int:
@@ -45,10 +58,15 @@ def enqueue(session: Session, event: WebhookEvent, data: dict) -> int:
             continue
         delivery_id = str(uuid.uuid4())
         payload = {"id": delivery_id, "event": event.value, "occurred_at": iso(now), "data": data}
-        session.add(WebhookDelivery(delivery_id=delivery_id, endpoint_id=endpoint.id, event=event.value,
-                                    payload=payload, next_attempt_at=now))  # fmt: skip
+        job = _send_job(session, delivery_id, max_attempts=MAX_ATTEMPTS)
+        session.add(WebhookDelivery(delivery_id=delivery_id, endpoint_id=endpoint.id,
+                                    event=event.value, payload=payload, job=job))  # fmt: skip
         count += 1
     return count
+
+
+def _send_job(session: Session, delivery_id: str, *, max_attempts: int) -> Job:
+    return queue.enqueue(session, KIND, {"delivery_id": delivery_id}, max_attempts=max_attempts)
 
 
 # -- checks ----------------------------------------------------------------------------
@@ -121,6 +139,9 @@ def update_endpoint(
     if active is not None:
         if not isinstance(active, bool):
             raise InvalidInput("active must be true or false", errors={"active": "boolean"})
+        if active and not endpoint.active:  # its deliveries waited while it was off: due now
+            for job in session.scalars(_jobs_of(endpoint.id, JobStatus.QUEUED)):
+                queue.run_now(session, job)
         endpoint.active = active
     if events is not None:
         endpoint.events = check_events(events)
@@ -155,6 +176,11 @@ def delete_endpoint(session: Session, *, actor, endpoint_id) -> None:
     require(actor, Permission.MANAGE_WEBHOOKS)
     endpoint = get_endpoint(session, endpoint_id, for_update=True)
     before = _view(endpoint)
+    jobs = select(WebhookDelivery.job_id).where(WebhookDelivery.endpoint_id == endpoint.id)
+    session.execute(  # a job already running finds its delivery gone and sends nothing
+        delete(Job).where(Job.id.in_(jobs), Job.status == JobStatus.QUEUED),
+        execution_options={"synchronize_session": False},
+    )
     session.execute(
         delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id),
         execution_options={"synchronize_session": False},
@@ -165,21 +191,36 @@ def delete_endpoint(session: Session, *, actor, endpoint_id) -> None:
 
 
 def retry_delivery(session: Session, *, actor, delivery_id, endpoint_id=None) -> WebhookDelivery:
-    """Send a failed (or waiting) delivery again as soon as possible (admins)."""
+    """Send a failed (or waiting) delivery again as soon as possible (admins): a failed one
+    gets one more attempt."""
     require(actor, Permission.MANAGE_WEBHOOKS)
     delivery = get_or_404(session, WebhookDelivery, delivery_id, for_update=True)
     if endpoint_id is not None and str(delivery.endpoint_id) != str(endpoint_id):
         raise NotFound(f"webhook {endpoint_id} has no delivery {delivery_id}")
-    if delivery.status == "delivered":
+    if delivery.status == DeliveryStatus.DELIVERED:
         raise InvalidTransition(f"delivery {delivery.delivery_id} was already delivered")
-    before = {"status": delivery.status, "next_attempt_at": iso(delivery.next_attempt_at)}
-    delivery.status = "pending"
-    delivery.next_attempt_at = utcnow()
+    job = delivery.job
+    if job is not None and job.status == JobStatus.RUNNING:
+        raise InvalidTransition(f"delivery {delivery.delivery_id} is being sent right now")
+    before = {"status": delivery.status.value, "next_attempt_at": iso(delivery.next_attempt_at)}
+    if job is None or job.status == JobStatus.DONE:  # history from before the job queue
+        delivery.job = _send_job(session, delivery.delivery_id, max_attempts=1)
+    else:
+        queue.run_now(session, job)
+    delivery.status = DeliveryStatus.PENDING
     session.flush()
     audit.record(session, actor, "webhook.delivery_retried", "webhook", delivery.endpoint_id,
                  before=before, after={"status": "pending", "delivery_id": delivery.delivery_id,
                                        "next_attempt_at": iso(delivery.next_attempt_at)})  # fmt: skip
     return delivery
+
+
+def _jobs_of(endpoint_id: int, status: JobStatus):
+    return (
+        select(Job)
+        .join(WebhookDelivery, WebhookDelivery.job_id == Job.id)
+        .where(WebhookDelivery.endpoint_id == endpoint_id, Job.status == status)
+    )
 
 
 # -- readers ---------------------------------------------------------------------------
@@ -255,6 +296,7 @@ def list_deliveries(
     total = session.scalar(select(func.count()).select_from(WebhookDelivery).where(where)) or 0
     items = session.scalars(
         select(WebhookDelivery)
+        .options(selectinload(WebhookDelivery.job))  # its next attempt
         .where(where)
         .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
         .offset((page - 1) * per_page)

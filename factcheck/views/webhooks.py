@@ -10,14 +10,12 @@ from factcheck.errors import FORM_ERRORS, Conflict, InvalidInput
 from factcheck.extensions import db
 from factcheck.forms import apply_errors
 from factcheck.forms.webhooks import ActionForm, CreateEndpointForm, EditEndpointForm
-from factcheck.jobs import webhooks as webhook_delivery
 from factcheck.net.client import check_url
 from factcheck.permissions import Permission, require
 from factcheck.services import webhooks
 from factcheck.services.sources import fetch_policy
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
-bp.record_once(lambda state: webhook_delivery.init_app(state.app))  # the after-commit kick
 PER_PAGE = 50
 
 

@@ -86,7 +86,9 @@ def test_json_bodies_refuse_unknown_fields_and_problems_are_declared(doc):
 
 
 def test_limits_in_the_document_are_the_configured_ones(app, doc):
-    from factcheck.limits import LIMITS
+    from factcheck.settings import app_settings
+
+    LIMITS = app_settings(app)
 
     review = doc["components"]["schemas"]["ReviewSubmission"]["properties"]
     links, note = (

@@ -9,12 +9,14 @@ starts gunicorn (gunicorn.conf.py) and asks for the lead's PDF through the API, 
 integrator would: the first answer (202, or 200 for a short report), then a poll every
 --poll seconds until the file comes (200), timing /healthz meanwhile and reading the
 gunicorn workers' RSS. The render runs in the renderer process the app starts
-(`flask reports render --asked`), not in the web worker. Prints a Markdown table.
+(`flask worker --kind render --queued-only`, FACTCHECK_RENDER_IN_BACKGROUND), not in the
+web worker. Prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +37,7 @@ def main() -> None:
     with app.app_context():
         bl.db.engine.dispose()
 
+    os.environ["FACTCHECK_RENDER_IN_BACKGROUND"] = "true"  # no `make worker` beside it
     server = bl.start_server(url, instance)
     try:
         idle = max(server.rss_mib().values())

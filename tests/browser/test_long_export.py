@@ -11,8 +11,7 @@ from flask import current_app
 from playwright.sync_api import expect
 from settings_helpers import override_settings
 
-from factcheck.extensions import db
-from factcheck.jobs import render as render_queue
+from factcheck.jobs import worker
 
 
 def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_page, make_user,
@@ -33,10 +32,8 @@ def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_p
     if os.environ.get("FACTCHECK_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["FACTCHECK_SCREENSHOTS"], "preparing.png"))
 
-    with current_app.app_context():  # the renderer, as its thread runs it
-        drained = render_queue.drain()
-        db.session.remove()
-    assert len(drained.kept) == 1
+    drained = worker.run(current_app._get_current_object(), kinds=["render"])  # the worker
+    assert drained.done == 1
     with page.expect_download(timeout=15_000) as download:
         pass  # the page reloads within 3 s, sees the file kept and starts the download
     assert download.value.suggested_filename == f"factcheck-report-{article.id}-draft.pdf"
@@ -69,9 +66,7 @@ def test_a_bulk_export_waits_for_long_pdfs_then_downloads(app, live_server, new_
             path=os.path.join(os.environ["FACTCHECK_SCREENSHOTS"], "bulk-preparing.png")
         )
 
-    with current_app.app_context():
-        assert len(render_queue.drain().kept) == 1
-        db.session.remove()
+    assert worker.run(current_app._get_current_object(), kinds=["render"]).done == 1
     with page.expect_download(timeout=15_000) as download:
         pass  # the page checks within 3 s, sees every file kept and starts the download
     assert download.value.suggested_filename.endswith("-pdf.zip")

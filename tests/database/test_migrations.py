@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from factcheck.config import normalise_database_url
 from flask_migrate import Migrate, upgrade
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
@@ -18,6 +17,7 @@ from sqlalchemy.engine import make_url
 from factcheck import create_app
 from factcheck.database import transaction
 from factcheck.extensions import db
+from factcheck.settings import normalise_database_url
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 DATA = Path(__file__).resolve().parent / "data"

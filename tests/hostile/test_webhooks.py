@@ -3,8 +3,8 @@ to a private address; a rolled-back change; private targets at registration.
 
 Receivers are RawServers on the allowed "public" address 127.0.0.5; the redirect points at
 the `canary` on 127.0.0.1, which must never be reached. Deliveries go out as in production:
-the after-commit kick (``WEBHOOKS_ASYNC`` on) for the first attempt, ``deliver_due`` (the
-worker's loop body) with a simulated clock for the retries.
+the after-commit kick (``WEBHOOKS_ASYNC`` on: jobs.inline) for the first attempt, the
+worker's run (``jobs.worker.run``) with a simulated clock for the retries.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import pytest
 from settings_helpers import override_settings
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput
 from factcheck.extensions import db
-from factcheck.jobs import webhooks as webhook_delivery
-from factcheck.jobs.webhooks import BACKOFF_SECONDS, MAX_ATTEMPTS, deliver_due
+from factcheck.jobs import inline, worker
+from factcheck.jobs.webhooks import BACKOFF_SECONDS, MAX_ATTEMPTS
 from factcheck.models import AuditEvent, Claim, WebhookDelivery, WebhookEndpoint
 from factcheck.services import approvals, reviews
 from factcheck.services import webhooks as webhook_service
@@ -40,7 +40,12 @@ MAX_DELTA_MS = 200.0
 @pytest.fixture(autouse=True)
 def _no_kick_left_behind():
     yield
-    assert webhook_delivery.wait_for_kicks(30), "a webhook kick thread is still running"
+    assert inline.wait(30), "a webhook kick thread is still running"
+
+
+def deliver_due(app, **kw) -> worker.Stats:
+    """The worker's run, for webhook jobs only."""
+    return worker.run(app, kinds=["webhook"], **kw)
 
 
 def _text(n: int) -> str:
@@ -80,7 +85,11 @@ def _timed_approve(api, claim_id: int) -> tuple[int, float, dict]:
 def _deliveries(**where) -> list[WebhookDelivery]:
     db.session.rollback()
     db.session.expire_all()
-    stmt = select(WebhookDelivery).order_by(WebhookDelivery.id)
+    stmt = (
+        select(WebhookDelivery)
+        .options(selectinload(WebhookDelivery.job))
+        .order_by(WebhookDelivery.id)
+    )
     for key, value in where.items():
         stmt = stmt.where(getattr(WebhookDelivery, key) == value)
     rows = list(db.session.scalars(stmt))
@@ -157,7 +166,7 @@ def test_flt11_down_receivers_do_not_slow_approvals_and_are_retried(
     assert approved == audited == len(ids)
 
     # First attempt: the after-commit kick, in the background.
-    assert webhook_delivery.wait_for_kicks(30)
+    assert inline.wait(30)
     first = _deliveries()
     assert len(first) == 3 * RUNS
     assert all(d.status == "pending" and d.attempts == 1 for d in first), [
@@ -172,7 +181,9 @@ def test_flt11_down_receivers_do_not_slow_approvals_and_are_retried(
                for d in by_endpoint["302"])  # fmt: skip
 
     # Retries with back-off (the worker, simulated clock), for the last approval's three.
+    app.config["WEBHOOKS_TIMEOUT_SECONDS"] = RETRY_TIMEOUT
     watched = [rows[-1].id for rows in by_endpoint.values()]
+    jobs = [rows[-1].job_id for rows in by_endpoint.values()]
     gaps: dict[int, list[float]] = {i: [] for i in watched}
     early_claims = 0
     for attempt in range(2, MAX_ATTEMPTS + 1):
@@ -180,22 +191,21 @@ def test_flt11_down_receivers_do_not_slow_approvals_and_are_retried(
         for d in rows:
             gaps[d.id].append((d.next_attempt_at - d.last_attempt_at).total_seconds())
         soonest = min(d.next_attempt_at for d in rows)
-        early_claims += deliver_due(app, ids=watched, now=soonest - timedelta(seconds=1),
-                                    timeout=RETRY_TIMEOUT).claimed  # fmt: skip
-        stats = deliver_due(app, ids=watched, now=max(d.next_attempt_at for d in rows),
-                            timeout=RETRY_TIMEOUT)  # fmt: skip
-        assert stats.claimed == 3 and stats.delivered == 0, (attempt, stats)
+        early_claims += deliver_due(app, ids=jobs, now=soonest - timedelta(seconds=1)).run
+        stats = deliver_due(app, ids=jobs, now=max(d.next_attempt_at for d in rows))
+        assert stats.run == 3 and stats.done == 0, (attempt, stats)
     assert early_claims == 0, "a delivery was sent before its back-off ended"
     final = [d for d in _deliveries() if d.id in watched]
     assert all(d.status == "failed" and d.attempts == MAX_ATTEMPTS for d in final), [
         (d.status, d.attempts) for d in final
     ]
+    assert all(d.job.status == "failed" and d.job.attempts == MAX_ATTEMPTS for d in final)
     for delivery_id, seq in gaps.items():
         assert len(seq) == MAX_ATTEMPTS - 1
         assert seq == sorted(seq) and len(set(seq)) == len(seq), (delivery_id, seq)
         for got, base in zip(seq, BACKOFF_SECONDS, strict=True):
             assert base * 0.9 - 2 <= got <= base * 1.1 + 2, (delivery_id, seq)
-    assert deliver_due(app, ids=watched, now=max(d.last_attempt_at for d in final) + timedelta(days=30)).claimed == 0  # fmt: skip
+    assert deliver_due(app, ids=jobs, now=max(d.last_attempt_at for d in final) + timedelta(days=30)).run == 0  # fmt: skip
 
     # Failing is visible to the admin: service counts and the two admin pages.
     summaries = {e.id: e for e in webhook_service.list_endpoints(db.session)}
@@ -298,11 +308,11 @@ def test_flt11_rolled_back_change_never_emits_a_webhook(
             monkeypatch.setattr(webhook_service, "enqueue", real_enqueue)
             if event.contains(Session, "before_commit", fail_at_commit):
                 event.remove(Session, "before_commit", fail_at_commit)
-        assert webhook_delivery.wait_for_kicks(10)
+        assert inline.wait(10)
         leaks += h.diff(before, snapshot())
         assert _count(Claim, Claim.id == claim_id, Claim.status == "approved") == 0, name
     queued = _count(WebhookDelivery)
-    worker = deliver_due(app).claimed
+    worker_runs = deliver_due(app).run
     sent = server.connections
     assert raised["n"] == len(faults), raised
     assert outcomes == {"API, fault after enqueue": 503, "API, fault at commit (before_commit)": 503,
@@ -310,14 +320,14 @@ def test_flt11_rolled_back_change_never_emits_a_webhook(
 
     # Control: the same approval without a fault is queued and sent by the kick.
     assert api_approve(ids[3]) == 200
-    assert webhook_delivery.wait_for_kicks(10)
+    assert inline.wait(10)
     control = [(d.status, d.payload["data"]["claim_id"]) for d in _deliveries()]
     result = verify()
     figure("FLT-11:rollback", cases=f"{len(faults)} faults after approve in the unit of work + 1 control",
            ok=f"{queued} webhooks queued, {sent} sent for rolled-back changes; control delivered {len(control)}/1",
            rows=f"{leaks} changed", verify="OK" if result.ok else "FAIL",
            notes=str(outcomes))  # fmt: skip
-    assert leaks == 0 and queued == 0 and worker == 0 and sent == 0
+    assert leaks == 0 and queued == 0 and worker_runs == 0 and sent == 0
     assert control == [("delivered", ids[3])] and server.connections == 1
     assert result.ok
 

@@ -9,10 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from settings_helpers import SettingsProxy
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.jobs import webhooks as webhook_delivery
+from factcheck.jobs import inline, worker
 from factcheck.models import Claim, WebhookDelivery, WebhookEndpoint
 from factcheck.services import approvals, reviews, webhooks
 
@@ -88,14 +89,14 @@ def receiver(app, limits):
     limits.FETCH_ALLOWED_PORTS = f"80,443,{server.port}"
     yield server
     server.release.set()
-    assert webhook_delivery.wait_for_kicks(15), "a webhook kick thread is still running"
+    assert inline.wait(15), "a webhook kick thread is still running"
     server.close()
 
 
 @pytest.fixture(autouse=True)
 def _no_kick_left_behind(app):
     yield
-    assert webhook_delivery.wait_for_kicks(15), "a webhook kick thread is still running"
+    assert inline.wait(15), "a webhook kick thread is still running"
 
 
 @pytest.fixture
@@ -145,7 +146,14 @@ def approve(lead, claim_id) -> None:
 def deliveries() -> list[WebhookDelivery]:
     db.session.rollback()
     db.session.expire_all()
-    return list(db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
+    return list(db.session.scalars(
+        select(WebhookDelivery).options(selectinload(WebhookDelivery.job)).order_by(WebhookDelivery.id)
+    ))  # fmt: skip
+
+
+def deliver_due(app, **kw) -> worker.Stats:
+    """The worker's run, for webhook jobs only (``kw``: now, limit, ids)."""
+    return worker.run(app, kinds=["webhook"], **kw)
 
 
 def endpoint_count() -> int:

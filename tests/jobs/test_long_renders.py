@@ -1,4 +1,5 @@
-"""Long PDFs are rendered in the background, not within the request (services/render_requests).
+"""Long PDFs are rendered in the background, not within the request (services/render_requests,
+the ``render`` job kind in jobs/render.py).
 
 A 1,000-claim PDF takes WeasyPrint about a minute, longer than gunicorn lets a request run.
 A PDF that is not kept and prints more than PDF_INLINE_MAX_KIB is asked for instead: the
@@ -10,18 +11,22 @@ tests set the limit to 0 so that the three-claim article counts as long.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from flask import current_app
 from settings_helpers import override_settings
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.jobs import render as render_queue
-from factcheck.models import AuditEvent, Claim, RenderRequest, ReportRender, utcnow
+from factcheck.jobs import inline, queue, worker
+from factcheck.jobs import render as render_kind
+from factcheck.models import AuditEvent, Claim, Job, JobStatus, RenderRequest, ReportRender, utcnow
 from factcheck.services import exports, render_requests, reviews
+from factcheck.settings import app_settings
 
 TEXT = "Buses\n\nThe mayor said the city bought 40 buses in 2024. Ridership rose 12% last year.\n"
 LINK = [{"url": "https://example.org/minutes", "title": "Minutes", "stance": "supports"}]
@@ -54,13 +59,17 @@ def _exports_audited(article_id):
     )  # fmt: skip
 
 
-def _drain():
-    """Run the renderer as its thread does: in an app context (and session) of its own."""
-    with current_app.app_context():
-        out = render_queue.drain()
-        db.session.remove()
+def _drain(**kw) -> worker.Stats:
+    """The worker's run, for render jobs only (in an app context of its own)."""
+    out = worker.run(current_app._get_current_object(), kinds=["render"], **kw)
     db.session.rollback()
     return out
+
+
+def _jobs(status=None) -> list[Job]:
+    db.session.rollback()
+    stmt = select(Job).where(Job.kind == "render").order_by(Job.id)
+    return list(db.session.scalars(stmt if status is None else stmt.where(Job.status == status)))
 
 
 # --------------------------------------------------------------------------- API
@@ -92,8 +101,9 @@ def test_api_answers_202_until_the_background_render_keeps_the_file(
     assert renders == [] and _exports_audited(article_id) == 0
 
     drained = _drain()
-    assert [job.article_id for job, _ms in drained.kept] == [article_id]
+    assert drained.done == 1 and f"article {article_id}: pdf rendered in" in drained.lines[0]
     assert _count(RenderRequest, article_id) == 0 and _count(ReportRender, article_id) == 1
+    assert [job.status for job in _jobs()] == [JobStatus.DONE]
 
     done = api.get(f"/articles/{article_id}/export?format=pdf")
     assert done.status_code == 200 and done.data.startswith(b"%PDF")
@@ -119,10 +129,11 @@ def test_a_failed_render_is_reported_once_then_asked_afresh(desk, api_as, monkey
 
     monkeypatch.setattr(exports, "render", broken)
     drained = _drain()
-    assert [job.article_id for job, _e in drained.failed] == [article_id]
-    assert "no fonts installed" in drained.failed[0][1]
+    assert drained.failed == 1 and "no fonts installed" in drained.errors[0]
+    [job] = _jobs()
+    assert job.status == JobStatus.FAILED and "RuntimeError: no fonts installed" in job.last_error
     # The renderer does not retry a failed request by itself.
-    assert _drain().failed == []
+    assert _drain().run == 0
 
     failed = api.get(f"/articles/{article_id}/export?format=pdf")
     assert failed.status_code == 500
@@ -206,7 +217,7 @@ def test_a_reviewer_gets_the_report_as_blind_review_shows_it(desk, make_user, ap
     assert api_as(lead).get(f"/articles/{article_id}/export?format=pdf").status_code == 202
     assert _count(RenderRequest, article_id) == 2  # two views, two files
     drained = _drain()
-    assert len(drained.kept) == 2 and drained.dropped == []
+    assert drained.done == 2 and _count(ReportRender, article_id) == 2
     assert api_as(reviewer).get(f"/articles/{article_id}/export?format=pdf").status_code == 200
 
 
@@ -216,42 +227,143 @@ def test_a_request_for_content_that_changed_is_dropped(review_all, desk, api_as,
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 202
     review_all(article_id, reviewer, lead)  # the report changes before it is rendered
     drained = _drain()
-    assert drained.kept == [] and len(drained.dropped) == 1
+    assert drained.done == 1 and "nothing to keep" in drained.lines[0]
     assert _count(RenderRequest, article_id) == 0 and _count(ReportRender, article_id) == 0
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 202  # asks anew
 
 
-def test_one_renderer_claims_a_request_and_a_dead_ones_claim_expires(desk, api_as, long_pdfs):
+def _claim(now=None, owner="test-worker"):
+    with transaction() as s:
+        job, exhausted = queue.claim(s, owner=owner, kinds=["render"], now=now or utcnow(),
+                                     lease={"render": render_kind.HANDLER.lease},
+                                     caps={"render": render_kind.MAX_RUNNING})  # fmt: skip
+    return job, exhausted
+
+
+def test_one_worker_claims_a_job_and_a_dead_ones_lease_expires(desk, api_as, long_pdfs):
     article_id, _reviewer, lead = desk
     assert api_as(lead).get(f"/articles/{article_id}/export?format=pdf").status_code == 202
+    job, _ = _claim()
+    assert job is not None and job.attempts == 1 and _claim(owner="another")[0] is None
+    [row] = _jobs()
+    assert row.status == JobStatus.RUNNING and row.lease_owner == "test-worker"
+    # Its worker died: once the lease has expired, another takes the job over ...
+    later = row.lease_expires_at + timedelta(seconds=1)
+    again, _ = _claim(now=later, owner="another")
+    assert again.id == job.id and again.attempts == 2 and again.owner == "another"
+    assert not _finish(job), "the dead worker's late outcome does not count"
+    # ... and when that one dies too, the job has had its attempts: it fails, for the page.
+    none, exhausted = _claim(now=later + render_kind.HANDLER.lease * 2, owner="third")
+    assert none is None and [j.id for j in exhausted] == [job.id]
+    [row] = _jobs()
+    assert row.status == JobStatus.FAILED and "its worker stopped" in row.last_error
+    resp = api_as(lead).get(f"/articles/{article_id}/export?format=pdf")
+    assert resp.status_code == 500 and "its worker stopped" in resp.get_json()["detail"]
+
+
+def _finish(job) -> bool:
     with transaction() as s:
-        job = render_requests.claim_next(s)
-    with transaction() as s:
-        assert job is not None and render_requests.claim_next(s) is None
-    with transaction() as s:  # its renderer died a while ago
-        s.execute(update(RenderRequest).values(
-            started_at=utcnow() - render_requests.STALE_AFTER - timedelta(seconds=1)))  # fmt: skip
-    with transaction() as s:
-        assert render_requests.claim_next(s) == job
+        return queue.complete(s, job, now=utcnow())
+
+
+def test_a_living_workers_job_is_never_taken_over(app, desk, api_as, monkeypatch, long_pdfs):
+    """The heartbeat renews the lease while the render runs, however long it takes."""
+    article_id, _reviewer, lead = desk
+    assert api_as(lead).get(f"/articles/{article_id}/export?format=pdf").status_code == 202
+    monkeypatch.setattr(render_kind.HANDLER, "lease", timedelta(seconds=0.6))
+    real, started = render_requests.render_job, threading.Event()
+
+    def slow(session, request):
+        started.set()
+        time.sleep(2.0)  # over three leases
+        return real(session, request)
+
+    monkeypatch.setattr(render_requests, "render_job", slow)
+    results = []
+    thread = threading.Thread(target=lambda: results.append(worker.run(app, kinds=["render"])))
+    thread.start()
+    assert started.wait(10)
+    taken = []
+    for _ in range(6):  # other workers keep looking meanwhile
+        time.sleep(0.25)
+        with app.app_context():
+            taken.append(_claim(owner="another")[0])
+    thread.join(30)
+    assert taken == [None] * 6
+    assert results[0].done == 1 and _count(ReportRender, article_id) == 1
+    [row] = _jobs()
+    assert row.status == JobStatus.DONE and row.attempts == 1
+
+
+def test_at_most_max_running_renders_at_once(desk, make_article, api_as, long_pdfs):
+    _article_id, _reviewer, lead = desk
+    api = api_as(lead)
+    for _ in range(render_kind.MAX_RUNNING + 1):
+        article = make_article(text=TEXT)
+        assert api.get(f"/articles/{article.id}/export?format=pdf").status_code == 202
+    claimed = [_claim(owner=f"worker-{n}")[0] for n in range(render_kind.MAX_RUNNING + 1)]
+    assert all(claimed[:-1]) and claimed[-1] is None  # the last waits for a free slot
+    assert _finish(claimed[0])
+    assert _claim(owner="worker-late")[0] is not None
+
+
+def test_a_viewer_may_have_only_so_many_files_waiting(desk, make_article, api_as, client, login,
+                                                       monkeypatch, long_pdfs):  # fmt: skip
+    _article_id, _reviewer, lead = desk
+    monkeypatch.setattr(render_requests, "MAX_OPEN_PER_VIEWER", 2)
+    api = api_as(lead)
+    ids = [make_article(text=TEXT).id for _ in range(3)]
+    assert [api.get(f"/articles/{i}/export?format=pdf").status_code for i in ids[:2]] == [202, 202]
+    refused = api.get(f"/articles/{ids[2]}/export?format=pdf")
+    assert (
+        refused.status_code == 429
+        and "still waiting to be rendered" in refused.get_json()["detail"]
+    )
+    assert api.get(f"/articles/{ids[0]}/export?format=pdf").status_code == 202  # asked already
+    login(lead)
+    assert client.get(f"/articles/{ids[2]}/export?format=pdf").status_code == 429
+    assert _drain().done == 2
+    assert api.get(f"/articles/{ids[2]}/export?format=pdf").status_code == 202
+
+
+def test_the_worker_keeps_the_final_pdf_of_approved_articles(review_all, desk, runner, renders):
+    article_id, reviewer, lead = desk
+    review_all(article_id, reviewer, lead)
+    result = runner.invoke(args=["worker", "--queued-only"])  # what the app's renderer runs
+    assert result.output.strip() == "no jobs due" and renders == []
+    result = runner.invoke(args=["worker"])
+    assert result.exit_code == 0, result.output
+    assert f"article {article_id}: pdf rendered in" in result.output
+    assert _count(ReportRender, article_id) == 1 and _count(RenderRequest, article_id) == 0
+    assert runner.invoke(args=["worker"]).output.strip() == "no jobs due"
 
 
 def test_the_worker_command_renders_what_was_asked_for(desk, api_as, runner, long_pdfs):
     article_id, _reviewer, lead = desk
     assert api_as(lead).get(f"/articles/{article_id}/export?format=pdf").status_code == 202
-    result = runner.invoke(args=["reports", "render"])
+    result = runner.invoke(args=["worker", "--kind", "render"])
     assert result.exit_code == 0, result.output
-    assert f"article {article_id}: pdf asked for, rendered in" in result.output
+    assert f"article {article_id}: pdf rendered in" in result.output
     assert _count(ReportRender, article_id) == 1 and _count(RenderRequest, article_id) == 0
 
 
 def test_the_app_starts_a_renderer_process(app, desk, api_as, long_pdfs):
-    """`flask reports render --asked` on the app's database, started by the request."""
+    """`flask worker --kind render --queued-only` on the app's database, started by the app
+    after the commit that queued the job (RENDER_IN_BACKGROUND)."""
     article_id, _reviewer, lead = desk
     override_settings(app, RENDER_IN_BACKGROUND=True)
     api = api_as(lead)
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 202
-    assert render_queue.wait(timeout=120)
+    assert inline.wait(timeout=120)
     assert api.get(f"/articles/{article_id}/export?format=pdf").status_code == 200
+
+
+def test_no_renderer_process_unless_configured(app, desk, api_as, long_pdfs):
+    article_id, _reviewer, lead = desk
+    assert not app_settings(app).RENDER_IN_BACKGROUND  # off by default: the worker renders
+    assert api_as(lead).get(f"/articles/{article_id}/export?format=pdf").status_code == 202
+    assert inline._process.thread is None or not inline._process.thread.is_alive()
+    assert [job.status for job in _jobs()] == [JobStatus.QUEUED]
 
 
 def test_a_file_kept_while_the_request_read_is_served_not_asked_again(
@@ -307,7 +419,7 @@ def test_bulk_pdfs_too_long_to_stream_are_rendered_first(
         f"/api/v1/exports?{RANGE}"
     )
     assert renders == [] and _exports_audited(article_id) == 0  # nothing streamed, nothing audited
-    assert len(_drain().kept) == 2
+    assert _drain().done == 2
     done = api.get(f"/exports?{RANGE}")
     assert done.status_code == 200 and done.headers["Content-Type"] == "application/zip"
     assert _zip_names(done.data) == sorted(

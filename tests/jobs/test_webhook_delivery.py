@@ -14,12 +14,12 @@ from settings_helpers import override_settings
 
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.jobs import webhooks as webhook_delivery
-from factcheck.jobs.webhooks import MAX_ATTEMPTS, backoff, deliver_due, sign
-from factcheck.models import Claim, utcnow
+from factcheck.jobs import inline
+from factcheck.jobs.webhooks import MAX_ATTEMPTS, backoff, sign
+from factcheck.models import Claim, Job, JobStatus, utcnow
 from factcheck.services import approvals
 
-from .conftest import approve, deliveries
+from .conftest import approve, deliver_due, deliveries
 
 
 def test_approve_queues_one_delivery_and_it_is_delivered_signed(app, receiver, register,
@@ -29,9 +29,10 @@ def test_approve_queues_one_delivery_and_it_is_delivered_signed(app, receiver, r
     approve(lead, claim_id)
     [queued] = deliveries()
     assert queued.status == "pending" and queued.attempts == 0 and queued.endpoint_id == endpoint_id
+    assert queued.job.kind == "webhook" and queued.job.status == JobStatus.QUEUED
 
     stats = deliver_due(app)
-    assert (stats.claimed, stats.delivered, stats.failed) == (1, 1, 0), stats.errors
+    assert (stats.run, stats.done, stats.failed) == (1, 1, 0), stats.errors
     [req] = receiver.requests
     h = {k.lower(): v for k, v in req["headers"].items()}
     assert req["path"] == "/in?x=1"
@@ -52,7 +53,8 @@ def test_approve_queues_one_delivery_and_it_is_delivered_signed(app, receiver, r
     [done] = deliveries()
     assert done.status == "delivered" and done.attempts == 1 and done.last_status_code == 200
     assert done.delivered_at is not None and done.last_error is None
-    assert deliver_due(app).claimed == 0  # never sent twice
+    assert done.job.status == JobStatus.DONE and done.job.finished_at is not None
+    assert deliver_due(app).run == 0  # never sent twice
     assert len(receiver.requests) == 1
 
 
@@ -66,9 +68,9 @@ def test_rolled_back_change_queues_nothing(app, receiver, register, reviewed_cla
                                 version=version)  # fmt: skip
         s.flush()
         raise RuntimeError("fault after the change")
-    assert webhook_delivery.wait_for_kicks(5)
+    assert inline.wait(5)
     assert deliveries() == []
-    assert deliver_due(app).claimed == 0
+    assert deliver_due(app).run == 0
     assert receiver.requests == []
 
 
@@ -89,19 +91,20 @@ def test_receiver_500_is_retried_with_back_off_then_failed(app, receiver, regist
     gaps = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
         stats = deliver_due(app, now=now)
-        assert stats.claimed == 1, attempt
+        assert stats.run == 1, attempt
         [d] = deliveries()
         assert d.attempts == attempt and d.last_status_code == 500 and d.last_error == "HTTP 500"
         if attempt < MAX_ATTEMPTS:
             assert d.status == "pending"
             gaps.append((d.next_attempt_at - now).total_seconds())
-            assert deliver_due(app, now=d.next_attempt_at - timedelta(seconds=1)).claimed == 0
+            assert deliver_due(app, now=d.next_attempt_at - timedelta(seconds=1)).run == 0
             now = d.next_attempt_at
         else:
-            assert d.status == "failed"
+            assert d.status == "failed" and d.job.status == JobStatus.FAILED
+            assert d.job.last_error == "HTTP 500" and d.next_attempt_at is None
     assert gaps == sorted(gaps) and len(set(gaps)) == len(gaps), gaps  # strictly increasing
     assert 27 <= gaps[0] <= 33 and 108 <= gaps[1] <= 132, gaps
-    assert deliver_due(app, now=now + timedelta(days=30)).claimed == 0  # failed stays failed
+    assert deliver_due(app, now=now + timedelta(days=30)).run == 0  # failed stays failed
     assert len(receiver.requests) == MAX_ATTEMPTS
 
 
@@ -155,7 +158,7 @@ def test_receiver_that_never_answers_times_out_and_the_request_stays_fast(
     elapsed = time.monotonic() - started
     assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
     assert elapsed < 1.0, f"the approve request waited for the receiver ({elapsed:.2f} s)"
-    assert webhook_delivery.wait_for_kicks(10)
+    assert inline.wait(10)
     [d] = deliveries()
     assert len(receiver.requests) == 1
     assert d.status == "pending" and d.attempts == 1 and d.last_status_code is None
@@ -169,22 +172,49 @@ def test_after_commit_kick_delivers_right_away(app, fresh_contexts, receiver, re
     register(receiver.url())
     claim_id, lead = reviewed_claim()
     approve(lead, claim_id)  # outside a request: an app context is enough
-    assert webhook_delivery.wait_for_kicks(10)
+    assert inline.wait(10)
     [d] = deliveries()
     assert d.status == "delivered" and len(receiver.requests) == 1
 
 
-def test_cli_webhooks_deliver(app, runner, receiver, register, reviewed_claim):
+def test_cli_worker_sends_webhooks(app, runner, receiver, register, reviewed_claim):
     register(receiver.url())
     claim_id, lead = reviewed_claim()
     approve(lead, claim_id)
-    result = runner.invoke(args=["webhooks", "deliver"])
+    [queued] = deliveries()
+    result = runner.invoke(args=["worker", "--kind", "webhook"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "webhooks: 1 due, 1 delivered, 0 to retry, 0 failed"
+    line, summary = result.output.strip().splitlines()
+    assert line.startswith(
+        f"webhook job {queued.job_id}: delivery {queued.delivery_id} delivered (HTTP 200)"
+    )
+    assert summary == "jobs: 1 run, 1 done, 0 to retry, 0 failed"
     assert [d.status for d in deliveries()] == ["delivered"]
-    result = runner.invoke(args=["webhooks", "deliver", "--limit", "5"])
-    assert result.output.strip() == "webhooks: 0 due, 0 delivered, 0 to retry, 0 failed"
-    assert runner.invoke(args=["webhooks", "deliver", "--interval", "0"]).exit_code != 0
+    result = runner.invoke(args=["worker", "--limit", "5"])
+    assert result.output.strip() == "no jobs due"
+    assert runner.invoke(args=["worker", "--interval", "0"]).exit_code != 0
+    unknown = runner.invoke(args=["worker", "--kind", "mail"])
+    assert unknown.exit_code != 0 and "unknown job kind(s): mail" in unknown.output
+
+
+def test_a_switched_off_webhook_waits_uncounted_then_goes_out_when_on(
+    app, admin, receiver, register, reviewed_claim
+):
+    from factcheck.services import webhooks
+
+    endpoint_id, _ = register(receiver.url())
+    claim_id, lead = reviewed_claim()
+    approve(lead, claim_id)
+    with transaction() as s:
+        webhooks.update_endpoint(s, actor=admin, endpoint_id=endpoint_id, active=False)
+    stats = deliver_due(app)
+    assert (stats.run, stats.postponed, stats.done) == (1, 1, 0)
+    [d] = deliveries()
+    assert d.status == "pending" and d.attempts == 0 and d.job.attempts == 0
+    assert d.next_attempt_at > utcnow() + timedelta(minutes=30) and receiver.requests == []
+    with transaction() as s:
+        webhooks.update_endpoint(s, actor=admin, endpoint_id=endpoint_id, active=True)
+    assert deliver_due(app).done == 1 and len(receiver.requests) == 1
 
 
 def test_two_workers_never_send_the_same_delivery_twice(app, receiver, register):
@@ -211,7 +241,9 @@ def test_two_workers_never_send_the_same_delivery_twice(app, receiver, register)
     for t in workers:
         t.join(30)
     assert not errors, errors
-    assert sum(r.delivered for r in results) == 12
+    assert sum(r.done for r in results) == 12
     sent = [r["headers"]["X-Factcheck-Delivery"] for r in receiver.requests]
     assert len(sent) == len(set(sent)) == 12
     assert {d.status for d in deliveries()} == {"delivered"}
+    assert {d.job.attempts for d in deliveries()} == {1}  # each job was claimed once
+    assert db.session.query(Job).filter(Job.status != JobStatus.DONE).count() == 0

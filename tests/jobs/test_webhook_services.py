@@ -125,7 +125,7 @@ def test_update_rotate_retry_delete_are_audited_and_never_leak_the_secret(admin,
 
 
 def test_retry_refuses_a_delivered_delivery(app, admin, receiver, register, reviewed_claim):
-    from factcheck.jobs.webhooks import deliver_due
+    from .conftest import deliver_due
 
     register(receiver.url())
     claim_id, lead = reviewed_claim()

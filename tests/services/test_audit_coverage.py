@@ -51,6 +51,7 @@ READERS = {
     "assignments.queue_counts", "assignments.list_assignments", "similar.search_terms", "similar.similar_claims", "versions.list_versions", "versions.orphans", "exports.check_format", "exports.render_export",
     "exports.stream_bulk_export", "exports.pending_renders", "exports.prepare_render", "exports.render_to_keep",
     "render_requests.get_request", "render_requests.render_job", "render_requests.requests_for",
+    "render_requests.request_for_job",
     "exports.approved_between", "exports.bulk_renders_missing",
     "webhooks.resolve_target", "webhooks.check_url", "webhooks.check_events", "webhooks.get_endpoint",
     "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
@@ -62,9 +63,9 @@ HELPERS = {
 DERIVED = {
     "exports.keep_render",
     "render_requests.request_render",
-    "render_requests.claim_next",
+    "render_requests.request_renders",
+    "render_requests.request_final_renders",
     "render_requests.finish",
-    "render_requests.fail",
 }  # store derived data (a rendered file, a request to render one), not desk state: no event
 # by design (models/report_render.py)
 

@@ -145,7 +145,7 @@ def main(dialect: str) -> None:
     if dialect == "sqlite":
         uri = f"sqlite:///{Path(tempfile.mkdtemp()) / 'release-0009.db'}"
     else:
-        from factcheck.config import normalise_database_url
+        from factcheck.settings import normalise_database_url
 
         uri = normalise_database_url(os.environ["FACTCHECK_TEST_DATABASE_URL"])
         engine = create_engine(uri)
