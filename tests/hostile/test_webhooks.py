@@ -9,6 +9,7 @@ worker's run (``jobs.worker.run``) with a simulated clock for the retries.
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 import time
 from datetime import timedelta
@@ -33,8 +34,16 @@ pytestmark = pytest.mark.usefixtures("app")
 LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
 RUNS = 10  # approvals per latency sample
 KICK_TIMEOUT = 1.0  # WEBHOOKS_TIMEOUT_SECONDS: an inline send would add >= this per approval
+
 RETRY_TIMEOUT = 0.5  # the worker's timeout for the simulated retries (keeps the case short)
 MAX_DELTA_MS = 200.0
+
+
+def _locked() -> Exception:
+    """What sqlite3 raises when busy_timeout runs out (SQLITE_BUSY): errors map by code."""
+    orig = sqlite3.OperationalError("database is locked")
+    orig.sqlite_errorcode = 5
+    return orig
 
 
 @pytest.fixture(autouse=True)
@@ -265,14 +274,14 @@ def test_flt11_rolled_back_change_never_emits_a_webhook(
         session.flush()  # the delivery rows have reached the database
         assert count == 1
         raised["n"] += 1
-        raise OperationalError("INSERT", {}, Exception("database is locked"))
+        raise OperationalError("INSERT", {}, _locked())
 
     def fail_at_commit(session, *_args):
         if any(
             isinstance(o, WebhookDelivery) for o in [*session.new, *session.identity_map.values()]
         ):
             raised["n"] += 1
-            raise OperationalError("COMMIT", {}, Exception("database is locked"))
+            raise OperationalError("COMMIT", {}, _locked())
 
     def api_approve(claim_id):
         return api.post(f"/claims/{claim_id}/approve",
