@@ -151,3 +151,163 @@ def test_the_checker_sees_imports():
         for _l, m in _imports(PKG / "database" / "transaction.py")
     )
     assert any(_top(m) == "flask" for _l, m in _imports(PKG / "web" / "__init__.py"))
+
+
+# --------------------------------------------------------------------------- every room's doors
+# What each room of factcheck/ may import from the others (ARCHITECTURE.md, README "Layout").
+# A room is a top-level module or package; an import inside the same room is always allowed.
+ENTRY_POINTS = {"views", "api", "cli"}
+INFRASTRUCTURE = {"errors", "canonical", "settings", "extensions", "models", "permissions", "text",
+                  "net", "database", "services", "reports", "jobs"}  # fmt: skip
+MAY_IMPORT: dict[str, set[str]] = {
+    "errors": set(),
+    "canonical": set(),
+    "text": {"errors"},  # the pure engine
+    "net": {"errors"},  # the address policy and the transport: no Flask, no database
+    "settings": {"canonical"},
+    "extensions": {"settings"},
+    "models": {"errors", "extensions", "canonical"},
+    "permissions": {"errors", "models", "settings"},
+    "services": {
+        "errors",
+        "canonical",
+        "settings",
+        "models",
+        "permissions",
+        "text",
+        "net",
+        "reports",
+        "jobs",
+    },  # fmt: skip
+    "reports": {"errors", "canonical", "settings", "models", "text", "services"},
+    "jobs": {
+        "errors",
+        "canonical",
+        "settings",
+        "extensions",
+        "models",
+        "net",
+        "database",
+        "services",
+        "reports",
+    },  # fmt: skip
+    "database": {"errors", "settings", "extensions", "services", "web"},
+    "web": INFRASTRUCTURE,
+    "forms": {"errors", "models", "settings"},
+    "views": INFRASTRUCTURE | {"web", "forms"},
+    "api": INFRASTRUCTURE | {"web"},
+    "cli": INFRASTRUCTURE | {"factcheck"},  # create_app
+    "factcheck": INFRASTRUCTURE
+    | ENTRY_POINTS
+    | {"web", "forms"},  # create_app wires the rooms together
+    "demo": set(),
+}
+# Narrower than the room: services write the outbox only through the queue, and the database
+# layer reads only the audit chain's head and the request's account.
+ONLY: dict[tuple[str, str], set[str]] = {
+    ("services", "jobs"): {"factcheck.jobs.queue"},
+    ("database", "services"): {"factcheck.services.audit"},
+    ("database", "web"): {"factcheck.web.auth"},
+}
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "factcheck"
+
+
+def _room_of(path: Path) -> str:
+    rel = path.relative_to(PKG).with_suffix("").parts
+    return "factcheck" if rel == ("__init__",) else rel[0]
+
+
+def _factcheck_imports(path: Path) -> list[tuple[int, str]]:
+    """Every factcheck.* module a file imports (``from factcheck import cli`` as factcheck.cli)."""
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names if a.name.startswith("factcheck.")]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("factcheck"):
+            # ``from factcheck.jobs import queue`` imports factcheck.jobs.queue (a module);
+            # ``from factcheck import create_app`` imports a name of factcheck itself
+            out += [(node.lineno, f"{node.module}.{a.name}" if _is_module(f"{node.module}.{a.name}")
+                     else node.module) for a in node.names]  # fmt: skip
+    return out
+
+
+def _is_module(name: str) -> bool:
+    path = PKG.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def test_every_room_is_in_the_table():
+    rooms = {_room_of(p) for p in PKG.rglob("*.py")}
+    assert rooms <= set(MAY_IMPORT), f"rooms without rules: {sorted(rooms - set(MAY_IMPORT))}"
+
+
+def test_each_room_imports_only_what_it_may():
+    bad = []
+    for path in sorted(PKG.rglob("*.py")):
+        room = _room_of(path)
+        for line, module in _factcheck_imports(path):
+            target = _room(module)
+            if target == room:
+                continue
+            narrow = ONLY.get((room, target))
+            allowed = target in MAY_IMPORT[room] and (narrow is None or module in narrow)
+            if not allowed:
+                bad.append(f"{path.relative_to(PKG.parent)}:{line} ({room}) imports {module}")
+    assert not bad, "imports against the layering (tests/test_architecture.py MAY_IMPORT):\n" + "\n".join(bad)  # fmt: skip
+
+
+def test_entry_points_do_not_import_each_other():
+    """A view never calls into the API or the CLI (and back): what both need lives in web/ or
+    a service."""
+    bad = []
+    for room in ENTRY_POINTS:
+        paths = [PKG / "cli.py"] if room == "cli" else _files(room)
+        for path in paths:
+            for line, module in _factcheck_imports(path):
+                if _room(module) in ENTRY_POINTS - {room}:
+                    bad.append(f"{path.relative_to(PKG.parent)}:{line} imports {module}")
+    assert not bad, "\n".join(bad)
+
+
+# Receivers an entry point may set attributes on: Flask's request globals and responses, its
+# own forms and fields, itself. Anything else would be a model (or a service's object)
+# changed behind the services' back.
+ATTRIBUTE_RECEIVERS = {"self", "g", "resp", "response", "field", "_checker"}
+
+
+def _attribute_writes(path: Path, root: Path = PKG.parent) -> list[str]:
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    out = []
+    for node in ast.walk(tree):
+        targets = (node.targets if isinstance(node, ast.Assign)
+                   else [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else [])  # fmt: skip
+        for target in targets:
+            for t in target.elts if isinstance(target, ast.Tuple) else [target]:
+                if not isinstance(t, ast.Attribute):
+                    continue
+                base = t
+                while isinstance(base, ast.Attribute):
+                    base = base.value
+                name = getattr(base, "id", "")
+                if name not in ATTRIBUTE_RECEIVERS and not name.startswith("form"):
+                    out.append(f"{path.relative_to(root)}:{node.lineno} {ast.unparse(t)} = …")
+    return out
+
+
+@pytest.mark.parametrize("room", ["views", "api", "web", "forms", "reports", "cli.py"])
+def test_no_model_attribute_writes_outside_services(room):
+    paths = [PKG / room] if room.endswith(".py") else _files(room)
+    bad = [w for path in paths for w in _attribute_writes(path)]
+    assert not bad, "only services change data:\n" + "\n".join(bad)
+
+
+def test_the_attribute_checker_sees_a_write(tmp_path):
+    """Guard the guard: a view that sets a claim's status is caught."""
+    view = tmp_path / "view.py"
+    view.write_text("def v(claim, form):\n    form.x.data = 1\n    claim.status = 'approved'\n")
+    assert _attribute_writes(view, root=tmp_path) == ["view.py:3 claim.status = …"]

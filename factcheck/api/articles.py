@@ -23,6 +23,7 @@ from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.render_requests import RequestState
 from factcheck.web.auth import current_actor
+from factcheck.web.downloads import bulk_args, zip_response
 
 META = ("title", "source_url", "publisher", "published_at")
 SOURCE_RULES = (
@@ -209,8 +210,6 @@ BULK_PENDING = (
            answer(out.BulkRendering, 202, BULK_PENDING, PENDING)))  # fmt: skip
 def bulk_export(query: inp.BulkExport):
     """Every report approved in [since, until] as one streamed ZIP."""
-    from factcheck.views.exports import bulk_args, zip_response
-
     since, until, fmt = bulk_args()
     states = bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=False)
     if states:  # too long to render while the ZIP streams: ask again shortly
