@@ -38,10 +38,8 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
 
 
 def register_config(app: Flask, settings: Settings, flask_config: Mapping[str, object]) -> None:
-    """The settings, completed for this app, stored on it and bound to its contexts; the
+    """The settings (with the instance secret key if none is set), stored on it and bound to its contexts; the
     Flask configuration derived from them (then ``flask_config`` on top)."""
-    testing = bool(flask_config.get("TESTING", app.testing))
-    settings = settings.for_app(testing=testing)
     if not settings.SECRET_KEY:
         settings = replace(settings, SECRET_KEY=instance_secret_key(app.instance_path))
     app.config.update(settings.flask_config())

@@ -81,13 +81,14 @@ class Settings:
     FETCH_DEADLINE_SECONDS: int = 15
     FETCH_MAX_BYTES: int = 5 * 1024 * 1024
 
-    # -- after the request. None: on, except in tests (TESTING), decided by create_app.
-    WEBHOOKS_ASYNC: bool | None = None  # send webhooks right after the commit, in a thread
+    # -- after the request: `flask worker` runs the jobs; these let the app process run some
+    # itself, for a desk without a worker (jobs/inline.py).
+    WEBHOOKS_ASYNC: bool = False  # send a commit's webhooks right after it, in a thread
     WEBHOOKS_TIMEOUT_SECONDS: float = 10.0
     # A PDF that is not kept and prints more HTML than this renders in the background (the
     # web page and the API say "being prepared") instead of outlasting the request's timeout.
     PDF_INLINE_MAX_KIB: int = 128
-    RENDER_IN_BACKGROUND: bool | None = None  # the app starts `flask reports render --asked`
+    RENDER_IN_BACKGROUND: bool = False  # the app starts a renderer process for long PDFs
 
     def __post_init__(self) -> None:
         url = self.DATABASE_URL or f"sqlite:///{Path(self.INSTANCE_PATH) / 'factcheck.db'}"
@@ -127,16 +128,6 @@ class Settings:
     def changed(self, **changes) -> Settings:
         """A copy with some fields changed (values parsed as from the environment)."""
         return replace(self, **{name: parse(name, value) for name, value in changes.items()})
-
-    def for_app(self, *, testing: bool) -> Settings:
-        """The switches left to the app (None) decided: on, except in tests."""
-        return replace(
-            self,
-            WEBHOOKS_ASYNC=not testing if self.WEBHOOKS_ASYNC is None else self.WEBHOOKS_ASYNC,
-            RENDER_IN_BACKGROUND=(
-                not testing if self.RENDER_IN_BACKGROUND is None else self.RENDER_IN_BACKGROUND
-            ),
-        )
 
     def flask_config(self) -> dict[str, object]:
         """The Flask, Flask-SQLAlchemy and Flask-WTF keys derived from these settings."""

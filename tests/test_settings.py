@@ -43,7 +43,7 @@ def test_the_environment_is_parsed_once_into_typed_fields():
     assert settings.FETCH_ALLOWED_ADDRESSES == ("10.0.0.0/8", "127.0.0.1")
     assert frozenset({"lead", "admin"}) == settings.REQUIRE_TOTP_FOR
     assert settings.DATABASE_URL == "postgresql+psycopg://u@db/desk"
-    assert settings.RENDER_IN_BACKGROUND is None  # left to the app: on, except in tests
+    assert settings.RENDER_IN_BACKGROUND is False  # off unless asked for: the worker renders
 
 
 def test_defaults_live_in_settings():
@@ -237,7 +237,7 @@ def test_the_readme_configuration_tables_are_true():
             value = fields[name].default
             if default == "—":
                 assert value in ("", (), frozenset()), name
-            elif default == "on (off in tests)":
-                assert value is None, name
+            elif default == "off":
+                assert value is False, name
             else:
                 assert default == f"`{_shown(value)}`", name

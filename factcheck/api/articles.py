@@ -165,6 +165,7 @@ RENDERING = (
 
 
 @route("GET", "/articles/<int:article_id>/export", summary="Export the report", query=inp.Export,
+       problems=(429,),  # too many long PDFs already waiting for this person
        ok=(Answer(200, FILES, "The report file", ("Content-Disposition",)),
            answer(out.Rendering, 202, RENDERING, PENDING)))  # fmt: skip
 def export(article_id: int, query: inp.Export):
@@ -205,6 +206,7 @@ BULK_PENDING = (
 
 @route("GET", "/exports", summary="Reports of every article approved in a date range, as a ZIP",
        query=inp.BulkExport, refusals=(Refusal(422, "since", "since is not after until"),),
+       problems=(429,),
        ok=(Answer(200, {"application/zip": {"type": "string"}},
                   "A ZIP: one report per article and manifest.json", ("Content-Disposition",)),
            answer(out.BulkRendering, 202, BULK_PENDING, PENDING)))  # fmt: skip
