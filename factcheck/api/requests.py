@@ -28,11 +28,15 @@ from factcheck.api.fields import (
 )
 from factcheck.errors import InvalidInput
 from factcheck.models import ArticleStatus, AuditAction
+from factcheck.models import Role as RoleName
+from factcheck.models import Stance as StanceName
+from factcheck.models import Verdict as VerdictName
 from factcheck.services.exports import FORMATS
 
-Verdict = Literal["confirmed", "unconfirmed", "disputed"]
-Stance = Literal["supports", "contradicts", "context"]
-Role = Literal["reviewer", "lead", "admin"]
+# The vocabulary is the models' enums; JSON carries their values.
+Verdict = Literal[tuple(v.value for v in VerdictName)]
+Stance = Literal[tuple(s.value for s in StanceName)]
+Role = Literal[tuple(r.value for r in RoleName)]
 Format = Literal[tuple(FORMATS)]
 Offset = Annotated[Integer, doc(minimum=0, description="an offset in the article body")]
 SPECIAL_USE = r"^(?!.*\.(?:arpa|invalid|local|localhost|onion|test)\.?$)"  # email_validator's

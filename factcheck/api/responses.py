@@ -11,12 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from factcheck import models
 from factcheck.api.fields import doc
 from factcheck.api.requests import Format, Role, Stance, Verdict
 
 Time = Annotated[str, doc(format="date-time")] | None
-ClaimStatus = Literal["open", "reviewed", "approved", "returned", "excluded"]
-ArticleStatus = Literal["draft", "in_review", "approved"]
+ClaimStatus = Literal[tuple(s.value for s in models.ClaimStatus)]
+ArticleStatus = Literal[tuple(s.value for s in models.ArticleStatus)]
 
 
 class Out(BaseModel):

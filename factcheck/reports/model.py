@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-VERDICTS = ("confirmed", "unconfirmed", "disputed")
-VERDICT_LABELS = {"confirmed": "Confirmed", "unconfirmed": "Unconfirmed", "disputed": "Disputed"}
+from factcheck.models.vocabulary import Verdict
+
+VERDICTS = tuple(v.value for v in Verdict)
+VERDICT_LABELS = {v.value: v.label for v in Verdict}
 
 
 @dataclass(frozen=True)

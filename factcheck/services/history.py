@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from factcheck.models import AuditEvent, Claim, Review, iso
-from factcheck.permissions import Permission, can
+from factcheck.permissions import ClaimFacts, Permission, can
 
 HIDDEN = "(hidden until you submit your own review)"
 CONTEXT_KEYS = {"claim_id"}  # identify the target; not a change worth a timeline line
@@ -66,14 +67,34 @@ def article_history(session: Session, article, viewer, *, limit: int = 200) -> l
     if can(viewer, Permission.SEE_ALL_REVIEWS):
         return [event_dict(ev) for ev in events]
     viewer_id = getattr(viewer, "id", None)
-    reviewed = set(session.scalars(
-        select(Review.claim_id).join(Claim).where(Claim.article_id == article.id, Review.reviewer_id == viewer_id)
-    ))  # fmt: skip
+    seen = _claims_seen_in_full(session, article, viewer)
     out = []
     for ev in events:
         claim_id = (ev.after or {}).get("claim_id") or (ev.before or {}).get("claim_id")
-        out.append(event_dict(ev) if claim_id in reviewed else _redact(ev, viewer_id))
+        out.append(event_dict(ev) if claim_id in seen else _redact(ev, viewer_id))
     return out
+
+
+def _claims_seen_in_full(session: Session, article, viewer) -> set[int]:
+    """The article's claims whose reviews the viewer may read (blind review's one rule,
+    permissions.SEE_OTHER_REVIEWS), asked per claim over two light queries."""
+    reviewers: dict[int, list] = {}
+    for claim_id, reviewer_id in session.execute(
+        select(Review.claim_id, Review.reviewer_id)
+        .join(Claim)
+        .where(Claim.article_id == article.id)
+    ):
+        reviewers.setdefault(claim_id, []).append(SimpleNamespace(reviewer_id=reviewer_id))
+    claims = session.execute(select(Claim.id, Claim.status).where(Claim.article_id == article.id))
+    return {
+        claim_id
+        for claim_id, status in claims
+        if can(
+            viewer,
+            Permission.SEE_OTHER_REVIEWS,
+            ClaimFacts(claim_id, status, reviews=reviewers.get(claim_id, [])),
+        )  # fmt: skip
+    }
 
 
 def _short(value) -> str:

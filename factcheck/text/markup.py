@@ -68,7 +68,13 @@ def render_markdown(text: str | None) -> str:
         return ""
     if is_plain(text):
         return f"<p>{text}</p>\n"  # nothing to escape: no & < >
-    html = _md.render(text)
+    return sanitize(_md.render(text))
+
+
+def sanitize(html: str | None) -> str:
+    """HTML through the note allowlist (idempotent on clean input): the one sanitiser."""
+    if not html:
+        return ""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

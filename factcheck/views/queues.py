@@ -10,7 +10,7 @@ from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS
 from factcheck.extensions import db
 from factcheck.forms.assignments import AssignForm
-from factcheck.models import Article, Claim, ClaimStatus
+from factcheck.models import Article, Claim, ClaimStatus, Verdict
 from factcheck.permissions import Permission, can
 from factcheck.services import assignments, users
 
@@ -28,14 +28,15 @@ def index():
     return render_template("queues/index.html", mine=mine, desk=desk, charts=charts)
 
 
+CHART_KEYS = (*(v.value for v in Verdict), "pending")  # a bar per final verdict, and the rest
+
+
 def _verdict_charts(limit: int = 20) -> list[dict]:
     """Final verdicts per article (newest articles first), for the small charts of the desk."""
     recent = db.session.scalars(
         select(Article).order_by(Article.created_at.desc(), Article.id.desc()).limit(limit)
     ).all()
-    counts = {
-        a.id: dict.fromkeys(("confirmed", "unconfirmed", "disputed", "pending"), 0) for a in recent
-    }
+    counts = {a.id: dict.fromkeys(CHART_KEYS, 0) for a in recent}
     rows = db.session.execute(
         select(Claim.article_id, Claim.final_verdict, func.count())
         .where(Claim.article_id.in_(list(counts)), Claim.current(), Claim.status != ClaimStatus.EXCLUDED)
@@ -48,7 +49,7 @@ def _verdict_charts(limit: int = 20) -> list[dict]:
         c = counts[a.id]
         total = sum(c.values())
         x, bars = 0.0, []
-        for key in ("confirmed", "unconfirmed", "disputed", "pending"):
+        for key in CHART_KEYS:
             width = round(100 * c[key] / total, 2) if total else 0
             bars.append({"key": key, "x": round(x, 2), "width": width, "n": c[key]})
             x += width

@@ -12,19 +12,14 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-import nh3
-
+from factcheck.models.transitions import ClaimStatus
+from factcheck.models.vocabulary import Verdict
 from factcheck.reports.model import VERDICT_LABELS, ClaimItem, Report
-from factcheck.text.markup import ALLOWED_ATTRIBUTES, ALLOWED_SCHEMES, ALLOWED_TAGS
+from factcheck.text.markup import sanitize
 
-STATUS_LABELS = {
-    "open": "Open",
-    "reviewed": "Reviewed",
-    "approved": "Approved",
-    "returned": "Returned",
-    "excluded": "Excluded",
-}
-RATING_VALUES = {"confirmed": 3, "unconfirmed": 2, "disputed": 1}
+STATUS_LABELS = {s.value: s.value.capitalize() for s in ClaimStatus}
+# ClaimReview's reviewRating: best 3 (confirmed) to worst 1 (disputed).
+RATING_VALUES = {Verdict.CONFIRMED: 3, Verdict.UNCONFIRMED: 2, Verdict.DISPUTED: 1}
 VERIFY_COMMAND = "flask --app factcheck audit verify --head {head}"
 
 _EMBEDDINGS = {"\u202a", "\u202b", "\u202d", "\u202e"}  # LRE RLE LRO RLO, closed by PDF
@@ -93,15 +88,7 @@ def safe_url(url: str | None) -> str | None:
 
 def clean_html(html: str | None) -> str:
     """Sanitize note HTML again with the markup allowlist (idempotent on clean input)."""
-    if not html:
-        return ""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-    )
+    return sanitize(html)
 
 
 def balance_bidi(text: str | None) -> str:
