@@ -311,3 +311,17 @@ def test_the_attribute_checker_sees_a_write(tmp_path):
     view = tmp_path / "view.py"
     view.write_text("def v(claim, form):\n    form.x.data = 1\n    claim.status = 'approved'\n")
     assert _attribute_writes(view, root=tmp_path) == ["view.py:3 claim.status = …"]
+
+
+def test_the_vocabulary_is_spelled_once():
+    """Verdicts and stances are the models' enums; every other room uses those (a word
+    spelled again drifts: the API once allowed what the page refused)."""
+    words = {"confirmed", "unconfirmed", "disputed", "supports", "contradicts"}
+    bad = []
+    for path in sorted(PKG.rglob("*.py")):
+        if path.relative_to(PKG).parts[0] == "models":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), filename=str(path))):
+            if isinstance(node, ast.Constant) and node.value in words:
+                bad.append(f"{path.relative_to(PKG.parent)}:{node.lineno} {node.value!r}")
+    assert not bad, "\n".join(bad)

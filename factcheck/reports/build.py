@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.models import Article, Claim, ClaimStatus, Review, utcnow
+from factcheck.models import Article, Claim, ClaimStatus, Review, Verdict, utcnow
 from factcheck.reports.model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
 from factcheck.services.audit import chain_head, last_article_event
 from factcheck.services.reviews import visible_reviews
@@ -48,9 +48,9 @@ def _summary(claims: list[Claim]) -> Summary:
     excluded = sum(c.status == ClaimStatus.EXCLUDED for c in claims)
     return Summary(
         total=len(claims),
-        confirmed=verdicts.count("confirmed"),
-        unconfirmed=verdicts.count("unconfirmed"),
-        disputed=verdicts.count("disputed"),
+        confirmed=verdicts.count(Verdict.CONFIRMED),
+        unconfirmed=verdicts.count(Verdict.UNCONFIRMED),
+        disputed=verdicts.count(Verdict.DISPUTED),
         pending=len(claims) - len(verdicts) - excluded,
         excluded=excluded,
     )

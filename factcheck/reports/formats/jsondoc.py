@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from factcheck.models.vocabulary import Verdict
 from factcheck.reports.formats import common
 from factcheck.reports.model import ClaimItem, EvidenceItem, Report, ReviewItem
 
@@ -31,9 +32,7 @@ def report_data(report: Report) -> dict:
         },
         "summary": {
             "total": s.total,
-            "confirmed": s.confirmed,
-            "unconfirmed": s.unconfirmed,
-            "disputed": s.disputed,
+            **{v.value: getattr(s, v.value) for v in Verdict},
             "pending": s.pending,
             "excluded": s.excluded,
         },
