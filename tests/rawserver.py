@@ -1,6 +1,6 @@
 """Hostile network peers for tests: a raw TCP server that writes whatever bytes a test
 wants (stalls, drips, endless bodies, odd redirects), and a response builder. Shared by
-tests/ingest and tests/hostile."""
+tests/net and tests/hostile."""
 
 from __future__ import annotations
 

@@ -42,7 +42,6 @@ __all__ = ["KIND", "MAX_ATTEMPTS", "HANDLER", "backoff", "encode", "post", "sign
 USER_AGENT = "Factcheck-Webhooks/1"
 BACKOFF_SECONDS = (30, 120, 600, 3600, 6 * 3600, 12 * 3600, 24 * 3600)
 JITTER = 0.1
-MAX_ERROR_CHARS = 500
 SWITCHED_OFF_RECHECK = timedelta(hours=1)  # switching the endpoint on makes them due at once
 
 

@@ -3,7 +3,7 @@ single-line shapes against gunicorn -t 30), IMP-16 (slow sources, live), IMP-17 
 IMP-18 (content types), IMP-19 (malformed URLs), IMP-20 (file names), IMP-21 (import race and
 an import killed between the article and its claims).
 
-tests/ingest/test_fetch_limits.py tests the fetcher itself for IMP-16 … IMP-19; here the same
+tests/net/test_fetch_limits.py tests the fetcher itself for IMP-16 … IMP-19; here the same
 hostile peers go through the API, and each case also checks status, problem+json and rows.
 """
 

@@ -53,7 +53,7 @@ READERS = {
     "render_requests.get_request", "render_requests.render_job", "render_requests.requests_for",
     "render_requests.request_for_job",
     "exports.approved_between", "exports.bulk_renders_missing",
-    "webhooks.resolve_target", "webhooks.check_url", "webhooks.check_events", "webhooks.get_endpoint",
+    "webhooks.check_events", "webhooks.get_endpoint",
     "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
 }  # fmt: skip
 HELPERS = {
