@@ -28,10 +28,31 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
 
 
+def _static_read_whole(app):
+    """Static files answered from memory, their file closed before the server writes.
+
+    Werkzeug's development server closes a response only at the end of its ``finally``,
+    after draining the socket; when the browser has already dropped the connection that
+    drain raises first, and the open file of a static response is left for the garbage
+    collector (a ResourceWarning in whichever test runs then)."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @contextmanager
 def serve(app):
     """Serve a Flask app on 127.0.0.1:<free port> from a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _static_read_whole(app), threaded=True)
     handlers: list[threading.Thread] = []
     handle = server.process_request_thread
 
