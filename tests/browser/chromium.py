@@ -40,13 +40,18 @@ def _static_read_whole(app):
         body = app(environ, start_response)
         if not environ.get("PATH_INFO", "").startswith("/static/"):
             return body
-        try:
-            return [b"".join(body)]
-        finally:
-            if hasattr(body, "close"):
-                body.close()
+        return read_whole(body)
 
     return wsgi
+
+
+def read_whole(body) -> list[bytes]:
+    """A WSGI response body read into memory, closed before anything is written."""
+    try:
+        return [b"".join(body)]
+    finally:
+        if hasattr(body, "close"):
+            body.close()
 
 
 @contextmanager

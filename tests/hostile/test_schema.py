@@ -29,6 +29,7 @@ import traceback
 from collections import Counter
 
 import pytest
+from browser.chromium import read_whole
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -131,12 +132,7 @@ def _isolated(app):
 
     def wsgi(environ, start_response):
         with app.app_context():
-            body = app(environ, start_response)
-            try:
-                return [b"".join(body)]
-            finally:
-                if hasattr(body, "close"):
-                    body.close()
+            return read_whole(app(environ, start_response))
 
     return wsgi
 
