@@ -78,3 +78,36 @@ def post_worker_init(worker):
 
     gc.collect()
     gc.freeze()
+
+
+_sealer = {}
+
+
+def when_ready(server):
+    """PostgreSQL: start the audit sealer beside the workers (docs/audit-design.md).
+
+    Writers leave their audit events unsealed; `factcheck audit seal --loop` links them
+    into the chain within about a second. Every app server starts one; they share a lease
+    in the database, so exactly one seals and the others stand by. A deployment that runs
+    `flask worker --loop` has one there too; FACTCHECK_GUNICORN_SEALER=0 leaves it out.
+    SQLite seals in the writer: nothing to start.
+    """
+    import subprocess
+    import sys
+
+    url = os.environ.get("FACTCHECK_DATABASE_URL", "")
+    if not url.startswith("postgres") or os.environ.get("FACTCHECK_GUNICORN_SEALER") == "0":
+        return
+    code = "from factcheck.cli import main; main()"
+    _sealer["process"] = subprocess.Popen([sys.executable, "-c", code, "audit", "seal", "--loop"])
+    server.log.info("audit sealer started (pid %s)", _sealer["process"].pid)
+
+
+def on_exit(server):
+    process = _sealer.pop("process", None)
+    if process is not None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except Exception:  # noqa: BLE001 - the sealer holds nothing a restart cannot redo
+            process.kill()

@@ -11,6 +11,7 @@ import os
 import secrets
 import sqlite3
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from factcheck.database import transaction
 from factcheck.errors import FactcheckError
 from factcheck.extensions import db
 from factcheck.models import Article, SystemActor, User
-from factcheck.services import articles, audit, exports, sources, users, versions
+from factcheck.services import articles, audit, exports, sealing, sources, users, versions
+from factcheck.settings import settings_of
 
 DEMO_ARTICLE = Path(__file__).parent / "demo" / "seed-rfa-passports.txt"
 DEMO_ACCOUNTS = [
@@ -202,7 +204,10 @@ def audit_cli():
 
 @audit_cli.command("verify")
 @click.option(
-    "--head", default=None, help="A chain head recorded earlier: detects a truncated tail."
+    "--head",
+    default=None,
+    help="A chain hash recorded earlier (`audit head`, the head file, a report), or a "
+    "report's last event digest: detects a truncated tail or a recomputed chain.",
 )
 @click.option(
     "--processes",
@@ -213,11 +218,17 @@ def audit_cli():
 )
 @command
 def audit_verify(head, processes):
-    """Recompute the hash chain; exit 1 naming the first bad event."""
+    """Recompute the hash chain; exit 1 naming the first bad event, or an event left
+    unsealed longer than FACTCHECK_AUDIT_SEAL_LIMIT seconds."""
     processes = processes or min(len(os.sched_getaffinity(0)), 8)
     result = audit.verify_chain(db.session, head=head, processes=processes)
     if result.ok:
-        click.echo(f"OK {result.events} events")
+        waiting = (
+            f" ({result.unsealed} awaiting the sealer, oldest {result.oldest_unsealed_s:.1f} s)"
+            if result.unsealed
+            else ""
+        )
+        click.echo(f"OK {result.events} events{waiting}")
         return
     where = (
         f"event id={result.first_bad_id} seq={result.first_bad_seq}: "
@@ -229,11 +240,37 @@ def audit_verify(head, processes):
 
 
 @audit_cli.command("head")
+@click.option("--wait", is_flag=True, help="Seal what is pending first (PostgreSQL).")
 @command
-def audit_head():
-    """Print the latest event's sequence number and hash."""
+def audit_head(wait):
+    """Print the latest sealed event's sequence number and hash (with --wait, after
+    sealing what is pending; the count of events awaiting the sealer goes to stderr)."""
+    if wait:
+        sealing.seal_all(db.engine, head_file=settings_of().AUDIT_HEAD_FILE)
     head = audit.chain_head(db.session)
     click.echo(f"{head[0]} {head[1]}" if head else "0 (empty)")
+    if pending := audit.count_unsealed(db.session):
+        click.echo(f"{pending} awaiting the sealer", err=True)
+
+
+@audit_cli.command("seal")
+@click.option("--loop", is_flag=True, help="Keep sealing (the sealer process).")
+@command
+def audit_seal(loop):
+    """Link the events written since the last pass into the chain (PostgreSQL; SQLite
+    seals as it writes). With --loop, the deployment's one sealer: a standby waits for the
+    lease, the holder seals every FACTCHECK_AUDIT_SEAL_INTERVAL seconds."""
+    from factcheck.jobs import seal
+
+    if not seal.needed(db.engine):
+        click.echo("SQLite: every event is sealed as it is written; nothing to do")
+        return
+    if loop:
+        seal.run(db.engine, settings_of(), stop=threading.Event(), echo=click.echo)
+        return
+    count = sealing.seal_all(db.engine, head_file=settings_of().AUDIT_HEAD_FILE)
+    head = audit.chain_head(db.session)
+    click.echo(f"sealed {count}; head {head[0]} {head[1]}" if head else f"sealed {count}")
 
 
 @click.command("backup")
@@ -284,6 +321,10 @@ def worker_cmd(loop, interval, limit, kinds, queued_only):
     kinds = worker.check_kinds(kinds)
     app = current_app._get_current_object()
     if loop:
+        from factcheck.jobs import seal
+
+        if seal.needed(db.engine):  # PostgreSQL: the sealer runs beside the jobs
+            seal.start_thread(db.engine, settings_of())
         worker.loop(app, interval=interval, limit=limit, kinds=kinds, schedule=not queued_only,
                     echo=click.echo)  # fmt: skip
         return

@@ -90,9 +90,25 @@ class Settings:
     PDF_INLINE_MAX_KIB: int = 128
     RENDER_IN_BACKGROUND: bool = False  # the app starts a renderer process for long PDFs
 
+    # -- the audit chain (docs/audit-design.md). PostgreSQL: "sealer" leaves each event
+    # unsealed for the sealer (`flask worker --loop`, `flask audit seal --loop`, the
+    # gunicorn master's child) to link within about AUDIT_SEAL_INTERVAL; "inline" seals
+    # right after each commit in the writer's process (a test or a one-off CLI run).
+    # SQLite always seals in the writer's transaction.
+    AUDIT_SEALER: str = "sealer"
+    AUDIT_SEAL_INTERVAL: float = 0.1  # seconds between the sealer's passes
+    AUDIT_SEAL_LIMIT: float = 10.0  # verify fails if an event stays unsealed longer
+    # The chain head ("SEQ HASH") written here after every pass that sealed something,
+    # for an operator to copy off the database host (`audit verify --head`); "" = none.
+    AUDIT_HEAD_FILE: str = ""
+
     def __post_init__(self) -> None:
         url = self.DATABASE_URL or f"sqlite:///{Path(self.INSTANCE_PATH) / 'factcheck.db'}"
         object.__setattr__(self, "DATABASE_URL", normalise_database_url(url))
+        if self.AUDIT_SEALER not in ("sealer", "inline"):
+            raise ValueError(
+                f'{PREFIX}AUDIT_SEALER: {self.AUDIT_SEALER!r} is not "sealer" or "inline"'
+            )
         for entry in self.FETCH_ALLOWED_ADDRESSES:  # a bad entry is a configuration error
             try:
                 ipaddress.ip_network(entry, strict=False)

@@ -22,6 +22,11 @@ from factcheck.services import articles, users
 from factcheck.settings import Settings, normalise_database_url, using
 
 PG_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL")
+# PostgreSQL: seal each unit's events right after its commit, in every app the tests make
+# (here, in subprocesses, in live gunicorn servers), so a test reads an event's seq and
+# hash as soon as its write returns; tests of the sealer itself set "sealer". SQLite
+# seals in the writer anyway.
+os.environ.setdefault("FACTCHECK_AUDIT_SEALER", "inline")
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "factcheck" / "demo" / "seed-rfa-passports.txt"
 PASSWORD = "correct-horse-battery"

@@ -147,7 +147,7 @@ def test_permissions_module_knows_no_flask():
 def test_the_checker_sees_imports():
     """Guard the guard: the import parser finds a known import."""
     assert any(
-        m == "factcheck.services.audit" or m == "factcheck.services"
+        m in ("factcheck.services.audit", "factcheck.services.sealing", "factcheck.services")
         for _l, m in _imports(PKG / "database" / "transaction.py")
     )
     assert any(_top(m) == "flask" for _l, m in _imports(PKG / "web" / "__init__.py"))
@@ -203,10 +203,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "demo": set(),
 }
 # Narrower than the room: services write the outbox only through the queue, and the database
-# layer reads only the audit chain's head and the request's account.
+# layer reads only the audit chain's head (and seals a committed unit's events when the
+# sealer runs inline) and the request's account.
 ONLY: dict[tuple[str, str], set[str]] = {
     ("services", "jobs"): {"factcheck.jobs.queue"},
-    ("database", "services"): {"factcheck.services.audit"},
+    ("database", "services"): {"factcheck.services.audit", "factcheck.services.sealing"},
     ("database", "web"): {"factcheck.web.auth"},
 }
 

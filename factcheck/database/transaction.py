@@ -15,7 +15,8 @@ from factcheck.database.engine import begin_immediate, leave_queue, write_unit
 from factcheck.database.errors import translate_db_error
 from factcheck.errors import Conflict
 from factcheck.extensions import db
-from factcheck.services import audit
+from factcheck.services import sealing
+from factcheck.settings import settings_of
 
 
 @contextmanager
@@ -32,11 +33,12 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
             else:
                 session.rollback()  # nothing begun yet, or a failed read: start clean
                 session.begin()
-            audit.lock_chain(session)
+            _forget_events(session)
             yield session
             session.commit()
         except BaseException:
             session.rollback()
+            _forget_events(session)
             raise
     except StaleDataError:
         raise Conflict("someone else changed this meanwhile; reload and try again") from None
@@ -46,6 +48,23 @@ def transaction(session: Session | None = None) -> Iterator[Session]:
     finally:
         leave_queue()  # normally left at the commit or rollback already
         write_unit.reset(token)
+    _after_commit(session)
+
+
+def _forget_events(session: Session) -> None:
+    session.info.pop("audit_unsealed", None)
+    session.info.pop("audit_head", None)
+
+
+def _after_commit(session: Session) -> None:
+    """The committed unit's events: sealed now if the sealer runs inline (PostgreSQL), and
+    the head published to AUDIT_HEAD_FILE if one is set (SQLite seals in the writer)."""
+    unsealed, head = session.info.pop("audit_unsealed", None), session.info.pop("audit_head", None)
+    settings = settings_of(session)
+    if unsealed and settings.AUDIT_SEALER == "inline":
+        sealing.seal_all(session.get_bind(), head_file=settings.AUDIT_HEAD_FILE)
+    elif head and settings.AUDIT_HEAD_FILE:
+        sealing.publish_head(settings.AUDIT_HEAD_FILE, head)
 
 
 def _continue_as_write(session: Session) -> None:
@@ -55,8 +74,7 @@ def _continue_as_write(session: Session) -> None:
     the acting account, loaded for this request a moment ago: reloading it would be a
     query made inside the writers' turn. SQLite: the deferred read transaction ends and
     the write begins with BEGIN IMMEDIATE on the same connection (no pool round trip);
-    PostgreSQL (READ COMMITTED): each statement already sees what others committed, and
-    the unit queues on the chain's lock before its first statement.
+    PostgreSQL (READ COMMITTED): each statement already sees what others committed.
     """
     actor = _request_actor(session)
     for obj in list(session.identity_map.values()):

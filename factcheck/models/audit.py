@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from factcheck.extensions import db
@@ -59,11 +59,18 @@ class AuditAction(StrEnum):
     WEBHOOK_DELIVERY_RETRIED = "webhook.delivery_retried"
 
 
+_UNSEALED = text("seq IS NULL")
+
+
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    __table_args__ = (  # the sealer's and verify's look-up of pending rows
+        Index("ix_audit_events_unsealed", "id", postgresql_where=_UNSEALED, sqlite_where=_UNSEALED),
+    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, unique=True)  # gapless total order of the chain
+    id: Mapped[int] = mapped_column(primary_key=True)  # the writer's order (a sequence)
+    # The chain position, gapless; NULL until the sealer links the event (PostgreSQL).
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     actor_label: Mapped[str] = mapped_column(String(300))  # email, or "system:<os user>"
@@ -76,8 +83,15 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(64))
     client_addr: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the content without the chain fields, set by the writer: names the event
+    # before it is sealed (a report's last event, `audit verify --head`).
+    digest: Mapped[str | None] = mapped_column(String(64))
+    # The database's clock at insert (PostgreSQL's clock_timestamp(); app clocks may be
+    # skewed) and at sealing: verify judges the age of unsealed events by them.
+    entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actor: Mapped[User | None] = relationship()  # noqa: F821
 

@@ -3,8 +3,10 @@
 Every service that changes data calls ``record`` on the same session before the entry
 point commits, so a change and its event land together or not at all. Events form one
 hash chain: each hash is SHA-256 over a canonical JSON of the event and the previous
-hash. Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock) so
-the chain never forks.
+hash (docs/audit-design.md). SQLite's writers take turns (BEGIN IMMEDIATE), so a writer
+links its own event into the chain; PostgreSQL's writers take no desk-wide lock: they
+insert the event unsealed (with its ``digest``) and the sealer (services/sealing.py)
+links committed events into the chain in id order within about a second.
 """
 
 from __future__ import annotations
@@ -12,18 +14,18 @@ from __future__ import annotations
 import hashlib
 import json
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from json.encoder import encode_basestring
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factcheck.canonical import canonical_json
 from factcheck.models import AuditAction, AuditEvent, iso, utcnow
+from factcheck.settings import settings_of
 
 GENESIS = "0" * 64
-CHAIN_LOCK_KEY = 0x46_43_4B  # "FCK": the advisory lock that serialises chain writers
 
 _context: ContextVar[dict] = ContextVar("audit_context", default={})  # noqa: B039
 
@@ -35,20 +37,6 @@ def set_context(**values) -> object:
 
 def reset_context(token) -> None:
     _context.reset(token)
-
-
-def lock_chain(session: Session) -> None:
-    """Serialise writers on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE).
-
-    Taken once per transaction: the lock is held until it ends, so asking again is a
-    round trip for nothing.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    held = session.get_transaction()
-    if session.info.get("chain_locked_by") is not held or held is None:
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_KEY})
-        session.info["chain_locked_by"] = session.get_transaction()
 
 
 def canonical(payload: dict) -> bytes:
@@ -73,6 +61,14 @@ def compute_hash(payload: dict) -> str:
     return hashlib.sha256(canonical(payload)).hexdigest()
 
 
+def compute_digest(payload: dict) -> str:
+    """SHA-256 of the content without the chain fields (``seq``, ``prev_hash``)."""
+    return compute_hash({k: v for k, v in payload.items() if k not in _CHAIN_FIELDS})
+
+
+_CHAIN_FIELDS = ("seq", "prev_hash")
+
+
 def changes(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
     """Keep only the keys whose values differ (whole dicts for creations and deletions)."""
     if before is None or after is None:
@@ -93,20 +89,21 @@ def record(
     after: dict | None = None,
     head: tuple[int, str] | None | bool = False,
 ) -> dict:
-    """Append one event to the chain on this session (the caller's transaction).
+    """Append one event on this session (the caller's transaction); returns its values.
 
     ``action`` is an AuditAction (or its value); any other name is a programming error.
-    The row is written with one Core INSERT (no ORM object: writers hold the chain's lock
-    while they work, so every statement saved here is throughput); returns its values.
-    ``head``: the chain's (seq, hash) if the caller read it in this transaction after
-    taking the chain's lock (HEAD_SEQ and HEAD_HASH as columns of its own query), None
-    for an empty chain; by default it is read here.
+    The row is written with one Core INSERT (no ORM object: SQLite's writers hold the
+    database's write lock while they work, so every statement saved here is throughput).
+    SQLite: the event is linked into the chain here (sealed); ``head`` is the chain's
+    (seq, hash) if the caller read it in this write unit (HEAD_SEQ and HEAD_HASH as
+    columns of its own query), None for an empty chain; by default it is read here.
+    PostgreSQL: the event is written unsealed, for the sealer; ``head`` is not used.
     """
     action = AuditAction(action).value
     session.flush()  # the change this event describes reaches the database first
     conn = session.connection()
-    lock_chain(session)
-    last = conn.execute(_LAST).first() if head is False else head
+    sealed = conn.dialect.name != "postgresql"
+    last = (conn.execute(_LAST).first() if head is False else head) if sealed else None
     before, after = changes(before, after)
     ctx = _context.get()
     values = {
@@ -125,13 +122,26 @@ def record(
         "user_agent": ctx.get("user_agent"),
         "prev_hash": last[1] if last else GENESIS,
     }
-    values["hash"] = compute_hash(event_payload(tuple(values[c] for c in HASHED_COLUMNS)))
+    payload = event_payload(tuple(values[c] for c in HASHED_COLUMNS))
+    values["digest"] = compute_digest(payload)
+    if sealed:
+        values["hash"] = compute_hash(payload)
+        values["entered_at"] = values["sealed_at"] = values["created_at"]
+        session.info["audit_head"] = (values["seq"], values["hash"])  # published after commit
+    else:
+        values["seq"] = values["prev_hash"] = None
+        session.info["audit_unsealed"] = True  # the "inline" sealer seals after the commit
     conn.execute(_INSERT, values)
     return values
 
 
 _TABLE = AuditEvent.__table__
-_LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_LAST = (
+    select(_TABLE.c.seq, _TABLE.c.hash)
+    .where(_TABLE.c.seq.is_not(None))  # PostgreSQL sorts NULLs (unsealed) first
+    .order_by(_TABLE.c.seq.desc())
+    .limit(1)
+)
 # The chain's head as two columns of a caller's statement (see record's ``head``).
 HEAD_SEQ = _LAST.with_only_columns(_TABLE.c.seq).scalar_subquery().label("head_seq")
 HEAD_HASH = _LAST.with_only_columns(_TABLE.c.hash).scalar_subquery().label("head_hash")
@@ -147,10 +157,17 @@ class Verification:
     reason: str | None = None
     head_seq: int | None = None
     head_hash: str | None = None
+    unsealed: int = 0  # events awaiting the sealer (all within the limit when ok)
+    oldest_unsealed_s: float | None = None
 
 
 def verify_chain(
-    session: Session, *, head: str | None = None, processes: int = 1, chunk: int = 50_000
+    session: Session,
+    *,
+    head: str | None = None,
+    processes: int = 1,
+    chunk: int = 50_000,
+    limit: float | None = None,
 ) -> Verification:
     """Recompute the whole chain; name the first event that does not match, and why.
 
@@ -161,20 +178,82 @@ def verify_chain(
     their own, and this process checks the links between the chunks. Events up to the head
     seen at the start never change (the table is append-only), so the workers' snapshots
     agree, and the first failure in sequence order is the one a single pass reports.
+    Then the events not sealed yet (services/sealing.py): each must match its digest and
+    be younger than ``limit`` seconds (default: the AUDIT_SEAL_LIMIT setting). ``head``
+    may also be an event's digest (a report's last event), found sealed or not.
     """
+    if limit is None:
+        limit = settings_of(session).AUDIT_SEAL_LIMIT
     dialect = session.get_bind().dialect.name
+    result = None
     if processes > 1:
         last = session.scalar(select(func.max(AuditEvent.seq))) or 0
         session.rollback()  # the workers read their own snapshots
         if last > chunk:
             url = session.get_bind().url.render_as_string(hide_password=False)
-            return _verify_parallel(url, dialect, head, processes, chunk, last)
-    cursor = session.connection().exec_driver_sql(_select(dialect), execution_options=_STREAM)
+            result = _verify_parallel(url, dialect, head, processes, chunk, last)
+    if result is None:
+        cursor = session.connection().exec_driver_sql(_select(dialect), execution_options=_STREAM)
+        try:
+            part = _check_part(_rows(cursor), 1, head)
+        finally:
+            cursor.close()
+        result = _stitch([part], head)
+    if not result.ok and result.first_bad_id is None and _digest_stored(session, head):
+        # head names an event by its digest: the chain itself verified
+        result = replace(result, ok=True, reason=None, head_seq=result.events or None)
+    if not result.ok:
+        return result
+    return _check_unsealed(session, dialect, result, limit)
+
+
+def _digest_stored(session: Session, head: str | None) -> bool:
+    """``head`` is an event's digest (a report's last event): is that event stored?"""
+    return (
+        bool(head)
+        and session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.digest == head)
+        )
+        > 0
+    )
+
+
+def _check_unsealed(session: Session, dialect: str, sealed: Verification, limit: float):
+    """Events not sealed yet: each matches its digest, and none is older than ``limit``
+    seconds by the database's clock (the sealer is down, or an old row was forged)."""
+    now = "clock_timestamp()" if dialect == "postgresql" else "strftime('%Y-%m-%d %H:%M:%f')"
+    age = (
+        f"EXTRACT(EPOCH FROM {now} - entered_at)" if dialect == "postgresql"
+        else f"(julianday({now}) - julianday(coalesce(entered_at, created_at))) * 86400"
+    )  # fmt: skip
+    if not count_unsealed(session):  # the partial index (and a schema older than digests)
+        return sealed
+    rows = session.connection().exec_driver_sql(
+        f"SELECT {_VERIFY_COLUMNS}, TRUE, digest, {age} FROM audit_events "
+        "WHERE seq IS NULL ORDER BY id"
+    )
+    count, oldest = 0, None
+    for row in rows:
+        ev_id, age_s = row[15], float(row[18] if row[18] is not None else 0)
+        if _digest_of(row) != row[17]:
+            reason = "content does not match its digest (unsealed)"
+            return replace(sealed, ok=False, first_bad_id=ev_id, reason=reason)
+        if age_s > limit:
+            reason = f"unsealed for {age_s:.0f} s (limit {limit:g} s): is the sealer running?"
+            return replace(sealed, ok=False, first_bad_id=ev_id, reason=reason)
+        count, oldest = count + 1, max(oldest or 0.0, age_s)
+    return replace(sealed, unsealed=count, oldest_unsealed_s=oldest)
+
+
+def _digest_of(row) -> str | None:
+    values = list(row[:14])
+    values[1] = _created_iso(row[1])
     try:
-        part = _check_part(_rows(cursor), 1, head)
-    finally:
-        cursor.close()
-    return _stitch([part], head)
+        for i in (8, 9):
+            values[i] = json.loads(values[i]) if values[i] is not None else None
+    except ValueError:
+        return None
+    return compute_digest(dict(zip(HASHED_COLUMNS, values, strict=True)))
 
 
 _quote = encode_basestring  # the C string encoder canonical() uses (ensure_ascii=False)
@@ -261,10 +340,10 @@ def _select(dialect: str, lo: int | None = None, hi: int | None = None) -> str:
         if dialect == "sqlite"
         else "TRUE"
     )
-    bounds = [f"seq >= {int(lo)}"] if lo is not None else []
+    bounds = ["seq IS NOT NULL"]  # sealed rows: the unsealed are judged by _check_unsealed
+    bounds += [f"seq >= {int(lo)}"] if lo is not None else []
     bounds += [f"seq <= {int(hi)}"] if hi is not None else []
-    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
-    return f"SELECT {_VERIFY_COLUMNS}, {valid} FROM audit_events{where} ORDER BY seq"
+    return f"SELECT {_VERIFY_COLUMNS}, {valid} FROM audit_events WHERE {' AND '.join(bounds)} ORDER BY seq"
 
 
 # Read the trail in batches through a server-side cursor (PostgreSQL; SQLite's cursor is
@@ -337,7 +416,12 @@ def _stitch(parts: list[_Part], head: str | None) -> Verification:
         head_found = head_found or part.head_found
     if not head_found:
         return Verification(
-            False, count, None, None, f"head {head} not found: events are missing from the tail"
+            False,
+            count,
+            None,
+            None,
+            f"head {head} not found: events are missing from the tail",
+            head_hash=prev if count else None,
         )
     return Verification(True, count, head_seq=count or None, head_hash=prev if count else None)
 
@@ -377,25 +461,33 @@ def _verify_parallel(
 
 
 def last_article_event(article_id):
-    """SELECT the hash of the latest event that changed an article (``article_id`` may be a
-    column, for a correlated subquery). Exports are skipped: they change no content, and a
-    report naming its own export would change with every export."""
+    """SELECT the digest of the latest event that changed an article (``article_id`` may be
+    a column, for a correlated subquery); its hash for an event older than digests. The
+    digest exists at the writer's commit, so a report never waits for the sealer, and
+    `audit verify --head` accepts it. Latest by id (the writers' order: an event is sealed
+    a moment later). Exports are skipped: they change no content, and a report naming its
+    own export would change with every export."""
     return (
-        select(AuditEvent.hash)
+        select(func.coalesce(AuditEvent.digest, AuditEvent.hash))
         .where(
             AuditEvent.article_id == article_id, AuditEvent.action != AuditAction.REPORT_EXPORTED
         )
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
         .limit(1)
     )
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:
-    """(seq, hash) of the latest event, or None for an empty trail."""
-    row = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    """(seq, hash) of the latest sealed event, or None for an empty trail."""
+    row = session.execute(_LAST).first()
     return (row.seq, row.hash) if row else None
+
+
+def count_unsealed(session: Session) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.seq.is_(None)))
+        or 0
+    )
 
 
 def count_events(session: Session) -> int:

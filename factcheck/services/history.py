@@ -49,7 +49,7 @@ def claim_history(session: Session, claim: Claim, viewer) -> list[dict]:
                 and_(AuditEvent.target_type == "review", AuditEvent.target_id.in_(review_ids)),
             )
         )
-        .order_by(AuditEvent.seq)
+        .order_by(AuditEvent.id)
     ).all()
     if can(viewer, Permission.SEE_OTHER_REVIEWS, claim):  # blind review
         return [event_dict(ev) for ev in events]
@@ -61,7 +61,7 @@ def article_history(session: Session, article, viewer, *, limit: int = 200) -> l
     events = session.scalars(
         select(AuditEvent)
         .where(AuditEvent.article_id == article.id)
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
         .limit(limit)
     ).all()
     if can(viewer, Permission.SEE_ALL_REVIEWS):
@@ -150,32 +150,32 @@ def list_events(
 ) -> EventPage:
     """A filtered page of the trail, newest first, with the total and keyset cursors.
 
-    ``before_seq`` / ``after_seq`` page by sequence number (an index range: the same cost on
-    page 1 and page 20,000); ``page`` (offset) is kept for the API contract's ?page=.
+    ``before_seq`` / ``after_seq`` page by event id, the writers' order (seq is given a
+    moment later by the sealer; an index range: the same cost on page 1 and page 20,000); ``page`` (offset) is kept for the API contract's ?page=.
     Filters: article_id, actor_id, action, since, until (aware datetimes, until exclusive).
     """
     stmt = _filtered(select(AuditEvent), **filters)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     if after_seq is not None:  # newer events: the page just above after_seq, oldest first
         rows = session.scalars(
-            stmt.where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq).limit(per_page + 1)
+            stmt.where(AuditEvent.id > after_seq).order_by(AuditEvent.id).limit(per_page + 1)
         ).all()
         more_newer, items = len(rows) > per_page, list(reversed(rows[:per_page]))
-        more_older = bool(items) or _exists(session, stmt, AuditEvent.seq <= after_seq)
+        more_older = bool(items) or _exists(session, stmt, AuditEvent.id <= after_seq)
     else:
-        page_stmt = stmt.order_by(AuditEvent.seq.desc()).limit(per_page + 1)
+        page_stmt = stmt.order_by(AuditEvent.id.desc()).limit(per_page + 1)
         if before_seq is not None:
-            page_stmt = page_stmt.where(AuditEvent.seq < before_seq)
+            page_stmt = page_stmt.where(AuditEvent.id < before_seq)
         else:
             page_stmt = page_stmt.offset((page - 1) * per_page)
         rows = session.scalars(page_stmt).all()
         more_older, items = len(rows) > per_page, list(rows[:per_page])
         if before_seq is not None:
-            more_newer = _exists(session, stmt, AuditEvent.seq >= before_seq)
+            more_newer = _exists(session, stmt, AuditEvent.id >= before_seq)
         else:
             more_newer = page > 1
-    newer = (items[0].seq if items else after_seq) if more_newer else None
-    older = (items[-1].seq if items else before_seq) if more_older else None
+    newer = (items[0].id if items else after_seq) if more_newer else None
+    older = (items[-1].id if items else before_seq) if more_older else None
     if after_seq is not None and not items:
         older = after_seq + 1 if more_older else None
     return EventPage(items, total, newer, older)
@@ -187,5 +187,5 @@ def _exists(session: Session, stmt, condition) -> bool:
 
 def iter_events(session: Session, **filters):
     """Every matching event, oldest first, streamed in batches (for exports)."""
-    stmt = _filtered(select(AuditEvent), **filters).order_by(AuditEvent.seq)
+    stmt = _filtered(select(AuditEvent), **filters).order_by(AuditEvent.id)
     yield from session.scalars(stmt.execution_options(yield_per=1000))

@@ -75,7 +75,7 @@ def _last_edit(session: Session, actor, article_id) -> AuditEvent | None:
             AuditEvent.article_id == article_id,
             AuditEvent.action.in_([*UNDOABLE, UNDONE]),
         )
-        .order_by(AuditEvent.seq.desc())
+        .order_by(AuditEvent.id.desc())
         .limit(1)
     )
     return None if ev is None or ev.action == UNDONE else ev
@@ -94,7 +94,7 @@ def _plan(session: Session, ev: AuditEvent):
         select(func.count())
         .select_from(AuditEvent)
         .where(
-            AuditEvent.seq > ev.seq,
+            AuditEvent.id > ev.id,
             AuditEvent.target_type == "claim",
             AuditEvent.target_id.in_(ids),
         )

@@ -10,12 +10,14 @@ ORM, no SQLAlchemy, no validation beyond the verdict, no Markdown, no permission
 
 - outside the writers' turn: the bearer token's SHA-256 looked up joined to its account;
 - the turn: SQLite, an flock beside the database then BEGIN IMMEDIATE (WAL,
-  synchronous=FULL), as factcheck/database does; PostgreSQL, the audit chain's advisory
-  lock (same key);
-- one SELECT of the claim, the caller's own review and the chain's head; the review
-  upserted (INSERT … ON CONFLICT DO UPDATE); the claim's version bumped; the audit event
-  inserted, SHA-256-chained exactly as factcheck/services/audit.py hashes it (so
-  `audit verify` checks the floor's trail too); COMMIT.
+  synchronous=FULL), as factcheck/database does; PostgreSQL, none (the product's writers
+  take no desk-wide lock since the chain is sealed later, docs/audit-design.md);
+- one SELECT of the claim and the caller's own review (SQLite: and the chain's head);
+  the review upserted (INSERT … ON CONFLICT DO UPDATE); the claim's version bumped; the
+  audit event inserted with its digest, SQLite: SHA-256-chained exactly as
+  factcheck/services/audit.py hashes it, PostgreSQL: unsealed, for the product's sealer
+  (gunicorn.conf.py starts it for this app too), so `audit verify` checks the floor's
+  trail as well; COMMIT.
 
 What is left is the price of Flask, gunicorn, the driver and the database: the ceiling
 any implementation of this save could reach on this machine.
@@ -35,7 +37,6 @@ from flask import Flask, jsonify, request
 
 URL = os.environ["FACTCHECK_DATABASE_URL"]
 PG = URL.startswith("postgres")
-CHAIN_LOCK_KEY = 0x46_43_4B  # factcheck.services.audit.CHAIN_LOCK_KEY
 GENESIS = "0" * 64
 VERDICTS = {"confirmed", "unconfirmed", "disputed"}
 app = Flask(__name__)
@@ -50,10 +51,14 @@ TOKEN = _sql(
     "SELECT u.id, u.email, u.display_name FROM api_tokens t JOIN users u ON u.id = t.user_id "
     "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active"
 )
+HEAD = (
+    "NULL, NULL "  # PostgreSQL: the sealer links the event
+    if PG
+    else "(SELECT seq FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1), "
+    "(SELECT hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1) "
+)
 STATE = _sql(
-    "SELECT c.article_id, r.id, r.version, r.verdict, r.note, r.created_at, "
-    "(SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1), "
-    "(SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) "
+    f"SELECT c.article_id, r.id, r.version, r.verdict, r.note, r.created_at, {HEAD}"
     "FROM claims c LEFT JOIN reviews r ON r.claim_id = c.id AND r.reviewer_id = ? WHERE c.id = ?"
 )
 UPSERT = _sql(
@@ -67,8 +72,9 @@ COLUMNS = (
     "seq", "created_at", "actor_id", "actor_label", "action", "target_type", "target_id",
     "article_id", "before", "after", "request_id", "client_addr", "user_agent", "prev_hash",
 )  # fmt: skip
+WRITTEN = (*COLUMNS, "digest") if PG else (*COLUMNS, "digest", "hash", "entered_at", "sealed_at")
 AUDIT = _sql(
-    f"INSERT INTO audit_events ({', '.join(COLUMNS)}, hash) VALUES ({', '.join('?' * 15)})"
+    f"INSERT INTO audit_events ({', '.join(WRITTEN)}) VALUES ({', '.join('?' * len(WRITTEN))})"
 )
 
 
@@ -138,8 +144,7 @@ def put_my_review(claim_id: int):
 def _begin(conn) -> None:
     """The writers' turn, taken as the product takes it."""
     if PG:
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK_KEY,))
-        return
+        return  # no desk-wide lock: the first statement begins the transaction
     fcntl.flock(_db["queue"], fcntl.LOCK_EX)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -174,11 +179,16 @@ def _save(conn, user, claim_id: int, verdict: str, note: str, version):
         before, after, uuid.uuid4().hex, request.remote_addr,
         request.headers.get("User-Agent", "")[:500] or None, head_hash or GENESIS,
     ), strict=True))  # fmt: skip
-    digest = hashlib.sha256(canonical(event).encode()).hexdigest()
-    row = dict(event, created_at=stamp, hash=digest)
+    content = {k: v for k, v in event.items() if k not in ("seq", "prev_hash")}
+    row = dict(event, created_at=stamp, entered_at=stamp, sealed_at=stamp,
+               digest=hashlib.sha256(canonical(content).encode()).hexdigest())  # fmt: skip
+    if PG:
+        row["seq"] = row["prev_hash"] = None
+    else:
+        row["hash"] = hashlib.sha256(canonical(event).encode()).hexdigest()
     for key in ("before", "after"):
         row[key] = None if row[key] is None else canonical(row[key])
-    conn.execute(AUDIT, tuple(row[c] for c in (*COLUMNS, "hash")))
+    conn.execute(AUDIT, tuple(row[c] for c in WRITTEN))
     body = {"id": review_id, "claim_id": claim_id, "reviewer_id": user[0], "reviewer": user[2],
             "verdict": verdict, "note": note, "links": [], "version": version_now,
             "created_at": _iso(created_at) if created_at else event["created_at"],

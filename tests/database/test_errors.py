@@ -198,9 +198,10 @@ def test_postgres_deadlock_is_a_conflict(pg_probe):
 
 
 def test_postgres_lock_timeout_is_busy(app, pg_probe, snapshot):
-    """55P03: the audit chain's lock is held elsewhere for longer than lock_timeout."""
+    """55P03: a lock the write needs is held elsewhere for longer than lock_timeout."""
     holder = pg_probe.connect()
-    holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": audit.CHAIN_LOCK_KEY})
+    holder.exec_driver_sql("BEGIN")  # the probe's engine autocommits
+    holder.execute(text("LOCK TABLE audit_events IN EXCLUSIVE MODE"))  # refuses INSERTs
     before = snapshot()
     try:
         session = db.session()
@@ -209,7 +210,7 @@ def test_postgres_lock_timeout_is_busy(app, pg_probe, snapshot):
         with pytest.raises(Unavailable) as info, transaction(session) as s:
             audit.record(s, SystemActor("test"), "user.updated", "user", None)
     finally:
-        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": audit.CHAIN_LOCK_KEY})
+        holder.exec_driver_sql("ROLLBACK")
         holder.close()
         db.session.remove()
         db.engine.dispose()  # the connection with the short lock_timeout

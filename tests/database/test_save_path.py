@@ -1,9 +1,11 @@
 """The review save, the desk's most frequent write, stays lean (issue #8).
 
-Writers take turns (SQLite: one writer at a time; PostgreSQL: the audit chain's lock), so
-every statement and every ORM load made while a save holds the turn is paid by every
-other save waiting for it. These tests pin what a save does while it holds the turn, and
-that the lean path answers exactly what the claim's page and the API read back.
+SQLite's writers take turns, so every statement and every ORM load made while a save
+holds the turn is paid by every other save waiting for it; PostgreSQL's take no desk-wide
+lock (the audit chain is sealed later), but hold the claim's row lock from the first
+statement of the unit. These tests pin what a save does in its write, with the sealer
+running apart as in production, and that the lean path answers exactly what the claim's
+page and the API read back.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 
 import pytest
 from dbtools import count_queries
+from settings_helpers import override_settings
 from sqlalchemy import event, select, update
 
 from factcheck.database import transaction
@@ -19,6 +22,7 @@ from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, Review, User
 from factcheck.services import claims, reviews
 from factcheck.services.audit import verify_chain
+from factcheck.services.sealing import seal_all
 
 LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
 OTHER = {"url": "https://example.org/other", "title": "Other", "stance": "context",
@@ -26,8 +30,10 @@ OTHER = {"url": "https://example.org/other", "title": "Other", "stance": "contex
 
 
 @pytest.fixture(autouse=True)
-def _fresh_context_per_request(fresh_contexts):
-    """Every request in its own app context and session, as on a server."""
+def _fresh_context_per_request(fresh_contexts, app):
+    """Every request in its own app context and session, as on a server, whose events the
+    sealer seals apart (PostgreSQL; not inline after the commit, as the other tests do)."""
+    override_settings(app, AUDIT_SEALER="sealer")
 
 
 def _flat(seen: list[str]) -> list[str]:
@@ -35,11 +41,13 @@ def _flat(seen: list[str]) -> list[str]:
 
 
 def _write_part(seen: list[str]) -> list[str]:
-    """The statements from the start of the write (BEGIN IMMEDIATE / the chain lock) on."""
+    """The statements of the write: after BEGIN IMMEDIATE (SQLite), or from the first row
+    lock on (PostgreSQL: the claim's, taken by the unit's first statement)."""
     seen = _flat(seen)
     for i, s in enumerate(seen):
-        if s.startswith("BEGIN IMMEDIATE") or "pg_advisory_xact_lock" in s:
-            return [s for s in seen[i + 1 :] if not s.startswith(("COMMIT", "ROLLBACK"))]
+        if s.startswith("BEGIN IMMEDIATE") or " FOR UPDATE" in s:
+            start = i + 1 if s.startswith("BEGIN") else i
+            return [s for s in seen[start:] if not s.startswith(("COMMIT", "ROLLBACK"))]
     raise AssertionError(f"no write began in {seen}")
 
 
@@ -127,6 +135,7 @@ def test_the_first_review_starts_the_article_and_bumps_versions(desk):
         c1 = conn.execute(select(Claim.version).where(Claim.id == desk["claim_id"])).scalar()
     assert (a1.status, a1.version) == ("in_review", a0.version + 1)  # once, by the first review
     assert c1 == c0 + 2  # each save makes a lead's copy of the claim stale
+    seal_all(db.engine)  # what the sealer does a moment later (PostgreSQL)
     assert verify_chain(db.session).ok
 
 
@@ -150,8 +159,9 @@ def test_objects_loaded_before_the_save_are_not_stale(app, desk):
                             speaker="A spokesperson")  # fmt: skip
     with app.app_context():
         assert db.session.get(Claim, desk["claim_id"]).speaker == "A spokesperson"
-        events = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+        events = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert events[-2:] == ["review.revised", "claim.updated"]
+        seal_all(db.engine)
         assert verify_chain(db.session).ok
 
 

@@ -32,7 +32,7 @@ from factcheck.database import transaction
 from factcheck.errors import FactcheckError
 from factcheck.extensions import db
 from factcheck.models import Article, User
-from factcheck.services import articles, audit, claims
+from factcheck.services import articles, claims
 
 # the spec "test_concurrency:preloaded_app()" imports this module, which imports livegunicorn
 HERE = f"{Path(__file__).parent},{Path(__file__).parents[1]}"
@@ -315,15 +315,16 @@ def _lock_step(monkeypatch) -> dict:
 def test_flt13_concurrent_split_and_merge(
     app, make_user, verify, figure, monkeypatch, scenario, chain_lock
 ):
-    """no-chain-lock (PostgreSQL only): without the writers' advisory lock (which serialises
-    every unit of work) the row locks are taken in the order each service asks for them;
-    two merges of one pair in opposite order then deadlock (forced with a lock-step
-    barrier), and PostgreSQL's detector must pick a loser that gets 409, never a 5xx."""
+    """no-chain-lock (PostgreSQL only): writers take no desk-wide lock (the audit chain is
+    sealed later, docs/audit-design.md; before that an advisory lock serialised every unit
+    of work, and the other two cases ran under it), so the row locks are taken in the order
+    each service asks for them; two merges of one pair in opposite order then deadlock
+    (forced with a lock-step barrier), and PostgreSQL's detector must pick a loser that
+    gets 409, never a 5xx."""
     lock_step = None
     if not chain_lock:
         if db.engine.dialect.name != "postgresql":
             pytest.skip("SQLite writers are serialised by BEGIN IMMEDIATE, not by the chain lock")
-        monkeypatch.setattr(audit, "lock_chain", lambda session: None)
         if scenario == "merge_opposite_order":
             lock_step = _lock_step(monkeypatch)
     repetitions = REPETITIONS if chain_lock else NOLOCK_REPETITIONS

@@ -35,7 +35,7 @@ from factcheck.services import (
 )
 
 READERS = {
-    "audit.set_context", "audit.reset_context", "audit.lock_chain", "audit.canonical", "audit.event_payload",
+    "audit.set_context", "audit.reset_context", "audit.compute_digest", "audit.count_unsealed", "audit.canonical", "audit.event_payload",
     "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.chain_head", "audit.count_events", "audit.last_article_event",
     "common.get_or_404", "common.parse_id", "second_factor.provisioning_uri", "second_factor.check_code", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
@@ -59,6 +59,9 @@ READERS = {
 HELPERS = {
     "audit.record",
     "webhooks.enqueue",
+    "sealing.seal_pending",  # complete audit.record's events: chain fields, no desk state
+    "sealing.seal_all",
+    "sealing.publish_head",  # a file outside the database
 }  # parts of other units of work
 DERIVED = {
     "exports.keep_render",

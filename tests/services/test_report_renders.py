@@ -59,7 +59,7 @@ def test_a_final_pdf_is_rendered_once_and_served_as_made(review_all, desk, rende
     row = db.session.scalars(select(ReportRender)).one()
     assert row.chain_head_hash and row.size == len(first.content) and row.render_ms >= 0
     assert row.last_event_hash == db.session.scalar(
-        select(AuditEvent.hash).where(AuditEvent.action == "article.approved")
+        select(AuditEvent.digest).where(AuditEvent.action == "article.approved")
     )
 
 
@@ -72,13 +72,14 @@ def test_other_formats_are_never_kept(review_all, desk, renders):
 
 
 def test_an_exports_own_event_does_not_change_the_reports_digest(review_all, desk):
-    """The report names the article's last event that changed it: an export changes nothing."""
+    """The report names the article's last event that changed it (by its digest, which
+    exists before the event is sealed): an export changes nothing."""
     article_id, reviewer, lead = desk
     review_all(article_id, reviewer, lead)
     one = _export(lead, article_id, "json").content
     two = _export(lead, article_id, "json").content
     approved = db.session.scalar(
-        select(AuditEvent.hash).where(AuditEvent.action == "article.approved")
+        select(AuditEvent.digest).where(AuditEvent.action == "article.approved")
     )
     assert approved.encode() in one and approved.encode() in two
 
