@@ -2,4 +2,4 @@
 
 from factcheck import create_app
 
-app = create_app()
+app = create_app(migrations=False)  # `flask db upgrade` runs apart (make serve)

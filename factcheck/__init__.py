@@ -16,9 +16,13 @@ from factcheck.settings import Settings, app_settings, bind, instance_secret_key
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+def create_app(
+    test_config: Mapping[str, object] | None = None, *, migrations: bool = True
+) -> Flask:
     """Build the application: FACTCHECK_* environment, then ``test_config`` (settings by
-    their field names, anything else is Flask configuration)."""
+    their field names, anything else is Flask configuration). ``migrations=False`` (the
+    WSGI entry point: gunicorn's workers) leaves Flask-Migrate out: importing it and
+    Alembic costs each worker 11 MiB it never uses (`flask db` runs in its own process)."""
     overrides, flask_config = Settings.partition(test_config or {})
     settings = Settings.from_env(os.environ, overrides)
     app = Flask(
@@ -28,7 +32,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     register_config(app, settings, flask_config)
-    register_extensions(app)
+    register_extensions(app, migrations=migrations)
     register_database(app)
     register_middleware(app)
     register_request_handling(app)
@@ -60,16 +64,18 @@ def _bind_outer_settings(_app: Flask, **_kw) -> None:
     bind(outer)  # the context popped back to (another app's, or none)
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, *, migrations: bool = True) -> None:
     """Flask-SQLAlchemy, and this app's own Flask-Migrate, Flask-Login and CSRF protection."""
     from flask_login import LoginManager
-    from flask_migrate import Migrate
     from flask_wtf import CSRFProtect
 
     from factcheck.web.auth import load_user
 
     db.init_app(app)
-    Migrate(app, db, directory=str(ROOT / "migrations"))
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(ROOT / "migrations"))
     login = LoginManager(app)
     login.user_loader(load_user)
     login.login_view = "auth.login"

@@ -162,8 +162,8 @@ class UserPage(Page):
 
 
 class AuditEvent(Out):
-    id: int
-    seq: int
+    id: int  # the writers' order
+    seq: int | None  # the chain position; null for a moment, until the sealer links it
     created_at: Time
     actor_id: int | None
     actor: str | None
@@ -175,8 +175,8 @@ class AuditEvent(Out):
     after: dict[str, Any] | None
     request_id: str | None
     client_addr: str | None
-    hash: str
-    prev_hash: str
+    hash: str | None  # null until sealed (PostgreSQL: within about a second)
+    prev_hash: str | None
 
 
 class AuditPage(Page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, null, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -119,10 +119,10 @@ _reviews, _links = Review.__table__, EvidenceLink.__table__
 _LINK_FIELDS = ("url", "title", "stance", "excerpt", "archived_url")
 
 
-def _state_query():
+def _state_query(head: bool = True):
     """One statement: the claim, its article's status, its review count, the actor's own
-    review with its links (a row per link) and the audit chain's head. Built once;
-    parameters claim_id, reviewer_id."""
+    review with its links (a row per link) and (``head``: SQLite, whose writer seals its
+    event) the audit chain's head. Built once; parameters claim_id, reviewer_id."""
     claim_id, reviewer_id = bindparam("claim_id"), bindparam("reviewer_id")
     own = and_(_reviews.c.claim_id == _claims.c.id, _reviews.c.reviewer_id == reviewer_id)
     counted = _reviews.alias("counted")
@@ -140,8 +140,8 @@ def _state_query():
             _reviews.c.created_at,
             _reviews.c.updated_at,
             *(_links.c[f] for f in _LINK_FIELDS),
-            audit.HEAD_SEQ,
-            audit.HEAD_HASH,
+            audit.HEAD_SEQ if head else null().label("head_seq"),
+            audit.HEAD_HASH if head else null().label("head_hash"),
         )  # fmt: skip
         .select_from(
             _claims.join(_articles, _articles.c.id == _claims.c.article_id)
@@ -155,6 +155,7 @@ def _state_query():
 
 
 _STATE = _state_query()
+_STATE_UNSEALED = _state_query(head=False)  # PostgreSQL: the sealer links the event
 _UPDATE_REVIEW = (
     _reviews.update()
     .where(_reviews.c.id == bindparam("review_id"), _reviews.c.version == bindparam("current"))
@@ -206,7 +207,8 @@ def submit_review(
     claim_id = primary_key(Claim, claim_id)
     actor_id = getattr(actor, "id", None)
     conn = session.connection()
-    rows = conn.execute(_STATE, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
+    state = _STATE if conn.dialect.name == "sqlite" else _STATE_UNSEALED
+    rows = conn.execute(state, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
     if not rows:
         raise NotFound(f"claim {claim_id} does not exist")
     first = rows[0]  # the claim's and review's columns repeat on every link row

@@ -15,7 +15,6 @@ from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
 from factcheck.net.fetch import FetchPolicy, fetch_url
 from factcheck.settings import settings_of
 from factcheck.text import splitting
-from factcheck.text.html import extract_html
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
@@ -73,6 +72,8 @@ def from_html(
         raise InvalidInput(
             "HTML contains NUL characters", errors={"html": "contains NUL characters"}
         )
+    from factcheck.text.html import extract_html  # lxml: 4 MiB per web worker, only for HTML
+
     doc = extract_html(html)
     _check_sentences(doc.text)
     return Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,

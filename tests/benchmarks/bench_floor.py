@@ -40,12 +40,13 @@ _WAITERS = (
 
 
 class LockSampler:
-    """PostgreSQL: how many backends wait on an advisory lock (the chain's), sampled.
+    """PostgreSQL: how many backends wait on an advisory lock (a desk-wide lock), sampled.
 
     Every ``interval`` s during the closed loop a side connection counts the database's
-    backends waiting on an advisory lock: the chain lock's queue (with W workers at most
-    W - 1; the share of samples with one is the time a worker sat idle on it), which
-    docs/audit-design.md sets out to remove (§5, measurement 1)."""
+    backends waiting on an advisory lock. Before the chain was sealed later that was the
+    chain lock's queue (with W workers at most W - 1; the share of samples with one is the
+    time a worker sat idle on it); docs/audit-design.md removed it (§5, measurement 1), so
+    any waiter now is a regression. The sealer's lease is a try-lock and never waits."""
 
     def __init__(self, url: str, interval: float = 0.01):
         self.url, self.interval = url.replace("postgresql+psycopg://", "postgresql://"), interval
@@ -114,9 +115,28 @@ def check(url: str) -> tuple[str, int]:
     with app.app_context():
         v = verify_chain(bl.db.session)
         reviews = bl.db.session.scalar(select(func.count()).select_from(Review))
+        lag = _seal_lag(bl.db.session)
         bl.db.session.remove()
         bl.db.engine.dispose()
-    return (f"OK, {v.events} events" if v.ok else f"FAIL {v.reason}"), reviews
+    waiting = f", {v.unsealed} awaiting the sealer" if v.unsealed else ""
+    verdict = f"OK, {v.events} events{waiting}" if v.ok else f"FAIL {v.reason}"
+    return verdict + (f"; seal lag p50 / p99 / max {lag}" if lag else ""), reviews
+
+
+def _seal_lag(session) -> str | None:
+    """PostgreSQL: sealed_at - entered_at over the run's events (the merge delay)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    row = session.execute(text(
+        "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY lag), max(lag) "
+        "FROM (SELECT EXTRACT(EPOCH FROM sealed_at - entered_at) * 1000 AS lag "
+        "FROM audit_events WHERE sealed_at IS NOT NULL AND entered_at IS NOT NULL "
+        "AND action LIKE 'review.%') x")).first()  # fmt: skip
+    if row is None or row[1] is None:
+        return None
+    return f"{row[0][0]:.0f} / {row[0][1]:.0f} / {row[1]:.0f} ms"
 
 
 def measure(name: str, args) -> dict:

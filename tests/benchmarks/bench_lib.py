@@ -206,6 +206,10 @@ class Server:
     workers: int
 
     def worker_pids(self) -> list[int]:
+        """The master's children but the audit sealer (gunicorn.conf.py, PostgreSQL)."""
+        return [pid for pid in self.children() if not self._is_sealer(pid)]
+
+    def children(self) -> list[int]:
         pids = []
         for d in Path("/proc").iterdir():
             if d.name.isdigit():
@@ -215,6 +219,12 @@ class Server:
                     if ppid == self.proc.pid:
                         pids.append(int(d.name))
         return sorted(pids)
+
+    @staticmethod
+    def _is_sealer(pid: int) -> bool:
+        with contextlib.suppress(OSError):
+            return b"audit\0seal" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return False
 
     def rss_mib(self) -> dict[int, float]:
         out = {}
@@ -226,9 +236,10 @@ class Server:
         return out
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time used so far by the master and its workers."""
+        """User + system CPU time used so far by the master and its children (the workers
+        and, on PostgreSQL, the audit sealer)."""
         total = 0
-        for pid in [self.proc.pid, *self.worker_pids()]:
+        for pid in [self.proc.pid, *self.children()]:
             with contextlib.suppress(OSError):
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 total += int(fields[11]) + int(fields[12])
