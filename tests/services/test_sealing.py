@@ -217,3 +217,19 @@ def test_writers_do_not_wait_for_each_other_on_postgres(apart):
     assert order == ["fast", "slow"] and waited < 1.0
     sealing.seal_all(db.engine)
     assert audit.verify_chain(db.session).ok
+
+
+def test_the_audit_page_and_api_show_an_event_awaiting_the_sealer(
+    apart, make_user, login, client, api_as
+):
+    _pg(apart)
+    admin = make_user("admin")
+    sealing.seal_all(db.engine)
+    _event(30)
+    login(admin)
+    page = client.get("/audit")
+    assert page.status_code == 200 and "sealing…" in page.get_data(as_text=True)
+    events = api_as(admin).get("/audit").get_json()["items"]
+    assert events[0]["seq"] is None and events[0]["hash"] is None
+    sealing.seal_all(db.engine)
+    assert "sealing…" not in client.get("/audit").get_data(as_text=True)
