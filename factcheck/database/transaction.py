@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +18,8 @@ from factcheck.errors import Conflict
 from factcheck.extensions import db
 from factcheck.services import sealing
 from factcheck.settings import settings_of
+
+log = logging.getLogger("factcheck.audit")
 
 
 @contextmanager
@@ -61,10 +64,13 @@ def _after_commit(session: Session) -> None:
     the head published to AUDIT_HEAD_FILE if one is set (SQLite seals in the writer)."""
     unsealed, head = session.info.pop("audit_unsealed", None), session.info.pop("audit_head", None)
     settings = settings_of(session)
-    if unsealed and settings.AUDIT_SEALER == "inline":
-        sealing.seal_all(session.get_bind(), head_file=settings.AUDIT_HEAD_FILE)
-    elif head and settings.AUDIT_HEAD_FILE:
-        sealing.publish_head(settings.AUDIT_HEAD_FILE, head)
+    try:
+        if unsealed and settings.AUDIT_SEALER == "inline":
+            sealing.seal_all(session.get_bind(), head_file=settings.AUDIT_HEAD_FILE)
+        elif head and settings.AUDIT_HEAD_FILE:
+            sealing.publish_head(settings.AUDIT_HEAD_FILE, head)
+    except Exception:  # the unit is committed: the next pass seals it, the next seal publishes
+        log.exception("sealing or publishing the audit head after a commit failed")
 
 
 def _continue_as_write(session: Session) -> None:
