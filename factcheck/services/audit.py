@@ -37,6 +37,11 @@ def reset_context(token) -> None:
     _context.reset(token)
 
 
+def context_client() -> str:
+    """The client address of this context's request ("" outside a request: the CLI)."""
+    return (_context.get().get("client_addr") or "")[:64]
+
+
 def lock_chain(session: Session) -> None:
     """Serialise writers on PostgreSQL (SQLite writers are serialised by BEGIN IMMEDIATE).
 

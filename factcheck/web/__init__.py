@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, ReauthRequired
 from factcheck.services import audit
 
 log = logging.getLogger("factcheck")
@@ -56,6 +56,7 @@ TOTP_SETUP_ENDPOINTS = {
     "account.index",
     "account.totp_start",
     "account.totp_setup",
+    "account.reauth",
     "auth.logout",
     "static",
 }
@@ -97,7 +98,25 @@ def _security_headers(resp):
     return resp
 
 
+def _where_you_were() -> str:
+    """The page to come back to after re-authenticating: this one for a GET, the form's
+    page (the same-site Referer) for a POST."""
+    from urllib.parse import urlsplit
+
+    from factcheck.web.auth import safe_next
+
+    if request.method == "GET":
+        return safe_next(request.full_path.rstrip("?")) or url_for("account.index")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return url_for("account.index")
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(path) or url_for("account.index")
+
+
 def _domain_error(exc: FactcheckError):
+    if isinstance(exc, ReauthRequired) and not is_api():
+        return redirect(url_for("account.reauth", next=_where_you_were()))
     if exc.status == 403:  # a security-relevant refusal: one log line each (ASVS 16.3.2)
         who = getattr(g.get("api_user") or current_user, "email", "anonymous")
         log.warning("permission denied: %s %s by %s (%s) request %s", request.method,

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import SystemActor
+from factcheck.models import SystemActor, utcnow
 from factcheck.services import users
 
 PASSWORD = "correct-horse-battery"
@@ -175,7 +175,9 @@ def test_auth06_logout_replay(app, make_user, figure):
     b.post("/login", data={"email": u.email, "password": PASSWORD})
     sess_b = b.get_cookie("session").value
     with transaction() as s:
-        users.reset_password(s, actor=u, user_id=u.id, password="another-long-password")
+        users.reset_password(
+            s, actor=u, user_id=u.id, password="another-long-password", authenticated_at=utcnow()
+        )
     r3 = app.test_client()
     r3.set_cookie("session", sess_b)
     res["after password change"] = r3.get("/articles").status_code
