@@ -114,6 +114,20 @@ def _where_you_were() -> str:
     return safe_next(path) or url_for("account.index")
 
 
+def _secure_cookies(resp):
+    """With secure cookies configured, every Set-Cookie is Secure: Flask-Login's deletion of
+    the remember cookie is not, and a browser ignores an insecure __Host- cookie, so that
+    sign-out would leave the old cookie in place (HOSTILE §4.6)."""
+    if not current_app.config.get("SESSION_COOKIE_SECURE"):
+        return resp
+    cookies = resp.headers.getlist("Set-Cookie")
+    if cookies and any("; Secure" not in c for c in cookies):
+        resp.headers.remove("Set-Cookie")
+        for cookie in cookies:
+            resp.headers.add("Set-Cookie", cookie if "; Secure" in cookie else cookie + "; Secure")
+    return resp
+
+
 def _domain_error(exc: FactcheckError):
     if isinstance(exc, ReauthRequired) and not is_api():
         return redirect(url_for("account.reauth", next=_where_you_were()))
@@ -203,6 +217,7 @@ def init_app(app: Flask) -> None:
     app.before_request(require_second_factor)
     app.teardown_request(_teardown)
     app.after_request(_security_headers)
+    app.after_request(_secure_cookies)
     app.register_error_handler(FactcheckError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
