@@ -28,7 +28,8 @@ class LogoutForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
     expires_days = IntegerField(
-        "Expires after (days; empty: the default, 0: never)", validators=[Optional(), NumberRange(min=0, max=3650)]
+        "Expires after (days; empty: the default, 0: never)",
+        validators=[Optional(), NumberRange(min=0, max=3650)],
     )
     read_only = BooleanField("Read-only (refused on any change)")
 
