@@ -463,7 +463,7 @@ def test_auth10_token_hygiene(app, make_user, token_for, figure):
         body = c.get(path, headers={"Authorization": f"Bearer {admin_tok}"}).get_data(as_text=True)
         secrets_in_json += body.count("password_hash") + body.count("token_hash")
     refused = sum(1 for v in res.values() if v == 401)
-    figure("AUTH-10", cases=len(res), ok=f"{refused}/{len(res)} refused 401 ({res}); expired tokens: no expiry field (not automated)",
+    figure("AUTH-10", cases=len(res), ok=f"{refused}/{len(res)} refused 401 ({res}); expired and read-only tokens: AUTH-22",
            notes=f"plaintext occurrences in DB {plaintext}; secret fields in JSON {secrets_in_json}")  # fmt: skip
     assert refused == len(res) and plaintext == 0 and secrets_in_json == 0
 
