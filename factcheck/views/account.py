@@ -100,15 +100,17 @@ def create_token():
         return _page(422, token_form=form)
     try:
         with transaction() as s:
-            _token, plaintext = users.create_token(
+            token, plaintext = users.create_token(
                 s, actor=current_user, name=form.name.data, expires_days=form.expires_days.data,
                 read_only=form.read_only.data, authenticated_at=authenticated_at(),
             )  # fmt: skip
+            expires_at, read_only = token.expires_at, token.read_only
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _page(exc.status, token_form=form)
     # Shown once: the page is rendered (not redirected) so the secret is never in a URL or flash.
-    return render_template("account/token_created.html", token=plaintext, name=form.name.data), 201
+    return render_template("account/token_created.html", token=plaintext, name=form.name.data,
+                           expires_at=expires_at, read_only=read_only), 201  # fmt: skip
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
