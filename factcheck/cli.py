@@ -24,7 +24,7 @@ from factcheck.database import transaction
 from factcheck.errors import FactcheckError
 from factcheck.extensions import db
 from factcheck.models import Article, SystemActor, User
-from factcheck.services import articles, audit, exports, sealing, sources, users, versions
+from factcheck.services import articles, audit, exports, sealing, second_factor, sources, users, versions
 from factcheck.settings import settings_of
 
 DEMO_ARTICLE = Path(__file__).parent / "demo" / "seed-rfa-passports.txt"
@@ -83,18 +83,43 @@ def users_create(email, role, name, password_stdin):
         click.echo(f"password: {password}")
 
 
+def _account(s, email) -> User:
+    user = s.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    return user
+
+
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", help="A name to tell the token apart.")
+@click.option(
+    "--expires-days",
+    type=click.IntRange(0, users.MAX_TOKEN_DAYS),
+    default=None,
+    help="Days until it ends (0: never); default FACTCHECK_TOKEN_DEFAULT_DAYS.",
+)
+@click.option("--read-only", is_flag=True, help="Refused (403) on any write.")
 @command
-def users_token(email, name):
-    """Print a new API token for an account."""
+def users_token(email, name, expires_days, read_only):
+    """Print a new API token for an account (the operator: no re-authentication)."""
     with transaction() as s:
-        user = s.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            raise click.ClickException(f"no account {email}")
-        _token, plaintext = users.create_token(s, actor=system_actor(), user_id=user.id, name=name)
+        user = _account(s, email)
+        _token, plaintext = users.create_token(s, actor=system_actor(), user_id=user.id, name=name,
+                                               expires_days=expires_days, read_only=read_only)  # fmt: skip
     click.echo(plaintext)
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why (kept in the audit trail).")
+@command
+def users_reset_2fa(email, reason):
+    """Turn off an account's two-step sign-in (a lost phone); ends its sessions."""
+    with transaction() as s:
+        user = second_factor.reset(s, actor=system_actor(), user_id=_account(s, email).id,
+                                   reason=reason)  # fmt: skip
+        click.echo(f"two-step sign-in reset for {user.email}")
 
 
 @click.command("demo")

@@ -29,6 +29,13 @@ class NotAuthenticated(FactcheckError):
     title = "Not authenticated"
 
 
+class ReauthRequired(FactcheckError):
+    """A sensitive change without a recent password (and code) check."""
+
+    status = 401
+    title = "Re-authentication required"
+
+
 class PermissionDenied(FactcheckError):
     status = 403
     title = "Forbidden"

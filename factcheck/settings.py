@@ -65,8 +65,14 @@ class Settings:
     MAX_TITLE_CHARS: int = 500
     MAX_URL_CHARS: int = 2_048
     MAX_REASON_CHARS: int = 2_000
-    LOGIN_MAX_FAILURES: int = 10  # failed sign-ins per account ...
-    LOGIN_FAILURE_WINDOW_SECONDS: int = 900  # ... within this window, then 429
+    # Sign-in limits (services/sign_in.py), each within LOGIN_FAILURE_WINDOW_SECONDS:
+    LOGIN_MAX_FAILURES: int = 10  # wrong passwords for one address from one client, then 429
+    LOGIN_CLIENT_MAX_FAILURES: int = 30  # failures from one client, any addresses (spraying)
+    LOGIN_CODE_MAX_FAILURES: int = 5  # wrong second-factor codes for one account
+    LOGIN_FAILURE_WINDOW_SECONDS: int = 900
+    REAUTH_SECONDS: int = 300  # sensitive changes need the password given this recently
+    TOKEN_DEFAULT_DAYS: int = 90  # a new API token's lifetime unless asked (0: never ends)
+    TOKEN_TOUCH_SECONDS: int = 60  # a token's last_used_at is written at most this often
 
     # -- the desk
     REVIEWS_REQUIRED: int = 1  # reviews before a claim counts as reviewed
@@ -160,13 +166,27 @@ class Settings:
                 "json_serializer": canonical_json,
             },
             "MAX_CONTENT_LENGTH": self.MAX_CONTENT_LENGTH,
+            **self._cookie_names(),
             "SESSION_COOKIE_SECURE": self.SESSION_COOKIE_SECURE,
-            "REMEMBER_COOKIE_SECURE": self.REMEMBER_COOKIE_SECURE,
+            # Secure session cookies make every cookie the app sets Secure (HOSTILE §4.6).
+            "REMEMBER_COOKIE_SECURE": self.REMEMBER_COOKIE_SECURE or self.SESSION_COOKIE_SECURE,
             "SESSION_COOKIE_HTTPONLY": self.SESSION_COOKIE_HTTPONLY,
             "REMEMBER_COOKIE_HTTPONLY": self.REMEMBER_COOKIE_HTTPONLY,
             "SESSION_COOKIE_SAMESITE": self.SESSION_COOKIE_SAMESITE,
             "REMEMBER_COOKIE_SAMESITE": self.REMEMBER_COOKIE_SAMESITE,
             "WTF_CSRF_TIME_LIMIT": self.WTF_CSRF_TIME_LIMIT,
+        }
+
+    def _cookie_names(self) -> dict[str, str]:
+        """Over HTTPS the cookies carry the __Host- prefix: the browser then keeps them
+        only if Secure, for this host alone (no Domain) and the whole site (Path=/)."""
+        if not self.SESSION_COOKIE_SECURE:
+            return {}
+        return {
+            "SESSION_COOKIE_NAME": "__Host-session",
+            "REMEMBER_COOKIE_NAME": "__Host-remember_token",
+            "SESSION_COOKIE_PATH": "/",
+            "REMEMBER_COOKIE_PATH": "/",
         }
 
 

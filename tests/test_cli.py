@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import UTC, datetime
 
 from dbtools import audit_triggers_lifted
 from sqlalchemy import create_engine, select, text
@@ -93,7 +94,49 @@ def test_users_token_works_against_the_api(runner, make_user, client):
     assert re.fullmatch(r"fct_\S+", token)
     resp = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 200 and resp.get_json()["id"] == user.id
-    assert _latest("token.created").after == {"name": "ci", "user_id": user.id}
+    after = _latest("token.created").after
+    assert {k: after[k] for k in ("name", "user_id", "read_only")} == {
+        "name": "ci", "user_id": user.id, "read_only": False}  # fmt: skip
+    days = (datetime.fromisoformat(after["expires_at"]) - datetime.now(UTC)).days
+    assert 88 <= days <= 90  # FACTCHECK_TOKEN_DEFAULT_DAYS
+
+
+def test_users_token_expiry_and_read_only(runner, make_user, client, snapshot):
+    user = make_user("reviewer")
+    result = runner.invoke(
+        args=["users", "token", user.email, "--expires-days", "0", "--read-only"]
+    )
+    assert result.exit_code == 0, result.output
+    auth = {"Authorization": f"Bearer {result.stdout.strip()}"}
+    assert _latest("token.created").after["expires_at"] is None  # 0: never ends
+    assert client.get("/api/v1/me", headers=auth).status_code == 200
+    before = snapshot()
+    resp = client.post("/api/v1/articles", json={"text": "A claim."}, headers=auth)
+    assert resp.status_code == 403 and "read-only" in resp.get_json()["detail"]
+    assert snapshot() == before
+    bad = runner.invoke(args=["users", "token", user.email, "--expires-days", "-1"])
+    assert bad.exit_code != 0 and snapshot() == before
+
+
+def test_users_reset_2fa(runner, make_user, snapshot):
+    from factcheck.database import transaction
+    from factcheck.models import utcnow
+    from factcheck.services import second_factor
+
+    user = make_user("lead")
+    with transaction() as s:
+        second_factor.start_setup(s, actor=s.get(User, user.id), authenticated_at=utcnow())
+    before = snapshot()
+    no_reason = runner.invoke(args=["users", "reset-2fa", user.email])
+    assert no_reason.exit_code != 0 and snapshot() == before
+    result = runner.invoke(args=["users", "reset-2fa", user.email, "--reason", "lost phone"])
+    assert result.exit_code == 0, result.output
+    event = _latest("auth.totp_reset")
+    assert event.after == {"reason": "lost phone"} and event.actor_label.startswith("system:")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret is None
+    again = runner.invoke(args=["users", "reset-2fa", user.email, "--reason", "again"])
+    assert "not on" in _one_line_error(again)
 
 
 def test_users_token_unknown_account(runner, snapshot):

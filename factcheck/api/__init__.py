@@ -8,9 +8,15 @@ from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from factcheck.errors import CSRFFailed, NotAuthenticated, TooLarge, UnsupportedType
+from factcheck.errors import (
+    CSRFFailed,
+    NotAuthenticated,
+    PermissionDenied,
+    TooLarge,
+    UnsupportedType,
+)
 from factcheck.extensions import db
-from factcheck.services.users import user_for_token
+from factcheck.services.users import note_token_use, token_use
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -26,10 +32,15 @@ def _authenticate():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("use Authorization: Bearer <token>")
-        user = user_for_token(db.session, token.strip())
-        if user is None:
-            raise NotAuthenticated("the token is invalid, revoked, or its account is deactivated")
-        g.api_user = user  # the session cookie is ignored for bearer requests
+        use = token_use(db.session, token.strip())
+        if use is None:
+            raise NotAuthenticated(
+                "the token is invalid, revoked or expired, or its account is deactivated"
+            )
+        g.api_user = use.user  # the session cookie is ignored for bearer requests
+        note_token_use(db.engine, use)
+        if use.read_only and request.method in UNSAFE:
+            raise PermissionDenied("this token is read-only: it cannot change anything")
     elif request.endpoint not in PUBLIC:
         if not current_user.is_authenticated:
             raise NotAuthenticated("sign in or send Authorization: Bearer <token>")

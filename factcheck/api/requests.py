@@ -59,6 +59,11 @@ class TokenRequest(Body):
     password: str
     name: Text(maxLength=100, description='default "api"') = None
     code: str = Field(None, description="TOTP or recovery code, when two-step sign-in is on")
+    expires_days: Integer = Field(
+        None, ge=0, le=3650,
+        description="days until the token ends; 0: never; default: the desk's setting",
+    )  # fmt: skip
+    read_only: bool = Field(False, description="a read-only token is refused (403) any write")
 
 
 class NewUser(Body):

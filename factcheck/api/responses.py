@@ -41,6 +41,8 @@ class Token(Out):
     id: int
     name: str
     token: str = Field(description="shown once; send it as Authorization: Bearer <token>")
+    expires_at: Time = Field(description="when it stops working; null: never")
+    read_only: bool
 
 
 class User(Out):

@@ -10,6 +10,7 @@ from factcheck.api.contract import answer, route
 from factcheck.api.serializers import user_json
 from factcheck.database import transaction
 from factcheck.errors import NotAuthenticated
+from factcheck.models import iso, utcnow
 from factcheck.services import users
 from factcheck.web.auth import current_actor
 
@@ -21,8 +22,12 @@ def create_token(body: inp.TokenRequest):
     with transaction() as s:
         user = users.sign_in(s, email=body.email, password=body.password, code=body.code)
         if user is not None:
-            token, plaintext = users.create_token(s, actor=user, name=body.name or "api")
-            result = {"id": token.id, "name": token.name, "token": plaintext}
+            token, plaintext = users.create_token(
+                s, actor=user, name=body.name or "api", expires_days=body.expires_days,
+                read_only=body.read_only, authenticated_at=utcnow(),  # just signed in
+            )  # fmt: skip
+            result = {"id": token.id, "name": token.name, "token": plaintext,
+                      "expires_at": iso(token.expires_at), "read_only": token.read_only}  # fmt: skip
     if user is None:
         raise NotAuthenticated("wrong email or password, or the account is deactivated")
     return jsonify(result), 201

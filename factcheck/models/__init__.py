@@ -2,7 +2,7 @@
 
 # Order matters: Claim's derived `seq` configures the mappers, so everything it relates
 # to must be imported before it.
-from factcheck.models.user import ApiToken, Role, SystemActor, User  # noqa: I001
+from factcheck.models.user import ApiToken, FailureKind, Role, SignInFailure, SystemActor, User  # noqa: I001
 from factcheck.models.article import Article, ArticleStatus, ArticleVersion
 from factcheck.models.review import EvidenceLink, Review, Stance
 from factcheck.models.audit import AuditAction, AuditEvent
@@ -16,5 +16,5 @@ from factcheck.models.types import iso, utcnow
 
 __all__ = [
     "ApiToken", "Article", "ArticleAction", "ClaimAction", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",
-    "DeliveryStatus", "EvidenceLink", "Job", "JobStatus", "RenderRequest", "ReportRender", "Review", "Role", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
+    "DeliveryStatus", "EvidenceLink", "FailureKind", "Job", "JobStatus", "RenderRequest", "ReportRender", "Review", "Role", "SignInFailure", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

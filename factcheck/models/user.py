@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.extensions import db
@@ -41,6 +41,9 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recovery_codes: Mapped[list | None] = mapped_column(JSON)
+    # The last TOTP time step accepted: a code (of this step or an earlier one) is never
+    # accepted twice, the previous window's included (HOSTILE §4.4).
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 
@@ -87,12 +90,45 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never
+    read_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= utcnow()
+
+
+class FailureKind(StrEnum):
+    PASSWORD = "password"  # a wrong password (or no such account)
+    CODE = "code"  # the right password with a wrong second-factor code
+
+
+class SignInFailure(db.Model):
+    """One failed check of a password or a code: what the sign-in limits count.
+
+    Kept apart from the audit trail (which records the same failures) so that the counts
+    per client and per address are indexed queries; the address is kept as a hash, the same
+    for accounts that exist and addresses that do not (HOSTILE §4.7). Rows older than the
+    window are removed as new ones are written.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_client", "client", "created_at"),
+        Index("ix_sign_in_failures_email_key", "email_key", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_key: Mapped[str] = mapped_column(String(64))  # sha256 of the normalised address
+    client: Mapped[str] = mapped_column(String(64))  # the client's address ("" if unknown)
+    kind: Mapped[FailureKind] = mapped_column(enum_column(FailureKind, "kind"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SystemActor:

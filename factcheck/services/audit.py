@@ -39,6 +39,11 @@ def reset_context(token) -> None:
     _context.reset(token)
 
 
+def context_client() -> str:
+    """The client address of this context's request ("" outside a request: the CLI)."""
+    return (_context.get().get("client_addr") or "")[:64]
+
+
 def canonical(payload: dict) -> bytes:
     return canonical_json(payload).encode()
 

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from factcheck.errors import Conflict, InvalidInput, NotFound, RateLimited
-from factcheck.models import ApiToken, AuditEvent, Role, User, iso, utcnow
+from factcheck.errors import Conflict, InvalidInput, NotFound
+from factcheck.models import ApiToken, Role, User, iso, utcnow
 from factcheck.permissions import Permission, can, require
 from factcheck.services import audit, second_factor
+from factcheck.services import sign_in as sign_in_limits
 from factcheck.services.common import clean_text, get_user
-from factcheck.services.passwords import hash_password, verify_password
+from factcheck.services.passwords import hash_password
+from factcheck.services.recent_auth import require_recent
 from factcheck.settings import settings_of
 
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "fct_"
+MAX_TOKEN_DAYS = 3650
 
 
 def _user_view(u: User) -> dict:
@@ -104,66 +110,58 @@ def update_user(
         if not others:
             raise Conflict("at least one active admin must remain")
     if user.role != before["role"] or user.active != before["active"]:
-        user.session_generation += 1  # end every session of the account
+        user.session_generation += 1  # end every session of the account ...
+        revoked = revoke_all_tokens(session, user)  # ... and its tokens (HOSTILE §4.5)
+        if revoked:
+            after = {**after, "tokens_revoked": revoked}
     action = "user.deactivated" if before["active"] and not user.active else "user.updated"
     audit.record(session, actor, action, "user", user.id, before=before, after=after)
     return user
 
 
-def reset_password(session: Session, *, actor, user_id, password) -> User:
-    """Set a new password (admins, or the account itself); ends the account's sessions."""
+def reset_password(
+    session: Session, *, actor, user_id, password, password_hash=None, authenticated_at=None
+) -> User:
+    """Set a new password (admins, or the account itself after a recent sign-in); ends the
+    account's sessions, remember-me cookies and API tokens.
+
+    ``password_hash`` is hash_password(password) when the entry point made it already
+    (Argon2 is CPU work to do before the write unit).
+    """
     user = get_user(session, user_id)
     require(actor, Permission.MANAGE_ACCOUNT, user)
-    user.password_hash = hash_password(check_password(password))
+    if getattr(actor, "id", None) == user.id:
+        require_recent(session, actor, authenticated_at)
+    check_password(password)
+    user.password_hash = password_hash or hash_password(password)
     user.session_generation += 1
-    audit.record(
-        session, actor, "user.password_reset", "user", user.id, after={"password": "changed"}
-    )
+    revoked = revoke_all_tokens(session, user)
+    audit.record(session, actor, "user.password_reset", "user", user.id,
+                 after={"password": "changed", "tokens_revoked": revoked})  # fmt: skip
     return user
-
-
-def _recent_failures(session: Session, user_id: int) -> int:
-    since = utcnow() - timedelta(seconds=settings_of(session).LOGIN_FAILURE_WINDOW_SECONDS)
-    return (
-        session.scalar(
-            select(func.count()).where(
-                AuditEvent.action == "auth.sign_in_failed",
-                AuditEvent.target_type == "user",
-                AuditEvent.target_id == user_id,
-                AuditEvent.created_at >= since,
-            )
-        )
-        or 0
-    )
 
 
 def sign_in(session: Session, *, email, password, code=None) -> User | None:
     """Check credentials; audit success and failure alike. None means refused.
 
-    Too many recent failures on one account raise RateLimited; the counter lives in the
-    database (the audit trail), so it holds across workers and servers.
+    The limits (services/sign_in) are counted in the database, so they hold across workers
+    and servers; a client over them gets RateLimited before the account is even looked up.
     """
-    limits = settings_of(session)
     email = (email or "").strip().lower()[:254] if isinstance(email, str) else ""
-    user = session.scalar(select(User).where(User.email == email)) if email else None
+    key = sign_in_limits.email_key(email)
     # The same queries and the same Argon2 work whether or not the account exists, so the
     # time taken does not tell an attacker which addresses have accounts (HOSTILE AUTH-04).
-    failures = _recent_failures(session, user.id if user is not None else 0)
-    if user is not None and failures >= limits.LOGIN_MAX_FAILURES:
-        raise RateLimited(
-            "too many failed sign-ins for this account; try again later",
-            retry_after=limits.LOGIN_FAILURE_WINDOW_SECONDS,
-        )
-    ok = verify_password(user.password_hash if user else None, password or "")
-    recovery_before = len(user.recovery_codes or []) if user else 0
-    second_ok = ok and user.active and second_factor.check_code(user, code)
-    if second_ok:
+    user = session.scalar(select(User).where(User.email == email)) if email else None
+    recovery_before = second_factor.recovery_codes_left(user) if user else 0
+    ok, reason = sign_in_limits.check_credentials(
+        session, user, key=key, password=password, code=code
+    )
+    if ok:
         user.last_login_at = utcnow()
-        used = len(user.recovery_codes or []) < recovery_before
+        used = second_factor.recovery_codes_left(user) < recovery_before
         audit.record(session, user, "auth.signed_in", "user", user.id,
                      after={"second_factor": "recovery code" if used else "totp"} if user.has_totp else None)  # fmt: skip
         return user
-    reason = "bad credentials" if not ok else ("inactive" if not user.active else "second factor")
     audit.record(
         session, None, "auth.sign_in_failed", "user", user.id if user else None,
         after={"email": email, "reason": reason},
@@ -179,36 +177,66 @@ def sign_out(session: Session, *, actor, everywhere: bool = False) -> None:
     account out on its other devices too.
     """
     actor.session_generation += 1
-    audit.record(
-        session, actor, "auth.signed_out", "user", actor.id, after={"everywhere": everywhere}
-    )
+    after = {"everywhere": everywhere}
+    if everywhere:  # every device: the API tokens too
+        after["tokens_revoked"] = revoke_all_tokens(session, actor)
+    audit.record(session, actor, "auth.signed_out", "user", actor.id, after=after)
+
+
+def revoke_all_tokens(session: Session, user: User) -> int:
+    """End every live token of an account (the caller's event says why); the count."""
+    now = utcnow()
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    for token in session.identity_map.values():
+        if isinstance(token, ApiToken) and token.user_id == user.id and token.revoked_at is None:
+            set_committed_value(token, "revoked_at", now)
+    return revoked
 
 
 def _hash_token(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode()).hexdigest()
 
 
-def create_token(session: Session, *, actor, user_id=None, name) -> tuple[ApiToken, str]:
-    """A new personal API token; the plaintext is returned once and only its hash is kept."""
+def _expiry(session: Session, expires_days):
+    """When a new token ends: its days, else TOKEN_DEFAULT_DAYS (0: never)."""
+    days = settings_of(session).TOKEN_DEFAULT_DAYS if expires_days is None else expires_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(
+            f"expires_days must be a whole number from 0 (never) to {MAX_TOKEN_DAYS}",
+            errors={"expires_days": f"0 to {MAX_TOKEN_DAYS}"},
+        )
+    return utcnow() + timedelta(days=days) if days else None
+
+
+def create_token(session: Session, *, actor, user_id=None, name, expires_days=None,
+                 read_only=False, authenticated_at=None) -> tuple[ApiToken, str]:  # fmt: skip
+    """A new personal API token; the plaintext is returned once and only its hash is kept.
+
+    People need a recent sign-in (the API's token request is one); the command line does
+    not. ``expires_days`` None takes TOKEN_DEFAULT_DAYS; 0 means it never expires.
+    """
     user = actor if user_id is None else get_user(session, user_id)
     require(actor, Permission.MANAGE_ACCOUNT, user)
+    require_recent(session, actor, authenticated_at)
     if not user.active:
         raise Conflict("the account is deactivated")
     name = clean_text(name, "name", max_chars=100, required=True)
+    if not isinstance(read_only, bool):
+        raise InvalidInput("read_only must be true or false", errors={"read_only": "boolean"})
+    expires_at = _expiry(session, expires_days)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id, name=name, token_hash=_hash_token(plaintext), prefix=plaintext[:8]
-    )
+    token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plaintext),
+                     prefix=plaintext[:8], expires_at=expires_at, read_only=read_only)  # fmt: skip
     session.add(token)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "token.created",
-        "api_token",
-        token.id,
-        after={"name": name, "user_id": user.id},
-    )
+    audit.record(session, actor, "token.created", "api_token", token.id,
+                 after={"name": name, "user_id": user.id, "expires_at": iso(expires_at),
+                        "read_only": read_only})  # fmt: skip
     return token, plaintext
 
 
@@ -231,38 +259,87 @@ def revoke_token(session: Session, *, actor, token_id) -> ApiToken:
     return token
 
 
+@dataclass(frozen=True)
+class TokenUse:
+    """What a request's bearer token allows: its owner, and its own limits."""
+
+    user: User
+    token_id: int
+    read_only: bool
+    last_used_at: datetime | None
+
+
 def user_for_token(session: Session, plaintext: str) -> User | None:
-    """The active account a live token belongs to, or None.
+    use = token_use(session, plaintext)
+    return use.user if use else None
+
+
+def token_use(session: Session, plaintext: str) -> TokenUse | None:
+    """The active account a live (not revoked, not expired) token belongs to, or None.
 
     Every API request runs this, so it is one prepared Core statement whose row becomes
     the session's User without the ORM's query machinery (a third of the cost of a
-    select(User); the object is the same persistent User a query would give).
+    select(User); the object is the same persistent User a query would give). The role is
+    the account's as it is now: a token never carries more than its owner's current role.
     """
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
-    row = session.connection().execute(_TOKEN_OWNER, {"token_hash": _hash_token(plaintext)})
-    row = row.first()
+    params = {"token_hash": _hash_token(plaintext), "now": utcnow()}
+    row = session.connection().execute(_TOKEN_OWNER, params).first()
     if row is None:
         return None
+    fields = row._asdict()
+    token = {key: fields.pop(key) for key in _TOKEN_FIELDS}
     known = session.identity_map.get(identity_key(User, row.id))
     if known is not None:
-        return known
-    user = User(**row._asdict())
-    make_transient_to_detached(user)  # as loaded from this row: clean, nothing to flush
-    session.add(user)
-    return user
+        user = known
+    else:
+        user = User(**fields)
+        make_transient_to_detached(user)  # as loaded from this row: clean, nothing to flush
+        session.add(user)
+    return TokenUse(user, token["token_id"], bool(token["token_read_only"]),
+                    token["token_last_used_at"])  # fmt: skip
+
+
+def note_token_use(engine, use: TokenUse) -> None:
+    """Keep the token's last_used_at, at most once per TOKEN_TOUCH_SECONDS.
+
+    Bookkeeping, not a change of the desk (no audit event): a short statement on its own
+    connection, not in the request's unit of work, so a GET does not become a write and
+    waits for no writers' turn; if the database is busy the note is skipped.
+    """
+    now = utcnow()
+    every = timedelta(seconds=settings_of().TOKEN_TOUCH_SECONDS)
+    if use.last_used_at is not None and use.last_used_at > now - every:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(ApiToken.__table__)
+                .where(ApiToken.__table__.c.id == use.token_id,
+                       or_(ApiToken.__table__.c.last_used_at.is_(None),
+                           ApiToken.__table__.c.last_used_at <= now - every))
+                .values(last_used_at=now)
+            )  # fmt: skip
+    except OperationalError:
+        return
 
 
 _USER_COLUMNS = [(attr.key, attr.columns[0]) for attr in sa_inspect(User).column_attrs]
+_TOKENS = ApiToken.__table__.c
+_TOKEN_FIELDS = ("token_id", "token_read_only", "token_last_used_at")
 _TOKEN_OWNER = (
-    select(*(column.label(key) for key, column in _USER_COLUMNS))
-    .join(ApiToken.__table__, ApiToken.__table__.c.user_id == User.__table__.c.id)
+    select(*(column.label(key) for key, column in _USER_COLUMNS),
+           _TOKENS.id.label("token_id"), _TOKENS.read_only.label("token_read_only"),
+           _TOKENS.last_used_at.label("token_last_used_at"))
+    .join(ApiToken.__table__, _TOKENS.user_id == User.__table__.c.id)
     .where(
-        ApiToken.__table__.c.token_hash == bindparam("token_hash"),
-        ApiToken.__table__.c.revoked_at.is_(None),
+        _TOKENS.token_hash == bindparam("token_hash"),
+        _TOKENS.revoked_at.is_(None),
+        or_(_TOKENS.expires_at.is_(None), _TOKENS.expires_at > bindparam("now")),
         User.__table__.c.active.is_(True),
     )
-)
+)  # fmt: skip
 
 
 def list_users(session: Session) -> list[User]:

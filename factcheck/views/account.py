@@ -1,25 +1,37 @@
-"""The signed-in person's account: API tokens and password."""
+"""The signed-in person's account: API tokens, password, two-step sign-in, re-authentication.
+
+Creating a token, setting up or turning off two-step sign-in and changing the password
+need the password (and code) given within REAUTH_SECONDS (services/recent_auth): the
+services refuse otherwise, and the error handler sends the person to the re-authentication
+page, which brings them back where they were.
+"""
 
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from factcheck.database import transaction
-from factcheck.errors import FORM_ERRORS
+from factcheck.errors import FORM_ERRORS, RateLimited, ReauthRequired
+from factcheck.extensions import db
 from factcheck.forms import apply_errors
 from factcheck.forms.auth import (
     ChangePasswordForm,
+    ReauthForm,
     RevokeTokenForm,
     TokenForm,
     TotpConfirmForm,
     TotpDisableForm,
 )
+from factcheck.models import utcnow
 from factcheck.permissions import Permission, can
-from factcheck.services import second_factor, users
-from factcheck.services.passwords import verify_password
+from factcheck.services import second_factor, sign_in, users
+from factcheck.services.passwords import hash_password
+from factcheck.services.recent_auth import is_recent
+from factcheck.settings import settings_of
+from factcheck.web.auth import authenticated_at, mark_authenticated, safe_next
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -31,7 +43,10 @@ def _page(status=200, **forms):
     forms.setdefault("totp_start_form", RevokeTokenForm())
     return render_template(
         "account/index.html", tokens=current_user.tokens, revoke_form=RevokeTokenForm(),
-        totp_required=not can(current_user, Permission.USE_DESK), **forms,
+        totp_required=not can(current_user, Permission.USE_DESK),
+        token_days=settings_of(db.session).TOKEN_DEFAULT_DAYS,
+        recovery_left=second_factor.recovery_codes_left(current_user),
+        recent=is_recent(db.session, authenticated_at()), **forms,
     ), status  # fmt: skip
 
 
@@ -39,6 +54,42 @@ def _page(status=200, **forms):
 @login_required
 def index():
     return _page()
+
+
+@bp.route("/reauth", methods=["GET", "POST"])
+@login_required
+def reauth():
+    """Give the password (and code) again, then go back to where you were."""
+    form = ReauthForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with transaction() as s:
+                ok = sign_in.reauthenticate(
+                    s, actor=current_user, password=form.password.data, code=form.code.data
+                )
+        except RateLimited as exc:
+            form.form_errors.append(exc.detail)
+            return render_template("account/reauth.html", form=form), 429, {
+                "Retry-After": str(exc.extra["retry_after"])}  # fmt: skip
+        if ok:
+            mark_authenticated()
+            flash("Confirmed. You can go on.", "success")
+            return redirect(safe_next(form.next.data) or url_for("account.index"))
+        form.form_errors.append("That password or code is not right.")
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("account/reauth.html", form=form), status
+
+
+def _confirm(password, code) -> bool:
+    """The password (and code) in a form, checked like re-authentication (limited, audited)."""
+    with transaction() as s:
+        ok = sign_in.reauthenticate(s, actor=current_user, password=password, code=code)
+    if ok:
+        mark_authenticated()
+    return ok
 
 
 @bp.post("/tokens")
@@ -49,12 +100,17 @@ def create_token():
         return _page(422, token_form=form)
     try:
         with transaction() as s:
-            _token, plaintext = users.create_token(s, actor=current_user, name=form.name.data)
+            token, plaintext = users.create_token(
+                s, actor=current_user, name=form.name.data, expires_days=form.expires_days.data,
+                read_only=form.read_only.data, authenticated_at=authenticated_at(),
+            )  # fmt: skip
+            expires_at, read_only = token.expires_at, token.read_only
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _page(exc.status, token_form=form)
     # Shown once: the page is rendered (not redirected) so the secret is never in a URL or flash.
-    return render_template("account/token_created.html", token=plaintext, name=form.name.data), 201
+    return render_template("account/token_created.html", token=plaintext, name=form.name.data,
+                           expires_at=expires_at, read_only=read_only), 201  # fmt: skip
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
@@ -72,26 +128,33 @@ def revoke_token(token_id: int):
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit() and not verify_password(
-        current_user.password_hash, form.current.data
-    ):
-        form.current.errors = ["that is not your current password"]
-    elif form.validate_on_submit():
-        try:
-            with transaction() as s:
-                users.reset_password(
-                    s, actor=current_user, user_id=current_user.id, password=form.password.data
-                )
-        except FORM_ERRORS as exc:
-            apply_errors(form, exc)
-            return _page(exc.status, password_form=form)
-        logout_user()
-        flash(
-            "Password changed. Every session was signed out; sign in with the new password.",
-            "success",
-        )
-        return redirect(url_for("auth.login"))
-    return _page(422, password_form=form)
+    if not form.validate_on_submit():
+        return _page(422, password_form=form)
+    try:
+        confirmed = _confirm(form.current.data, form.code.data)
+    except RateLimited as exc:
+        apply_errors(form, exc)
+        return _page(exc.status, password_form=form)
+    if not confirmed:
+        form.current.errors = ["that is not your current password (or the code is wrong)"]
+        return _page(422, password_form=form)
+    try:
+        users.check_password(form.password.data)
+        new_hash = hash_password(form.password.data)  # Argon2 before the write unit
+        with transaction() as s:
+            users.reset_password(s, actor=current_user, user_id=current_user.id,
+                                 password=form.password.data, password_hash=new_hash,
+                                 authenticated_at=authenticated_at())  # fmt: skip
+    except FORM_ERRORS as exc:
+        apply_errors(form, exc)
+        return _page(exc.status, password_form=form)
+    logout_user()
+    flash(
+        "Password changed. Every session, remember-me cookie and API token was ended; "
+        "sign in with the new password.",
+        "success",
+    )
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/two-step/start")
@@ -100,7 +163,7 @@ def totp_start():
     """Begin two-step set-up: a new secret, shown as a QR code, confirmed with a code."""
     if RevokeTokenForm().validate_on_submit():
         with transaction() as s:
-            second_factor.start_setup(s, actor=current_user)
+            second_factor.start_setup(s, actor=current_user, authenticated_at=authenticated_at())
     return redirect(url_for("account.totp_setup"))
 
 
@@ -110,15 +173,21 @@ def totp_setup():
     form = TotpConfirmForm()
     if current_user.has_totp or not current_user.totp_secret:
         return redirect(url_for("account.index"))
+    if not is_recent(db.session, authenticated_at()):
+        raise ReauthRequired("confirm your password first")
     if form.validate_on_submit():
+        recovery = second_factor.make_recovery_codes()  # Argon2 work before the write unit
         try:
             with transaction() as s:
-                codes = second_factor.confirm_setup(s, actor=current_user, code=form.code.data)
+                codes = second_factor.confirm_setup(s, actor=current_user, code=form.code.data,
+                                                    authenticated_at=authenticated_at(),
+                                                    recovery=recovery)  # fmt: skip
         except FORM_ERRORS as exc:
             apply_errors(form, exc)
         else:
             # Signed in again with the new generation so this session stays valid.
             login_user(current_user._get_current_object())
+            mark_authenticated()
             return render_template("account/recovery_codes.html", codes=codes)
     uri = second_factor.provisioning_uri(current_user)
     qr = segno.make(uri, error="m").svg_inline(scale=5, dark="#1b1f24", light="#ffffff")
@@ -130,15 +199,16 @@ def totp_setup():
 @login_required
 def totp_disable():
     form = TotpDisableForm()
-    if form.validate_on_submit():
-        try:
-            with transaction() as s:
-                second_factor.disable(
-                    s, actor=current_user, password=form.password.data, code=form.code.data
-                )
-        except FORM_ERRORS as exc:
-            apply_errors(form, exc)
-            return _page(exc.status, totp_disable_form=form)
-        flash("Two-step sign-in is off.", "success")
-        return redirect(url_for("account.index"))
-    return _page(422, totp_disable_form=form)
+    if not form.validate_on_submit():
+        return _page(422, totp_disable_form=form)
+    try:
+        if not _confirm(form.password.data, form.code.data):
+            form.code.errors = ["wrong password or code"]
+            return _page(422, totp_disable_form=form)
+        with transaction() as s:
+            second_factor.disable(s, actor=current_user, authenticated_at=utcnow())
+    except FORM_ERRORS as exc:
+        apply_errors(form, exc)
+        return _page(exc.status, totp_disable_form=form)
+    flash("Two-step sign-in is off.", "success")
+    return redirect(url_for("account.index"))

@@ -9,10 +9,13 @@ from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS
 from factcheck.extensions import db
 from factcheck.forms import apply_errors
+from factcheck.forms.auth import ResetTwoStepForm
 from factcheck.forms.users import CreateUserForm, EditUserForm, ResetPasswordForm
 from factcheck.permissions import Permission, require
-from factcheck.services import users
+from factcheck.services import second_factor, users
 from factcheck.services.common import get_user
+from factcheck.settings import settings_of
+from factcheck.web.auth import authenticated_at
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,11 +53,13 @@ def create_user():
     return redirect(url_for("admin.user_list"))
 
 
-def _edit_page(user, status=200, form=None, reset_form=None):
+def _edit_page(user, status=200, form=None, reset_form=None, totp_form=None):
     form = form or EditUserForm(obj=user)
     return render_template(
-        "admin/user_edit.html", user=user, form=form, reset_form=reset_form or ResetPasswordForm()
-    ), status
+        "admin/user_edit.html", user=user, form=form, reset_form=reset_form or ResetPasswordForm(),
+        totp_form=totp_form or ResetTwoStepForm(),
+        totp_roles=settings_of(db.session).REQUIRE_TOTP_FOR,
+    ), status  # fmt: skip
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -92,3 +97,22 @@ def reset_password(user_id: int):
         return _edit_page(get_user(db.session, user_id), exc.status, reset_form=form)
     flash("Password reset; the account's sessions were ended.", "success")
     return redirect(url_for("admin.user_list"))
+
+
+@bp.post("/users/<int:user_id>/two-step/reset")
+def reset_two_step(user_id: int):
+    """Turn off someone's two-step sign-in (a lost phone), with a reason; needs the admin's
+    own recent sign-in (else the re-authentication page, then back here)."""
+    form = ResetTwoStepForm()
+    user = get_user(db.session, user_id)
+    if not form.validate_on_submit():
+        return _edit_page(user, 422, totp_form=form)
+    try:
+        with transaction() as s:
+            second_factor.reset(s, actor=current_user, user_id=user_id, reason=form.reason.data,
+                                authenticated_at=authenticated_at())  # fmt: skip
+    except FORM_ERRORS as exc:
+        apply_errors(form, exc)
+        return _edit_page(get_user(db.session, user_id), exc.status, totp_form=form)
+    flash("Two-step sign-in reset; the account's sessions were ended.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))

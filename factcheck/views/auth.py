@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,32 +12,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.exceptions import HTTPException
 
 from factcheck.database import transaction
 from factcheck.errors import RateLimited
 from factcheck.forms.auth import LoginForm, LogoutForm
 from factcheck.services import users
+from factcheck.web.auth import mark_authenticated, safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """A same-site path to go to after sign-in, or None (HOSTILE.md §2.3)."""
-    if not target or not isinstance(target, str) or len(target) > 2000:
-        return None
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    try:
-        current_app.url_map.bind("localhost").match(parts.path, method="GET")
-    except HTTPException:
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -67,6 +46,7 @@ def login():
             target = safe_next(form.next.data)
             session.clear()  # no fixation: a fresh session (and CSRF token) after sign-in
             login_user(user, remember=form.remember.data)
+            mark_authenticated()  # the password (and code) were given just now
             flash(f"Signed in as {user.display_name}.", "success")
             return redirect(target or url_for("articles.index"))
         form.form_errors.append("Wrong email or password, or the account is deactivated.")

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, ReauthRequired
 from factcheck.services import audit
 
 log = logging.getLogger("factcheck")
@@ -56,6 +56,7 @@ TOTP_SETUP_ENDPOINTS = {
     "account.index",
     "account.totp_start",
     "account.totp_setup",
+    "account.reauth",
     "auth.logout",
     "static",
 }
@@ -97,7 +98,39 @@ def _security_headers(resp):
     return resp
 
 
+def _where_you_were() -> str:
+    """The page to come back to after re-authenticating: this one for a GET, the form's
+    page (the same-site Referer) for a POST."""
+    from urllib.parse import urlsplit
+
+    from factcheck.web.auth import safe_next
+
+    if request.method == "GET":
+        return safe_next(request.full_path.rstrip("?")) or url_for("account.index")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return url_for("account.index")
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(path) or url_for("account.index")
+
+
+def _secure_cookies(resp):
+    """With secure cookies configured, every Set-Cookie is Secure: Flask-Login's deletion of
+    the remember cookie is not, and a browser ignores an insecure __Host- cookie, so that
+    sign-out would leave the old cookie in place (HOSTILE §4.6)."""
+    if not current_app.config.get("SESSION_COOKIE_SECURE"):
+        return resp
+    cookies = resp.headers.getlist("Set-Cookie")
+    if cookies and any("; Secure" not in c for c in cookies):
+        resp.headers.remove("Set-Cookie")
+        for cookie in cookies:
+            resp.headers.add("Set-Cookie", cookie if "; Secure" in cookie else cookie + "; Secure")
+    return resp
+
+
 def _domain_error(exc: FactcheckError):
+    if isinstance(exc, ReauthRequired) and not is_api():
+        return redirect(url_for("account.reauth", next=_where_you_were()))
     if exc.status == 403:  # a security-relevant refusal: one log line each (ASVS 16.3.2)
         who = getattr(g.get("api_user") or current_user, "email", "anonymous")
         log.warning("permission denied: %s %s by %s (%s) request %s", request.method,
@@ -184,6 +217,7 @@ def init_app(app: Flask) -> None:
     app.before_request(require_second_factor)
     app.teardown_request(_teardown)
     app.after_request(_security_headers)
+    app.after_request(_secure_cookies)
     app.register_error_handler(FactcheckError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -22,7 +22,8 @@ def test_create_token_with_good_credentials(client, make_user, snapshot, audit_m
     )
     assert resp.status_code == 201, resp.get_json()
     body = resp.get_json()
-    assert set(body) == {"id", "name", "token"} and body["name"] == "cms"
+    assert set(body) == {"id", "name", "token", "expires_at", "read_only"} and body["name"] == "cms"
+    assert body["read_only"] is False and body["expires_at"].startswith("20")  # default lifetime
     assert snapshot()["api_tokens"] == before["api_tokens"] + 1
     # stored hashed: the plaintext is nowhere in the table
     db.session.rollback()

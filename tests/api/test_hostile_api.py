@@ -116,9 +116,16 @@ def test_demoted_lead_token_loses_lead_rights_at_once(
     version = api_lead.get(f"/claims/{claim.id}").get_json()["version"]
     with transaction() as s:
         users.update_user(s, actor=SystemActor("t"), user_id=lead.id, role="reviewer")
+    api_new = api_as(lead)
     before = snapshot()
-    problem(
+    problem(  # a role change revokes the account's tokens (HOSTILE §4.5)
         api_lead.post(
+            f"/claims/{claim.id}/approve", json={"verdict": "confirmed", "version": version}
+        ),
+        401,
+    )
+    problem(  # a new token carries the new role only
+        api_new.post(
             f"/claims/{claim.id}/approve", json={"verdict": "confirmed", "version": version}
         ),
         403,

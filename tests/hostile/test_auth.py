@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import SystemActor
+from factcheck.models import SystemActor, utcnow
 from factcheck.services import users
 
 PASSWORD = "correct-horse-battery"
@@ -175,7 +175,9 @@ def test_auth06_logout_replay(app, make_user, figure):
     b.post("/login", data={"email": u.email, "password": PASSWORD})
     sess_b = b.get_cookie("session").value
     with transaction() as s:
-        users.reset_password(s, actor=u, user_id=u.id, password="another-long-password")
+        users.reset_password(
+            s, actor=u, user_id=u.id, password="another-long-password", authenticated_at=utcnow()
+        )
     r3 = app.test_client()
     r3.set_cookie("session", sess_b)
     res["after password change"] = r3.get("/articles").status_code
@@ -461,7 +463,7 @@ def test_auth10_token_hygiene(app, make_user, token_for, figure):
         body = c.get(path, headers={"Authorization": f"Bearer {admin_tok}"}).get_data(as_text=True)
         secrets_in_json += body.count("password_hash") + body.count("token_hash")
     refused = sum(1 for v in res.values() if v == 401)
-    figure("AUTH-10", cases=len(res), ok=f"{refused}/{len(res)} refused 401 ({res}); expired tokens: no expiry field (not automated)",
+    figure("AUTH-10", cases=len(res), ok=f"{refused}/{len(res)} refused 401 ({res}); expired and read-only tokens: AUTH-22",
            notes=f"plaintext occurrences in DB {plaintext}; secret fields in JSON {secrets_in_json}")  # fmt: skip
     assert refused == len(res) and plaintext == 0 and secrets_in_json == 0
 

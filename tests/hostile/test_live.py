@@ -575,7 +575,7 @@ def test_auth04_brute_force_across_four_workers(make_user, live_server, events, 
     accepted = statuses.count(401)
     dmed = abs(statistics.median(t_known[:10]) - statistics.median(t_unknown)) * 1000
     figure("AUTH-04", cases="60 wrong passwords, rotating XFF, -w 4", ok=f"first 429 at attempt {first_429} (Retry-After {retry_after}); failures counted {accepted}",
-           rows=f"audited failures {failures}", verify="-", notes=f"right password afterwards: {ok_login} (still locked); Δmedian known/unknown {dmed:.1f} ms")  # fmt: skip
+           rows=f"audited failures {failures}", verify="-", notes=f"right password afterwards from the same client: {ok_login} (that client is locked, not the account: AUTH-24); Δmedian known/unknown {dmed:.1f} ms")  # fmt: skip
     assert first_429 is not None and first_429 <= 11 and retry_after
     assert accepted <= 10 and failures == accepted
     assert ok_login == 429

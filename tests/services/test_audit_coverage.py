@@ -18,7 +18,7 @@ from sqlalchemy import select
 import factcheck.services as services_pkg
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim, WebhookEvent
+from factcheck.models import AuditEvent, Claim, WebhookEvent, utcnow
 from factcheck.services import (
     approvals,
     articles,
@@ -27,6 +27,7 @@ from factcheck.services import (
     exports,
     reviews,
     second_factor,
+    sign_in,
     sources,
     undo,
     users,
@@ -35,7 +36,7 @@ from factcheck.services import (
 )
 
 READERS = {
-    "audit.set_context", "audit.reset_context", "audit.compute_digest", "audit.count_unsealed", "audit.canonical", "audit.event_payload",
+    "audit.set_context", "audit.reset_context", "audit.context_client", "audit.compute_digest", "audit.count_unsealed", "audit.canonical", "audit.event_payload",
     "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.chain_head", "audit.count_events", "audit.last_article_event",
     "common.get_or_404", "common.parse_id", "second_factor.provisioning_uri", "second_factor.check_code", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
@@ -43,6 +44,8 @@ READERS = {
     "articles.list_articles", "articles.progress_for", "reviews.parse_verdict", "reviews.parse_links",
     "reviews.get_own_review", "reviews.visible_reviews", "reviews.get_review",
     "users.normalise_email", "users.check_password", "users.check_role", "users.user_for_token", "users.list_users",
+    "users.token_use", "users.note_token_use", "second_factor.make_recovery_codes", "second_factor.recovery_codes_left",
+    "sign_in.email_key", "sign_in.check_client", "sign_in.check_codes", "recent_auth.is_recent", "recent_auth.require_recent",
     "history.claim_history", "history.article_history", "history.describe_changes", "history.event_dict",
     "history.list_events", "history.iter_events", "passwords.hash_password",
     "passwords.verify_password", "sources.looks_like_html", "sources.from_text", "sources.from_html",
@@ -62,6 +65,9 @@ HELPERS = {
     "sealing.seal_pending",  # complete audit.record's events: chain fields, no desk state
     "sealing.seal_all",
     "sealing.publish_head",  # a file outside the database
+    "users.revoke_all_tokens",  # its callers' events say why (tokens_revoked)
+    "sign_in.record_failure",  # the caller's auth.sign_in_failed / auth.reauth_failed
+    "sign_in.check_credentials",
 }  # parts of other units of work
 DERIVED = {
     "exports.keep_render",
@@ -142,7 +148,7 @@ SCENARIOS = {
         s, actor=c["admin"], user_id=c["r1"].id, password="another-password")),
     "users.sign_in": ("auth.signed_in", None, lambda s, c: users.sign_in(s, email=c["r1"].email, password="correct-horse-battery")),
     "users.sign_out": ("auth.signed_out", None, lambda s, c: users.sign_out(s, actor=s.merge(c["r1"]))),
-    "users.create_token": ("token.created", None, lambda s, c: users.create_token(s, actor=c["r1"], name="t")),
+    "users.create_token": ("token.created", None, lambda s, c: users.create_token(s, actor=c["r1"], name="t", authenticated_at=utcnow())),
     "users.revoke_token": ("token.revoked", lambda c: c.update(tok=users_token(c)),
                            lambda s, c: users.revoke_token(s, actor=c["r1"], token_id=c["tok"])),
     "articles.import_article": ("article.imported", None, lambda s, c: articles.import_article(s, actor=c["r1"], text="One claim here. Another one.")),
@@ -168,11 +174,15 @@ SCENARIOS = {
         s, actor=c["r1"], record=exports.ExportRecord(c["approved"].id, "md", None, None))),
     "exports.plan_bulk_export": ("report.exported", _final_report_prep, lambda s, c: exports.plan_bulk_export(
         s, actor=c["r1"], since="2000-01-01", until="2100-01-01", fmt="csv")),
-    "second_factor.start_setup": ("auth.totp_setup_started", None, lambda s, c: second_factor.start_setup(s, actor=s.merge(c["r1"]))),
+    "second_factor.start_setup": ("auth.totp_setup_started", None, lambda s, c: second_factor.start_setup(s, actor=s.merge(c["r1"]), authenticated_at=utcnow())),
     "second_factor.confirm_setup": ("auth.totp_enabled", lambda c: _totp_started(c), lambda s, c: second_factor.confirm_setup(
-        s, actor=s.merge(c["r1"]), code=__import__("pyotp").TOTP(s.merge(c["r1"]).totp_secret).now())),
+        s, actor=s.merge(c["r1"]), code=__import__("pyotp").TOTP(s.merge(c["r1"]).totp_secret).now(), authenticated_at=utcnow())),
     "second_factor.disable": ("auth.totp_disabled", lambda c: _totp_on(c), lambda s, c: second_factor.disable(
-        s, actor=s.merge(c["r1"]), password="correct-horse-battery", code=__import__("pyotp").TOTP(s.merge(c["r1"]).totp_secret).now())),
+        s, actor=s.merge(c["r1"]), authenticated_at=utcnow())),
+    "second_factor.reset": ("auth.totp_reset", lambda c: _totp_on(c), lambda s, c: second_factor.reset(
+        s, actor=c["admin"], user_id=c["r1"].id, reason="lost phone", authenticated_at=utcnow())),
+    "sign_in.reauthenticate": ("auth.reauthenticated", None, lambda s, c: sign_in.reauthenticate(
+        s, actor=s.merge(c["r1"]), password="correct-horse-battery", code=None)),
     "reviews.submit_review": ("review.created", None, lambda s, c: reviews.submit_review(
         s, actor=c["r2"], claim_id=c["article"].claims[1].id, verdict="disputed", links=LINK)),
     "approvals.approve_claim": ("claim.approved", lambda c: c.update(cid=_reviewed_claim(c)), lambda s, c: approvals.approve_claim(
@@ -213,7 +223,7 @@ def _hook(ctx, delivery=False):
 
 def _totp_started(ctx):
     with transaction() as s:
-        second_factor.start_setup(s, actor=s.merge(ctx["r1"]))
+        second_factor.start_setup(s, actor=s.merge(ctx["r1"]), authenticated_at=utcnow())
 
 
 def _totp_on(ctx):
@@ -222,12 +232,14 @@ def _totp_on(ctx):
     _totp_started(ctx)
     with transaction() as s:
         user = s.merge(ctx["r1"])
-        second_factor.confirm_setup(s, actor=user, code=pyotp.TOTP(user.totp_secret).now())
+        second_factor.confirm_setup(
+            s, actor=user, code=pyotp.TOTP(user.totp_secret).now(), authenticated_at=utcnow()
+        )
 
 
 def users_token(ctx):
     with transaction() as s:
-        token, _ = users.create_token(s, actor=ctx["r1"], name="x")
+        token, _ = users.create_token(s, actor=ctx["r1"], name="x", authenticated_at=utcnow())
         return token.id
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pyotp
 import pytest
 from settings_helpers import SettingsProxy
 from sqlalchemy import select
 
 from factcheck.database import transaction
-from factcheck.errors import InvalidInput
+from factcheck.errors import InvalidInput, ReauthRequired
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, User
+from factcheck.models import AuditEvent, User, utcnow
 from factcheck.services import second_factor, users
 
 PASSWORD = "correct-horse-battery"
@@ -18,18 +20,40 @@ PASSWORD = "correct-horse-battery"
 
 def _enable(user) -> tuple[str, list[str]]:
     with transaction() as s:
-        secret = second_factor.start_setup(s, actor=s.get(User, user.id))
+        secret = second_factor.start_setup(s, actor=s.get(User, user.id), authenticated_at=utcnow())
     with pytest.raises(InvalidInput), transaction() as s:
         second_factor.confirm_setup(
             s,
             actor=s.get(User, user.id),
-            code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111",
+            code="000000"
+            if pyotp.TOTP(secret).at(second_factor.utcnow()) != "000000"
+            else "111111",
+            authenticated_at=utcnow(),
         )
     with transaction() as s:
         codes = second_factor.confirm_setup(
-            s, actor=s.get(User, user.id), code=pyotp.TOTP(secret).now()
-        )
+            s, actor=s.get(User, user.id), code=pyotp.TOTP(secret).at(second_factor.utcnow()),
+            authenticated_at=utcnow(),
+        )  # fmt: skip
     return secret, codes
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Two-step sign-in's clock, moved by hand: codes are single-use per 30 s step."""
+
+    class Clock:
+        now = utcnow()
+
+        def tick(self, seconds=30):
+            self.now += timedelta(seconds=seconds)
+
+        def code(self, secret):
+            return pyotp.TOTP(secret).at(self.now)
+
+    c = Clock()
+    monkeypatch.setattr(second_factor, "utcnow", lambda: c.now)
+    return c
 
 
 def _sign_in(email, password=PASSWORD, code=None):
@@ -38,12 +62,14 @@ def _sign_in(email, password=PASSWORD, code=None):
         return user.id if user else None
 
 
-def test_totp_and_recovery_codes(make_user):
+def test_totp_and_recovery_codes(make_user, clock):
     lead = make_user("lead")
     secret, codes = _enable(lead)
     assert len(codes) == 10
     assert _sign_in(lead.email) is None  # password alone no longer enough
-    assert _sign_in(lead.email, code=pyotp.TOTP(secret).now()) == lead.id
+    assert _sign_in(lead.email, code=clock.code(secret)) is None  # set-up's code: used
+    clock.tick()
+    assert _sign_in(lead.email, code=clock.code(secret)) == lead.id
     assert _sign_in(lead.email, code=codes[0]) == lead.id
     assert _sign_in(lead.email, code=codes[0]) is None  # a recovery code works once
     reasons = [
@@ -52,20 +78,22 @@ def test_totp_and_recovery_codes(make_user):
             select(AuditEvent).where(AuditEvent.action == "auth.sign_in_failed")
         )
     ]
-    assert reasons.count("second factor") == 2
+    assert reasons.count("second factor") == 3
     stored = db.session.get(User, lead.id)
     assert codes[1] not in str(stored.recovery_codes)  # hashed
 
 
-def test_login_page_and_api_token_need_the_code(fresh_contexts, make_user, client):
+def test_login_page_and_api_token_need_the_code(fresh_contexts, make_user, client, clock):
     lead = make_user("lead")
     secret, _codes = _enable(lead)
+    clock.tick()
     resp = client.post("/login", data={"email": lead.email, "password": PASSWORD})
     assert resp.status_code == 401
     resp = client.post(
-        "/login", data={"email": lead.email, "password": PASSWORD, "code": pyotp.TOTP(secret).now()}
+        "/login", data={"email": lead.email, "password": PASSWORD, "code": clock.code(secret)}
     )
     assert resp.status_code == 302
+    clock.tick()
     api = client.post(
         "/api/v1/tokens", json={"email": lead.email, "password": PASSWORD, "name": "x"}
     )
@@ -76,7 +104,7 @@ def test_login_page_and_api_token_need_the_code(fresh_contexts, make_user, clien
             "email": lead.email,
             "password": PASSWORD,
             "name": "x",
-            "code": pyotp.TOTP(secret).now(),
+            "code": clock.code(secret),
         },
     )
     assert api.status_code == 201
@@ -99,24 +127,26 @@ def test_required_for_leads_blocks_everything_but_setup(
         page = client.get("/account/two-step").get_data(as_text=True)
         assert "<svg" in page and "Turn on two-step sign-in" in page
         secret = db.session.get(User, lead.id).totp_secret
-        resp = client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now()})
+        resp = client.post(
+            "/account/two-step", data={"code": pyotp.TOTP(secret).at(second_factor.utcnow())}
+        )
         assert resp.status_code == 200 and "recovery codes" in resp.get_data(as_text=True)
         assert client.get("/articles").status_code == 200  # this session carries on
     finally:
         LIMITS.REQUIRE_TOTP_FOR = ""
 
 
-def test_disable_needs_password_and_code(make_user, snapshot):
+def test_disable_needs_a_recent_sign_in(make_user, snapshot):
     rev = make_user("reviewer")
-    secret, _ = _enable(rev)
+    _enable(rev)
     before = snapshot()
-    with pytest.raises(InvalidInput), transaction() as s:
+    with pytest.raises(ReauthRequired), transaction() as s:
+        second_factor.disable(s, actor=s.get(User, rev.id), authenticated_at=None)
+    with pytest.raises(ReauthRequired), transaction() as s:
         second_factor.disable(
-            s, actor=s.get(User, rev.id), password="wrong-password", code=pyotp.TOTP(secret).now()
+            s, actor=s.get(User, rev.id), authenticated_at=utcnow() - timedelta(minutes=6)
         )
     assert snapshot() == before
     with transaction() as s:
-        second_factor.disable(
-            s, actor=s.get(User, rev.id), password=PASSWORD, code=pyotp.TOTP(secret).now()
-        )
+        second_factor.disable(s, actor=s.get(User, rev.id), authenticated_at=utcnow())
     assert _sign_in(rev.email) == rev.id

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from factcheck.database import transaction
 from factcheck.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, SystemActor, User
+from factcheck.models import AuditEvent, SystemActor, User, utcnow
 from factcheck.services import users
 
 PASSWORD = "correct-horse-battery"  # the conftest factories' password
@@ -94,7 +94,7 @@ def test_too_many_failures_are_rate_limited(make_user, app):
 def test_deactivation_ends_sessions_and_tokens(make_user, session):
     admin, user = make_user("admin"), make_user("reviewer")
     with transaction() as s:
-        _tok, plaintext = users.create_token(s, actor=user, name="cms")
+        _tok, plaintext = users.create_token(s, actor=user, name="cms", authenticated_at=utcnow())
     assert users.user_for_token(session, plaintext).id == user.id
     generation = user.session_generation
     with transaction() as s:
@@ -108,7 +108,9 @@ def test_deactivation_ends_sessions_and_tokens(make_user, session):
 def test_tokens_are_stored_hashed_and_revocable(make_user, session):
     user = make_user("reviewer")
     with transaction() as s:
-        token, plaintext = users.create_token(s, actor=user, name="script")
+        token, plaintext = users.create_token(
+            s, actor=user, name="script", authenticated_at=utcnow()
+        )
         token_id = token.id
     raw = db.session.execute(text("SELECT token_hash FROM api_tokens")).scalars().all()
     assert plaintext not in raw and all(len(h) == 64 for h in raw)
