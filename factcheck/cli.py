@@ -24,7 +24,16 @@ from factcheck.database import transaction
 from factcheck.errors import FactcheckError
 from factcheck.extensions import db
 from factcheck.models import Article, SystemActor, User
-from factcheck.services import articles, audit, exports, sealing, second_factor, sources, users, versions
+from factcheck.services import (
+    articles,
+    audit,
+    exports,
+    sealing,
+    second_factor,
+    sources,
+    users,
+    versions,
+)
 from factcheck.settings import settings_of
 
 DEMO_ARTICLE = Path(__file__).parent / "demo" / "seed-rfa-passports.txt"
