@@ -31,7 +31,7 @@ from factcheck.services import second_factor, sign_in, users
 from factcheck.services.passwords import hash_password
 from factcheck.services.recent_auth import is_recent
 from factcheck.settings import settings_of
-from factcheck.web.auth import authenticated_at, mark_authenticated, safe_next
+from factcheck.web.auth import authenticated_at, mark_authenticated, rate_limited_page, safe_next
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -69,9 +69,7 @@ def reauth():
                     s, actor=current_user, password=form.password.data, code=form.code.data
                 )
         except RateLimited as exc:
-            form.form_errors.append(exc.detail)
-            return render_template("account/reauth.html", form=form), 429, {
-                "Retry-After": str(exc.extra["retry_after"])}  # fmt: skip
+            return rate_limited_page("account/reauth.html", form, exc)
         if ok:
             mark_authenticated()
             flash("Confirmed. You can go on.", "success")

@@ -17,7 +17,7 @@ from factcheck.database import transaction
 from factcheck.errors import RateLimited
 from factcheck.forms.auth import LoginForm, LogoutForm
 from factcheck.services import users
-from factcheck.web.auth import mark_authenticated, safe_next
+from factcheck.web.auth import mark_authenticated, rate_limited_page, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -36,12 +36,7 @@ def login():
                 )
                 user_id = user.id if user else None
         except RateLimited as exc:
-            form.form_errors.append(exc.detail)
-            return (
-                render_template("auth/login.html", form=form),
-                429,
-                {"Retry-After": str(exc.extra["retry_after"])},
-            )
+            return rate_limited_page("auth/login.html", form, exc)
         if user_id is not None:
             target = safe_next(form.next.data)
             session.clear()  # no fixation: a fresh session (and CSRF token) after sign-in

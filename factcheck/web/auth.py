@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, g, session
+from flask import current_app, g, render_template, session
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -67,3 +67,10 @@ def safe_next(target: str | None) -> str | None:
     except HTTPException:
         return None
     return target
+
+
+def rate_limited_page(template: str, form, exc):
+    """A sign-in or re-authentication form refused by its limit: the form again with the
+    limit's words, 429, and Retry-After."""
+    form.form_errors.append(exc.detail)
+    return render_template(template, form=form), 429, {"Retry-After": str(exc.extra["retry_after"])}
