@@ -200,7 +200,7 @@ class SimilarClaim(Out):
     text: str
     final_verdict: Verdict | None
     approved_at: Time
-    score: float
+    score: float  # percent: calibrated probability that it is the same check (text.similarity)
     url: str
 
 

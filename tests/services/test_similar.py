@@ -65,3 +65,23 @@ def test_search_terms_drop_stopwords_and_short_words():
         "budget",
         "mayor",
     ]
+
+
+def test_a_claim_that_only_shares_words_is_not_offered(make_article, make_user, client, login):
+    """The old WRatio scored this pair 63 (above its cut-off of 60): "match 63 %" for an
+    unrelated claim. The calibrated probability keeps it below the threshold."""
+    rev, lead = make_user("reviewer"), make_user("lead")
+    lookalike = make_article(text="Strike\n\nNew buses were delayed by the strike, the city said.")
+    twin = make_article(text=f"Bus budget\n\n{OLD}")
+    _approve(lookalike.claims[-1].id, rev, lead)
+    twin_claim = next(c for c in twin.claims if "buses" in c.text)
+    _approve(twin_claim.id, rev, lead)
+    new = make_article(text=f"Transit\n\n{NEW}")
+    target = next(c for c in new.claims if "buses" in c.text)
+    db.session.expire_all()
+    found = similar.similar_claims(db.session, db.session.get(Claim, target.id))
+    assert [f["claim_id"] for f in found] == [twin_claim.id]
+    assert 50 <= found[0]["score"] <= 100  # a percentage of a calibrated probability
+    login(rev)
+    page = client.get(f"/claims/{target.id}").get_data(as_text=True)
+    assert "likely the same claim:" in page and "delayed by the strike" not in page
