@@ -38,7 +38,7 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 FEATURES = (
-    "token_set", "jaccard", "coverage", "numbers_agree", "numbers_conflict", "direction", "one_sided_direction",
+    "token_set", "coverage", "same_words", "numbers_agree", "numbers_conflict", "direction", "one_sided_direction",
     "negation",
 )  # fmt: skip
 
@@ -81,8 +81,8 @@ def features(a: str, b: str) -> dict[str, float]:
     negb = any(t in _NEGATION or t.endswith("n't") for t in tb)
     return {
         "token_set": fuzz.token_set_ratio(a, b, processor=str.lower) / 100.0,
-        "jaccard": shared / len(ca | cb) if ca | cb else 0.0,
         "coverage": shared / min(len(ca), len(cb)) if ca and cb else 0.0,
+        "same_words": 1.0 if ca and ca == cb else 0.0,
         "numbers_agree": 1.0 if na and na == nb else 0.0,
         "numbers_conflict": 1.0 if na and nb and not (na & nb) else 0.0,
         "direction": 1.0 if da and db_ and da != db_ else 0.0,

@@ -51,3 +51,10 @@ def test_features_are_bounded_and_explainable():
     assert all(0.0 <= v <= 1.0 for v in f.values())
     assert f["numbers_agree"] == 1.0 and f["numbers_conflict"] == 0.0
     assert 0.0 < similarity.probability("", "") < 1.0  # empty text neither crashes nor matches
+
+
+def test_the_same_sentence_republished_is_near_certain():
+    long = ("Pyongyang dispatches legions of workers to both Russia and China to work in factories "
+            "and on construction sites to earn foreign cash for the state.")  # fmt: skip
+    assert similarity.probability(long, long) > 0.9
+    assert similarity.probability(long, long.rstrip(".") + ", the report said.") > 0.9
