@@ -108,7 +108,7 @@ def record(
     session.flush()  # the change this event describes reaches the database first
     conn = session.connection()
     sealed = conn.dialect.name != "postgresql"
-    last = (conn.execute(_LAST).first() if head is False else head) if sealed else None
+    last = (conn.execute(LAST_SEALED).first() if head is False else head) if sealed else None
     before, after = changes(before, after)
     ctx = _context.get()
     values = {
@@ -141,15 +141,15 @@ def record(
 
 
 _TABLE = AuditEvent.__table__
-_LAST = (
+LAST_SEALED = (
     select(_TABLE.c.seq, _TABLE.c.hash)
     .where(_TABLE.c.seq.is_not(None))  # PostgreSQL sorts NULLs (unsealed) first
     .order_by(_TABLE.c.seq.desc())
     .limit(1)
 )
 # The chain's head as two columns of a caller's statement (see record's ``head``).
-HEAD_SEQ = _LAST.with_only_columns(_TABLE.c.seq).scalar_subquery().label("head_seq")
-HEAD_HASH = _LAST.with_only_columns(_TABLE.c.hash).scalar_subquery().label("head_hash")
+HEAD_SEQ = LAST_SEALED.with_only_columns(_TABLE.c.seq).scalar_subquery().label("head_seq")
+HEAD_HASH = LAST_SEALED.with_only_columns(_TABLE.c.hash).scalar_subquery().label("head_hash")
 _INSERT = _TABLE.insert()
 
 
@@ -234,13 +234,13 @@ def _check_unsealed(session: Session, dialect: str, sealed: Verification, limit:
     if not count_unsealed(session):  # the partial index (and a schema older than digests)
         return sealed
     rows = session.connection().exec_driver_sql(
-        f"SELECT {_VERIFY_COLUMNS}, TRUE, digest, {age} FROM audit_events "
+        f"SELECT {VERIFY_COLUMNS}, TRUE, digest, {age} FROM audit_events "
         "WHERE seq IS NULL ORDER BY id"
     )
     count, oldest = 0, None
     for row in rows:
-        ev_id, age_s = row[15], float(row[18] if row[18] is not None else 0)
-        if _digest_of(row) != row[17]:
+        ev_id, age_s = row[ID], float(row[AGE] if row[AGE] is not None else 0)
+        if _digest_of(row) != row[DIGEST]:
             reason = "content does not match its digest (unsealed)"
             return replace(sealed, ok=False, first_bad_id=ev_id, reason=reason)
         if age_s > limit:
@@ -251,10 +251,10 @@ def _check_unsealed(session: Session, dialect: str, sealed: Verification, limit:
 
 
 def _digest_of(row) -> str | None:
-    values = list(row[:14])
-    values[1] = _created_iso(row[1])
+    values = list(row[PAYLOAD])
+    values[CREATED] = created_iso(row[CREATED])
     try:
-        for i in (8, 9):
+        for i in (BEFORE, AFTER):
             values[i] = json.loads(values[i]) if values[i] is not None else None
     except ValueError:
         return None
@@ -302,12 +302,12 @@ def _fast_hash(row, created: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _slow_hash(row, created: str) -> str | None:
+def hash_of_row(row, created: str) -> str | None:
     """sha256 of canonical(payload) after decoding the JSON columns; None if they do not decode."""
-    values = list(row[:14])
-    values[1] = created
+    values = list(row[PAYLOAD])
+    values[CREATED] = created
     try:
-        for i in (8, 9):
+        for i in (BEFORE, AFTER):
             values[i] = json.loads(values[i]) if values[i] is not None else None
     except ValueError:
         return None
@@ -315,7 +315,7 @@ def _slow_hash(row, created: str) -> str | None:
     return compute_hash(payload)
 
 
-def _created_iso(value, dialect: str = "") -> str:
+def created_iso(value, dialect: str = "") -> str:
     """iso() of a stored created_at, without building a datetime for SQLite's text form."""
     if isinstance(value, str):  # SQLite stores UTC as "YYYY-MM-DD HH:MM:SS.ffffff"
         text = value[:10] + "T" + value[11:]
@@ -327,11 +327,27 @@ def _created_iso(value, dialect: str = "") -> str:
     return iso(value)
 
 
-_VERIFY_COLUMNS = (
+VERIFY_COLUMNS = (
     "seq, created_at, actor_id, actor_label, action, target_type, target_id, article_id, "
     "CAST(before AS TEXT), CAST(after AS TEXT), request_id, client_addr, user_agent, prev_hash, "
     "hash, id"
 )
+# Positions in a row of ``SELECT VERIFY_COLUMNS, <json valid>[, digest, age]``: the first 14
+# are HASHED_COLUMNS' values in the payload's order; plain ints because verify reads them for
+# every one of a million rows (an IntEnum's attribute look-up costs more than the indexing).
+SEQ, CREATED, BEFORE, AFTER, PREV_HASH, HASH, ID, JSON_VALID, DIGEST, AGE = (
+    0,
+    1,
+    8,
+    9,
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+)
+PAYLOAD = slice(0, 14)
 
 
 def _select(dialect: str, lo: int | None = None, hi: int | None = None) -> str:
@@ -348,7 +364,7 @@ def _select(dialect: str, lo: int | None = None, hi: int | None = None) -> str:
     bounds = ["seq IS NOT NULL"]  # sealed rows: the unsealed are judged by _check_unsealed
     bounds += [f"seq >= {int(lo)}"] if lo is not None else []
     bounds += [f"seq <= {int(hi)}"] if hi is not None else []
-    return f"SELECT {_VERIFY_COLUMNS}, {valid} FROM audit_events WHERE {' AND '.join(bounds)} ORDER BY seq"
+    return f"SELECT {VERIFY_COLUMNS}, {valid} FROM audit_events WHERE {' AND '.join(bounds)} ORDER BY seq"
 
 
 # Read the trail in batches through a server-side cursor (PostgreSQL; SQLite's cursor is
@@ -377,18 +393,18 @@ class _Part:
 def _check_part(rows, expected_seq: int, head: str | None) -> _Part:
     part, prev = _Part(), None
     for row in rows:
-        seq, prev_hash, stored, ev_id = row[0], row[13], row[14], row[15]
+        seq, prev_hash, stored, ev_id = row[SEQ], row[PREV_HASH], row[HASH], row[ID]
         if part.first is None:
             part.first, prev = (seq, ev_id, prev_hash), prev_hash
-        created = _created_iso(row[1])
+        created = created_iso(row[CREATED])
         bad = None
         if seq != expected_seq:
             bad = f"sequence gap: expected seq {expected_seq}, found {seq}"
         elif prev_hash != prev:
             bad = "prev_hash does not match the previous event's hash"
-        elif not row[16]:
+        elif not row[JSON_VALID]:
             bad = "content does not match its hash (before/after is not valid JSON)"
-        elif _fast_hash(row, created) != stored and _slow_hash(row, created) != stored:
+        elif _fast_hash(row, created) != stored and hash_of_row(row, created) != stored:
             bad = "content does not match its hash"
         if bad:
             part.error = (seq, ev_id, bad)
@@ -484,7 +500,7 @@ def last_article_event(article_id):
 
 def chain_head(session: Session) -> tuple[int, str] | None:
     """(seq, hash) of the latest sealed event, or None for an empty trail."""
-    row = session.execute(_LAST).first()
+    row = session.execute(LAST_SEALED).first()
     return (row.seq, row.hash) if row else None
 
 

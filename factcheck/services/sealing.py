@@ -35,7 +35,7 @@ LEASE_KEY = 0x46_43_4C  # "FCL": held by the one sealer loop of the deployment
 BATCH = 5000
 
 _PENDING = (
-    f"SELECT {audit._VERIFY_COLUMNS}, TRUE FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT %d"
+    f"SELECT {audit.VERIFY_COLUMNS}, TRUE FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT %d"
 )
 _SEAL = text(
     "SELECT audit_events_seal(CAST(:ids AS bigint[]), CAST(:seqs AS integer[]), "
@@ -61,11 +61,11 @@ def seal_pending(conn: Connection, *, batch: int = BATCH) -> tuple[int, tuple[in
     for row in rows:
         seq += 1
         values = list(row)
-        values[0], values[13] = seq, prev
-        digest = audit._slow_hash(values, audit._created_iso(row[1]))
+        values[audit.SEQ], values[audit.PREV_HASH] = seq, prev
+        digest = audit.hash_of_row(values, audit.created_iso(row[audit.CREATED]))
         if digest is None:  # cannot happen on PostgreSQL (json type); refuse to guess
-            raise RuntimeError(f"audit event id={row[15]}: before/after is not valid JSON")
-        ids.append(row[15])
+            raise RuntimeError(f"audit event id={row[audit.ID]}: before/after is not valid JSON")
+        ids.append(row[audit.ID])
         seqs.append(seq)
         prevs.append(prev)
         hashes.append(digest)
@@ -91,7 +91,7 @@ def seal_all(engine, *, head_file: str = "") -> int:
 
 
 def _head(conn: Connection) -> tuple[int, str] | None:
-    row = conn.execute(audit._LAST).first()
+    row = conn.execute(audit.LAST_SEALED).first()
     return (row[0], row[1]) if row else None
 
 

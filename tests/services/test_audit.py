@@ -139,8 +139,8 @@ def test_fast_verification_path_matches_every_stored_event(make_user, session):
         .fetchall()
     )
     for row in rows:
-        created = audit._created_iso(row[1], session.get_bind().dialect.name)
-        assert audit._fast_hash(row, created) == row[14]
+        created = audit.created_iso(row[audit.CREATED], session.get_bind().dialect.name)
+        assert audit._fast_hash(row, created) == row[audit.HASH]
 
 
 def _both(session, **kw):
