@@ -58,8 +58,12 @@ def test_annotation_is_complete_and_consistent(path):
     spans = []
     for i, c in enumerate(ann["claims"]):
         assert set(c) == CLAIM_KEYS and c["id"] == i and c["boilerplate"] is False
-        assert c["speaker"] is None or (isinstance(c["speaker"], str) and 0 < len(c["speaker"]) <= 80)
-        assert isinstance(c["speaker_aliases"], list) and all(isinstance(a, str) for a in c["speaker_aliases"])
+        assert c["speaker"] is None or (
+            isinstance(c["speaker"], str) and 0 < len(c["speaker"]) <= 80
+        )
+        assert isinstance(c["speaker_aliases"], list) and all(
+            isinstance(a, str) for a in c["speaker_aliases"]
+        )
         assert c["speaker"] or not c["speaker_aliases"]
         spans.append((c["start"], c["end"]))
     for b in ann["boilerplate_spans"]:
@@ -69,7 +73,7 @@ def test_annotation_is_complete_and_consistent(path):
     spans.sort()
     for s, e in spans:
         assert isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= length, (s, e, length)
-    for (_, e1), (s2, _) in zip(spans, spans[1:]):
+    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
         assert e1 <= s2, f"overlapping spans at {s2}"
     claim_starts = [c["start"] for c in ann["claims"]]
     assert claim_starts == sorted(claim_starts), "claims out of order"
