@@ -23,7 +23,11 @@ extraction_data.load_pages reads. A "trafilatura" page's text is
 `page_text(html)[excerpt[0]:excerpt[1]]` of an HTML file of trafilatura's evaluation set
 (adbar/trafilatura, any clone or bare mirror); a "pages" page's text is the excerpt the
 search tool's stored-pages corpus returned for `query`, which no script can fetch: keep it
-in the cache as `pages/raw/NAME.txt` (prepare reports it missing otherwise).
+in the cache as `pages/raw/NAME.txt` (prepare reports it missing otherwise). For such a
+page `source.anchor` is the excerpt's first 60 characters and `excerpt` is `[0, length)`
+counted from where the anchor starts in that stored text (the search tool returns a page's
+opening, so re-running `source.query` and keeping the result of `source.url` gives a text
+holding the excerpt; its sha256 is checked).
 Offsets are Python str indices into the page's text (excerpt-relative).
 """
 
@@ -173,8 +177,10 @@ def source_text(ann: dict, name: str, mirror: pathlib.Path | None, data: pathlib
             return None, f"missing {raw} (search corpus 'pages', query {src['query']!r})"
         with open(raw, encoding="utf-8", newline="") as f:
             text = f.read()
-        start, end = ann["excerpt"]
-        return text[start:end], None
+        start = text.find(src["anchor"])
+        if start < 0:
+            return None, f"{raw} lacks the excerpt's opening {src['anchor'][:30]!r}"
+        return text[start : start + ann["excerpt"][1] - ann["excerpt"][0]], None
     return None, f"unknown source kind {src['kind']!r}"
 
 
