@@ -27,7 +27,9 @@ in the cache as `pages/raw/NAME.txt` (prepare reports it missing otherwise). For
 page `source.anchor` is the excerpt's first 60 characters and `excerpt` is `[0, length)`
 counted from where the anchor starts in that stored text (the search tool returns a page's
 opening, so re-running `source.query` and keeping the result of `source.url` gives a text
-holding the excerpt; its sha256 is checked).
+holding the excerpt; its sha256 is checked). A page without `source.anchor` (es, fr, de,
+pt: no third-party text in the repository at all) keeps in `pages/raw/NAME.txt` the whole
+excerpt the search returned for `source.url`, and `excerpt` cuts the page's text from it.
 Offsets are Python str indices into the page's text (excerpt-relative).
 """
 
@@ -177,6 +179,8 @@ def source_text(ann: dict, name: str, mirror: pathlib.Path | None, data: pathlib
             return None, f"missing {raw} (search corpus 'pages', query {src['query']!r})"
         with open(raw, encoding="utf-8", newline="") as f:
             text = f.read()
+        if "anchor" not in src:  # es/fr/de/pt: no text in the repo, the excerpt cuts raw
+            return text[ann["excerpt"][0] : ann["excerpt"][1]], None
         start = text.find(src["anchor"])
         if start < 0:
             return None, f"{raw} lacks the excerpt's opening {src['anchor'][:30]!r}"
