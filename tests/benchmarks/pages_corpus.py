@@ -91,6 +91,10 @@ def page_text(html: str) -> str:
     <br> is a line break (two in a row give an empty line); the breaks between two
     pieces of text collapse to the strongest of them (at most one empty line); lines are
     stripped; no leading or trailing empty line; the text ends with one newline.
+
+    The annotations were made with lxml 6.1.3 / libxml2 2.14.6: if another parser version
+    gives a text whose sha256 differs, prepare says so; compare the two texts before
+    touching any annotation.
     """
     if not html.strip():
         return ""
