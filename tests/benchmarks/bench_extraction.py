@@ -16,6 +16,8 @@ docs/data-sources.md and extraction_prepare.py); a missing one is named, not fat
 from __future__ import annotations
 
 import argparse
+import functools
+import inspect
 import json
 import os
 import pathlib
@@ -33,26 +35,31 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SYSTEMS = ("ours", "pysbd", "syntok")
 HALVES = ("dev", "test")
 SOURCE_SPLITS = {"dev": ("train", "dev"), "test": ("test",)}  # UD's and PolNeAR's own splits
+PAGE_LANGS = ("es", "fr", "de", "pt")  # "pages LANG": our pages in that language
+DATASET_LANG = {f"pages {lang}": lang for lang in PAGE_LANGS}  # any other dataset: "en"
+PYSBD_LANG = {"pt": "es"}  # pysbd has no Portuguese rules: its Spanish ones stand in
 S = data.load_scorer()
 
 
 # ---------------------------------------------------------------- systems
-def ours():
-    """Our engine, as the shared harness runs it."""
+def ours(lang: str = "en"):
+    """Our engine, as the shared harness runs it (told the language if it takes `lang`)."""
     from factcheck.text.splitting import split_for_bench
 
+    if "lang" in inspect.signature(split_for_bench).parameters:
+        return functools.partial(split_for_bench, lang=lang)
     return split_for_bench
 
 
-def pysbd_split():
+def pysbd_split(lang: str = "en"):
     """pysbd's segments, located in the text in order (its char_span mode is unreliable)."""
     import pysbd
 
-    seg = pysbd.Segmenter(language="en", clean=False)
+    seg = pysbd.Segmenter(language=PYSBD_LANG.get(lang, lang), clean=False)
     return lambda text: locate(text, seg.segment(text))
 
 
-def syntok_split():
+def syntok_split(lang: str = "en"):
     """syntok's sentences as spans from their first to their last token."""
     from syntok import segmenter
 
@@ -118,12 +125,15 @@ def datasets() -> dict:
         "GUM all": (lambda h: data.load_ud("gum", halves[h]), claim_metrics, SYSTEMS),
         "EWT": (lambda h: data.load_ud("ewt", halves[h]), claim_metrics, SYSTEMS),
         "PolNeAR": (lambda h: polnear(halves[h]), speakers.polnear_metrics, ("ours",)),
-        "pages": (pages, claim_metrics, SYSTEMS),
+        "pages": (lambda h: pages(h, "en"), claim_metrics, SYSTEMS),
+    } | {
+        n: (functools.partial(pages, lang=lang), claim_metrics, SYSTEMS)
+        for n, lang in DATASET_LANG.items()
     }
 
 
 FOLDERS = {"GUM news": "ud/gum", "GUM all": "ud/gum", "EWT": "ud/ewt", "PolNeAR": "polnear"}
-FOLDERS["pages"] = "pages/gold"
+FOLDERS |= {n: "pages/gold" for n in ("pages", *DATASET_LANG)}
 NOTES: list[str] = []
 
 
@@ -143,9 +153,9 @@ def polnear(splits: tuple[str, ...]) -> dict | None:
     return docs
 
 
-def pages(half: str) -> dict | None:
-    """Our annotated pages of one half of split.json."""
-    loaded = data.load_pages(half)
+def pages(half: str, lang: str) -> dict | None:
+    """Our annotated pages in one language, of one half of split.json."""
+    loaded = data.load_pages(half, lang)
     if loaded is None:
         return None
     docs, unassigned = loaded
@@ -158,17 +168,21 @@ def pages(half: str) -> dict | None:
 def evaluate(names: list[str], systems: tuple[str, ...]) -> dict:
     """results[dataset][half][system] = metrics; None where the data is missing."""
     try:
-        splitters = {s: FACTORIES[s]() for s in systems}
+        splitters = {(s, "en"): FACTORIES[s]() for s in systems}
     except ImportError as e:
         sys.exit(f"{e}: install the peers with .venv/bin/pip install -e '.[bench]'")
     results = {}
     for name in names:
         load, metrics, able = datasets()[name]
+        lang = DATASET_LANG.get(name, "en")
+        for s in systems:
+            if (s, lang) not in splitters:
+                splitters[s, lang] = FACTORIES[s](lang)
         results[name] = {}
         for half in HALVES:
             gold = load(half)
             results[name][half] = gold and {
-                s: metrics(gold, timed(name, half, s, splitters[s], gold))
+                s: metrics(gold, timed(name, half, s, splitters[s, lang], gold))
                 for s in systems
                 if s in able
             }
@@ -290,7 +304,9 @@ def show_misses(name: str, n: int) -> None:
     gold = datasets()[name][0]("dev")
     if not gold:
         return print(f"missing: {name}")
-    missed = S.score_articles(gold, run(ours(), gold))["missed_gold_claims"]
+    missed = S.score_articles(gold, run(ours(DATASET_LANG.get(name, "en")), gold))[
+        "missed_gold_claims"
+    ]
     print(f"{len(missed)} of {sum(len(g['claims']) for g in gold.values())} gold claims missed")
     for m in missed[:n]:
         print(f"{m['article']} #{m['id']}: {m['text'][:120]!r}")

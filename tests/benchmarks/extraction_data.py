@@ -260,21 +260,22 @@ def assign_split(names: list[str], fixed: dict[str, str]) -> dict[str, str]:
     return dict(sorted(split.items()))
 
 
-def load_pages(half: str) -> tuple[dict, list[str]] | None:
-    """Annotated pages of one half of split.json, and the pages not yet in it."""
+def load_pages(half: str, lang: str | None = None) -> tuple[dict, list[str]] | None:
+    """Annotated pages of one half of split.json (of one language when lang is given; a
+    gold file without "lang" is English), and the pages not yet in it."""
     folder = pages_dir()
     if not (folder / "gold").is_dir():
         return None
     split = json.loads(read_text(folder / "split.json")) if (folder / "split.json").exists() else {}
     docs, unassigned = {}, []
     for path in sorted((folder / "gold").glob("*.json")):
-        name = path.stem
+        name, gold = path.stem, json.loads(read_text(path))
+        if lang and gold.get("lang", "en") != lang:
+            continue
         if name not in split:
             unassigned.append(name)
         elif split[name] == half and (folder / "articles" / f"{name}.txt").exists():
-            docs[name] = json.loads(read_text(path)) | {
-                "_text": read_text(folder / "articles" / f"{name}.txt")
-            }
+            docs[name] = gold | {"_text": read_text(folder / "articles" / f"{name}.txt")}
     return docs, unassigned
 
 
