@@ -258,16 +258,22 @@ def submit_review(
     if count >= limits.REVIEWS_REQUIRED:
         status = next_status(status, ClaimAction.REVIEW, claim_id=claim_id)
     conn.execute(_UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now})
-    if created and first.article_status == ArticleStatus.DRAFT:  # the first review starts it
-        conn.execute(_START_REVIEW, {"article_id": article_id})
+    started = created and first.article_status == ArticleStatus.DRAFT  # the first review starts it
+    if started:
+        started = conn.execute(_START_REVIEW, {"article_id": article_id}).rowcount == 1
     _expire(session, (Claim, claim_id), (Article, article_id), (Review, review_id))
     after = {"verdict": verdict, "note": note, "links": links}
-    audit.record(
+    event = audit.record(
         session, actor, "review.created" if created else "review.revised", "review", review_id,
         article_id=article_id, before=before and dict(before, claim_id=claim_id),
         after=dict(after, claim_id=claim_id),
         head=(first.head_seq, first.head_hash) if first.head_seq is not None else None,
     )  # fmt: skip
+    if started:  # the article's own transition is its own event
+        audit.record(session, actor, "article.review_started", "article", article_id,
+                     article_id=article_id, before={"status": ArticleStatus.DRAFT.value},
+                     after={"status": ArticleStatus.IN_REVIEW.value, "first_review_id": review_id},
+                     head=(event["seq"], event["hash"]) if event.get("hash") else False)  # fmt: skip
     saved = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict, note, links,
                         created_at, now, version_now)  # fmt: skip
     return saved, created
