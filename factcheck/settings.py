@@ -85,6 +85,7 @@ class Settings:
     FETCH_ALLOWED_ADDRESSES: tuple[str, ...] = ()  # IPs or CIDR networks
     FETCH_ALLOWED_PORTS: tuple[int, ...] = (80, 443, 8080, 8443)
     FETCH_DEADLINE_SECONDS: int = 15
+    FETCH_MAX_CONCURRENT: int = 1  # URL fetches at once on this machine (the rest: 503 at once)
     FETCH_MAX_BYTES: int = 5 * 1024 * 1024
 
     # -- after the request: `flask worker` runs the jobs; these let the app process run some
