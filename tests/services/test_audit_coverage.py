@@ -46,6 +46,9 @@ READERS = {
     "users.normalise_email", "users.check_password", "users.check_role", "users.user_for_token", "users.list_users",
     "users.token_use", "users.note_token_use", "second_factor.make_recovery_codes", "second_factor.recovery_codes_left",
     "sign_in.email_key", "sign_in.check_client", "sign_in.check_codes", "recent_auth.is_recent", "recent_auth.require_recent",
+    # read-only halves run before the write turn (Argon2), and a SQL reader
+    "sign_in.precheck", "sign_in.prepare_reauth", "users.prepare_sign_in", "second_factor.verified_recovery_id",
+    "assignments.conflicting_claims",
     "history.claim_history", "history.article_history", "history.describe_changes", "history.event_dict",
     "history.list_events", "history.iter_events", "passwords.hash_password",
     "passwords.verify_password", "sources.looks_like_html", "sources.from_text", "sources.from_html",
