@@ -95,6 +95,7 @@ class Settings:
     # A PDF that is not kept and prints more HTML than this renders in the background (the
     # web page and the API say "being prepared") instead of outlasting the request's timeout.
     PDF_INLINE_MAX_KIB: int = 128
+    PDF_MAX_CLAIMS: int = 2_000  # a background PDF of more claims is refused (413)
     RENDER_IN_BACKGROUND: bool = False  # the app starts a renderer process for long PDFs
 
     # -- the audit chain (docs/audit-design.md). PostgreSQL: "sealer" leaves each event

@@ -168,7 +168,7 @@ RENDERING = (
 
 
 @route("GET", "/articles/<int:article_id>/export", summary="Export the report", query=inp.Export,
-       problems=(429,),  # too many long PDFs already waiting for this person
+       problems=(403, 413, 429),  # cross-site; a PDF over the size cap; too many long PDFs waiting
        ok=(Answer(200, FILES, "The report file", ("Content-Disposition",)),
            answer(out.Rendering, 202, RENDERING, PENDING)))  # fmt: skip
 def export(article_id: int, query: inp.Export):
@@ -210,7 +210,7 @@ BULK_PENDING = (
 
 @route("GET", "/exports", summary="Reports of every article approved in a date range, as a ZIP",
        query=inp.BulkExport, refusals=(Refusal(422, "since", "since is not after until"),),
-       problems=(429,),
+       problems=(403, 413, 429),
        ok=(Answer(200, {"application/zip": {"type": "string"}},
                   "A ZIP: one report per article and manifest.json", ("Content-Disposition",)),
            answer(out.BulkRendering, 202, BULK_PENDING, PENDING)))  # fmt: skip

@@ -250,3 +250,47 @@ def test_int08_recorded_exports_are_not_cross_site(
     assert after == before and n1 == n0
     assert set(ok_allowed.values()) == {200}, ok_allowed
     assert n2 - n1 >= len(allowed)
+
+
+# --------------------------------------------------------------------------- INT-09
+
+
+def test_int09_background_pdfs_have_a_size_cap(app, make_user, make_article, review_all, api_as, runner, snapshot,
+                                                figure, h):  # fmt: skip
+    from settings_helpers import override_settings
+
+    from factcheck.models import Job, RenderRequest
+    from factcheck.services import render_requests
+
+    override_settings(app, PDF_INLINE_MAX_KIB=0, PDF_MAX_CLAIMS=2)  # every PDF in the background
+    rev, lead = make_user("reviewer"), make_user("lead")
+    article = make_article(text="Prices rose 5% in 2021. Unemployment fell to 3.9% in March. Exports doubled.\n",
+                           actor=rev)  # fmt: skip
+    api = api_as(lead)
+    before = snapshot()
+    r = api.get(f"/articles/{article.id}/export?format=pdf")
+    after = snapshot()
+    assert r.status_code == 413 and "cap of 2 claims" in r.get_json()["detail"], r.get_data(
+        as_text=True
+    )
+    assert api.get(f"/articles/{article.id}/export?format=md").status_code == 200
+    # The worker's own pass over approved articles records the over-cap one as failed and moves on.
+    review_all(article.id, rev, lead)
+    from factcheck.database import transaction
+
+    with transaction() as s:
+        asked = render_requests.request_final_renders(s)
+    db.session.rollback()
+    rows = db.session.scalars(
+        select(RenderRequest).where(RenderRequest.article_id == article.id)
+    ).all()
+    assert asked == 0 and len(rows) == 1 and rows[0].job.status == "failed"
+    assert "over the PDF cap" in rows[0].job.last_error
+    with transaction() as s:
+        assert render_requests.request_final_renders(s) == 0  # not asked again
+    assert (
+        db.session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued")) == 0
+    )
+    figure("INT-09", cases=3, ok="PDF over the cap 413 (md 200); the worker's final-report pass records it failed once",
+           rows=h.diff(before, after))  # fmt: skip
+    assert after == before
