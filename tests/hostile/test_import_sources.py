@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+from settings_helpers import override_settings
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
@@ -607,6 +608,7 @@ def test_imp21_same_url_at_once_and_a_killed_import(
 ):
     peer = serve(_answer(h.response(200, HTML)))
     allow_public(peer.port)
+    override_settings(app, FETCH_MAX_CONCURRENT=2)  # both racers fetch (INT-07: the slots)
     tokens = [token_for(make_user("reviewer")), token_for(make_user("reviewer"))]
     url = peer.url("/same")
     kill = {"left": 0, "done": 0}
