@@ -222,8 +222,13 @@ def export_cmd(article_id, fmt, since, until, output):
                 fh.write(chunk)
         click.echo(f"wrote {output}: {len(ids)} report(s)", err=True)
         return
-    with transaction() as s:
-        rendered = exports.export_article(s, actor=system_actor(), article_id=article_id, fmt=fmt)
+    # Rendered reading only; the write turn is taken after, for the audit event alone.
+    rendered, record = exports.render_export(
+        db.session, actor=system_actor(), article_id=article_id, fmt=fmt
+    )
+    if record is not None:
+        with transaction() as s:
+            exports.record_export(s, actor=system_actor(), record=record)
     if output:
         Path(output).write_bytes(rendered.content)
         click.echo(f"wrote {output} ({len(rendered.content)} bytes)", err=True)

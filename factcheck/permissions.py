@@ -29,6 +29,7 @@ class Permission(Enum):
     UNDO_EDIT = auto()
     EDIT_CLAIM = auto()  # speaker and statement
     EDIT_SPAN = auto()  # split, merge, move a boundary
+    CHANGE_CLAIM_TEXT = auto()  # a corrected version edits or removes the claim's text
     EXCLUDE_CLAIM = auto()
     INCLUDE_CLAIM = auto()
     REVIEW_CLAIM = auto()
@@ -239,8 +240,9 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.ADD_CLAIM: [is_active, is_reviewer, article_not_approved],
     Permission.UNDO_EDIT: [is_active, is_reviewer, article_not_approved],
     Permission.EDIT_CLAIM: [is_active, is_reviewer, article_not_approved, claim_not_approved],
-    Permission.EDIT_SPAN: [is_active, is_reviewer, article_not_approved, claim_span_editable],
-    Permission.EXCLUDE_CLAIM: [is_active, is_reviewer, article_not_approved, claim_can_be_excluded],
+    Permission.EDIT_SPAN: [is_active, is_reviewer, article_not_approved, claim_not_approved, claim_span_editable],
+    Permission.CHANGE_CLAIM_TEXT: [is_active, is_reviewer, article_not_approved, claim_not_approved],
+    Permission.EXCLUDE_CLAIM: [is_active, is_reviewer, article_not_approved, claim_not_approved, claim_can_be_excluded],
     Permission.INCLUDE_CLAIM: [is_active, is_reviewer, article_not_approved, claim_is_excluded],
     Permission.REVIEW_CLAIM: [is_active, is_reviewer, claim_accepts_reviews],
     Permission.DECIDE_CLAIMS: [is_active, is_lead],

@@ -85,6 +85,7 @@ class Settings:
     FETCH_ALLOWED_ADDRESSES: tuple[str, ...] = ()  # IPs or CIDR networks
     FETCH_ALLOWED_PORTS: tuple[int, ...] = (80, 443, 8080, 8443)
     FETCH_DEADLINE_SECONDS: int = 15
+    FETCH_MAX_CONCURRENT: int = 1  # URL fetches at once on this machine (the rest: 503 at once)
     FETCH_MAX_BYTES: int = 5 * 1024 * 1024
 
     # -- after the request: `flask worker` runs the jobs; these let the app process run some
@@ -94,6 +95,7 @@ class Settings:
     # A PDF that is not kept and prints more HTML than this renders in the background (the
     # web page and the API say "being prepared") instead of outlasting the request's timeout.
     PDF_INLINE_MAX_KIB: int = 128
+    PDF_MAX_CLAIMS: int = 2_000  # a background PDF of more claims is refused (413)
     RENDER_IN_BACKGROUND: bool = False  # the app starts a renderer process for long PDFs
 
     # -- the audit chain (docs/audit-design.md). PostgreSQL: "sealer" leaves each event

@@ -24,6 +24,7 @@ from factcheck.services.common import get_article
 from factcheck.services.render_requests import RequestState
 from factcheck.web.auth import current_actor
 from factcheck.web.downloads import bulk_args, zip_response
+from factcheck.web.safe_reads import require_same_site_read
 
 META = ("title", "source_url", "publisher", "published_at")
 SOURCE_RULES = (
@@ -146,8 +147,10 @@ def agreement(article_id: int):
                 "agreeing",
                 "share_agreeing",
                 "alpha",
+                "current_agreeing",
+                "current_share_agreeing",
             )
-        } | {"conflicts": []}
+        } | {"conflicts": [], "resolved_conflicts": [], "revised_after_seen": []}
     return jsonify(data)
 
 
@@ -165,10 +168,11 @@ RENDERING = (
 
 
 @route("GET", "/articles/<int:article_id>/export", summary="Export the report", query=inp.Export,
-       problems=(429,),  # too many long PDFs already waiting for this person
+       problems=(403, 413, 429),  # cross-site; a PDF over the size cap; too many long PDFs waiting
        ok=(Answer(200, FILES, "The report file", ("Content-Disposition",)),
            answer(out.Rendering, 202, RENDERING, PENDING)))  # fmt: skip
 def export(article_id: int, query: inp.Export):
+    require_same_site_read()  # a cookie request from another site records nothing
     fmt = query.format
     rendered = export_or_request(
         current_actor(), article_id, fmt, retry_failed=False,
@@ -206,12 +210,13 @@ BULK_PENDING = (
 
 @route("GET", "/exports", summary="Reports of every article approved in a date range, as a ZIP",
        query=inp.BulkExport, refusals=(Refusal(422, "since", "since is not after until"),),
-       problems=(429,),
+       problems=(403, 413, 429),
        ok=(Answer(200, {"application/zip": {"type": "string"}},
                   "A ZIP: one report per article and manifest.json", ("Content-Disposition",)),
            answer(out.BulkRendering, 202, BULK_PENDING, PENDING)))  # fmt: skip
 def bulk_export(query: inp.BulkExport):
     """Every report approved in [since, until] as one streamed ZIP."""
+    require_same_site_read()  # it records every export of the ZIP
     since, until, fmt = bulk_args()
     states = bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=False)
     if states:  # too long to render while the ZIP streams: ask again shortly

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from factcheck.api import bp
-from factcheck.errors import InvalidInput
+from factcheck.errors import FactcheckError, InvalidInput
 
 
 @dataclass(frozen=True)
@@ -126,8 +126,34 @@ def given(body: BaseModel, *names: str) -> dict:
 # --------------------------------------------------------------- reading and checking
 
 
+# The desk's bodies nest three levels deep (an object, a list of links, a link); a body
+# nested far deeper is hostile, and Python's parser and every walk over it recurse.
+JSON_MAX_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_OPEN_CLOSE = bytes.maketrans(b"", b"")
+
+
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of [ and { in a JSON text (strings skipped): linear, no recursion."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(_OPEN_CLOSE, _NOT_BRACKETS)
+    depth = deepest = 0
+    for opened in brackets.replace(b"{", b"[").replace(b"}", b"]").split(b"]"):
+        depth += len(opened)
+        deepest = max(deepest, depth)
+        depth -= 1
+    return deepest
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
 def json_body() -> dict:
-    """The request's JSON object, or a 422 naming what is wrong (413 when too large)."""
+    """The request's JSON object, or a 422 naming what is wrong (413 when too large, 400
+    when nested deeper than JSON_MAX_DEPTH)."""
+    raw = request.get_data(cache=True)
+    if json_depth(raw) > JSON_MAX_DEPTH:
+        raise FactcheckError(f"the JSON body nests deeper than {JSON_MAX_DEPTH} levels",
+                             errors={"body": f"nested deeper than {JSON_MAX_DEPTH} levels"})  # fmt: skip
     try:
         data = request.get_json(silent=False)
     except RequestEntityTooLarge:

@@ -80,6 +80,12 @@ class Review(Out):
     created_at: Time
     updated_at: Time
     version: int
+    first_verdict: Verdict = Field(
+        description="the verdict as first submitted: agreement counts it"
+    )
+    revised_after_seen: bool = Field(
+        description="revised while other reviews of the claim were readable to its author"
+    )
 
 
 class Claim(Out):
@@ -215,7 +221,17 @@ class Agreement(Out):
     agreeing: int
     share_agreeing: float | None
     alpha: float | None
-    conflicts: list[int] = Field(description="claim ids (empty for reviewers: blind review)")
+    conflicts: list[int] = Field(
+        description="claim ids whose first verdicts disagree, resolved ones included (empty for reviewers)"
+    )
+    resolved_conflicts: list[int] = Field(
+        description="the conflicts since resolved: the current verdicts agree, or a lead approved it"
+    )
+    revised_after_seen: list[int] = Field(
+        description="claims with a review revised after its author could read the others"
+    )
+    current_agreeing: int = Field(description="claims whose current verdicts agree")
+    current_share_agreeing: float | None
     pairs: list[dict[str, Any]] = Field(None, description="leads only")
     reviewers: list[dict[str, Any]] = Field(None, description="leads only")
 

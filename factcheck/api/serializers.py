@@ -40,6 +40,7 @@ def review_json(r: Review | SavedReview) -> dict:
         "reviewer": reviewer, "verdict": r.verdict, "note": r.note,
         "note_html": render_markdown(r.note), "links": links,
         "created_at": iso(r.created_at), "updated_at": iso(r.updated_at), "version": r.version,
+        "first_verdict": r.first_verdict or r.verdict, "revised_after_seen": bool(r.revised_after_seen),
     }  # fmt: skip
 
 

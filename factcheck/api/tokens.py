@@ -10,6 +10,7 @@ from factcheck.api.contract import answer, route
 from factcheck.api.serializers import user_json
 from factcheck.database import transaction
 from factcheck.errors import NotAuthenticated
+from factcheck.extensions import db
 from factcheck.models import iso, utcnow
 from factcheck.services import users
 from factcheck.web.auth import current_actor
@@ -19,8 +20,10 @@ from factcheck.web.auth import current_actor
        body=inp.TokenRequest, ok=answer(out.Token, 201, "Created"), problems=(401, 429))  # fmt: skip
 def create_token(body: inp.TokenRequest):
     """Exchange email + password for a new personal token (shown once)."""
+    given = {"email": body.email, "password": body.password, "code": body.code}
+    checked = users.prepare_sign_in(db.session, **given)  # Argon2 before the write turn
     with transaction() as s:
-        user = users.sign_in(s, email=body.email, password=body.password, code=body.code)
+        user = users.sign_in(s, **given, checked=checked)
         if user is not None:
             token, plaintext = users.create_token(
                 s, actor=user, name=body.name or "api", expires_days=body.expires_days,

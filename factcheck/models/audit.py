@@ -38,6 +38,8 @@ class AuditAction(StrEnum):
     ARTICLE_IMPORTED = "article.imported"
     ARTICLE_VERSION_IMPORTED = "article.version_imported"
     ARTICLE_APPROVED = "article.approved"
+    ARTICLE_REVIEW_STARTED = "article.review_started"  # its first review: draft -> in review
+    ARTICLE_REOPENED = "article.reopened"  # a claim of an approved article was reopened
     CLAIM_ADDED = "claim.added"
     CLAIM_UPDATED = "claim.updated"
     CLAIM_SPLIT = "claim.split"

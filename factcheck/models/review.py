@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.extensions import db
@@ -33,6 +33,11 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Blind review's record: the verdict as first submitted (agreement is computed on it),
+    # and whether the review was revised while other reviews of the claim were readable.
+    first_verdict: Mapped[str | None] = mapped_column(String(16))
+    first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revised_after_seen: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     claim: Mapped[Claim] = relationship(back_populates="reviews")  # noqa: F821
     reviewer: Mapped[User] = relationship()  # noqa: F821
@@ -41,6 +46,11 @@ class Review(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def agreement_verdict(self) -> str:
+        """The verdict agreement counts: the first submitted one."""
+        return self.first_verdict or self.verdict
 
 
 class EvidenceLink(db.Model):

@@ -23,6 +23,8 @@ def _review_item(r: Review) -> ReviewItem:
         note_html=render_markdown(r.note),
         links=tuple(EvidenceItem(**link.as_dict()) for link in r.links),
         updated_at=r.updated_at,
+        first_verdict=r.first_verdict if r.first_verdict not in (None, r.verdict) else None,
+        revised_after_seen=bool(r.revised_after_seen),
     )
 
 

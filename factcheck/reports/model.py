@@ -33,6 +33,8 @@ class ReviewItem:
     note_html: str  # sanitized HTML (factcheck.text.markup.render_markdown)
     links: tuple[EvidenceItem, ...]
     updated_at: datetime
+    first_verdict: str | None = None  # as first submitted, when a revision changed it
+    revised_after_seen: bool = False  # revised while its author could read the other reviews
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,12 @@
 
 Blind review holds here too: the figures are computed over the reviews the viewer may
 see (a reviewer: only the claims they reviewed themselves), never over the others.
+
+Agreement counts each reviewer's FIRST submitted verdict of a claim: once a reviewer has
+submitted they may read the others, so a later revision is not blind. A conflict of first
+verdicts stays in the list after the reviewers revise into agreement (or a lead approves),
+marked resolved; the claims with a review revised after its author could see the others
+are listed, and the agreement of the current verdicts is given beside the first ones.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factcheck.models import Claim, ClaimStatus, Review, User
@@ -18,15 +24,24 @@ from factcheck.text.agreement import agreeing_units, cohen_kappa, krippendorff_a
 
 
 def article_agreement(session: Session, article_id: int, *, viewer) -> dict:
-    """Per-claim agreement, Krippendorff's alpha, pairwise Cohen's kappa and conflicts,
-    over the reviews `viewer` may see."""
+    """Per-claim agreement, Krippendorff's alpha, pairwise Cohen's kappa and conflicts on
+    first verdicts, over the reviews `viewer` may see."""
     rows = _visible_rows(session, article_id, viewer)
     units: dict[int, list[str]] = defaultdict(list)
+    current: dict[int, list[str]] = defaultdict(list)
     by_reviewer: dict[int, dict[int, str]] = defaultdict(dict)
-    for claim_id, reviewer_id, verdict in rows:
-        units[claim_id].append(verdict)
-        by_reviewer[reviewer_id][claim_id] = verdict
+    revised_seen, approved = set(), set()
+    for row in rows:
+        units[row.claim_id].append(row.first)
+        current[row.claim_id].append(row.verdict)
+        by_reviewer[row.reviewer_id][row.claim_id] = row.first
+        if row.revised_after_seen:
+            revised_seen.add(row.claim_id)
+        if row.status == ClaimStatus.APPROVED:
+            approved.add(row.claim_id)
     agree, conflicts = agreeing_units(units)
+    now_agree, _now_conflicts = agreeing_units(current)
+    resolved = [c for c in conflicts if c in approved or c in now_agree]
     names = dict(
         session.execute(
             select(User.id, User.display_name).where(User.id.in_(list(by_reviewer)))
@@ -48,6 +63,10 @@ def article_agreement(session: Session, article_id: int, *, viewer) -> dict:
         "share_agreeing": _round(len(agree) / compared) if compared else None,
         "alpha": _round(krippendorff_alpha_nominal(units)),
         "conflicts": conflicts,
+        "resolved_conflicts": resolved,
+        "revised_after_seen": sorted(revised_seen, key=list(units).index),
+        "current_agreeing": len(now_agree),
+        "current_share_agreeing": _round(len(now_agree) / compared) if compared else None,
         "pairs": pairs,
         "reviewers": [
             _reviewer_row(r, names.get(r), by_reviewer, units) for r in sorted(by_reviewer)
@@ -56,20 +75,28 @@ def article_agreement(session: Session, article_id: int, *, viewer) -> dict:
 
 
 def _visible_rows(session: Session, article_id: int, viewer) -> list:
-    """(claim_id, reviewer_id, verdict) of the claims whose reviews the viewer may read."""
+    """(claim_id, reviewer_id, verdict, status, first, revised_after_seen) of the claims whose reviews the viewer may read."""
+    first = func.coalesce(Review.first_verdict, Review.verdict).label("first")
     rows = session.execute(
-        select(Review.claim_id, Review.reviewer_id, Review.verdict, Claim.status)
+        select(
+            Review.claim_id,
+            Review.reviewer_id,
+            Review.verdict,
+            Claim.status,
+            first,
+            Review.revised_after_seen,
+        )  # fmt: skip
         .join(Claim, Claim.id == Review.claim_id)
         .where(Claim.article_id == article_id, Claim.status != ClaimStatus.EXCLUDED)
         .order_by(Claim.start, Review.id)
     ).all()
     if can(viewer, Permission.SEE_ALL_REVIEWS):
-        return [row[:3] for row in rows]
+        return list(rows)
     by_claim: dict[int, list] = defaultdict(list)
     for row in rows:
         by_claim[row.claim_id].append(row)
     return [
-        row[:3]
+        row
         for claim_id, reviews in by_claim.items()
         if can(
             viewer,

@@ -17,7 +17,13 @@ from factcheck.models import (
 )
 from factcheck.permissions import Permission, require, require_actor
 from factcheck.services import audit, webhooks
-from factcheck.services.common import check_version, claim_snapshot, clean_text, get_claim
+from factcheck.services.common import (
+    article_snapshot,
+    check_version,
+    claim_snapshot,
+    clean_text,
+    get_claim,
+)
 from factcheck.services.reviews import parse_verdict
 from factcheck.settings import settings_of
 
@@ -90,10 +96,15 @@ def reopen_claim(session: Session, *, actor, claim_id, reason, version) -> Claim
     claim.transition(ClaimAction.REOPEN)
     claim.final_verdict = claim.approved_at = claim.approved_by_id = claim.approval_note = None
     article = claim.article
-    if article.status == ArticleStatus.APPROVED:
-        article.transition(ArticleAction.REOPEN)
-        article.approved_at = article.approved_by_id = None
     session.flush()
     audit.record(session, actor, "claim.reopened", "claim", claim.id, article_id=claim.article_id,
                  before=before, after=dict(claim_snapshot(claim), reopen_reason=reason))  # fmt: skip
+    if article.status == ArticleStatus.APPROVED:  # the article's own transition, its own event
+        article_before = article_snapshot(article)
+        article.transition(ArticleAction.REOPEN)
+        article.approved_at = article.approved_by_id = None
+        session.flush()
+        audit.record(session, actor, "article.reopened", "article", article.id, article_id=article.id,
+                     before=article_before,
+                     after=dict(article_snapshot(article), reopened_claim_id=claim.id, reason=reason))  # fmt: skip
     return claim

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from factcheck.errors import InvalidInput
 from factcheck.models import Assignment, Claim, ClaimStatus, Review, User, utcnow
-from factcheck.permissions import Permission, require
+from factcheck.permissions import Permission, can, require
 from factcheck.services import audit
 from factcheck.services.common import get_article, get_user, parse_id
 
@@ -118,6 +118,16 @@ def _conflicting():
         .group_by(Review.claim_id)
         .having(func.count(func.distinct(Review.verdict)) > 1)
     )
+
+
+def conflicting_claims(*, viewer):
+    """SQL: ids of claims whose reviews disagree, among those the viewer may compare. Blind
+    review: a reviewer's filter only counts claims they have submitted a review of
+    (SEE_OTHER_REVIEWS' own-review rule, as SQL); a lead's counts every claim."""
+    if can(viewer, Permission.SEE_ALL_REVIEWS):
+        return _conflicting()
+    mine = select(Review.claim_id).where(Review.reviewer_id == (getattr(viewer, "id", None) or 0))
+    return _conflicting().where(Review.claim_id.in_(mine))
 
 
 def lead_queue(session: Session) -> dict[str, list]:

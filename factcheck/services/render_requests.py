@@ -28,9 +28,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.errors import RateLimited, RenderFailed
+from factcheck.errors import RateLimited, RenderFailed, TooLarge
 from factcheck.jobs import queue
-from factcheck.models import Job, JobStatus, RenderRequest, ReportRender, User
+from factcheck.models import Job, JobStatus, RenderRequest, ReportRender, User, utcnow
 from factcheck.permissions import Permission, require
 from factcheck.reports import build_report
 from factcheck.reports.render import fingerprint
@@ -42,6 +42,7 @@ from factcheck.services.exports import (
     pending_renders,
     render_to_keep,
 )
+from factcheck.settings import settings_of
 
 KIND = "render"  # the job kind that renders a request (jobs/render.py)
 # Runs of one request: one, and another if its worker died during the first (a render
@@ -106,6 +107,7 @@ def request_renders(
     Refused (RateLimited) when this asks for new files while the viewer already waits for
     ``MAX_OPEN_PER_VIEWER``.
     """
+    _check_size(session, [job for job in jobs if job.viewer_id is not None])
     kept = [session.scalar(select(ReportRender.id).where(*_same(job, ReportRender))) is not None
             for job in jobs]  # fmt: skip
     rows = [None if k else session.scalars(_requests().where(*_same(job))).first()
@@ -134,6 +136,21 @@ def request_renders(
         states.append(_state(row))
     session.flush()
     return states
+
+
+def _over_cap(session: Session, job: RenderJob) -> bool:
+    return job.fmt == "pdf" and job.claims > settings_of(session).PDF_MAX_CLAIMS
+
+
+def _check_size(session: Session, jobs: list[RenderJob]) -> None:
+    """The size cap of a background PDF (WeasyPrint holds about 1.3 GB per 1,000 claims)."""
+    big = next((job for job in jobs if _over_cap(session, job)), None)
+    if big is not None:
+        cap = settings_of(session).PDF_MAX_CLAIMS
+        raise TooLarge(
+            f"a PDF of {big.claims} claims is over the desk's cap of {cap} claims; "
+            "export it as HTML, Markdown or JSON instead"
+        )
 
 
 def _check_open(session: Session, viewers: set[int]) -> None:
@@ -229,6 +246,14 @@ def request_final_renders(session: Session, *, fmt: str = "pdf", limit: int = 5)
     for article_id in pending_renders(session, fmt=fmt, limit=limit, without=asked):
         report = build_report(session, get_article(session, article_id), viewer=None)
         job = RenderJob(article_id, fmt, fingerprint(report, fmt), None, True, len(report.claims))
+        if _over_cap(session, job):  # recorded as failed, so the next pass looks further on
+            row = RenderRequest(article_id=job.article_id, fmt=job.fmt, fingerprint=job.fingerprint,
+                                viewer_id=None, complete=True, claims=job.claims, job=_new_job(session, job))  # fmt: skip
+            row.job.status, row.job.finished_at = JobStatus.FAILED, utcnow()
+            row.job.last_error = f"over the PDF cap of {settings_of(session).PDF_MAX_CLAIMS} claims"
+            session.add(row)
+            session.flush()
+            continue
         if request_render(session, job, retry_failed=False) is not None:
             count += 1
     return count

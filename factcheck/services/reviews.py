@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, null, select
+from sqlalchemy import Boolean, and_, bindparam, func, null, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -112,6 +112,8 @@ class SavedReview:
     created_at: datetime
     updated_at: datetime
     version: int
+    first_verdict: str | None = None  # as first submitted (agreement counts it)
+    revised_after_seen: bool = False  # revised while the others' reviews were readable
 
 
 _claims, _articles = Claim.__table__, Article.__table__
@@ -139,6 +141,8 @@ def _state_query(head: bool = True):
             _reviews.c.note,
             _reviews.c.created_at,
             _reviews.c.updated_at,
+            _reviews.c.first_verdict,
+            _reviews.c.revised_after_seen,
             *(_links.c[f] for f in _LINK_FIELDS),
             audit.HEAD_SEQ if head else null().label("head_seq"),
             audit.HEAD_HASH if head else null().label("head_hash"),
@@ -164,6 +168,8 @@ _UPDATE_REVIEW = (
         note=bindparam("note"),
         updated_at=bindparam("now", type_=_reviews.c.updated_at.type),
         version=bindparam("current") + 1,
+        # once revised while others' reviews were readable, always so marked
+        revised_after_seen=or_(_reviews.c.revised_after_seen, bindparam("seen", type_=Boolean)),
     )  # fmt: skip
 )
 _INSERT_REVIEW = _reviews.insert()
@@ -227,7 +233,8 @@ def submit_review(
         review_id = conn.execute(
             _INSERT_REVIEW,
             {"claim_id": claim_id, "reviewer_id": actor_id, "verdict": verdict, "note": note,
-             "created_at": now, "updated_at": now, "version": 1},
+             "created_at": now, "updated_at": now, "version": 1, "first_verdict": verdict,
+             "first_submitted_at": now, "revised_after_seen": False},
         ).inserted_primary_key[0]  # fmt: skip
         count += 1
     else:
@@ -236,13 +243,14 @@ def submit_review(
         before = {"verdict": first.verdict, "note": first.note, "links": old_links}
         if before == {"verdict": verdict, "note": note, "links": links}:
             unchanged = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict,
-                                    note, links, first.created_at, first.updated_at, first.version)  # fmt: skip
+                                    note, links, first.created_at, first.updated_at, first.version,
+                                    first.first_verdict, bool(first.revised_after_seen))  # fmt: skip
             return unchanged, False  # nothing changed: no new version, no event
         created_at, version_now = first.created_at, first.version + 1
         changed = conn.execute(
             _UPDATE_REVIEW,
             {"review_id": review_id, "current": first.version, "verdict": verdict, "note": note,
-             "now": now},
+             "now": now, "seen": count > 1},  # others' reviews existed: its author could read them
         )  # fmt: skip
         if changed.rowcount != 1:
             raise Conflict("someone else changed this meanwhile; reload and try again")
@@ -258,18 +266,27 @@ def submit_review(
     if count >= limits.REVIEWS_REQUIRED:
         status = next_status(status, ClaimAction.REVIEW, claim_id=claim_id)
     conn.execute(_UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now})
-    if created and first.article_status == ArticleStatus.DRAFT:  # the first review starts it
-        conn.execute(_START_REVIEW, {"article_id": article_id})
+    started = created and first.article_status == ArticleStatus.DRAFT  # the first review starts it
+    if started:
+        started = conn.execute(_START_REVIEW, {"article_id": article_id}).rowcount == 1
     _expire(session, (Claim, claim_id), (Article, article_id), (Review, review_id))
     after = {"verdict": verdict, "note": note, "links": links}
-    audit.record(
+    if not created and count > 1:  # revised while the others' reviews were readable to its author
+        after["revised_after_seen"] = True
+    event = audit.record(
         session, actor, "review.created" if created else "review.revised", "review", review_id,
         article_id=article_id, before=before and dict(before, claim_id=claim_id),
         after=dict(after, claim_id=claim_id),
         head=(first.head_seq, first.head_hash) if first.head_seq is not None else None,
     )  # fmt: skip
+    if started:  # the article's own transition is its own event
+        audit.record(session, actor, "article.review_started", "article", article_id,
+                     article_id=article_id, before={"status": ArticleStatus.DRAFT.value},
+                     after={"status": ArticleStatus.IN_REVIEW.value, "first_review_id": review_id},
+                     head=(event["seq"], event["hash"]) if event.get("hash") else False)  # fmt: skip
+    seen = not created and (bool(first.revised_after_seen) or count > 1)
     saved = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict, note, links,
-                        created_at, now, version_now)  # fmt: skip
+                        created_at, now, version_now, verdict if created else first.first_verdict, seen)  # fmt: skip
     return saved, created
 
 

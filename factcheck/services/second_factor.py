@@ -158,25 +158,40 @@ def _use_totp(session: Session, user: User, code) -> bool:
     return True
 
 
-def _use_recovery_code(user: User, code) -> bool:
-    """An unused recovery code (used up now); one Argon2 verification, found by its id."""
+def verified_recovery_id(user: User, code) -> str | None:
+    """Read-only, the slow part: the id of the unused recovery code this is (one Argon2
+    verification, found by its id), or None. Run it before the write turn."""
     text = str(code or "").replace("-", "").replace(" ", "").strip().lower()
     if len(text) != 20:
-        return False
+        return None
     code_id, secret = text[:4], text[4:]
     remaining = [entry for entry in (user.recovery_codes or []) if isinstance(entry, dict)]
     entry = next((e for e in remaining if hmac.compare_digest(e["id"], code_id)), None)
-    if not verify_password(entry["hash"] if entry else None, secret):
+    return code_id if verify_password(entry["hash"] if entry else None, secret) else None
+
+
+def _use_recovery_code(user: User, code_id: str | None) -> bool:
+    """Use up the verified recovery code, if it is still unused (one use each)."""
+    remaining = [entry for entry in (user.recovery_codes or []) if isinstance(entry, dict)]
+    entry = next((e for e in remaining if code_id and hmac.compare_digest(e["id"], code_id)), None)
+    if entry is None:
         return False
-    user.recovery_codes = [e for e in remaining if e is not entry]  # one use each
+    user.recovery_codes = [e for e in remaining if e is not entry]
     return True
 
 
-def check_code(session: Session, user: User, code) -> bool:
-    """A current, unused TOTP code, or an unused recovery code (which is then used up)."""
+def check_code(session: Session, user: User, code, *, recovery_id=...) -> bool:
+    """A current, unused TOTP code, or an unused recovery code (which is then used up).
+
+    ``recovery_id``: the recovery code verified before the write turn (verified_recovery_id);
+    by default it is verified here."""
     if not user.has_totp:
         return True
-    return _use_totp(session, user, code) or _use_recovery_code(user, code)
+    if _use_totp(session, user, code):
+        return True
+    if recovery_id is ...:
+        recovery_id = verified_recovery_id(user, code)
+    return _use_recovery_code(user, recovery_id)
 
 
 def recovery_codes_left(user: User) -> int:

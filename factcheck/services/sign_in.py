@@ -17,6 +17,7 @@ caller). The limits are counted in the database, so they hold across workers and
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -74,34 +75,70 @@ def record_failure(session: Session, key: str, client: str, kind: FailureKind) -
     session.flush()
 
 
-def check_credentials(session: Session, user: User | None, *, key: str, password, code):
+@dataclass(frozen=True)
+class Checked:
+    """The slow half of a sign-in, done before the write turn: Argon2 on the password (and
+    on a recovery code). The write unit then only counts, claims and records."""
+
+    password_ok: bool
+    recovery_id: str | None = None  # the recovery code that verified (used up in the write)
+
+
+def precheck(session: Session, user: User | None, *, key: str, password, code) -> Checked:
+    """Read-only: the client's limits, then Argon2 (once, whether or not the account exists).
+
+    Call it outside ``transaction()``: on SQLite the write unit holds the desk's single
+    writers' turn, and 50 ms of Argon2 there is 50 ms of nobody saving anything."""
+    check_client(session, key, audit.context_client())
+    ok = verify_password(user.password_hash if user else None, password or "")
+    recovery = None
+    if ok and user.active and user.has_totp:
+        check_codes(session, key)
+        recovery = second_factor.verified_recovery_id(user, code)
+    return Checked(ok, recovery)
+
+
+def check_credentials(session: Session, user: User | None, *, key: str, password, code,
+                      checked: Checked | None = None):  # fmt: skip
     """(password right, second factor right or not needed, reason) with limits and counts.
 
-    Runs the same queries and one Argon2 verification whether or not the account exists.
+    ``checked``: the precheck made before the write unit (else it runs here). Runs the
+    same queries and one Argon2 verification whether or not the account exists.
     """
     client = audit.context_client()
-    check_client(session, key, client)
-    ok = verify_password(user.password_hash if user else None, password or "")
+    check_client(session, key, client)  # again: counted failures may have arrived meanwhile
+    if checked is None:
+        checked = precheck(session, user, key=key, password=password, code=code)
+    ok = checked.password_ok
     if not ok or not user.active:
         record_failure(session, key, client, FailureKind.PASSWORD)
         return False, "bad credentials" if not ok else "inactive"
     if user.has_totp:
         check_codes(session, key)
-        if not second_factor.check_code(session, user, code):
+        if not second_factor.check_code(session, user, code, recovery_id=checked.recovery_id):
             record_failure(session, key, client, FailureKind.CODE)
             return False, "second factor"
     return True, None
 
 
-def reauthenticate(session: Session, *, actor: User, password, code) -> bool:
+def prepare_reauth(session: Session, *, actor: User, password, code) -> Checked:
+    """Read-only, before the write unit: limits and Argon2 for a re-authentication."""
+    return precheck(session, actor, key=email_key(actor.email), password=password, code=code)
+
+
+def reauthenticate(
+    session: Session, *, actor: User, password, code, checked: Checked | None = None
+) -> bool:
     """Confirm the signed-in person with the password (and code) again; audited either way.
 
     False when they are wrong (the failure is counted: commit it), RateLimited under the
     limits above. The entry point keeps the time of a success as the session's
     "authenticated at", which ``require_recent`` checks.
     """
+    if checked is not None and actor in session:
+        session.refresh(actor)  # as it is now: a recovery code used meanwhile is gone
     ok, reason = check_credentials(
-        session, actor, key=email_key(actor.email), password=password, code=code
+        session, actor, key=email_key(actor.email), password=password, code=code, checked=checked
     )
     if not ok:
         audit.record(session, actor, "auth.reauth_failed", "user", actor.id,

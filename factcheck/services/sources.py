@@ -10,9 +10,11 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
 from factcheck.net.fetch import FetchPolicy, fetch_url
+from factcheck.net.slots import fetch_slot
 from factcheck.settings import settings_of
 from factcheck.text import splitting
 
@@ -101,7 +103,10 @@ def from_url(url, policy: FetchPolicy) -> Source:
     """Fetch a page with the SSRF-safe fetcher, then extract it."""
     if not isinstance(url, str) or not url.strip():
         raise InvalidInput("url is required", errors={"url": "required"})
-    fetched = fetch_url(url.strip(), policy)
+    limits = settings_of()
+    # One of a few server-wide slots, or 503 at once: slow publishers never hold every worker.
+    with fetch_slot(Path(limits.INSTANCE_PATH) / "fetch-slots", limits.FETCH_MAX_CONCURRENT):
+        fetched = fetch_url(url.strip(), policy)
     if fetched.is_html:
         return from_html(fetched.text, kind="url", url=fetched.url)
     _check_size(fetched.text)

@@ -141,20 +141,40 @@ def reset_password(
     return user
 
 
-def sign_in(session: Session, *, email, password, code=None) -> User | None:
+def _email(email) -> str:
+    return (email or "").strip().lower()[:254] if isinstance(email, str) else ""
+
+
+def prepare_sign_in(session: Session, *, email, password, code=None) -> sign_in_limits.Checked:
+    """Read-only, before the write unit: the client's limits and the Argon2 verifications
+    (RateLimited over the limits). Pass the result to ``sign_in(checked=...)``."""
+    email = _email(email)
+    user = session.scalar(select(User).where(User.email == email)) if email else None
+    return sign_in_limits.precheck(
+        session, user, key=sign_in_limits.email_key(email), password=password, code=code
+    )
+
+
+def sign_in(session: Session, *, email, password, code=None, checked=None) -> User | None:
     """Check credentials; audit success and failure alike. None means refused.
 
     The limits (services/sign_in) are counted in the database, so they hold across workers
     and servers; a client over them gets RateLimited before the account is even looked up.
+    ``checked``: prepare_sign_in's result (the web and API pages verify the password
+    before they take the write turn); without it the verification runs here.
     """
-    email = (email or "").strip().lower()[:254] if isinstance(email, str) else ""
+    email = _email(email)
     key = sign_in_limits.email_key(email)
     # The same queries and the same Argon2 work whether or not the account exists, so the
     # time taken does not tell an attacker which addresses have accounts (HOSTILE AUTH-04).
-    user = session.scalar(select(User).where(User.email == email)) if email else None
+    # populate_existing: the account as it is now (a recovery code used meanwhile is gone).
+    user = (
+        session.scalar(select(User).where(User.email == email).execution_options(populate_existing=True))
+        if email else None
+    )  # fmt: skip
     recovery_before = second_factor.recovery_codes_left(user) if user else 0
     ok, reason = sign_in_limits.check_credentials(
-        session, user, key=key, password=password, code=code
+        session, user, key=key, password=password, code=code, checked=checked
     )
     if ok:
         user.last_login_at = utcnow()

@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import InvalidInput, InvalidTransition
 from factcheck.models import Article, ArticleVersion, Claim, ClaimAction
 from factcheck.models.transitions import allows
-from factcheck.permissions import Permission, require, require_actor
+from factcheck.permissions import Permission, can, require, require_actor, why_not
 from factcheck.services import audit
 from factcheck.services.articles import check_article_text, normalise_body
 from factcheck.services.common import check_version, claim_snapshot, get_article
@@ -47,11 +47,12 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
         [OldClaim(c.id, c.start, c.end, c.text) for c in claims],
         [(c.start, c.end) for c in result.claims],
     )
+    by_id = {c.id: c for c in claims}
+    _require_unlocked(actor, [by_id[a.claim_id] for a in anchors if a.kind in TEXT_CHANGES])
     article.body, article.raw_input, article.input_kind = body, source.raw, source.kind
     article.filename = (source.filename or article.filename or "")[:255] or None
     article.boilerplate = [[b.start, b.end, b.kind] for b in result.boilerplate]
     article.current_version = number
-    by_id = {c.id: c for c in claims}
     counts = {"unchanged": 0, "moved": 0, "edited": 0, "orphaned": 0, "new": 0}
     for anchor in anchors:
         counts[anchor.kind] += 1
@@ -68,6 +69,22 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
                  before={"version": number - 1, "chars": len(old_body)},
                  after={"version": number, "chars": len(body), **counts})  # fmt: skip
     return counts
+
+
+# Anchor outcomes that change a claim's text (its verdict judged the old one). A moved claim
+# keeps its exact text and with it its approval.
+TEXT_CHANGES = frozenset({"edited", "orphaned"})
+
+
+def _require_unlocked(actor, changed: list[Claim]) -> None:
+    """Refuse a version that would edit or remove an approved (locked) claim, naming them all."""
+    locked = [c for c in changed if not can(actor, Permission.CHANGE_CLAIM_TEXT, c)]
+    if locked:
+        ids = ", ".join(str(c.id) for c in locked)
+        raise InvalidTransition(
+            f"this version changes or removes the text of approved claim(s) {ids}: "
+            f"{why_not(actor, Permission.CHANGE_CLAIM_TEXT, locked[0])}; nothing was saved"
+        )
 
 
 def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, number: int) -> None:

@@ -63,11 +63,11 @@ def reauth():
     form = ReauthForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
+        given = {"password": form.password.data, "code": form.code.data}
         try:
-            with transaction() as s:
-                ok = sign_in.reauthenticate(
-                    s, actor=current_user, password=form.password.data, code=form.code.data
-                )
+            checked = sign_in.prepare_reauth(db.session, actor=current_user, **given)
+            with transaction() as s:  # the write turn only counts and records (Argon2 ran above)
+                ok = sign_in.reauthenticate(s, actor=current_user, **given, checked=checked)
         except RateLimited as exc:
             return rate_limited_page("account/reauth.html", form, exc)
         if ok:
@@ -83,8 +83,11 @@ def reauth():
 
 def _confirm(password, code) -> bool:
     """The password (and code) in a form, checked like re-authentication (limited, audited)."""
-    with transaction() as s:
-        ok = sign_in.reauthenticate(s, actor=current_user, password=password, code=code)
+    checked = sign_in.prepare_reauth(db.session, actor=current_user, password=password, code=code)
+    with transaction() as s:  # Argon2 ran above, before the write turn
+        ok = sign_in.reauthenticate(
+            s, actor=current_user, password=password, code=code, checked=checked
+        )
     if ok:
         mark_authenticated()
     return ok

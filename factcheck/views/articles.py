@@ -12,7 +12,7 @@ from factcheck.extensions import db
 from factcheck.forms import apply_errors
 from factcheck.forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
 from factcheck.jobs.render import export_or_request
-from factcheck.models import Article, ArticleStatus, Assignment, Claim, ClaimStatus, Review
+from factcheck.models import Article, ArticleStatus, Assignment, Claim, ClaimStatus
 from factcheck.permissions import Permission, can
 from factcheck.reports.render import FORMATS
 from factcheck.services import agreement as agreement_service
@@ -32,6 +32,7 @@ from factcheck.services.exports import check_format
 from factcheck.services.render_requests import RequestState
 from factcheck.views.claims import claim_context
 from factcheck.views.queues import assign_form
+from factcheck.web.safe_reads import require_same_site_read
 
 bp = Blueprint("articles", __name__)
 
@@ -83,11 +84,7 @@ def _filtered(*, status, q, mine: bool, conflicts: bool, page: int):
             )
         )
     if conflicts:
-        split = (
-            select(Review.claim_id)
-            .group_by(Review.claim_id)
-            .having(func.count(func.distinct(Review.verdict)) > 1)
-        )
+        split = assignments.conflicting_claims(viewer=current_user)  # blind for reviewers
         stmt = stmt.where(
             Article.id.in_(
                 select(Claim.article_id).where(Claim.id.in_(split), Claim.status.in_(ACTIVE))
@@ -289,6 +286,7 @@ def _int(value):
 @bp.get("/articles/<int:article_id>/export")
 @login_required
 def export(article_id: int):
+    require_same_site_read()  # it records the export of a final report: never for a stranger
     fmt = request.args.get("format", "html")
     out = export_or_request(
         current_user, article_id, fmt, retry_failed=True,

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from factcheck.database import transaction
 from factcheck.errors import RateLimited
+from factcheck.extensions import db
 from factcheck.forms.auth import LoginForm, LogoutForm
 from factcheck.services import users
 from factcheck.web.auth import mark_authenticated, rate_limited_page, safe_next
@@ -29,11 +30,11 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
+        given = {"email": form.email.data, "password": form.password.data, "code": form.code.data}
         try:
+            checked = users.prepare_sign_in(db.session, **given)  # Argon2 before the write turn
             with transaction() as s:
-                user = users.sign_in(
-                    s, email=form.email.data, password=form.password.data, code=form.code.data
-                )
+                user = users.sign_in(s, **given, checked=checked)
                 user_id = user.id if user else None
         except RateLimited as exc:
             return rate_limited_page("auth/login.html", form, exc)

@@ -19,6 +19,7 @@ from factcheck.services import exports, render_requests
 from factcheck.views.articles import FORMAT_LABELS, RENDER_POLL_SECONDS
 from factcheck.web.auth import current_actor
 from factcheck.web.downloads import bulk_args, zip_response
+from factcheck.web.safe_reads import require_same_site_read
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -34,6 +35,7 @@ def index():
 @bp.get("/bulk")
 @login_required
 def bulk():
+    require_same_site_read()  # it records every export of the ZIP
     since, until, fmt = bulk_args()
     if bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=True):
         # some files are too long to render while the ZIP streams: see them being prepared

@@ -47,7 +47,10 @@ def test_create_then_revise(desk, audit_mark, new_events, snapshot):
     assert resp.headers["ETag"] == '"1"'
     assert "<em>twice</em>" in review["note_html"]
     events = new_events(mark)
-    assert [e.action for e in events] == ["review.created"]
+    assert [e.action for e in events] == [
+        "review.created",
+        "article.review_started",
+    ]  # its first review
     assert (
         events[0].after["verdict"] == "confirmed" and events[0].after["claim_id"] == desk.claim_id
     )

@@ -222,3 +222,23 @@ def test_release_data_fixture_holds_the_release_rows():
         for table in ("users", "articles", "claims", "reviews", "evidence_links", "audit_events"):
             assert f"INSERT INTO {table} " in script, (dialect, table)
         assert script.count("INSERT INTO audit_events ") == 16
+
+
+def test_first_verdicts_are_backfilled_from_the_trail(released):
+    """0014: each review's first verdict is its review.created event's (else its verdict)."""
+    upgrade(directory=str(MIGRATIONS))
+    rows = db.session.execute(
+        text(
+            "SELECT id, verdict, first_verdict, first_submitted_at, revised_after_seen FROM reviews"
+        )
+    ).all()
+    created = {}
+    for target_id, after in db.session.execute(
+        text("SELECT target_id, after FROM audit_events WHERE action = 'review.created'")
+    ):
+        after = json.loads(after) if isinstance(after, str) else after
+        created.setdefault(target_id, after.get("verdict"))
+    db.session.rollback()
+    assert rows, "the release data holds reviews"
+    for review_id, verdict, first, first_at, _seen in rows:
+        assert first == (created.get(review_id) or verdict) and first_at is not None

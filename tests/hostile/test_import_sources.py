@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+from settings_helpers import override_settings
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
@@ -155,8 +156,10 @@ def test_imp16_slow_sources_fail_at_the_total_deadline(
     peers = {"never answers": serve(_never_answers), "1 byte / 10 s": serve(_drip_after_headers),
              "100 s keep-alive whitespace": serve(_keepalive_whitespace)}  # fmt: skip
     ports = ",".join(str(p) for p in (80, 443, *(s.port for s in peers.values())))
+    # three fetch slots: this case times the deadline of three fetches at once (INT-07 the slots)
     server = live_server(env={"FACTCHECK_FETCH_ALLOWED_ADDRESSES": h.PUBLIC_IP,
-                              "FACTCHECK_FETCH_ALLOWED_PORTS": ports})  # fmt: skip
+                              "FACTCHECK_FETCH_ALLOWED_PORTS": ports,
+                              "FACTCHECK_FETCH_MAX_CONCURRENT": "3"})  # fmt: skip
     assert server.request("GET", "/healthz")[0] == 200
 
     def ping() -> tuple[int, float]:
@@ -605,6 +608,7 @@ def test_imp21_same_url_at_once_and_a_killed_import(
 ):
     peer = serve(_answer(h.response(200, HTML)))
     allow_public(peer.port)
+    override_settings(app, FETCH_MAX_CONCURRENT=2)  # both racers fetch (INT-07: the slots)
     tokens = [token_for(make_user("reviewer")), token_for(make_user("reviewer"))]
     url = peer.url("/same")
     kill = {"left": 0, "done": 0}

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from factcheck.database import transaction
-from factcheck.errors import Conflict, InvalidInput
+from factcheck.errors import Conflict, InvalidInput, InvalidTransition
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim
 from factcheck.services import approvals, reviews, versions
@@ -56,6 +56,12 @@ def test_correction_reanchors_and_carries_verdicts(make_article, make_user):
         reviews.submit_review(s, actor=rev, claim_id=opp, verdict="disputed")
     corrected = (TEXT.replace("Council approves budget\n\n", "Council approves budget\n\nCorrection: an earlier version misstated the share.\n\n")
                  .replace("12%", "15%").replace("Opponents said the plan ignores the city's parks. ", ""))  # fmt: skip
+    # An approved claim is locked: the correction that edits "roads" waits for a reopen.
+    with pytest.raises(InvalidTransition, match=f"approved claim\\(s\\) {roads}:"):
+        _new_version(rev, article.id, corrected)
+    with transaction() as s:
+        approvals.reopen_claim(s, actor=lead, claim_id=roads, reason="the publisher corrected it",
+                               version=s.get(Claim, roads).version)  # fmt: skip
     counts = _new_version(rev, article.id, corrected)
     assert (
         counts["moved"] >= 2

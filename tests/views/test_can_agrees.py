@@ -22,7 +22,9 @@ from factcheck.services import approvals, articles, claims, reviews, versions
 from factcheck.services.sources import Source
 
 TEXT = "Prices rose 5% in 2021, the bank said. Unemployment fell to 3.9% in March. Exports doubled since 2019.\n"
-CORRECTED = TEXT.replace("5%", "6%")
+# A correction that adds a sentence: it leaves the approved claims of a settled article as
+# they are (one that edits an approved claim is refused: tests/hostile/test_integrity_lock.py).
+CORRECTED = TEXT + "Imports fell 2% in 2022.\n"
 LINK = {"url": "https://example.org/x", "title": "X", "stance": "supports"}
 ROLES = ("reviewer", "lead", "admin")
 EVERYONE, LEADS = set(ROLES), {"lead", "admin"}

@@ -76,6 +76,8 @@ def _review(review: ReviewItem) -> dict:
         "note_html": common.clean_html(review.note_html),
         "updated_at": common.iso_utc(review.updated_at),
         "links": [_link(link) for link in review.links],
+        "first_verdict": review.first_verdict or review.verdict,
+        "revised_after_seen": review.revised_after_seen,
     }
 
 

@@ -173,11 +173,22 @@ def _claim(claim: ClaimItem) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def _revision(review: ReviewItem) -> str:
+    first = (
+        f" · first submitted as {common.verdict_label(review.first_verdict)}"
+        if review.first_verdict
+        else ""
+    )
+    return first + (
+        " · revised after seeing the other reviews" if review.revised_after_seen else ""
+    )
+
+
 def _review(review: ReviewItem) -> str:
     who = md_text(review.reviewer, single_line=True)
     parts = [
         f"**{who}**: {common.verdict_label(review.verdict)} · "
-        f"{common.display_time(review.updated_at)}",
+        f"{common.display_time(review.updated_at)}" + _revision(review),
         md_note(review.note),
     ]
     if review.links:
