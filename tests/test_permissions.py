@@ -90,6 +90,9 @@ ROUTES = [
     ("POST", "/articles/{big}/claims", lambda w: {"start": w["gap_html"][0], "end": w["gap_html"][1]},
      {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/articles/{big}/undo", lambda w: {"event_id": "1"}, {A: 302, R: 302, L: 302, D: 302}),
+    ("GET", "/articles/{big}/next", None, {A: 302, R: 302, L: 302, D: 302}),  # to the next claim, or the article
+    ("POST", "/articles/{big}/bulk", lambda w: {"action": "due", "claim_ids": "1", "due_on": "2030-01-01"},
+     {A: 302, R: 403, L: 302, D: 302}),  # a refused claim is a result, not an error
     ("POST", "/claims/{c_review_html}/review", lambda w: _review_form("confirmed"), {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/claims/{c_approve_html}/approve", lambda w: {"verdict": "confirmed", "note": "", "version": w["v"]["c_approve_html"]},
      {A: 302, R: 403, L: 302, D: 302}),

@@ -16,7 +16,7 @@ from factcheck.services.common import get_article, get_user, parse_id
 ACTIVE = (ClaimStatus.OPEN.value, ClaimStatus.REVIEWED.value, ClaimStatus.RETURNED.value)
 
 
-def _due(value) -> date | None:
+def parse_due(value) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -32,7 +32,7 @@ def assign(
 ) -> list[Assignment]:
     """Assign an article (or some of its claims) to a reviewer, optionally with a due date."""
     require(actor, Permission.ASSIGN)
-    due = _due(due_on)
+    due = parse_due(due_on)
     user = get_user(session, parse_id(user_id, "user_id"))
     if not user.active:
         raise InvalidInput(
