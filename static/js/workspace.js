@@ -102,7 +102,7 @@ export function initWorkspace(ws, panel) {
   });
 
   if (current) reveal(current);
-  return { select, move, current: () => current };
+  return { select, move, current: () => current, rehighlight: () => current && highlight(current) };
 }
 
 function scrollWithin(container, el) {
