@@ -148,6 +148,7 @@ ROUTES = [
     ("GET", "/api/v1/articles/{big}", None, API_READ),
     ("GET", "/api/v1/articles/{big}/export?format=json", None, API_READ),
     ("GET", "/api/v1/articles/{big}/agreement", None, API_READ),
+    ("GET", "/api/v1/articles/{big}/needs-me", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}/history", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}/similar", None, API_READ),
@@ -180,6 +181,8 @@ ROUTES = [
      {A: 401, R: 403, L: 200, D: 200}),
     ("POST", "/api/v1/assignments", lambda w: {"user_id": w["assignee"], "article_id": w["big"]},
      {A: 401, R: 403, L: 201, D: 201}),
+    ("POST", "/api/v1/claims/bulk", lambda w: {"action": "due", "claim_ids": [1], "due_on": "2030-01-01"},
+     {A: 401, R: 403, L: 200, D: 200}),  # a refused claim is a result, not an error
     ("POST", "/api/v1/users", lambda w: {"email": "api-made@example.org", "password": "a-long-password"},
      {A: 401, R: 403, L: 403, D: 201}),
     ("PATCH", "/api/v1/users/{target}", lambda w: {"display_name": "Renamed"}, {A: 401, R: 403, L: 403, D: 200}),

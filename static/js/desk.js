@@ -219,7 +219,7 @@ export function initDesk(ws, workspace, panel) {
     });
   }
 
-  return { next, toggleCurrent, refresh };
+  return { next, toggleCurrent, refresh, selectAll: () => selectWhere(() => true) };
 }
 
 function message(text, kind) {

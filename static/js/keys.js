@@ -24,6 +24,7 @@ export function initShortcuts(ws, workspace, panel, desk) {
   const actions = {
     g: () => desk?.next(),
     x: () => desk?.toggleCurrent(),
+    "*": () => desk?.selectAll(),
     j: () => workspace.move(1),
     k: () => workspace.move(-1),
     n: () => needReviewForm()?.querySelector("textarea[name=note]").focus(),

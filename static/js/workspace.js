@@ -46,6 +46,7 @@ export function initWorkspace(ws, panel) {
     const li = itemOf(id);
     const mark = marksOf(id)[0];
     if (mark) scrollWithin(ws.querySelector(".article-text"), mark);
+    if (li) scrollWithin(ws.querySelector(".claim-list ol.claims"), li);
     if (li) scrollWithin(ws.querySelector(".claim-list"), li);
   }
 
