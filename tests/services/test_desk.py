@@ -204,3 +204,27 @@ def test_bulk_refuses_bad_input_and_wrong_roles_whole(desk_day, snapshot):
         [r] = desk.bulk_decide(s, actor=lead, action="exclude", claim_ids=[999999], reason="x")
     assert not r["ok"] and "does not exist" in r["detail"]
     assert snapshot() == before
+
+
+def test_merge_then_undo_gives_the_claim_back_its_id_speaker_and_statement(desk_day):
+    from factcheck.services import claims, undo
+
+    article, ids, r1, *_ = desk_day
+    with transaction() as s:
+        claims.update_claim(s, actor=r1, claim_id=ids[4], version=fresh(ids[4]).version,
+                            speaker="The mayor", statement="Twelve schools closed")  # fmt: skip
+    with transaction() as s:
+        claims.merge_claims(
+            s, actor=r1, claim_id=ids[3], with_id=ids[4], version=fresh(ids[3]).version
+        )
+    assert fresh(ids[4]) is None
+    last = undo.last_undoable_edit(db.session, actor=r1, article_id=article.id)
+    with transaction() as s:
+        undo.undo_last_edit(s, actor=r1, article_id=article.id, event_id=last.event_id)
+    back = fresh(ids[4])
+    assert (
+        back is not None
+        and back.speaker == "The mayor"
+        and back.statement == "Twelve schools closed"
+    )
+    assert [c.id for c in db.session.get(type(article), article.id).claims] == ids
