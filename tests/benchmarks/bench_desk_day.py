@@ -120,7 +120,11 @@ def lead_approve_all(m: Meter, base, article_id, claim_ids, bulk: bool) -> dict:
             if cid != agreeing[0]:
                 m.click(f".claim-item[data-claim-id='{cid}'] > a")
             m.page.wait_for_selector(f"#panel .panel-body[data-claim-id='{cid}'] form.approve-form")
+            settle(m.page)
             m.press("a")
+            m.page.wait_for_function(
+                "document.activeElement?.matches('form.approve-form button[type=submit]')"
+            )
             m.press("Enter")
             m.page.wait_for_selector(f".claim-item[data-claim-id='{cid}'].status-approved")
     bulk_step = {
