@@ -90,6 +90,9 @@ ROUTES = [
     ("POST", "/articles/{big}/claims", lambda w: {"start": w["gap_html"][0], "end": w["gap_html"][1]},
      {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/articles/{big}/undo", lambda w: {"event_id": "1"}, {A: 302, R: 302, L: 302, D: 302}),
+    ("GET", "/articles/{big}/next", None, {A: 302, R: 302, L: 302, D: 302}),  # to the next claim, or the article
+    ("POST", "/articles/{big}/bulk", lambda w: {"action": "due", "claim_ids": "1", "due_on": "2030-01-01"},
+     {A: 302, R: 403, L: 302, D: 302}),  # a refused claim is a result, not an error
     ("POST", "/claims/{c_review_html}/review", lambda w: _review_form("confirmed"), {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/claims/{c_approve_html}/approve", lambda w: {"verdict": "confirmed", "note": "", "version": w["v"]["c_approve_html"]},
      {A: 302, R: 403, L: 302, D: 302}),
@@ -145,6 +148,7 @@ ROUTES = [
     ("GET", "/api/v1/articles/{big}", None, API_READ),
     ("GET", "/api/v1/articles/{big}/export?format=json", None, API_READ),
     ("GET", "/api/v1/articles/{big}/agreement", None, API_READ),
+    ("GET", "/api/v1/articles/{big}/needs-me", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}/history", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}/similar", None, API_READ),
@@ -177,6 +181,8 @@ ROUTES = [
      {A: 401, R: 403, L: 200, D: 200}),
     ("POST", "/api/v1/assignments", lambda w: {"user_id": w["assignee"], "article_id": w["big"]},
      {A: 401, R: 403, L: 201, D: 201}),
+    ("POST", "/api/v1/claims/bulk", lambda w: {"action": "due", "claim_ids": [1], "due_on": "2030-01-01"},
+     {A: 401, R: 403, L: 200, D: 200}),  # a refused claim is a result, not an error
     ("POST", "/api/v1/users", lambda w: {"email": "api-made@example.org", "password": "a-long-password"},
      {A: 401, R: 403, L: 403, D: 201}),
     ("PATCH", "/api/v1/users/{target}", lambda w: {"display_name": "Renamed"}, {A: 401, R: 403, L: 403, D: 200}),

@@ -54,6 +54,7 @@ class AuditAction(StrEnum):
     REVIEW_CREATED = "review.created"
     REVIEW_REVISED = "review.revised"
     ASSIGNMENT_CREATED = "assignment.created"
+    ASSIGNMENT_DUE_SET = "assignment.due_set"
     REPORT_EXPORTED = "report.exported"
     WEBHOOK_CREATED = "webhook.created"
     WEBHOOK_UPDATED = "webhook.updated"

@@ -8,7 +8,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from factcheck.errors import InvalidInput
-from factcheck.models import Assignment, Claim, ClaimStatus, Review, User, utcnow
+from factcheck.models import Assignment, Claim, ClaimStatus, Review, Role, User, utcnow
 from factcheck.permissions import Permission, can, require
 from factcheck.services import audit
 from factcheck.services.common import get_article, get_user, parse_id
@@ -16,7 +16,7 @@ from factcheck.services.common import get_article, get_user, parse_id
 ACTIVE = (ClaimStatus.OPEN.value, ClaimStatus.REVIEWED.value, ClaimStatus.RETURNED.value)
 
 
-def _due(value) -> date | None:
+def parse_due(value) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -32,7 +32,7 @@ def assign(
 ) -> list[Assignment]:
     """Assign an article (or some of its claims) to a reviewer, optionally with a due date."""
     require(actor, Permission.ASSIGN)
-    due = _due(due_on)
+    due = parse_due(due_on)
     user = get_user(session, parse_id(user_id, "user_id"))
     if not user.active:
         raise InvalidInput(
@@ -163,13 +163,24 @@ def lead_queue(session: Session) -> dict[str, list]:
 
 
 def queue_counts(session: Session, user: User) -> dict[str, int]:
-    """Counts for the navigation: my open assignments (and, for leads, awaiting approval)."""
-    mine = session.scalar(
-        select(func.count())
-        .select_from(Claim)
-        .where(Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id))
-    )
-    return {"mine": mine or 0}
+    """Counts for the navigation badge: what needs the user. Mine (assigned, not yet
+    reviewed by me) and returned to me; for leads also awaiting approval and conflicts;
+    ``total`` adds them up."""
+
+    def count(*where) -> int:
+        return session.scalar(select(func.count()).select_from(Claim).where(*where)) or 0
+
+    out = {
+        "mine": count(Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id)),
+        "returned": count(Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id)),
+    }
+    if user.has_role(Role.LEAD):
+        out["awaiting_approval"] = count(
+            Claim.status == ClaimStatus.REVIEWED, Claim.id.not_in(_conflicting())
+        )
+        out["conflicts"] = count(Claim.status.in_(ACTIVE), Claim.id.in_(_conflicting()))
+    out["total"] = sum(out.values())
+    return out
 
 
 def list_assignments(session: Session, article_id: int) -> list[Assignment]:

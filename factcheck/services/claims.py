@@ -122,7 +122,9 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
             f"claims {claim.id} and {other.id} are not adjacent", errors={"with": "not adjacent"}
         )
     before = claim_snapshot(claim)
-    merged_from = {"id": other.id, "start": other.start, "end": other.end, "text": other.text}
+    # What undo needs to bring the other claim back as it was, under its own id.
+    merged_from = {"id": other.id, "start": other.start, "end": other.end, "text": other.text,
+                   "speaker": other.speaker, "statement": other.statement, "is_quote": other.is_quote}  # fmt: skip
     session.delete(other)
     session.flush()
     _set_span(claim, lo.start, hi.end)

@@ -150,8 +150,11 @@ def _unmerge(session, actor, ev) -> Claim:
     _check_no_overlap(
         session, survivor.article_id, gone["start"], gone["end"], ignore=[survivor.id]
     )
-    restored = Claim(article=survivor.article, start=gone["start"], end=gone["end"], text="",
-                     reasons=[], speaker=other_speaker)  # fmt: skip
+    # The same claim again, under its own id: links to it (?claim=N) keep working.
+    same_id = gone.get("id") if gone.get("id") and session.get(Claim, gone["id"]) is None else None
+    restored = Claim(id=same_id, article=survivor.article, start=gone["start"], end=gone["end"], text="",
+                     reasons=[], speaker=gone.get("speaker", other_speaker),
+                     statement=gone.get("statement"), is_quote=bool(gone.get("is_quote")))  # fmt: skip
     _set_span(restored, gone["start"], gone["end"])
     session.add(restored)
     session.flush()

@@ -19,6 +19,7 @@ from factcheck.services import agreement as agreement_service
 from factcheck.services import (
     articles,
     assignments,
+    desk,
     history,
     render_requests,
     sources,
@@ -30,6 +31,7 @@ from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.exports import check_format
 from factcheck.services.render_requests import RequestState
+from factcheck.views import desk as desk_views
 from factcheck.views.claims import claim_context
 from factcheck.views.queues import assign_form
 from factcheck.web.safe_reads import require_same_site_read
@@ -139,9 +141,26 @@ def _import_source(form) -> sources.Source:
 def show(article_id: int):
     """The reviewer workspace: the text with claims in place, the list, the selected claim."""
     selected = request.args.get("claim", type=int)
-    panel = None
-    if selected and _claim_of(article_id, selected):
-        panel = render_template("claims/_panel.html", in_workspace=True, **claim_context(selected))
+    panel = missing = None
+    if selected:
+        owner = _claim_owner(selected)
+        if owner is not None and owner != article_id:  # a link to a claim of another article
+            return redirect(
+                url_for("articles.show", article_id=owner, claim=selected, _anchor="panel")
+            )
+        if owner is None:
+            missing = selected
+        else:
+            panel = render_template(
+                "claims/_panel.html", in_workspace=True, **claim_context(selected)
+            )
+    return render_workspace(
+        article_id, selected=selected if panel else None, panel=panel, missing=missing
+    )
+
+
+def render_workspace(article_id: int, *, selected=None, panel=None, missing=None) -> str:
+    """The workspace page, with the given claim panel (fresh, or a refused form kept)."""
     article = get_article(db.session, article_id)
     progress = articles.progress_for(db.session, [article.id])[article.id]
     timeline = [
@@ -159,9 +178,11 @@ def show(article_id: int):
     if can(current_user, Permission.UNDO_EDIT, article):
         last_edit = undo.last_undoable_edit(db.session, actor=current_user, article_id=article.id)
     numbered = list(enumerate(article.claims, start=1))
-    sort = request.args.get("sort")
+    sort = "worth" if request.args.get("sort") == "worth" else None
     if sort == "worth":  # what to check first: most check-worthy, then position
         numbered.sort(key=lambda pair: (-pair[1].checkworthiness, pair[0]))
+    flt = desk.ClaimFilter.from_args(request.args)
+    keep = desk_views.workspace_args(flt, sort)
     return render_template(
         "articles/show.html", article=article, claims=article.claims, numbered=numbered, sort=sort,
         progress=progress, timeline=timeline, agreement=agreement, assign=assign,
@@ -169,13 +190,15 @@ def show(article_id: int):
         seq_of={c.id: n for n, c in enumerate(article.claims, start=1)},
         segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
-        ClaimStatus=ClaimStatus, panel=panel, selected=selected if panel else None, last_edit=last_edit,
-        ws_url=url_for("articles.show", article_id=article.id, sort=sort),
+        ClaimStatus=ClaimStatus, panel=panel, selected=selected, last_edit=last_edit,
+        ws_url=url_for("articles.show", article_id=article.id, **keep), keep=keep, missing=missing,
+        **desk_views.queue_context(article, numbered, flt),
     )  # fmt: skip
 
 
-def _claim_of(article_id: int, claim_id: int) -> bool:
-    return db.session.scalar(select(Claim.article_id).where(Claim.id == claim_id)) == article_id
+def _claim_owner(claim_id: int) -> int | None:
+    """The article of a claim, or None when there is no such claim."""
+    return db.session.scalar(select(Claim.article_id).where(Claim.id == claim_id))
 
 
 def _segments(article) -> list[tuple[str, object, int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from factcheck.database import transaction
@@ -16,6 +16,7 @@ from factcheck.services import approvals, claims, history, reviews
 from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
+from factcheck.views.desk import wants_json
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 
@@ -24,9 +25,9 @@ def _review_form(claim, own, cite: dict | None = None) -> ReviewForm:
     """The review form: your review if any, plus a blank (or a cited) evidence row."""
     links = [link.as_dict() for link in own.links] if own else []
     if own is None and cite is None:
-        return ReviewForm()
+        return ReviewForm(formdata=None)
     data = {"verdict": own.verdict, "note": own.note, "version": own.version} if own else {}
-    form = ReviewForm(data={**data, "links": links})
+    form = ReviewForm(formdata=None, data={**data, "links": links})
     form.links.append_entry(cite)
     return form
 
@@ -52,14 +53,14 @@ def claim_context(claim_id: int, **forms) -> dict:
     neighbours = _neighbours(claim)
     ctx = {
         "review_form": forms.get("review_form") or _review_form(claim, own, _citation(similar)),
-        "approve_form": forms.get("approve_form") or ApproveForm(verdict=_consensus(visible), version=claim.version),
-        "return_form": forms.get("return_form") or ReturnForm(version=claim.version),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(version=claim.version),
-        "edit_form": forms.get("edit_form") or EditClaimForm(speaker=claim.speaker, statement=claim.statement, version=claim.version),
-        "split_form": forms.get("split_form") or SplitForm(version=claim.version),
-        "exclude_form": forms.get("exclude_form") or ExcludeForm(version=claim.version),
-        "include_form": IncludeForm(version=claim.version),
-        "merge_form": MergeForm(version=claim.version),
+        "approve_form": forms.get("approve_form") or ApproveForm(formdata=None, verdict=_consensus(visible), version=claim.version),
+        "return_form": forms.get("return_form") or ReturnForm(formdata=None, version=claim.version),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=claim.version),
+        "edit_form": forms.get("edit_form") or EditClaimForm(formdata=None, speaker=claim.speaker, statement=claim.statement, version=claim.version),
+        "split_form": forms.get("split_form") or SplitForm(formdata=None, version=claim.version),
+        "exclude_form": forms.get("exclude_form") or ExcludeForm(formdata=None, version=claim.version),
+        "include_form": IncludeForm(formdata=None, version=claim.version),
+        "merge_form": MergeForm(formdata=None, version=claim.version),
     }  # fmt: skip
     timeline = [
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
@@ -103,22 +104,58 @@ def show(claim_id: int):
 
 
 def _act(claim_id: int, form, form_key: str, call, success: str):
-    """Validate a form, run one service in one transaction, then redirect or re-render."""
+    """Validate a form, run one service in one transaction, then redirect (or answer the page
+    script in JSON); a refusal is shown once, next to the form, with the input kept."""
+    as_json = wants_json()
     if not form.validate_on_submit():
-        return render_claim(claim_id, 422, **{form_key: form})
+        if as_json:
+            errors = {k: "; ".join(map(str, v)) for k, v in form.errors.items()}
+            return jsonify({"detail": "check the highlighted fields", "errors": errors}), 422
+        return _refused(claim_id, 422, **{form_key: form})
     try:
         with transaction() as s:
-            call(s)
+            result = call(s)
+            target = _target_id(result, claim_id)
     except Conflict as exc:
-        if "current_version" in exc.extra and hasattr(form, "version"):
+        stale = "current_version" in exc.extra
+        if as_json:
+            return jsonify({"detail": exc.detail, "errors": exc.errors or {}, "stale": stale,
+                            **({"current_version": exc.extra["current_version"]} if stale else {})}), exc.status  # fmt: skip
+        if stale and hasattr(form, "version"):
             form.version.data = exc.extra["current_version"]
+            return _refused(claim_id, exc.status, conflict=exc.detail, **{form_key: form})
         apply_errors(form, exc)
-        return render_claim(claim_id, exc.status, conflict=exc.detail, **{form_key: form})
+        return _refused(claim_id, exc.status, **{form_key: form})
     except FORM_ERRORS as exc:
+        if as_json:
+            return jsonify({"detail": exc.detail, "errors": exc.errors or {}}), exc.status
         apply_errors(form, exc)
-        return render_claim(claim_id, exc.status, **{form_key: form})
+        return _refused(claim_id, exc.status, **{form_key: form})
+    if as_json:
+        return jsonify({"message": success, "claim_id": target})
     flash(success, "success")
-    return redirect(_back(claim_id))
+    return redirect(_back(target))
+
+
+def _target_id(result, claim_id: int) -> int:
+    """The claim to show after the change (a split shows its first part)."""
+    first = result[0] if isinstance(result, tuple) and result else result
+    return getattr(first, "id", None) or claim_id
+
+
+def _refused(claim_id: int, status: int, **forms):
+    """The page the form came from, with the refused form (input kept) in its panel."""
+    if request.form.get("back") != "workspace":
+        return render_claim(claim_id, status, **forms)
+    from factcheck.views.articles import render_workspace  # the workspace imports this module
+
+    claim = db.session.get(Claim, claim_id)
+    if claim is None:
+        return render_claim(claim_id, status, **forms)
+    panel = render_template(
+        "claims/_panel.html", in_workspace=True, **claim_context(claim_id, **forms)
+    )
+    return render_workspace(claim.article_id, selected=claim_id, panel=panel), status
 
 
 def _back(claim_id: int) -> str:

@@ -243,7 +243,7 @@ def init_app(app: Flask) -> None:
             from factcheck.extensions import db
             from factcheck.services.assignments import queue_counts
 
-            return queue_counts(db.session, current_user)["mine"]
+            return queue_counts(db.session, current_user)["total"]
 
         return {"can": user_can, "why_not": user_why_not, "queue_count": queue_count,
                 "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict}  # fmt: skip

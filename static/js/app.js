@@ -6,6 +6,7 @@ import { initWorkspace } from "./workspace.js";
 import { initShortcuts } from "./keys.js";
 import { initEdits } from "./edits.js";
 import { initPoll } from "./poll.js";
+import { initDesk } from "./desk.js";
 
 document.documentElement.classList.add("js");
 enhance(document);
@@ -15,7 +16,8 @@ const panel = panelEl ? initPanel(panelEl) : null;
 const ws = document.querySelector("[data-workspace]");
 if (ws && panel) {
   const workspace = initWorkspace(ws, panel);
-  initShortcuts(ws, workspace, panel);
+  const desk = initDesk(ws, workspace, panel);
+  initShortcuts(ws, workspace, panel, desk);
   initEdits(ws, workspace);
 }
 

@@ -5,7 +5,7 @@ import { addLinkRow } from "./panel.js";
 
 const VERDICTS = { 1: "confirmed", 2: "unconfirmed", 3: "disputed" };
 
-export function initShortcuts(ws, workspace, panel) {
+export function initShortcuts(ws, workspace, panel, desk) {
   const reviewForm = () => panel.element.querySelector("form.review-form");
 
   function needClaim() {
@@ -22,6 +22,9 @@ export function initShortcuts(ws, workspace, panel) {
   }
 
   const actions = {
+    g: () => desk?.next(),
+    x: () => desk?.toggleCurrent(),
+    "*": () => desk?.selectAll(),
     j: () => workspace.move(1),
     k: () => workspace.move(-1),
     n: () => needReviewForm()?.querySelector("textarea[name=note]").focus(),

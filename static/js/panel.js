@@ -7,6 +7,7 @@ export function initPanel(panelEl) {
   const statusEl = panelEl.querySelector(".panel-status");
   const mode = panelEl.dataset.panel; // "workspace" or "page"
   const listeners = [];
+  const saved = [];
   let ticket = 0;
 
   function body() {
@@ -73,7 +74,9 @@ export function initPanel(panelEl) {
     button.disabled = false;
     if (resp.ok) {
       await load(claimId);
-      status(resp.status === 201 ? "Review saved." : "Review saved (revised).");
+      const message = resp.status === 201 ? "Review saved." : "Review saved (revised).";
+      status(message);
+      for (const fn of saved) await fn(message);
       return;
     }
     if (resp.data.errors) showErrors(form, resp.data.errors);
@@ -82,7 +85,12 @@ export function initPanel(panelEl) {
     status(`Not saved: ${detail}${hint}`, "error");
   }
 
-  return { load, status, body, onLoad, element: panelEl };
+  /** Run after a review is saved (the workspace moves on to the next claim that needs you). */
+  function onSaved(fn) {
+    saved.push(fn);
+  }
+
+  return { load, status, body, onLoad, onSaved, element: panelEl };
 }
 
 /** The filled-in evidence rows, as the API wants them (blank rows are ignored). */

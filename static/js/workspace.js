@@ -46,6 +46,7 @@ export function initWorkspace(ws, panel) {
     const li = itemOf(id);
     const mark = marksOf(id)[0];
     if (mark) scrollWithin(ws.querySelector(".article-text"), mark);
+    if (li) scrollWithin(ws.querySelector(".claim-list ol.claims"), li);
     if (li) scrollWithin(ws.querySelector(".claim-list"), li);
   }
 
@@ -102,7 +103,7 @@ export function initWorkspace(ws, panel) {
   });
 
   if (current) reveal(current);
-  return { select, move, current: () => current };
+  return { select, move, current: () => current, rehighlight: () => current && highlight(current) };
 }
 
 function scrollWithin(container, el) {

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput, PermissionDenied
 from factcheck.extensions import db
-from factcheck.models import AuditEvent
+from factcheck.models import AuditEvent, Claim
 from factcheck.services import approvals, assignments, reviews, users
 
 
@@ -34,10 +34,31 @@ def test_assign_article_and_reviewer_queue(make_article, make_user):
     queue = assignments.reviewer_queue(db.session, rev)
     assert article.claims[0].id not in [c.id for c in queue["assigned"]]
     assert assignments.queue_counts(db.session, rev)["mine"] == len(article.claims) - 1
+    lead_counts = assignments.queue_counts(db.session, lead)
+    assert (
+        lead_counts["awaiting_approval"] == 1 and lead_counts["total"] == 1
+    )  # the badge counts it
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "assignment.created")
     ).all()
     assert len(events) == 1 and events[0].after["due_on"] == "2030-05-01"
+
+
+def test_the_badge_counts_returned_claims_and_conflicts(make_article, make_user):
+    lead, rev, other = make_user("lead"), make_user("reviewer"), make_user("reviewer")
+    article = make_article()
+    first, second = article.claims[0].id, article.claims[1].id
+    _review(rev, first)
+    _review(rev, second)
+    with transaction() as s:
+        reviews.submit_review(s, actor=other, claim_id=second, verdict="disputed",
+                              links=[{"url": "https://example.org/x", "title": "X", "stance": "contradicts"}])  # fmt: skip
+        approvals.return_claim(s, actor=lead, claim_id=first, comment="the date?",
+                               version=s.get(Claim, first).version)  # fmt: skip
+    db.session.expire_all()
+    assert assignments.queue_counts(db.session, rev) == {"mine": 0, "returned": 1, "total": 1}
+    counts = assignments.queue_counts(db.session, lead)
+    assert counts["conflicts"] == 1 and counts["awaiting_approval"] == 0 and counts["total"] == 1
 
 
 def test_assign_selected_claims(make_article, make_user):

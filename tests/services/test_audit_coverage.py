@@ -24,6 +24,7 @@ from factcheck.services import (
     articles,
     assignments,
     claims,
+    desk,
     exports,
     reviews,
     second_factor,
@@ -61,6 +62,8 @@ READERS = {
     "exports.approved_between", "exports.bulk_renders_missing",
     "webhooks.check_events", "webhooks.get_endpoint",
     "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
+    "assignments.parse_due", "desk.assignees_of", "desk.why_needed", "desk.needs_me", "desk.next_needed",
+    "desk.agreed_verdict",
 }  # fmt: skip
 HELPERS = {
     "audit.record",
@@ -206,6 +209,10 @@ SCENARIOS = {
         s, actor=c["admin"], endpoint_id=c["hook"])),
     "webhooks.delete_endpoint": ("webhook.deleted", lambda c: _hook(c), lambda s, c: webhooks.delete_endpoint(
         s, actor=c["admin"], endpoint_id=c["hook"])),
+    "desk.bulk_decide": ("claim.excluded", None, lambda s, c: desk.bulk_decide(
+        s, actor=c["lead"], action="exclude", claim_ids=[c["article"].claims[2].id], reason="opinion")),
+    "desk.set_due": ("assignment.due_set", lambda c: _assigned_claim(c), lambda s, c: desk.set_due(
+        s, actor=c["lead"], claim_id=c["article"].claims[2].id, due_on="2030-02-01")),
     "webhooks.retry_delivery": ("webhook.delivery_retried", lambda c: _hook(c, delivery=True),
                                 lambda s, c: webhooks.retry_delivery(s, actor=c["admin"], delivery_id=c["delivery"])),
 }  # fmt: skip
@@ -252,6 +259,12 @@ def _split_for_undo(ctx):
     ctx["undo_event"] = db.session.scalar(
         select(AuditEvent.id).order_by(AuditEvent.seq.desc()).limit(1)
     )
+
+
+def _assigned_claim(ctx):
+    with transaction() as s:
+        assignments.assign(s, actor=ctx["lead"], user_id=ctx["r2"].id, article_id=ctx["article"].id,
+                           claim_ids=[ctx["article"].claims[2].id])  # fmt: skip
 
 
 def _exclude(ctx):

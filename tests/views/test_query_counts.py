@@ -199,6 +199,10 @@ def _article_pages(meter: Meter, desk: Desk, size: str, article_id: int, claim_i
         meter.measure(size, f"GET /articles/<id>?claim=<id> with panel ({role})", web[role],
                       f"/articles/{article_id}?claim={claim_id}")  # fmt: skip
         meter.measure(size, f"GET /claims/<id> ({role})", web[role], f"/claims/{claim_id}")
+        meter.measure(size, f"GET /articles/<id>?status=reviewed&speaker=m filtered ({role})", web[role],
+                      f"/articles/{article_id}?status=reviewed&speaker=m&worth=10&select=all")  # fmt: skip
+        meter.measure(size, f"GET /articles/<id>/next (JSON, {role})", web[role],
+                      f"/articles/{article_id}/next?after={claim_id}", headers={"Accept": "application/json"})  # fmt: skip
         meter.measure(size, f"GET /claims/<id>?panel=workspace ({role})", web[role],
                       f"/claims/{claim_id}?panel=workspace")  # fmt: skip
         meter.measure(size, f"GET /articles/<id>/export?format=html ({role})", web[role],
@@ -206,6 +210,7 @@ def _article_pages(meter: Meter, desk: Desk, size: str, article_id: int, claim_i
         for path, label in (
             (f"/articles/{article_id}", "/articles/<id>"),
             (f"/articles/{article_id}/agreement", "/articles/<id>/agreement"),
+            (f"/articles/{article_id}/needs-me", "/articles/<id>/needs-me"),
             (f"/claims/{claim_id}", "/claims/<id>"),
             (f"/claims/{claim_id}/history", "/claims/<id>/history"),
             (f"/claims/{claim_id}/similar", "/claims/<id>/similar"),
@@ -324,7 +329,7 @@ MEASURED = {
     "admin.edit_user", "webhooks.index", "webhooks.show", "api.list_articles",
     "api.read_article", "api.agreement", "api.export", "api.read_claim", "api.claim_history",
     "api.similar", "api.queue", "api.list_audit", "api.verify_audit", "api.list_users",
-    "api.read_user", "api.me",
+    "api.read_user", "api.me", "desk.next_claim", "api.needs_me",
 }  # fmt: skip
 
 
