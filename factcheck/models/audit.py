@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     ARTICLE_IMPORTED = "article.imported"
     ARTICLE_VERSION_IMPORTED = "article.version_imported"
     ARTICLE_APPROVED = "article.approved"
+    ARTICLE_LANGUAGE_CHANGED = "article.language_changed"
     CLAIM_ADDED = "claim.added"
     CLAIM_UPDATED = "claim.updated"
     CLAIM_SPLIT = "claim.split"

@@ -25,6 +25,7 @@ from factcheck.services import (
     assignments,
     claims,
     exports,
+    languages,
     reviews,
     second_factor,
     sign_in,
@@ -58,6 +59,7 @@ READERS = {
     "exports.approved_between", "exports.bulk_renders_missing",
     "webhooks.check_events", "webhooks.get_endpoint",
     "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
+    "languages.parse_language", "languages.language_for", "languages.language_facts",
 }  # fmt: skip
 HELPERS = {
     "audit.record",
@@ -155,6 +157,8 @@ SCENARIOS = {
     "articles.approve_article": ("article.approved", _approve_article_prep, lambda s, c: articles.approve_article(
         s, actor=c["lead"], article_id=c["approved"].id, version=c["approved"].version)),
     "claims.split_claim": ("claim.split", None, _split),
+    "languages.set_article_language": ("article.language_changed", None, lambda s, c: languages.set_article_language(
+        s, actor=c["r1"], article_id=c["article"].id, language="es", version=c["article"].version)),
     "claims.merge_claims": ("claim.merged", None, lambda s, c: claims.merge_claims(
         s, actor=c["r1"], claim_id=c["article"].claims[2].id, with_id=c["article"].claims[3].id, version=c["article"].claims[2].version)),
     "claims.update_claim": ("claim.updated", None, lambda s, c: claims.update_claim(

@@ -6,7 +6,7 @@ import re
 
 from factcheck.text.splitting import lexicon as L
 
-_OPENERS = frozenset("\"“‘'«([")
+_OPENERS = frozenset("\"“‘'«([„‚`")
 _BULLETS = frozenset("•⁃▪‣◦●■-–—*¿¡")
 _WORD_CHARS = frozenset("°º.")
 _LETTERS = re.compile(r"[^\W\d_]{0,30}")
@@ -57,15 +57,19 @@ def _word_at(text: str, w: int) -> str:
     return _LETTERS.match(text, w).group()
 
 
-def period_ends(text: str, i: int, w: int, sent: int) -> bool:
-    """Whether the period at i ends the sentence, the next token starting at w."""
+def period_ends(text: str, i: int, w: int, sent: int, lang=None) -> bool:
+    """Whether the period at i ends the sentence, the next token starting at w (a language's
+    Profile is asked first: factcheck.text.splitting.languages)."""
     word = word_before(text, i)
     if not word:
         return True
+    if lang is not None and (verdict := lang.period_ends(text, i, w, word)) is not None:
+        return verdict
     low = word.lower()
     nxt = text[w]
     nword = _word_at(text, w)
-    starter = nword.lower() in L.STARTERS and not _is_initial(text, w, nword)
+    starters = L.STARTERS if lang is None else lang.starters
+    starter = nword.lower() in starters and not _is_initial(text, w, nword)
     if "." in word:
         if _initialism(low):
             return _initialism_ends(text, low, nxt, starter, sent, i)
