@@ -251,8 +251,8 @@ def article_claims_settled(actor, obj=None) -> bool:
 
 
 @_state(
-    "work on its claims has started (reviews, edits or assignments), so its claims can no "
-    "longer be split again in another language"
+    "work on its claims has started (reviews, edits or assignments), and splitting them "
+    "again in another language would lose it"
 )
 def article_work_not_started(actor, obj=None) -> bool:
     """No one has reviewed, edited or assigned the article's claims yet (ArticleFacts)."""

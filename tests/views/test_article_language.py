@@ -19,7 +19,7 @@ def _latest():
 
 
 def _form(page: str) -> str:
-    return page.split('id="language"', 1)[1].split("</details>", 1)[0]
+    return page.split('id="language-menu"', 1)[1].split("</details>", 1)[0]
 
 
 def test_import_form_offers_the_languages_and_detects_by_default(client, login, make_user):
