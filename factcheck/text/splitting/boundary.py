@@ -77,6 +77,8 @@ def period_ends(text: str, i: int, w: int, sent: int, lang=None) -> bool:
         low = word.lower()
         if not word:
             return True
+    if lang is not None:  # the language's own word lists replace the English ones
+        return not (len(word) == 1 and word.isalpha()) or (nxt.isupper() and starter)
     if low in L.TITLES:
         return False
     if low in L.NUMBER_PREFIX:
@@ -151,8 +153,8 @@ def _intro_time(text: str, sent: int, i: int) -> bool:
 def glued_boundary(text: str, i: int, j: int) -> bool:
     """'world.Today' is two sentences; 'Jane.Doe@example.com' and 'FactCheck.org' are not."""
     n = len(text)
-    if j + 1 >= n or not (text[j].isupper() and text[j + 1].islower()):
-        return False
+    if j + 1 >= n or not (text[j].isupper() and (text[j + 1].islower() or text[j + 1] == " ")):
+        return False  # "world.Today", "Exército.A possibilidade" (a one-letter word)
     prev = text[i - 1] if i else " "
     if not (prev.islower() or prev.isdigit()):
         return False

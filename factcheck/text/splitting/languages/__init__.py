@@ -54,6 +54,8 @@ class Profile:
         core rules."""
         low = word.lower()
         nxt = text[w]
+        if len(word) == 1 and i > 1 and text[i - 2] == "-":
+            return True  # a clitic pronoun ("consegue-o.", "dit-il."), not an initial
         if low in self.titles:
             return False
         if low in self.number_prefix:
