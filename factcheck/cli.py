@@ -28,6 +28,7 @@ from factcheck.services import (
     articles,
     audit,
     exports,
+    languages,
     sealing,
     second_factor,
     sources,
@@ -173,8 +174,9 @@ def demo():
     default=None,
     help="Import SOURCE as a corrected version of this article (claims are re-anchored).",
 )
+@click.option("--language", default=None, help="en, es, fr, de or pt (default: detected).")
 @command
-def import_cmd(source, title, article_id):
+def import_cmd(source, title, article_id, language):
     """Import an article from a .txt, .md or .html file or an http(s) URL; prints its id."""
     if source.startswith(("http://", "https://")):
         prepared = sources.from_url(source, sources.fetch_policy())
@@ -184,6 +186,8 @@ def import_cmd(source, title, article_id):
             raise click.ClickException(f"no such file: {source}")
         prepared = sources.from_file(path.read_bytes(), path.name)
     if article_id is not None:
+        if language is not None:
+            raise click.ClickException("--language is for a new article; use set-language")
         with transaction() as s:
             current = s.get(Article, article_id)
             if current is None:
@@ -193,8 +197,25 @@ def import_cmd(source, title, article_id):
         click.echo(f"{article_id} " + " ".join(f"{k}={n}" for k, n in counts.items()))
         return
     with transaction() as s:
-        article = articles.import_article(s, actor=system_actor(), source=prepared, title=title)
+        article = articles.import_article(
+            s, actor=system_actor(), source=prepared, title=title, language=language
+        )
         click.echo(article.id)
+
+
+@click.command("set-language")
+@click.argument("article_id", type=int)
+@click.argument("language")
+@command
+def set_language_cmd(article_id, language):
+    """Correct an article's language (en, es, fr, de, pt): its claims are split again."""
+    with transaction() as s:
+        current = s.get(Article, article_id)
+        if current is None:
+            raise click.ClickException(f"no article {article_id}")
+        article = languages.set_article_language(s, actor=system_actor(), article_id=article_id,
+                                                 language=language, version=current.version)  # fmt: skip
+        click.echo(f"{article.id} language={article.language} claims={len(article.claims)}")
 
 
 @click.command("export")
@@ -378,6 +399,7 @@ def init_app(app: Flask) -> None:
         users_cli,
         demo,
         import_cmd,
+        set_language_cmd,
         export_cmd,
         audit_cli,
         backup,

@@ -47,6 +47,7 @@ class Permission(Enum):
     MANAGE_ACCOUNT = auto()  # a user's password and tokens: the user, or an admin
     MANAGE_WEBHOOKS = auto()
     EXPORT = auto()
+    SET_LANGUAGE = auto()  # the article's language (its claims are split again)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,23 @@ class ClaimFacts:
     status: ClaimStatus
     article_status: ArticleStatus | None = None
     reviews: list = field(default_factory=list)  # objects with .reviewer_id
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """An article and whether work on its claims has begun (review, edit, assignment,
+    version): the service counts it from the audit trail, which the article does not hold."""
+
+    article: object
+    work_started: bool
+
+    @property
+    def id(self):
+        return self.article.id
+
+    @property
+    def status(self):
+        return self.article.status
 
 
 Predicate = Callable[[object, object], bool]
@@ -233,6 +251,15 @@ def article_claims_settled(actor, obj=None) -> bool:
     return all(c.status in SETTLED for c in obj.claims)
 
 
+@_state(
+    "work on its claims has started (reviews, edits or assignments), and splitting them "
+    "again in another language would lose it"
+)
+def article_work_not_started(actor, obj=None) -> bool:
+    """No one has reviewed, edited or assigned the article's claims yet (ArticleFacts)."""
+    return getattr(obj, "work_started", True) is False
+
+
 RULES: dict[Permission, list[Predicate]] = {
     Permission.USE_DESK: [is_active, second_factor_satisfied],
     Permission.IMPORT_ARTICLE: [is_active, is_reviewer],
@@ -259,6 +286,7 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.MANAGE_ACCOUNT: [is_active, is_self_or_admin],
     Permission.MANAGE_WEBHOOKS: [is_active, is_admin],
     Permission.EXPORT: [is_active],
+    Permission.SET_LANGUAGE: [is_active, is_reviewer, article_not_approved, article_work_not_started],
 }  # fmt: skip
 
 
@@ -301,6 +329,6 @@ def _detail(pred: Predicate, obj) -> str:
     message = pred.message  # type: ignore[attr-defined]
     if pred.error is PermissionDenied or getattr(obj, "id", None) is None:  # type: ignore[attr-defined]
         return message
-    kind = "article" if obj.__class__.__name__ == "Article" else "claim"
+    kind = "article" if obj.__class__.__name__ in ("Article", "ArticleFacts") else "claim"
     status = getattr(obj, "status", None)
     return f"{kind} {obj.id} is {status}: {message}" if status else f"{kind} {obj.id}: {message}"

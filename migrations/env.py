@@ -15,10 +15,11 @@ logger = logging.getLogger("alembic.env")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Autogenerate ignores the search structures migration 0003 creates by hand."""
+    """Autogenerate ignores the search structures migrations 0003 and 0017 create by hand
+    (0017: ix_claims_approved_fts_es, _fr, _de, _pt, one per text search configuration)."""
     if type_ == "table" and name.startswith("claims_fts"):
         return False
-    return not (type_ == "index" and name == "ix_claims_approved_fts")
+    return not (type_ == "index" and name.startswith("ix_claims_approved_fts"))
 
 
 def get_engine():

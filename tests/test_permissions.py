@@ -86,6 +86,8 @@ ROUTES = [
     ("POST", "/articles/{ok_html}/approve", lambda w: {"version": w["ok_html_v"]}, {A: 302, R: 403, L: 302, D: 302}),
     ("POST", "/articles/{ver_html}/versions", lambda w: {"text": CORRECTED, "version": w["ver_html_v"]},
      {A: 302, R: 302, L: 302, D: 302}),
+    ("POST", "/articles/{lang_html}/language", lambda w: {"language": "es", "version": w["lang_html_v"]},
+     {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/articles/{big}/assign", lambda w: {"user_id": str(w["helper_id"])}, {A: 302, R: 403, L: 302, D: 302}),
     ("POST", "/articles/{big}/claims", lambda w: {"start": w["gap_html"][0], "end": w["gap_html"][1]},
      {A: 302, R: 302, L: 302, D: 302}),
@@ -163,6 +165,11 @@ ROUTES = [
     ("POST", "/api/v1/articles", lambda w: {"text": SHORT}, {A: 401, R: 201, L: 201, D: 201}),
     ("POST", "/api/v1/articles/{big}/claims", lambda w: {"start": w["gap_api"][0], "end": w["gap_api"][1]},
      {A: 401, R: 201, L: 201, D: 201}),
+    ("PUT", "/api/v1/articles/{lang_api}/language", lambda w: {"language": "es", "version": w["lang_api_v"]},
+     {A: 401, R: 200, L: 200, D: 200}),
+    # a review started on the article: its claims can no longer be split again
+    ("PUT", "/api/v1/articles/{lang_busy}/language", lambda w: {"language": "es", "version": w["lang_busy_v"]},
+     {A: 401, R: 409, L: 409, D: 409}),
     ("POST", "/api/v1/articles/{ok_api}/approve", lambda w: {"version": w["ok_api_v"]}, {A: 401, R: 403, L: 200, D: 200}),
     ("PATCH", "/api/v1/claims/{c_edit_api}", lambda w: {"speaker": "RFA", "version": w["v"]["c_edit_api"]},
      {A: 401, R: 200, L: 200, D: 200}),
@@ -249,9 +256,12 @@ def _world(make_user, make_article, role):
             )
         c = get_claim(s, w["c_include_html"])
         claims.exclude_claim(s, actor=helper, claim_id=c.id, reason="opinion", version=c.version)
-    for key in ("ver_api", "ver_html"):
+    for key in ("ver_api", "ver_html", "lang_api", "lang_html", "lang_busy"):
         art = make_article(text=SHORT, actor=helper)
         w[key], w[f"{key}_v"] = art.id, art.version
+    with transaction() as s:
+        claim_id = get_article(s, w["lang_busy"]).claims[0].id
+        reviews.submit_review(s, actor=helper, claim_id=claim_id, verdict="confirmed", links=[LINK])
     for key in ("ok_api", "ok_html"):
         art = make_article(text=SHORT, actor=helper)
         with transaction() as s:

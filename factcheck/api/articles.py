@@ -18,7 +18,7 @@ from factcheck.jobs.render import bulk_pending, export_or_request
 from factcheck.models import iso
 from factcheck.permissions import Permission, can
 from factcheck.services import agreement as agreement_service
-from factcheck.services import articles, sources, versions
+from factcheck.services import articles, languages, sources, versions
 from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.render_requests import RequestState
@@ -26,7 +26,10 @@ from factcheck.web.auth import current_actor
 from factcheck.web.downloads import bulk_args, zip_response
 from factcheck.web.safe_reads import require_same_site_read
 
-META = ("title", "source_url", "publisher", "published_at")
+META = ("title", "source_url", "publisher", "published_at", "language")
+LANGUAGE_RULE = Refusal(409, "language", "the language can change while the article is not "
+                        "approved and nobody has reviewed, edited or been assigned its claims "
+                        "(they are split again)")  # fmt: skip
 SOURCE_RULES = (
     Refusal(422, "text", "the article (the text, or what is read from the html, the url's page "
             "or the file) holds a sentence: a line that is more than punctuation, symbols or page "
@@ -115,6 +118,16 @@ def approve_article(article_id: int, body: inp.ArticleApproval):
         articles.approve_article(
             s, actor=current_actor(), article_id=article_id, version=version_of(body)
         )
+    return _article_response(article_id)
+
+
+@route("PUT", "/articles/<int:article_id>/language", body=inp.ArticleLanguage, versioned=True,
+       summary="Correct the article's language; its claims are split again in it",
+       refusals=(LANGUAGE_RULE,), ok=ARTICLE)  # fmt: skip
+def set_language(article_id: int, body: inp.ArticleLanguage):
+    with transaction() as s:
+        languages.set_article_language(s, actor=current_actor(), article_id=article_id,
+                                       language=body.language, version=version_of(body))  # fmt: skip
     return _article_response(article_id)
 
 

@@ -32,12 +32,16 @@ from factcheck.models import Role as RoleName
 from factcheck.models import Stance as StanceName
 from factcheck.models import Verdict as VerdictName
 from factcheck.services.exports import FORMATS
+from factcheck.text.language import LANGUAGES
 
 # The vocabulary is the models' enums; JSON carries their values.
 Verdict = Literal[tuple(v.value for v in VerdictName)]
 Stance = Literal[tuple(s.value for s in StanceName)]
 Role = Literal[tuple(r.value for r in RoleName)]
 Format = Literal[tuple(FORMATS)]
+Language = Annotated[
+    Literal[tuple(LANGUAGES)], doc(description="ISO 639-1: " + ", ".join(LANGUAGES))
+]
 Offset = Annotated[Integer, doc(minimum=0, description="an offset in the article body")]
 SPECIAL_USE = r"^(?!.*\.(?:arpa|invalid|local|localhost|onion|test)\.?$)"  # email_validator's
 Email = Annotated[str, doc(format="email", maxLength=254, pattern=SPECIAL_USE)]
@@ -105,6 +109,7 @@ class NewArticle(_Source):
     source_url: Url() | None = None
     publisher: Text("MAX_TITLE_CHARS") | None = None
     published_at: DateOrTime | None = None
+    language: Language | None = Field(None, description="default: detected in the text")
 
 
 class NewVersion(_Source):
@@ -113,6 +118,12 @@ class NewVersion(_Source):
 
 class ArticleApproval(VersionedBody):
     """Approve the article: every claim approved or excluded."""
+
+
+class ArticleLanguage(VersionedBody):
+    """Correct the article's language: its claims are split again by that language's rules."""
+
+    language: Language
 
 
 class Upload(BaseModel):
@@ -127,6 +138,7 @@ class NewArticleUpload(Upload):
     source_url: str | None = None
     publisher: str | None = None
     published_at: str | None = None
+    language: str | None = Field(None, description="ISO 639-1; default: detected in the text")
 
 
 class NewVersionUpload(Upload):

@@ -125,6 +125,7 @@ class ArticleSummary(Out):
     id: int
     title: str
     status: ArticleStatus
+    language: str = Field(description="ISO 639-1 code: en, es, fr, de or pt")
     created_at: Time
     version: int
     progress: Progress

@@ -45,7 +45,8 @@ def review_json(r: Review | SavedReview) -> dict:
 
 
 def article_summary(a: Article, progress: dict) -> dict:
-    return {"id": a.id, "title": a.title, "status": a.status, "created_at": iso(a.created_at),
+    return {"id": a.id, "title": a.title, "status": a.status, "language": a.language,
+            "created_at": iso(a.created_at),
             "version": a.version, "progress": progress}  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, StringField, TextAreaField, URLField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import Length, Optional
 
 
@@ -14,6 +14,13 @@ class ImportForm(FlaskForm):
     source_url = URLField("Source URL (optional)", validators=[Optional(), Length(max=2048)])
     publisher = StringField("Publisher (optional)", validators=[Length(max=500)])
     published_at = DateField("Published on (optional)", validators=[Optional()])
+    # choices: the desk's languages, set by the view; the service checks the code
+    language = SelectField("Language", validate_choice=False)
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField("Language", validate_choice=False)  # choices as ImportForm's
+    version = HiddenField()
 
 
 class NewVersionForm(FlaskForm):

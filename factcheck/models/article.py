@@ -27,6 +27,8 @@ class Article(db.Model):
     byline: Mapped[str | None] = mapped_column(String(500))
     published_at: Mapped[str | None] = mapped_column(String(32))  # ISO date as found
     source_url: Mapped[str | None] = mapped_column(String(2048))
+    # ISO 639-1 code (factcheck.text.language.LANGUAGES): detected on import, correctable
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # Spans of the body that are page furniture: [[start, end, kind], ...]
     boilerplate: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[ArticleStatus] = mapped_column(

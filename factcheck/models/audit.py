@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     ARTICLE_APPROVED = "article.approved"
     ARTICLE_REVIEW_STARTED = "article.review_started"  # its first review: draft -> in review
     ARTICLE_REOPENED = "article.reopened"  # a claim of an approved article was reopened
+    ARTICLE_LANGUAGE_CHANGED = "article.language_changed"
     CLAIM_ADDED = "claim.added"
     CLAIM_UPDATED = "claim.updated"
     CLAIM_SPLIT = "claim.split"

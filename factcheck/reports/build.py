@@ -82,5 +82,5 @@ def build_report(session: Session, article: Article, *, viewer=None, report_url=
         summary=_summary(claims), last_event_hash=last_hash,
         chain_head_seq=head[0] if head else None, chain_head_hash=head[1] if head else None,
         generated_at=utcnow(), report_url=report_url,
-        organisation=settings_of(session).ORGANISATION,
+        organisation=settings_of(session).ORGANISATION, language=article.language,
     )  # fmt: skip

@@ -90,4 +90,5 @@ class Report:
     generated_at: datetime
     report_url: str | None = None  # where the desk publishes this report (ClaimReview url)
     organisation: str = "Factcheck desk"  # ClaimReview author
+    language: str = "en"  # the article's (ISO 639-1): ClaimReview inLanguage, W3C language
     extra: dict = field(default_factory=dict)

@@ -27,6 +27,7 @@ from factcheck.services.common import (
     clean_text,
     get_article,
 )
+from factcheck.services.languages import language_for
 from factcheck.services.sources import Source
 from factcheck.settings import settings_of
 from factcheck.text import splitting
@@ -80,10 +81,12 @@ def import_article(
     source_url=None,
     publisher=None,
     published_at=None,
+    language=None,
 ) -> Article:
     """Store an article's input unchanged, its clean body, and its claims.
 
-    Metadata given by the person wins over what was found in the input.
+    Metadata given by the person wins over what was found in the input; so does the
+    language (else it is detected in the body, and the claims split by its rules).
     """
     limits = settings_of(session)
     require(actor, Permission.IMPORT_ARTICLE)
@@ -97,7 +100,8 @@ def import_article(
     published_at = _check_date(published_at)
     filename = _safe_filename(source.filename)
     body = normalise_body(text)
-    result = splitting.analyze(body)
+    language = language_for(body, language)
+    result = splitting.analyze(body, language=language)
     if not result.claims:
         raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
     meta = result.meta
@@ -114,6 +118,7 @@ def import_article(
         or _check_date(source.published_at, lenient=True)
         or meta.published_at,
         source_url=source_url or _source_url(source.url),
+        language=language,
         boilerplate=[[b.start, b.end, b.kind] for b in result.boilerplate],
         created_by_id=getattr(actor, "id", None),
     )
@@ -133,7 +138,7 @@ def import_article(
     audit.record(
         session, actor, "article.imported", "article", article.id, article_id=article.id,
         after={"title": article.title, "input_kind": source.kind, "filename": filename,
-               "chars": len(body), "claims": len(result.claims)},
+               "chars": len(body), "claims": len(result.claims), "language": language},
     )  # fmt: skip
     return article
 

@@ -58,7 +58,9 @@ def _check_no_overlap(
 def _set_span(claim: Claim, start: int, end: int) -> None:
     claim.start, claim.end = start, end
     claim.text = claim.article.body[start:end]
-    claim.checkworthiness, reasons = splitting.score_checkworthiness(claim.text)
+    claim.checkworthiness, reasons = splitting.score_checkworthiness(
+        claim.text, claim.article.language
+    )
     claim.reasons = list(reasons)
 
 

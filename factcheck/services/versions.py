@@ -34,7 +34,7 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
             "this version is identical to the current one",
             errors={"text": "identical to the current version"},
         )
-    result = splitting.analyze(body)
+    result = splitting.analyze(body, language=article.language)
     if not result.claims:
         raise InvalidInput(
             "no sentence found in the new version", errors={"text": "no sentence found"}
@@ -103,7 +103,9 @@ def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, num
             number,
         )
     if anchor.kind == "edited":
-        claim.checkworthiness, reasons = splitting.score_checkworthiness(claim.text)
+        claim.checkworthiness, reasons = splitting.score_checkworthiness(
+            claim.text, claim.article.language
+        )
         claim.reasons = list(reasons)
         if allows(claim.status, ClaimAction.CORRECT):  # it had reviews: they judged old text
             claim.transition(ClaimAction.CORRECT)

@@ -10,7 +10,13 @@ from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS, Conflict, InvalidTransition, NotFound
 from factcheck.extensions import db
 from factcheck.forms import apply_errors
-from factcheck.forms.articles import AddClaimForm, ApproveArticleForm, ImportForm, NewVersionForm
+from factcheck.forms.articles import (
+    AddClaimForm,
+    ApproveArticleForm,
+    ImportForm,
+    LanguageForm,
+    NewVersionForm,
+)
 from factcheck.jobs.render import export_or_request
 from factcheck.models import Article, ArticleStatus, Assignment, Claim, ClaimStatus
 from factcheck.permissions import Permission, can
@@ -21,6 +27,7 @@ from factcheck.services import (
     assignments,
     desk,
     history,
+    languages,
     render_requests,
     sources,
     undo,
@@ -31,6 +38,7 @@ from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.exports import check_format
 from factcheck.services.render_requests import RequestState
+from factcheck.text.language import LANGUAGES
 from factcheck.views import desk as desk_views
 from factcheck.views.claims import claim_context
 from factcheck.views.queues import assign_form
@@ -105,6 +113,7 @@ def _filtered(*, status, q, mine: bool, conflicts: bool, page: int):
 @login_required
 def new():
     form = ImportForm()
+    form.language.choices = {"": "Detect from the text", **LANGUAGES}
     if not form.is_submitted():
         return render_template("articles/new.html", form=form)
     if not form.validate():
@@ -116,6 +125,7 @@ def new():
                 s, actor=current_user, source=source, title=form.title.data,
                 source_url=None if form.url.data else form.source_url.data or None,
                 publisher=form.publisher.data, published_at=form.published_at.data,
+                language=form.language.data or None,
             )  # fmt: skip
             article_id, n = article.id, len(article.claims)
     except FORM_ERRORS as exc:
@@ -192,8 +202,16 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
         ClaimStatus=ClaimStatus, panel=panel, selected=selected, last_edit=last_edit,
         ws_url=url_for("articles.show", article_id=article.id, **keep), keep=keep, missing=missing,
+        language_form=_language_form(article),
+        language_facts=languages.language_facts(db.session, article), LANGUAGES=LANGUAGES,
         **desk_views.queue_context(article, numbered, flt),
     )  # fmt: skip
+
+
+def _language_form(article) -> LanguageForm:
+    form = LanguageForm(language=article.language, version=article.version)
+    form.language.choices = LANGUAGES
+    return form
 
 
 def _claim_owner(claim_id: int) -> int | None:
@@ -237,6 +255,26 @@ def new_version(article_id: int):
         + ".",
         "success",
     )
+    return redirect(url_for("articles.show", article_id=article_id))
+
+
+@bp.post("/articles/<int:article_id>/language")
+@login_required
+def set_language(article_id: int):
+    """Correct the article's language; its claims are split again by that language's rules."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        flash("Language not changed: the form was incomplete.", "error")
+        return redirect(url_for("articles.show", article_id=article_id))
+    try:
+        with transaction() as s:
+            article = languages.set_article_language(s, actor=current_user, article_id=article_id,
+                                                     language=form.language.data, version=form.version.data)  # fmt: skip
+            name, n = LANGUAGES[article.language], len(article.claims)
+    except (*FORM_ERRORS, InvalidTransition) as exc:
+        flash(f"Language not changed: {exc.detail}", "error")
+        return redirect(url_for("articles.show", article_id=article_id))
+    flash(f"Language set to {name}; the article is split into {n} claims.", "success")
     return redirect(url_for("articles.show", article_id=article_id))
 
 

@@ -16,6 +16,7 @@ VERSIONED = {  # changes to an existing object: version / If-Match, 409, 428
     ("put", "/claims/{claim_id}/reviews/me"), ("post", "/claims/{claim_id}/approve"),
     ("post", "/claims/{claim_id}/return"), ("post", "/claims/{claim_id}/reopen"),
     ("post", "/articles/{article_id}/approve"), ("post", "/articles/{article_id}/versions"),
+    ("put", "/articles/{article_id}/language"),
 }  # fmt: skip
 
 

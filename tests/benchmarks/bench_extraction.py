@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import inspect
 import json
 import os
 import pathlib
@@ -29,6 +28,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import extraction_data as data  # noqa: E402
+import extraction_intl as intl  # noqa: E402
 import extraction_speakers as speakers  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -42,24 +42,28 @@ S = data.load_scorer()
 
 
 # ---------------------------------------------------------------- systems
-def ours(lang: str = "en"):
-    """Our engine, as the shared harness runs it (told the language if it takes `lang`)."""
+def ours(language: str = "en"):
+    """Our engine, as the shared harness runs it (with the language's rules)."""
     from factcheck.text.splitting import split_for_bench
 
-    if "lang" in inspect.signature(split_for_bench).parameters:
-        return functools.partial(split_for_bench, lang=lang)
-    return split_for_bench
+    if language == "en":
+        return split_for_bench
+    return lambda text: split_for_bench(text, language=language)
 
 
-def pysbd_split(lang: str = "en"):
+def pysbd_split(language: str = "en"):
     """pysbd's segments, located in the text in order (its char_span mode is unreliable)."""
     import pysbd
+    from pysbd.languages import LANGUAGE_CODES
 
-    seg = pysbd.Segmenter(language=PYSBD_LANG.get(lang, lang), clean=False)
+    code = PYSBD_LANG.get(language, language)
+    if code not in LANGUAGE_CODES:
+        return None  # no such language in pysbd: its column says —
+    seg = pysbd.Segmenter(language=code, clean=False)
     return lambda text: locate(text, seg.segment(text))
 
 
-def syntok_split(lang: str = "en"):
+def syntok_split(language: str = "en"):  # syntok has one set of rules (en, es, de)
     """syntok's sentences as spans from their first to their last token."""
     from syntok import segmenter
 
@@ -86,7 +90,10 @@ def locate(text: str, segments: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-FACTORIES = {"ours": ours, "pysbd": pysbd_split, "syntok": syntok_split}
+# "en-rules": our engine with its English rules on every language (the figure before the
+# language profiles; ask for it with --systems ours,en-rules)
+FACTORIES = {"ours": ours, "pysbd": pysbd_split, "syntok": syntok_split,
+             "en-rules": lambda language="en": ours("en")}  # fmt: skip
 
 
 def run(split, gold: dict) -> dict:
@@ -126,14 +133,31 @@ def datasets() -> dict:
         "EWT": (lambda h: data.load_ud("ewt", halves[h]), claim_metrics, SYSTEMS),
         "PolNeAR": (lambda h: polnear(halves[h]), speakers.polnear_metrics, ("ours",)),
         "pages": (lambda h: pages(h, "en"), claim_metrics, SYSTEMS),
-    } | {
-        n: (functools.partial(pages, lang=lang), claim_metrics, SYSTEMS)
-        for n, lang in DATASET_LANG.items()
+        **{
+            n: (functools.partial(pages, lang=lang), claim_metrics, SYSTEMS)
+            for n, lang in DATASET_LANG.items()
+        },
+        **{
+            f"UD {lang}": (
+                lambda h, lang=lang: intl.load_intl(lang, halves[h]),
+                claim_metrics,
+                SYSTEMS,
+            )
+            for lang in intl.TREEBANKS
+        },
     }
+
+
+def language_of(dataset: str) -> str:
+    """The language a dataset is written in ("UD de" -> "de", "pages fr" -> "fr")."""
+    if dataset in DATASET_LANG:
+        return DATASET_LANG[dataset]
+    return dataset[3:] if dataset.startswith("UD ") and dataset[3:] in intl.TREEBANKS else "en"
 
 
 FOLDERS = {"GUM news": "ud/gum", "GUM all": "ud/gum", "EWT": "ud/ewt", "PolNeAR": "polnear"}
 FOLDERS |= {n: "pages/gold" for n in ("pages", *DATASET_LANG)}
+FOLDERS.update({f"UD {lang}": f"ud/{lang}" for lang in intl.TREEBANKS})
 NOTES: list[str] = []
 
 
@@ -167,24 +191,23 @@ def pages(half: str, lang: str) -> dict | None:
 # ---------------------------------------------------------------- evaluation
 def evaluate(names: list[str], systems: tuple[str, ...]) -> dict:
     """results[dataset][half][system] = metrics; None where the data is missing."""
-    try:
-        splitters = {(s, "en"): FACTORIES[s]() for s in systems}
-    except ImportError as e:
-        sys.exit(f"{e}: install the peers with .venv/bin/pip install -e '.[bench]'")
+    made: dict = {}
     results = {}
     for name in names:
         load, metrics, able = datasets()[name]
-        lang = DATASET_LANG.get(name, "en")
-        for s in systems:
-            if (s, lang) not in splitters:
-                splitters[s, lang] = FACTORIES[s](lang)
+        try:
+            splitters = made.setdefault(
+                language_of(name), {s: FACTORIES[s](language_of(name)) for s in systems}
+            )
+        except ImportError as e:
+            sys.exit(f"{e}: install the peers with .venv/bin/pip install -e '.[bench]'")
         results[name] = {}
         for half in HALVES:
             gold = load(half)
             results[name][half] = gold and {
-                s: metrics(gold, timed(name, half, s, splitters[s, lang], gold))
+                s: metrics(gold, timed(name, half, s, splitters[s], gold))
                 for s in systems
-                if s in able
+                if (s in able or s == "en-rules") and splitters[s] is not None
             }
     return results
 
@@ -304,9 +327,7 @@ def show_misses(name: str, n: int) -> None:
     gold = datasets()[name][0]("dev")
     if not gold:
         return print(f"missing: {name}")
-    missed = S.score_articles(gold, run(ours(DATASET_LANG.get(name, "en")), gold))[
-        "missed_gold_claims"
-    ]
+    missed = S.score_articles(gold, run(ours(language_of(name)), gold))["missed_gold_claims"]
     print(f"{len(missed)} of {sum(len(g['claims']) for g in gold.values())} gold claims missed")
     for m in missed[:n]:
         print(f"{m['article']} #{m['id']}: {m['text'][:120]!r}")
@@ -326,7 +347,7 @@ def parse_args() -> argparse.Namespace:
     a = ap.parse_args()
     a.datasets = [n.strip() for n in a.datasets.split(",")] if a.datasets else list(datasets())
     a.systems = tuple(s.strip() for s in a.systems.split(","))
-    unknown = set(a.datasets) - set(datasets()) | set(a.systems) - set(SYSTEMS)
+    unknown = set(a.datasets) - set(datasets()) | set(a.systems) - set(FACTORIES)
     if unknown:
         ap.error(f"unknown: {', '.join(sorted(unknown))}")
     return a

@@ -8,6 +8,11 @@ UniversalDependencies/UD_English-EWT and networkdynamics/PolNeAR:
     .venv/bin/python tests/benchmarks/extraction_prepare.py \\
         --gum DIR --ewt DIR --polnear DIR
 
+The treebanks of the other languages (UniversalDependencies/UD_Spanish-GSD, UD_French-GSD,
+UD_German-GSD, UD_Portuguese-Bosque) go with --ud-es, --ud-fr, --ud-de, --ud-pt into
+ud/LANG/; a split whose file the mirror lacks (their train files) is left out: the
+benchmark's dev half is then the dev file alone.
+
 Each corpus folder gets a SOURCE.json (repository, commit, how it was built).
 A UD split whose released .conllu is missing from the mirror (git keeps large files out
 of partial clones: both train files here) is rebuilt from the per-document files in
@@ -26,6 +31,7 @@ import re
 import subprocess
 
 from extraction_data import bench_data_dir
+from extraction_intl import TREEBANKS
 
 SPLITS = ("train", "dev", "test")
 SENTENCE = re.compile(r"<sentence id=.*?</sentence>", re.S)
@@ -82,6 +88,20 @@ def copy_ud(repo: pathlib.Path, prefix: str, out: pathlib.Path) -> dict:
     return built
 
 
+def copy_released(repo: pathlib.Path, prefix: str, out: pathlib.Path) -> dict:
+    """Write each released PREFIX-SPLIT.conllu the mirror holds; name the ones it lacks."""
+    out.mkdir(parents=True, exist_ok=True)
+    built = {}
+    for split in SPLITS:
+        path = f"{prefix}-{split}.conllu"
+        if not has_blob(repo, path):
+            built[split] = f"missing from the mirror: {path} (not used)"
+            continue
+        (out / path).write_text(git(repo, "show", f"HEAD:{path}"), encoding="utf-8", newline="")
+        built[split] = f"released {path}"
+    return built
+
+
 def sentence_spans(xml: str) -> list[list[int]]:
     """[begin, end) of each CoreNLP sentence (first token's begin, last token's end)."""
     spans = []
@@ -128,6 +148,8 @@ def main() -> None:
     ap.add_argument("--gum", type=pathlib.Path)
     ap.add_argument("--ewt", type=pathlib.Path)
     ap.add_argument("--polnear", type=pathlib.Path)
+    for lang in TREEBANKS:
+        ap.add_argument(f"--ud-{lang}", type=pathlib.Path, dest=f"ud_{lang}")
     a = ap.parse_args()
     root = bench_data_dir()
     jobs = [
@@ -137,6 +159,12 @@ def main() -> None:
     for repo, name, out, prefix in jobs:
         if repo:
             built = copy_ud(repo, prefix, out)
+            (out / "SOURCE.json").write_text(source_note(repo, name, built), encoding="utf-8")
+    for lang, (name, prefix) in TREEBANKS.items():
+        repo = getattr(a, f"ud_{lang}")
+        if repo:
+            out = root / "ud" / lang
+            built = copy_released(repo, prefix, out)
             (out / "SOURCE.json").write_text(source_note(repo, name, built), encoding="utf-8")
     if a.polnear:
         out = root / "polnear"

@@ -26,6 +26,7 @@ from factcheck.services import (
     claims,
     desk,
     exports,
+    languages,
     reviews,
     second_factor,
     sign_in,
@@ -64,6 +65,7 @@ READERS = {
     "webhooks.list_endpoints", "webhooks.list_deliveries", "undo.last_undoable_edit",
     "assignments.parse_due", "desk.assignees_of", "desk.why_needed", "desk.needs_me", "desk.next_needed",
     "desk.agreed_verdict",
+    "languages.parse_language", "languages.language_for", "languages.language_facts",
 }  # fmt: skip
 HELPERS = {
     "audit.record",
@@ -161,6 +163,8 @@ SCENARIOS = {
     "articles.approve_article": ("article.approved", _approve_article_prep, lambda s, c: articles.approve_article(
         s, actor=c["lead"], article_id=c["approved"].id, version=c["approved"].version)),
     "claims.split_claim": ("claim.split", None, _split),
+    "languages.set_article_language": ("article.language_changed", None, lambda s, c: languages.set_article_language(
+        s, actor=c["r1"], article_id=c["article"].id, language="es", version=c["article"].version)),
     "claims.merge_claims": ("claim.merged", None, lambda s, c: claims.merge_claims(
         s, actor=c["r1"], claim_id=c["article"].claims[2].id, with_id=c["article"].claims[3].id, version=c["article"].claims[2].version)),
     "claims.update_claim": ("claim.updated", None, lambda s, c: claims.update_claim(

@@ -43,6 +43,7 @@ def _target(report: Report, claim: ClaimItem) -> dict:
     return {
         "source": common.safe_url(report.source_url)
         or f"urn:factcheck:article:{report.article_id}",
+        "language": report.language,  # of the annotated text (the verdict body says "en")
         "selector": [
             {"type": "TextPositionSelector", "start": start, "end": end},
             {

@@ -52,7 +52,7 @@ def _claim_review(report: Report, claim: ClaimItem) -> dict:
 
 
 def _item_reviewed(report: Report, claim: ClaimItem) -> dict:
-    item: dict = {"@type": "Claim"}
+    item: dict = {"@type": "Claim", "inLanguage": report.language}  # the claim's, not the review's
     if claim.speaker:
         item["author"] = {"@type": "Person", "name": claim.speaker}
     elif report.original_publisher or report.publisher:
@@ -62,7 +62,7 @@ def _item_reviewed(report: Report, claim: ClaimItem) -> dict:
         item["datePublished"] = common.iso_date(report.published_at)
     source = common.safe_url(report.source_url)
     if source:
-        appearance = {"@type": "NewsArticle", "url": source}
+        appearance = {"@type": "NewsArticle", "url": source, "inLanguage": report.language}
         if report.title:
             appearance["headline"] = report.title
         item["appearance"] = appearance

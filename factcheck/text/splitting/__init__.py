@@ -30,9 +30,9 @@ def split_article(body: str) -> list[ClaimSpan]:
     return list(analyze(body).claims)
 
 
-def split_for_bench(text: str) -> list[dict]:
+def split_for_bench(text: str, language: str = "en") -> list[dict]:
     """Adapter for the benchmark harness: claims and boilerplate as dicts, by position."""
-    result = analyze(text)
+    result = analyze(text, language)
     claims = [
         {"start": c.start, "end": c.end, "speaker": c.speaker, "boilerplate": False}
         for c in result.claims

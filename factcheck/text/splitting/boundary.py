@@ -6,7 +6,7 @@ import re
 
 from factcheck.text.splitting import lexicon as L
 
-_OPENERS = frozenset("\"“‘'«([")
+_OPENERS = frozenset("\"“‘'«([„‚`")
 _BULLETS = frozenset("•⁃▪‣◦●■-–—*¿¡")
 _WORD_CHARS = frozenset("°º.")
 _LETTERS = re.compile(r"[^\W\d_]{0,30}")
@@ -57,15 +57,19 @@ def _word_at(text: str, w: int) -> str:
     return _LETTERS.match(text, w).group()
 
 
-def period_ends(text: str, i: int, w: int, sent: int) -> bool:
-    """Whether the period at i ends the sentence, the next token starting at w."""
+def period_ends(text: str, i: int, w: int, sent: int, lang=None) -> bool:
+    """Whether the period at i ends the sentence, the next token starting at w (a language's
+    Profile is asked first: factcheck.text.splitting.languages)."""
     word = word_before(text, i)
     if not word:
         return True
+    if lang is not None and (verdict := lang.period_ends(text, i, w, word)) is not None:
+        return verdict
     low = word.lower()
     nxt = text[w]
     nword = _word_at(text, w)
-    starter = nword.lower() in L.STARTERS and not _is_initial(text, w, nword)
+    starters = L.STARTERS if lang is None else lang.starters
+    starter = nword.lower() in starters and not _is_initial(text, w, nword)
     if "." in word:
         if _initialism(low):
             return _initialism_ends(text, low, nxt, starter, sent, i)
@@ -73,6 +77,8 @@ def period_ends(text: str, i: int, w: int, sent: int) -> bool:
         low = word.lower()
         if not word:
             return True
+    if lang is not None:  # the language's own word lists replace the English ones
+        return not (len(word) == 1 and word.isalpha()) or (nxt.isupper() and starter)
     if low in L.TITLES:
         return False
     if low in L.NUMBER_PREFIX:
@@ -147,8 +153,8 @@ def _intro_time(text: str, sent: int, i: int) -> bool:
 def glued_boundary(text: str, i: int, j: int) -> bool:
     """'world.Today' is two sentences; 'Jane.Doe@example.com' and 'FactCheck.org' are not."""
     n = len(text)
-    if j + 1 >= n or not (text[j].isupper() and text[j + 1].islower()):
-        return False
+    if j + 1 >= n or not (text[j].isupper() and (text[j + 1].islower() or text[j + 1] == " ")):
+        return False  # "world.Today", "Exército.A possibilidade" (a one-letter word)
     prev = text[i - 1] if i else " "
     if not (prev.islower() or prev.isdigit()):
         return False

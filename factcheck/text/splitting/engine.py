@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from factcheck.text.splitting import furniture
 from factcheck.text.splitting.attribution import QUOTE, has_cue
+from factcheck.text.splitting.languages import profile
 from factcheck.text.splitting.layout import Line, Unit, build_units, scan_lines
 from factcheck.text.splitting.meta import build_meta
 from factcheck.text.splitting.model import Boilerplate, ClaimSpan, SplitResult
@@ -16,14 +17,16 @@ _DATELINE_WINDOW = 8  # a dateline opens one of the first paragraphs of text
 _QUOTE_SHARE = 0.4  # a sentence mostly inside quotation marks is a quote
 
 
-def analyze(body: str) -> SplitResult:
-    """Split an article body into claims, boilerplate spans and metadata."""
+def analyze(body: str, language: str = "en") -> SplitResult:
+    """Split an article body into claims, boilerplate spans and metadata, by the rules of
+    the language (an ISO 639-1 code; English rules for a language without its own)."""
+    lang = profile(language)
     lines = scan_lines(body)
-    furniture.mark_lines(lines)
+    furniture.mark_lines(lines, lang)
     units = build_units(lines)
-    extra, dateline = _strip_dateline(body, units, lines)
-    sents = _sentences(body, units)
-    assign_speakers(body, sents)
+    extra, dateline = _strip_dateline(body, units, lines, lang)
+    sents = _sentences(body, units, lang)
+    assign_speakers(body, sents, lang)
     claims = tuple(_claim(body, s) for s in sents)
     boiler = [Boilerplate(ln.start, ln.end, ln.kind) for ln in lines if ln.kind]
     boiler.extend(extra)
@@ -31,12 +34,12 @@ def analyze(body: str) -> SplitResult:
     return SplitResult(claims, tuple(boiler), build_meta(lines, dateline))
 
 
-def _strip_dateline(body: str, units: list[Unit], lines: list[Line]):
+def _strip_dateline(body: str, units: list[Unit], lines: list[Line], lang=None):
     """Move a dateline out of the first sentence of its paragraph into the boilerplate."""
     for n, u in enumerate(units):
         if n >= _DATELINE_WINDOW:
             break
-        m = furniture.find_dateline(body[u.start : u.end])
+        m = furniture.find_dateline(body[u.start : u.end], lang)
         if m is None or (n == 0 and not m.group("agency")):
             continue
         spot = Boilerplate(u.start, u.start + m.end("dash"), "dateline")
@@ -46,7 +49,7 @@ def _strip_dateline(body: str, units: list[Unit], lines: list[Line]):
     return [], None
 
 
-def _sentences(body: str, units: list[Unit]) -> list[Sentence]:
+def _sentences(body: str, units: list[Unit], lang=None) -> list[Sentence]:
     tracker = QuoteTracker()
     out: list[Sentence] = []
     para = None
@@ -59,10 +62,10 @@ def _sentences(body: str, units: list[Unit]) -> list[Sentence]:
         inside = tracker.is_open()
         qspans = tracker.feed(body, u.start, u.end)
         qi = 0
-        for s, e in split_unit(body, u.start, u.end, title_spans(qspans, body)):
+        for s, e in split_unit(body, u.start, u.end, title_spans(qspans, body), lang):
             while qi < len(qspans) and qspans[qi].end <= s:
                 qi += 1
-            sent = _sentence(body, s, e, u.para, qspans, qi)
+            sent = _sentence(body, s, e, u.para, qspans, qi, lang)
             sent.starts_inside = inside
             out.append(sent)
             inside = _continues_past(qspans, qi, e)
@@ -80,13 +83,13 @@ def _continues_past(qspans: list[QuoteSpan], qi: int, e: int) -> bool:
     return False
 
 
-def _sentence(body: str, s: int, e: int, para: int, qspans: list[QuoteSpan], qi: int):
+def _sentence(body: str, s: int, e: int, para: int, qspans: list[QuoteSpan], qi: int, lang=None):
     sent = Sentence(s, e, para)
     text = body[s:e]
     low = text.lower()
     words = words_of(low)
-    sent.score, sent.reasons = score_words(text, low, words)
-    cue = has_cue(text, low, words)
+    sent.score, sent.reasons = score_words(text, low, words, lang)
+    cue = has_cue(text, low, words) if lang is None else lang.has_cue(low)
     if qi >= len(qspans) or qspans[qi].start >= e:
         sent.masked = text if cue else ""
         return sent

@@ -159,10 +159,11 @@ _RULES = (
 )
 
 
-def mark_lines(lines: list[Line]) -> None:
-    """Set each line's boilerplate kind: per-line rules, then position rules."""
+def mark_lines(lines: list[Line], lang=None) -> None:
+    """Set each line's boilerplate kind: per-line rules (a language's own first), then
+    position rules."""
     for line in lines:
-        line.kind = classify_line(line.text)
+        line.kind = (lang and lang.furniture_kind(line.text)) or classify_line(line.text)
     _mark_section_labels(lines)
     _mark_trailing_furniture(lines)
 
@@ -215,8 +216,10 @@ def _mark_trailing_furniture(lines: list[Line]) -> None:
             line.kind = "related" if not any(c.isdigit() for c in t) else "listing"
 
 
-def find_dateline(text: str) -> re.Match[str] | None:
+def find_dateline(text: str, lang=None) -> re.Match[str] | None:
     """A dateline ("WASHINGTON (AP) —", "SEOUL/TOKYO —") opening a paragraph's text."""
+    if lang is not None and (found := lang.find_dateline(text)) is not None:
+        return found
     m = P.DATELINE.match(text[:160])
     if not m:
         return None

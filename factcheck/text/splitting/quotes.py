@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_MARKS = re.compile(r"[\"“”„«»‘’']")
+_MARKS = re.compile(r"[\"“”„«»‘’'‚]")
+# German and Czech quotation marks: „low-high“ and ‚low-high‘ (the high mark closes)
+_LOW_CLOSER = {"„": "“", "‚": "‘"}
 _LEFT_SPACE = frozenset("([{—–-/")
 _RIGHT_SPACE = frozenset(".,;:!?)]}—–-…")
 OPENERS = frozenset('"“„«')
@@ -37,6 +39,8 @@ class QuoteTracker:
     _single: int | None = None
     _single_at: int = 0
     _continuing: bool = False
+    _low: str = ""  # the closer an open „ or ‚ awaits
+    _low_single: str = ""
     spans: list[QuoteSpan] = field(default_factory=list)
 
     def is_open(self) -> bool:
@@ -61,10 +65,19 @@ class QuoteTracker:
         for m in _MARKS.finditer(body, start, end):
             i = m.start()
             role = _role(body, i, start, end)
-            if m.group() in "‘’'":
+            mark = m.group()
+            if mark in "‘’'‚":
+                if mark == "‘" and self._low_single == "‘" and self._single is not None:
+                    role = "close"
                 self._single_mark(role, i, out)
+                if role == "open" and self._single_at == i:
+                    self._low_single = _LOW_CLOSER.get(mark, "")
             else:
+                if mark == "“" and self._low == "“" and self._open is not None:
+                    role = "close"
                 self._double_mark(role, i, out)
+                if role == "open" and self._open_at == i:
+                    self._low = _LOW_CLOSER.get(mark, "")
         if self._single is not None and self._open is None:
             out.append(QuoteSpan(self._single_at, end, self._single, False))
         if self._open is not None:
@@ -107,7 +120,7 @@ def _role(body: str, i: int, start: int, end: int) -> str:
     nxt = body[i + 1] if i + 1 < end else " "
     left = prev.isspace() or prev in _LEFT_SPACE or prev in '“"‘'
     right = nxt.isspace() or nxt in _RIGHT_SPACE or nxt in '”"’'
-    if ch in "“„«‘":
+    if ch in "“„«‘‚":
         return "open" if not prev.isalnum() else "none"
     if ch in "”»":
         return "close"

@@ -15,7 +15,7 @@ from factcheck.text.splitting.boundary import glued_boundary, period_ends, start
 
 _EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]")
 _BULLETS = frozenset("•⁃▪‣◦●■")
-_QUOTE_CLOSERS = frozenset("\"”’'»")
+_QUOTE_CLOSERS = frozenset("\"”’'»“‘")
 _MARKER = re.compile(r"(?:[•⁃▪‣◦●■*]\s*)?(?:(\d{1,3})|([A-Za-z]))(\.\)|\)|\.)(?=\s)")
 _ALNUM = re.compile(r"[^\W_]")
 _ATTR_AFTER = re.compile(
@@ -25,10 +25,10 @@ _ATTR_AFTER = re.compile(
 )
 _LIST_WINDOW = 400
 _SPACE = re.compile(r"\s*")
-_CLOSE_RUN = re.compile(r"[\"”’')\]»]*")
+_CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»)*")  # "« Fini. »" closes
 
 
-def split_unit(body: str, start: int, end: int, protected=()) -> list[tuple[int, int]]:
+def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list[tuple[int, int]]:
     """Sentence spans (absolute, trimmed, non-empty) of body[start:end]."""
     text = body[start:end]
     cuts: list[tuple[int, int]] = []
@@ -44,7 +44,7 @@ def split_unit(body: str, start: int, end: int, protected=()) -> list[tuple[int,
         if text[i] in _BULLETS:
             cut = (i, i) if _ALNUM.search(text, sent, i) else None
         else:
-            cut = _decide(text, i, j, sent)
+            cut = _decide(text, i, j, sent, lang)
         if cut:
             cuts.append(cut)
             sent = cut[1]
@@ -87,7 +87,7 @@ def _list_items(text, sent, upto, expect, mark_end, cuts):
     return sent, mark_end, expect
 
 
-def _decide(text: str, i: int, j: int, sent: int) -> tuple[int, int] | None:
+def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] | None:
     """Where the sentence ends and the next begins, for the punctuation run text[i:j]."""
     cl = text[i:j]
     prev = text[i - 1] if i else " "
@@ -114,7 +114,7 @@ def _decide(text: str, i: int, j: int, sent: int) -> tuple[int, int] | None:
         return i, i  # a spaced ellipsis opens the next sentence
     if kind == "period+ellipsis":
         return i + 1, i + 1
-    if kind == "period" and not period_ends(text, i, w, sent):
+    if kind == "period" and not period_ends(text, i, w, sent, lang):
         return None
     return k, w
 

@@ -45,9 +45,9 @@ class Sentence:
     reasons: tuple[str, ...] = ()
 
 
-def assign_speakers(body: str, sents: list[Sentence]) -> None:
-    """Fill in each sentence's speaker."""
-    _resolve_own(sents)
+def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
+    """Fill in each sentence's speaker (a language's Profile finds its attributions)."""
+    _resolve_own(sents, lang)
     region_of: dict[int, list[int]] = {}
     for idx, s in enumerate(sents):
         for r in s.regions:
@@ -75,12 +75,14 @@ _WANTED = {"person": {"person"}, "group": {"group", "org"}, "org": {"org", "doc"
 _NEAR = {"person": 10**9, "group": 2, "org": 2}  # paragraphs a pronoun may reach back
 
 
-def _resolve_own(sents: list[Sentence]) -> None:
+def _resolve_own(sents: list[Sentence], lang=None) -> None:
     history: list[tuple[str, str, int]] = []
+    cue = has_cue if lang is None else lambda m: lang.has_cue(m.lower())
+    find = find_attribution if lang is None else lang.find_attribution
     for s in sents:
-        if not s.masked or not has_cue(s.masked):
+        if not s.masked or not cue(s.masked):
             continue
-        att = find_attribution(s.masked)
+        att = find(s.masked)
         if att is None:
             continue
         s.own = _resolve(att, history, s.para)

@@ -81,10 +81,12 @@ _WEIGHTS = {
 _ORDER = ("number", "date", "named entity", "attribution", "hedge", "comparison", "causal")
 
 
-def score_checkworthiness(text: str) -> tuple[float, tuple[str, ...]]:
-    """A 0..1 score and its reasons for one claim's text."""
+def score_checkworthiness(text: str, language: str = "en") -> tuple[float, tuple[str, ...]]:
+    """A 0..1 score and its reasons for one claim's text, in its language."""
+    from factcheck.text.splitting.languages import profile
+
     low = text.lower()
-    return score_words(text, low, set(_WORD.findall(low)))
+    return score_words(text, low, set(_WORD.findall(low)), profile(language))
 
 
 def words_of(low: str) -> set[str]:
@@ -92,13 +94,18 @@ def words_of(low: str) -> set[str]:
     return set(_WORD.findall(low))
 
 
-def score_words(text: str, low: str, words: set[str]) -> tuple[float, tuple[str, ...]]:
-    """score_checkworthiness with the text's lower-case form and word set already made."""
-    found = {_KIND[w] for w in words & _ALL}
-    found.update(_PHRASE_KIND[p] for p in _PHRASE.findall(low))
+def score_words(text: str, low: str, words: set[str], lang=None) -> tuple[float, tuple[str, ...]]:
+    """score_checkworthiness with the text's lower-case form and word set already made
+    (a language's Profile names the reasons its own words give)."""
+    if lang is None:
+        found = {_KIND[w] for w in words & _ALL}
+        found.update(_PHRASE_KIND[p] for p in _PHRASE.findall(low))
+    else:
+        found = lang.reasons(low, text)
+        words = lang.words_of(low)
     if _DIGIT.search(text):
         found.add("number")
-    if _ENTITY.search(text):
+    if lang is None and _ENTITY.search(text):
         found.add("named entity")
     reasons = [r for r in _ORDER if r in found]
     score = 0.1 + sum(_WEIGHTS[r] for r in reasons)

@@ -1,0 +1,194 @@
+"""Rules of the languages other than English: one module per language, one Profile each.
+
+The core splitter keeps its English rules and asks a language's Profile first, at a few
+narrow hooks: does this period end the sentence (abbreviations, ordinals, dates), is this
+line page furniture, does a dateline open the paragraph, who is the sentence attributed
+to, and which words make a claim worth checking. A hook that answers None leaves the
+decision to the core rules. Pure Python: word lists and regular expressions only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from factcheck.text.splitting.attribution import Attribution
+
+_WORD = re.compile(r"[^\W\d_]+")
+# a name inside the sentence (not its first word), or an acronym
+_ENTITY = re.compile(r"(?<=[\s'’])[A-ZÁÉÍÓÚÂÊÔÃÕÀÈÇÄÖÜÑ][\w’'\-]+|\b[A-ZÁÉÍÓÚÇÑ]{2,}\b")
+_LETTERS = re.compile(r"[^\W\d_]{1,30}")
+_STOP = '\\s,.;:!?«»"“”„‚‘’()\x00'  # what a speaker phrase's words never hold
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a language changes in the core rules (lower-case words unless said)."""
+
+    code: str
+    titles: frozenset[str] = frozenset()  # "Sr.", "Mme.": a name follows, never an end
+    number_prefix: frozenset[str] = frozenset()  # "Nr. 5", "núm. 3": no end before a digit
+    ambiguous: frozenset[str] = frozenset()  # "etc.", "usw.": an end before a capital
+    nouns_capitalised: bool = False  # German: before a capital only a starter opens a sentence
+    starters: frozenset[str] = frozenset()  # words that typically open a sentence
+    months: frozenset[str] = frozenset()  # "25. November": a date, not an end
+    ordinal_lead: frozenset[str] = frozenset()  # "Die 27. Große ...": an ordinal follows
+    report_verbs: frozenset[str] = frozenset()  # "dijo", "sagte" (any inflection listed)
+    attribution: tuple[re.Pattern[str], ...] = ()  # patterns with a (?P<who>...) group
+    furniture: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (kind, whole-line pattern)
+    dateline: re.Pattern[str] | None = None  # needs groups place, agency, dash
+    worth: dict[str, frozenset[str]] = field(default_factory=dict)  # reason -> words
+    worth_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pronouns: frozenset[str] = frozenset()  # never a speaker on their own
+    according: tuple[str, ...] = ()  # "según", "de acordo com": an attribution may follow
+    entity: Callable[[str], bool] = _ENTITY.search  # does the sentence name someone?
+
+    # ---------------------------------------------------------------- boundaries
+    def period_ends(self, text: str, i: int, w: int, word: str) -> bool | None:
+        """Whether the period at i ends the sentence (the next token at w); None: ask the
+        core rules."""
+        low = word.lower()
+        nxt = text[w]
+        if len(word) == 1 and i > 1 and text[i - 2] == "-":
+            return True  # a clitic pronoun ("consegue-o.", "dit-il."), not an initial
+        if low in self.titles:
+            return False
+        if low in self.number_prefix:
+            return not nxt.isdigit()
+        if word.isdigit() and len(word) <= 3 and (self.months or self.ordinal_lead):
+            if _word_at(text, w).lower() in self.months:
+                return False
+            if _word_before(text, i - len(word)).lower() in self.ordinal_lead:
+                return False
+        if low in self.ambiguous:
+            starter = not self.nouns_capitalised or _word_at(text, w).lower() in self.starters
+            return nxt.isupper() and starter
+        return None
+
+    # ---------------------------------------------------------------- furniture
+    def furniture_kind(self, line: str) -> str | None:
+        """The boilerplate kind of a trimmed line by this language's patterns."""
+        for kind, pattern in self.furniture:
+            if pattern.fullmatch(line):
+                return kind
+        return None
+
+    def find_dateline(self, text: str) -> re.Match[str] | None:
+        """A dateline of this language's wires ("MADRID, 3 dic (EFE) –")."""
+        return self.dateline.match(text[:160]) if self.dateline is not None else None
+
+    # ---------------------------------------------------------------- speakers
+    def has_cue(self, low: str) -> bool:
+        """Could the sentence carry an attribution in this language?"""
+        return not self.report_verbs.isdisjoint(_WORD.findall(low)) or any(
+            a in low for a in self.according
+        )
+
+    def find_attribution(self, masked: str) -> Attribution | None:
+        """The first pattern (best first) that names a speaker."""
+        for rank, pattern in enumerate(self.attribution):
+            m = pattern.search(masked)
+            if m is None:
+                continue
+            who = m.group("who").strip(" ,.;:")
+            first = who.split()[0].lower() if who else ""
+            if who and first not in _NOT_FIRST and who.lower() not in self.pronouns | self.starters:
+                return Attribution(who, rank)
+        return None
+
+    # ---------------------------------------------------------------- worthiness
+    def words_of(self, low: str) -> set[str]:
+        return set(_WORD.findall(low))
+
+    def reasons(self, low: str, text: str = "") -> set[str]:
+        """Check-worthiness reasons found by this language's words and phrases."""
+        found = set()
+        tokens = set(_WORD.findall(low))
+        for kind, vocab in self.worth.items():
+            if not vocab.isdisjoint(tokens):
+                found.add(kind)
+        for kind, phrases in self.worth_phrases.items():
+            if any(p in low for p in phrases):
+                found.add(kind)
+        if not self.report_verbs.isdisjoint(tokens) or any(a in low for a in self.according):
+            found.add("attribution")
+        if text and self.entity(text):
+            found.add("named entity")
+        return found
+
+
+# A speaker phrase never opens with these: a clause follows ("dijo que ...", "sagte, dass").
+_NOT_FIRST = frozenset(
+    [
+        "que",
+        "qu",
+        "qu'",
+        "dass",
+        "daß",
+        "ob",
+        "wie",
+        "si",
+        "se",
+        "quand",
+        "cuando",
+        "quando",
+        "como",
+        "comme",
+        "wenn",
+        "als",
+        "ainsi",
+        "así",
+        "assim",
+    ]
+)
+
+
+def _word_at(text: str, w: int) -> str:
+    m = _LETTERS.match(text, w)
+    return m.group() if m else ""
+
+
+def _word_before(text: str, i: int) -> str:
+    """The word ending before position i (spaces skipped)."""
+    k = i
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    j = k
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return text[j:k]
+
+
+def attribution_patterns(verbs, according, dets: str, aux: str = "", extra=()) -> tuple:
+    """Speaker patterns, best first: '..., dijo el ministro.' / 'El ministro dijo ...' /
+    'según el ministro, ...' (then a language's own, such as German '..., so Merkel.')."""
+    v = "|".join(sorted(verbs, key=len, reverse=True))
+    verb = rf"(?:(?:{aux})\s+)?(?:{v})" if aux else rf"(?:{v})"
+    word = rf"[^{_STOP}]+"
+    phrase = rf"(?:(?:{dets})\s+)?[^\W\d_]{word[:-1]}*(?:\s+{word}){{0,6}}?"
+    acc = "|".join(re.escape(a) for a in according)
+    return (
+        re.compile(rf"(?:^|[,\x00—–]\s*)(?<!\w){verb}\s+(?P<who>{phrase})(?=\s*(?:[,.;:!?—–]|$))"),
+        re.compile(rf"(?:^|(?<=[,;\x00]))\s*(?P<who>{phrase})\s+{verb}(?!\w)"),
+        re.compile(rf"(?i:(?<!\w)(?:{acc}))\s+(?P<who>{phrase})(?=\s*[,;:])"),
+        *extra,
+    )
+
+
+def agency_line(names: str) -> re.Pattern[str]:
+    """A line that is only an agency credit: "(EFE)", "(dpa/pm)", "Lusa"."""
+    return re.compile(rf"\(?(?:{names})(?:\s*/\s*[\w.]{{1,12}})*\)?\.?", re.I)
+
+
+def profile(code: str | None) -> Profile | None:
+    """The Profile of a language; None for English (the core rules) and unknown codes."""
+    if code in (None, "", "en"):
+        return None
+    from factcheck.text.splitting.languages import de, es, fr, pt
+
+    return {"es": es.PROFILE, "fr": fr.PROFILE, "de": de.PROFILE, "pt": pt.PROFILE}.get(code)

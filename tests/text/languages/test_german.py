@@ -1,0 +1,68 @@
+"""German: ordinals and dates, abbreviations, „quotes“, furniture, dpa datelines, speakers."""
+
+from __future__ import annotations
+
+from lang_helpers import furniture, reasons, sentences, speakers
+
+from factcheck.text.splitting import analyze
+
+
+def test_ordinals_and_dates_are_not_sentence_ends():
+    text = "Die 27. Große Strafkammer tagt seit dem 25. November. Sie urteilt am 3. Mai 2024."
+    assert sentences(text, "de") == [
+        "Die 27. Große Strafkammer tagt seit dem 25. November.",
+        "Sie urteilt am 3. Mai 2024.",
+    ]
+    assert len(sentences(text, "en")) > 2  # English rules cut them: the language matters
+
+
+def test_a_number_that_ends_a_sentence_still_ends_it():
+    assert sentences("Die Zahl der Toten stieg auf 27. Das teilte die Polizei mit.", "de") == [
+        "Die Zahl der Toten stieg auf 27.",
+        "Das teilte die Polizei mit.",
+    ]
+
+
+def test_abbreviations():
+    text = "Er nannte Nr. 5 und z. B. die Wohnung von Dr. Meier usw. Die Polizei ermittelt."
+    assert sentences(text, "de") == [
+        "Er nannte Nr. 5 und z. B. die Wohnung von Dr. Meier usw.",
+        "Die Polizei ermittelt.",
+    ]
+
+
+def test_low_high_quotation_marks_close_a_quotation():
+    text = "„Das ist falsch.“ Der Anwalt widersprach. Er sagte: „Wir gehen in Berufung.“"
+    claims = analyze(text, "de").claims
+    assert [c.text for c in claims][:2] == ["„Das ist falsch.“", "Der Anwalt widersprach."]
+    assert claims[0].is_quote and not claims[1].is_quote
+
+
+def test_furniture_and_dateline():
+    text = (
+        "Prozess in Berlin\n\nBERLIN (dpa) - Die Angeklagte schwieg am ersten Tag.\n\n"
+        "Mehr zum Thema\n\n3 Kommentare\n\n(pm/skw)\n"
+    )
+    found = furniture(text, "de")
+    assert ("dateline", "BERLIN (dpa) -") in found
+    assert {k for k, _ in found} >= {"related", "comments", "byline"}
+    assert analyze(text, "de").meta.publisher == "dpa"
+    assert sentences(text, "de")[1] == "Die Angeklagte schwieg am ersten Tag."
+
+
+def test_speakers():
+    text = (
+        "Angela Merkel sagte, die Lage sei ernst. Der Umsatz stieg um 3 Prozent, so der "
+        "Minister. Laut Polizei, gab es keine Verletzten."
+    )
+    assert speakers(text, "de") == ["Angela Merkel", "der Minister", "Polizei"]
+    assert speakers("Er sagte, dass es regnet.", "de") == [None]  # a pronoun names nobody
+
+
+def test_worthiness_reasons():
+    assert reasons("Der Umsatz stieg laut Statistik im März um rund drei Prozent.", "de") == (
+        "number", "date", "attribution", "hedge", "comparison",
+    )  # fmt: skip
+    assert "named entity" not in reasons("Die Große Strafkammer tagt.", "de")
+    assert "named entity" in reasons("Heute sprach Olaf Scholz.", "de")
+    assert "causal" in reasons("Wegen des Sturms fielen Züge aus.", "de")
