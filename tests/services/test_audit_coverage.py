@@ -73,6 +73,8 @@ HELPERS = {
     "sealing.seal_pending",  # complete audit.record's events: chain fields, no desk state
     "sealing.seal_all",
     "sealing.publish_head",  # a file outside the database
+    "audit.hash_of_row",  # pure: the chain hash of a verify row (verify and the sealer)
+    "audit.created_iso",  # pure: a stored created_at as the payload writes it
     "users.revoke_all_tokens",  # its callers' events say why (tokens_revoked)
     "sign_in.record_failure",  # the caller's auth.sign_in_failed / auth.reauth_failed
     "sign_in.check_credentials",
