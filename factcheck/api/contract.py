@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from factcheck.api import bp
-from factcheck.errors import InvalidInput
+from factcheck.errors import InvalidInput, MalformedJson
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,16 @@ def given(body: BaseModel, *names: str) -> dict:
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a 422 naming what is wrong (413 when too large)."""
+    """The request's JSON object: 400 when it does not parse, 422 when it is not an object
+    (or holds text UTF-8 cannot encode), 413 when too large."""
     try:
         data = request.get_json(silent=False)
     except RequestEntityTooLarge:
         raise  # 413, also for chunked bodies without a Content-Length
     except BadRequest:
-        data = None
+        raise MalformedJson(
+            "the request body is not well-formed JSON", errors={"body": "malformed JSON"}
+        ) from None
     if not isinstance(data, dict):
         raise InvalidInput(
             "the request body must be a JSON object", errors={"body": "JSON object expected"}

@@ -114,6 +114,12 @@ class NewVersion(_Source):
 class ArticleApproval(VersionedBody):
     """Approve the article: every claim approved or excluded."""
 
+    published_url: Url() | None = Field(
+        None,
+        description="the public address of the published fact-check (ClaimReview url); "
+        "default: FACTCHECK_PUBLISHED_BASE_URL/<id>, if the desk set it",
+    )
+
 
 class Upload(BaseModel):
     """A multipart form: the article as a .txt, .md or .html file."""
@@ -168,7 +174,7 @@ class Exclusion(VersionedBody):
 class NewEvidenceLink(Body):
     url: Url()
     title: Text("MAX_TITLE_CHARS") | None = None
-    stance: Stance | None = Field(None, description='default "supports"')
+    stance: Stance = Field(description="required: how the link bears on the claim (no default)")
     excerpt: Text("MAX_EXCERPT_CHARS") | None = None
     archived_url: Url() | None = None
 
@@ -260,6 +266,7 @@ class AuditList(Paging):
 
 class Export(Query):
     format: Format = "json"
+    bom: bool = Field(False, description="CSV: start with the UTF-8 byte order mark (for Excel)")
 
 
 class BulkExport(Export):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from factcheck.models.vocabulary import Verdict
+from factcheck.models.vocabulary import Verdict, stance_contradicts
 
 VERDICTS = tuple(v.value for v in Verdict)
 VERDICT_LABELS = {v.value: v.label for v in Verdict}
@@ -33,6 +33,10 @@ class ReviewItem:
     note_html: str  # sanitized HTML (factcheck.text.markup.render_markdown)
     links: tuple[EvidenceItem, ...]
     updated_at: datetime
+
+    def contradicts(self, link: EvidenceItem) -> bool:
+        """The link's stance argues against this review's own verdict (flagged)."""
+        return stance_contradicts(self.verdict, link.stance)
 
 
 @dataclass(frozen=True)
@@ -88,4 +92,6 @@ class Report:
     generated_at: datetime
     report_url: str | None = None  # where the desk publishes this report (ClaimReview url)
     organisation: str = "Factcheck desk"  # ClaimReview author
+    # Where each metadata field came from ("user", "page", "text"); None: not recorded.
+    meta_sources: dict | None = None
     extra: dict = field(default_factory=dict)
