@@ -96,7 +96,7 @@ class ExportRecord:
     kept: KeptRender | None = None
 
 
-def check_publishable(article: Article, fmt: str) -> None:
+def _check_publishable(article: Article, fmt: str) -> None:
     """ClaimReview is made for search engines to show: only of an approved article with a
     public address (NotPublished, 409, for a draft or an article without one)."""
     if fmt != "claimreview":
@@ -133,7 +133,7 @@ def render_export(
     check_format(fmt)
     article = get_article(session, article_id)
     require(actor, Permission.EXPORT, article)
-    check_publishable(article, fmt)
+    _check_publishable(article, fmt)
     report = build_report(session, article, viewer=actor)
     kept = None
     if fmt in KEPT_FORMATS:
@@ -342,7 +342,7 @@ def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list
     """
     ids = approved_between(session, actor=actor, since=since, until=until, fmt=fmt)
     for article_id in ids:  # refused before anything is audited or streamed
-        check_publishable(session.get(Article, article_id), fmt)
+        _check_publishable(session.get(Article, article_id), fmt)
     head = audit.chain_head(session)
     for article_id in ids:
         last = session.scalar(audit.last_article_event(article_id))
