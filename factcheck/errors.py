@@ -1,11 +1,49 @@
-"""Domain errors. Services raise these; one handler maps them to HTML or problem+json."""
+"""Domain errors. Services raise these; one handler maps them to HTML or problem+json.
+
+Each error's problem ``type`` is a URI from one small registry (``PROBLEM_TYPES``, also
+listed in the OpenAPI document): RFC 9457 keeps ``about:blank`` for answers whose title
+is the status's own phrase, and these titles are the desk's.
+"""
 
 from __future__ import annotations
+
+PROBLEM_BASE = "urn:factcheck:problem:"
+# slug -> what it means (the OpenAPI document lists them with their URIs)
+PROBLEM_TYPES = {
+    "bad-request": "a malformed request",
+    "malformed-json": "the body is not well-formed JSON",
+    "csrf-failed": "the CSRF token of a cookie-authenticated change is missing or invalid",
+    "invalid-input": "the input is well-formed but invalid: errors names each bad field",
+    "not-authenticated": "no, an invalid, expired or revoked token, or a deactivated account",
+    "reauth-required": "a sensitive change needs the password (and code) again",
+    "forbidden": "your role, or the object's state, does not allow this",
+    "two-step-required": "your role must set up two-step sign-in first",
+    "not-found": "no such object (also for objects you may not see)",
+    "conflict": "a stale version (current_version) or a state that does not allow this",
+    "invalid-transition": "the object's status does not allow this action",
+    "not-published": "a draft (or unpublished) article has no ClaimReview: approve it first",
+    "too-large": "the request body or the article is too large",
+    "unsupported-type": "unsupported media type",
+    "version-required": "a change to an existing object without the version it is based on",
+    "rate-limited": "too many requests (Retry-After says how long to wait)",
+    "unavailable": "the database is unavailable for a moment",
+    "source-unreachable": "the source URL could not be reached or read",
+    "source-timeout": "the source URL did not answer in time",
+    "render-failed": "a file rendered in the background could not be made",
+    "server-error": "something went wrong on the server; nothing was saved",
+}
+
+
+def problem_type(slug: str) -> str:
+    """The registered type URI of a problem (KeyError for an unregistered slug)."""
+    PROBLEM_TYPES[slug]  # noqa: B018 - only registered types go out
+    return PROBLEM_BASE + slug
 
 
 class FactcheckError(Exception):
     status = 400
     title = "Bad request"
+    slug = "bad-request"
 
     def __init__(self, detail: str, *, errors: dict | None = None, **extra):
         super().__init__(detail)
@@ -17,16 +55,35 @@ class FactcheckError(Exception):
 class CSRFFailed(FactcheckError):
     status = 400
     title = "CSRF token missing or invalid"
+    slug = "csrf-failed"
+
+
+class MalformedJson(FactcheckError):
+    """A body sent as JSON that does not parse (RFC 9110: the request is malformed)."""
+
+    status = 400
+    title = "Malformed JSON"
+    slug = "malformed-json"
+
+
+class NotPublished(FactcheckError):
+    """A ClaimReview asked of an article that is not approved (or has no public address)."""
+
+    status = 409
+    title = "Not published"
+    slug = "not-published"
 
 
 class InvalidInput(FactcheckError):
     status = 422
     title = "Invalid input"
+    slug = "invalid-input"
 
 
 class NotAuthenticated(FactcheckError):
     status = 401
     title = "Not authenticated"
+    slug = "not-authenticated"
 
 
 class ReauthRequired(FactcheckError):
@@ -34,16 +91,19 @@ class ReauthRequired(FactcheckError):
 
     status = 401
     title = "Re-authentication required"
+    slug = "reauth-required"
 
 
 class PermissionDenied(FactcheckError):
     status = 403
     title = "Forbidden"
+    slug = "forbidden"
 
 
 class NotFound(FactcheckError):
     status = 404
     title = "Not found"
+    slug = "not-found"
 
 
 class Conflict(FactcheckError):
@@ -51,35 +111,42 @@ class Conflict(FactcheckError):
 
     status = 409
     title = "Conflict"
+    slug = "conflict"
 
 
 class InvalidTransition(Conflict):
     title = "Invalid state transition"
+    slug = "invalid-transition"
 
 
 class TooLarge(FactcheckError):
     status = 413
     title = "Payload too large"
+    slug = "too-large"
 
 
 class UnsupportedType(FactcheckError):
     status = 415
     title = "Unsupported media type"
+    slug = "unsupported-type"
 
 
 class VersionRequired(FactcheckError):
     status = 428
     title = "Version required"
+    slug = "version-required"
 
 
 class RateLimited(FactcheckError):
     status = 429
     title = "Too many requests"
+    slug = "rate-limited"
 
 
 class Unavailable(FactcheckError):
     status = 503
     title = "Service unavailable"
+    slug = "unavailable"
 
 
 class SourceUnreachable(FactcheckError):
@@ -87,6 +154,7 @@ class SourceUnreachable(FactcheckError):
 
     status = 502
     title = "Source unreachable"
+    slug = "source-unreachable"
 
 
 class SourceTimeout(FactcheckError):
@@ -94,6 +162,7 @@ class SourceTimeout(FactcheckError):
 
     status = 504
     title = "Source did not respond"
+    slug = "source-timeout"
 
 
 class RenderFailed(FactcheckError):
@@ -101,11 +170,12 @@ class RenderFailed(FactcheckError):
 
     status = 500
     title = "Rendering failed"
+    slug = "render-failed"
 
 
 # What a web form shows next to its fields. The others (401, 403, 404, 503) are not the
 # form's business: they reach the one error handler and its error page.
 FORM_ERRORS = (
-    InvalidInput, Conflict, TooLarge, UnsupportedType, VersionRequired, RateLimited,
+    InvalidInput, MalformedJson, Conflict, TooLarge, UnsupportedType, VersionRequired, RateLimited,
     SourceUnreachable, SourceTimeout, CSRFFailed,
 )  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import typing
 from collections.abc import Iterator, Mapping
@@ -77,6 +78,10 @@ class Settings:
     # -- the desk
     REVIEWS_REQUIRED: int = 1  # reviews before a claim counts as reviewed
     ORGANISATION: str = "Factcheck desk"  # the desk's name in reports (ClaimReview author)
+    # Where the desk publishes its fact-checks, e.g. https://news.example/fact-checks: an
+    # approved article's public address is <this>/<article id> unless the lead gave its own
+    # at approval. "": none (ClaimReview then needs the lead's address).
+    PUBLISHED_BASE_URL: str = ""
     REQUIRE_TOTP_FOR: frozenset[str] = frozenset()  # roles that must use two-step sign-in
     ARGON2_TIME_COST: int = 3
     ARGON2_MEMORY_COST: int = 65536  # KiB (64 MiB): memory-hard password hashing
@@ -117,6 +122,9 @@ class Settings:
             raise ValueError(
                 f'{PREFIX}AUDIT_SEALER: {self.AUDIT_SEALER!r} is not "sealer" or "inline"'
             )
+        base = self.PUBLISHED_BASE_URL
+        if base and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base, re.IGNORECASE):
+            raise ValueError(f"{PREFIX}PUBLISHED_BASE_URL: {base!r} is not an http(s) address")
         for entry in self.FETCH_ALLOWED_ADDRESSES:  # a bad entry is a configuration error
             try:
                 ipaddress.ip_network(entry, strict=False)
@@ -124,6 +132,17 @@ class Settings:
                 raise ValueError(
                     f"{PREFIX}FETCH_ALLOWED_ADDRESSES: {entry!r} is not an IP address or network"
                 ) from None
+
+    def default_published_url(self, article_id: int) -> str | None:
+        """The public address an article gets from PUBLISHED_BASE_URL (None without one)."""
+        base = self.PUBLISHED_BASE_URL.rstrip("/")
+        return f"{base}/{int(article_id)}" if base else None
+
+    def public_address(self, article) -> str | None:
+        """Where an approved article's fact-check is published; None before approval."""
+        if getattr(article, "status", None) != "approved":
+            return None
+        return article.published_url or self.default_published_url(article.id)
 
     @classmethod
     def from_env(

@@ -17,6 +17,7 @@ from factcheck.extensions import db
 from factcheck.jobs.render import bulk_pending, export_or_request
 from factcheck.models import iso
 from factcheck.permissions import Permission, can
+from factcheck.reports.render import with_bom
 from factcheck.services import agreement as agreement_service
 from factcheck.services import articles, languages, sources, versions
 from factcheck.services.claims import add_claim
@@ -115,9 +116,8 @@ def read_article(article_id: int):
        body=inp.ArticleApproval, versioned=True, ok=ARTICLE)  # fmt: skip
 def approve_article(article_id: int, body: inp.ArticleApproval):
     with transaction() as s:
-        articles.approve_article(
-            s, actor=current_actor(), article_id=article_id, version=version_of(body)
-        )
+        articles.approve_article(s, actor=current_actor(), article_id=article_id,
+                                 version=version_of(body), published_url=body.published_url)  # fmt: skip
     return _article_response(article_id)
 
 
@@ -181,16 +181,13 @@ RENDERING = (
 
 
 @route("GET", "/articles/<int:article_id>/export", summary="Export the report", query=inp.Export,
-       problems=(403, 413, 429),  # cross-site; a PDF over the size cap; too many long PDFs waiting
+       problems=(403, 409, 413, 429),  # cross-site; ClaimReview of a draft; a PDF over the size cap; too many long PDFs waiting
        ok=(Answer(200, FILES, "The report file", ("Content-Disposition",)),
            answer(out.Rendering, 202, RENDERING, PENDING)))  # fmt: skip
 def export(article_id: int, query: inp.Export):
     require_same_site_read()  # a cookie request from another site records nothing
     fmt = query.format
-    rendered = export_or_request(
-        current_actor(), article_id, fmt, retry_failed=False,
-        report_url=url_for("articles.show", article_id=article_id, _external=True),
-    )  # fmt: skip
+    rendered = export_or_request(current_actor(), article_id, fmt, retry_failed=False)
     if isinstance(rendered, RequestState):  # too long to render now: ask again shortly
         return _pending(
             {"status": rendered.state, "format": rendered.fmt, "claims": rendered.claims,
@@ -199,6 +196,8 @@ def export(article_id: int, query: inp.Export):
             "in the background",
             url_for("api.export", article_id=article_id, format=fmt),
         )  # fmt: skip
+    if query.bom:
+        rendered = with_bom(rendered)
     resp = Response(rendered.content)
     resp.headers["Content-Type"] = rendered.media_type
     resp.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
@@ -223,7 +222,7 @@ BULK_PENDING = (
 
 @route("GET", "/exports", summary="Reports of every article approved in a date range, as a ZIP",
        query=inp.BulkExport, refusals=(Refusal(422, "since", "since is not after until"),),
-       problems=(403, 413, 429),
+       problems=(403, 409, 413, 429),
        ok=(Answer(200, {"application/zip": {"type": "string"}},
                   "A ZIP: one report per article and manifest.json", ("Content-Disposition",)),
            answer(out.BulkRendering, 202, BULK_PENDING, PENDING)))  # fmt: skip

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from factcheck.api import bp
-from factcheck.errors import FactcheckError, InvalidInput
+from factcheck.errors import InvalidInput, MalformedJson
 
 
 @dataclass(frozen=True)
@@ -148,18 +148,21 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a 422 naming what is wrong (413 when too large, 400
-    when nested deeper than JSON_MAX_DEPTH)."""
+    """The request's JSON object: 400 when it does not parse or nests deeper than
+    JSON_MAX_DEPTH, 422 when it is not an object (or holds text UTF-8 cannot encode), 413
+    when too large."""
     raw = request.get_data(cache=True)
     if json_depth(raw) > JSON_MAX_DEPTH:
-        raise FactcheckError(f"the JSON body nests deeper than {JSON_MAX_DEPTH} levels",
-                             errors={"body": f"nested deeper than {JSON_MAX_DEPTH} levels"})  # fmt: skip
+        raise MalformedJson(f"the JSON body nests deeper than {JSON_MAX_DEPTH} levels",
+                            errors={"body": f"nested deeper than {JSON_MAX_DEPTH} levels"})  # fmt: skip
     try:
         data = request.get_json(silent=False)
     except RequestEntityTooLarge:
         raise  # 413, also for chunked bodies without a Content-Length
     except BadRequest:
-        data = None
+        raise MalformedJson(
+            "the request body is not well-formed JSON", errors={"body": "malformed JSON"}
+        ) from None
     if not isinstance(data, dict):
         raise InvalidInput(
             "the request body must be a JSON object", errors={"body": "JSON object expected"}

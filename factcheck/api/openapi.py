@@ -14,6 +14,7 @@ from pydantic.json_schema import models_json_schema
 
 from factcheck.api import responses as out
 from factcheck.api.contract import OPERATIONS, Answer, Operation, Refusal, route
+from factcheck.errors import PROBLEM_TYPES, problem_type
 
 REF = "#/components/schemas/{model}"
 HEADERS = {
@@ -24,11 +25,13 @@ HEADERS = {
     "Content-Disposition": {"description": "attachment; the file name", "schema": {"type": "string"}},
 }  # fmt: skip
 PROBLEMS = {
-    400: "CSRF token missing or invalid (cookie-authenticated changes), or a malformed request",
+    400: "malformed JSON, a CSRF token missing or invalid (cookie-authenticated changes), or "
+    "another malformed request",
     401: "not authenticated: no, an invalid or a revoked token, or a deactivated account",
     403: "your role does not allow this, or your role must set up two-step sign-in first",
     404: "no such object (also for objects you may not see)",
-    409: "a state conflict (the object's state does not allow this), or a stale version: "
+    409: "a state conflict (the object's state does not allow this, e.g. ClaimReview of an "
+    "article not approved or without its public address), or a stale version: "
     "current_version names the version now (also in ETag)",
     413: "the request body (or the article) is too large",
     415: "unsupported media type: send application/json (or multipart/form-data with a file)",
@@ -73,6 +76,8 @@ def _build() -> dict:
                        "responses": {f"problem{n}": _problem(n, None) for n in PROBLEMS},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": paths,
+        "x-problem-types": [{"type": problem_type(slug), "description": text}
+                            for slug, text in PROBLEM_TYPES.items()],
     }  # fmt: skip
 
 

@@ -119,6 +119,12 @@ class NewVersion(_Source):
 class ArticleApproval(VersionedBody):
     """Approve the article: every claim approved or excluded."""
 
+    published_url: Url() | None = Field(
+        None,
+        description="the public address of the published fact-check (ClaimReview url); "
+        "default: FACTCHECK_PUBLISHED_BASE_URL/<id>, if the desk set it",
+    )
+
 
 class ArticleLanguage(VersionedBody):
     """Correct the article's language: its claims are split again by that language's rules."""
@@ -180,7 +186,7 @@ class Exclusion(VersionedBody):
 class NewEvidenceLink(Body):
     url: Url()
     title: Text("MAX_TITLE_CHARS") | None = None
-    stance: Stance | None = Field(None, description='default "supports"')
+    stance: Stance = Field(description="required: how the link bears on the claim (no default)")
     excerpt: Text("MAX_EXCERPT_CHARS") | None = None
     archived_url: Url() | None = None
 
@@ -272,6 +278,7 @@ class AuditList(Paging):
 
 class Export(Query):
     format: Format = "json"
+    bom: bool = Field(False, description="CSV: start with the UTF-8 byte order mark (for Excel)")
 
 
 class BulkExport(Export):

@@ -27,7 +27,10 @@ class Out(BaseModel):
 class Problem(Out):
     """RFC 9457 problem details (application/problem+json)."""
 
-    type: str = Field(description='"about:blank": the status and title say what happened')
+    type: str = Field(
+        description="a URI of the desk's registry (x-problem-types, top level of this "
+        'document), or "about:blank" when the title is the HTTP status\'s own phrase'
+    )
     title: str
     status: int
     detail: str = Field(description="what went wrong, in plain words")
@@ -148,6 +151,13 @@ class Article(ArticleSummary):
     body: str
     approved_at: Time
     approved_by: int | None
+    published_url: str | None = Field(
+        description="the public address of the fact-check (ClaimReview url)"
+    )
+    meta_sources: dict[str, Literal["user", "page", "text"]] | None = Field(
+        description="where each metadata field came from; a field with no entry is empty "
+        "(nothing is guessed); null: not recorded (imported before this was kept)"
+    )
     boilerplate: list[Boilerplate]
     claims: list[Claim]
 

@@ -56,7 +56,8 @@ def article_json(a: Article, progress: dict, claims: list[Claim]) -> dict:
         "publisher": a.publisher, "original_publisher": a.original_publisher, "byline": a.byline,
         "published_at": a.published_at, "source_url": a.source_url, "input_kind": a.input_kind,
         "filename": a.filename, "body": a.body, "approved_at": iso(a.approved_at),
-        "approved_by": a.approved_by_id,
+        "approved_by": a.approved_by_id, "published_url": a.published_url,
+        "meta_sources": a.meta_sources,
         "boilerplate": [{"start": s, "end": e, "kind": k} for s, e, k in (a.boilerplate or [])],
         "claims": [claim_json(c, i) for i, c in enumerate(claims, start=1)],
     }  # fmt: skip

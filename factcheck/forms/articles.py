@@ -31,6 +31,12 @@ class NewVersionForm(FlaskForm):
 
 
 class ApproveArticleForm(FlaskForm):
+    published_url = URLField(
+        "Published at",
+        validators=[Optional(), Length(max=2048)],
+        description="The public address of the published fact-check: ClaimReview's url, "
+        "what a search engine links to. Never the desk's own page.",
+    )
     version = HiddenField()
 
 

@@ -20,7 +20,8 @@ STANCE_CHOICES = {s.value: s.value.capitalize() for s in Stance}
 class LinkForm(Form):
     url = StringField("URL", validators=[Length(max=2048)])
     title = StringField("Title", validators=[Length(max=500)])
-    stance = SelectField("Stance", choices=STANCE_CHOICES, default=Stance.SUPPORTS.value)
+    # No default: every link's stance is the reviewer's choice (the service refuses none).
+    stance = SelectField("Stance", choices={"": "— choose —", **STANCE_CHOICES}, default="")
     excerpt = TextAreaField("Excerpt (optional)", validators=[Length(max=2000)])
     archived_url = StringField("Archived copy URL (optional)", validators=[Length(max=2048)])
 

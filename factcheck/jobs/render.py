@@ -31,7 +31,7 @@ MAX_RUNNING = 2  # renders at once, over every worker and app process
 
 
 def export_or_request(
-    actor, article_id: int, fmt: str, *, report_url: str, retry_failed: bool
+    actor, article_id: int, fmt: str, *, retry_failed: bool
 ) -> Rendered | render_requests.RequestState:
     """An export for the web page and the API: the file, or (a PDF too long to render within
     the request) the request for it, queued for the background renderer.
@@ -41,7 +41,7 @@ def export_or_request(
     afresh) unless ``retry_failed``, which queues it again.
     """
     export = partial(exports.render_export, db.session, actor=actor, article_id=article_id,
-                     fmt=fmt, report_url=report_url)  # fmt: skip
+                     fmt=fmt)  # fmt: skip
     try:
         rendered, record = export(inline_limit=app_settings(current_app).PDF_INLINE_MAX_KIB * 1024)
     except exports.RenderPending as pending:

@@ -29,6 +29,12 @@ class Article(db.Model):
     source_url: Mapped[str | None] = mapped_column(String(2048))
     # ISO 639-1 code (factcheck.text.language.LANGUAGES): detected on import, correctable
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # Where each metadata field's value came from: {"published_at": "page", ...} with
+    # "user", "page" (the HTML page's metadata) or "text" (found in the text); None: not
+    # recorded (articles imported before 0015). A field that is empty has no entry.
+    meta_sources: Mapped[dict | None] = mapped_column(JSON)
+    # The public address of the published fact-check (ClaimReview url), set at approval.
+    published_url: Mapped[str | None] = mapped_column(String(2048))
     # Spans of the body that are page furniture: [[start, end, kind], ...]
     boilerplate: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[ArticleStatus] = mapped_column(

@@ -58,8 +58,13 @@ def _summary(claims: list[Claim]) -> Summary:
     )
 
 
-def build_report(session: Session, article: Article, *, viewer=None, report_url=None) -> Report:
-    """Read an article, its claims, visible reviews and audit digest into a Report."""
+def build_report(session: Session, article: Article, *, viewer=None) -> Report:
+    """Read an article, its claims, visible reviews and audit digest into a Report.
+
+    Its ``report_url`` is the public address of the published fact-check (the lead's, or
+    FACTCHECK_PUBLISHED_BASE_URL's for the article), only once the article is approved:
+    never the desk's own pages."""
+    settings = settings_of(session)
     claims = session.scalars(
         select(Claim)
         .where(Claim.article_id == article.id, Claim.current())
@@ -81,6 +86,6 @@ def build_report(session: Session, article: Article, *, viewer=None, report_url=
         claims=tuple(_claim_item(session, c, i, viewer) for i, c in enumerate(claims, 1)),
         summary=_summary(claims), last_event_hash=last_hash,
         chain_head_seq=head[0] if head else None, chain_head_hash=head[1] if head else None,
-        generated_at=utcnow(), report_url=report_url,
-        organisation=settings_of(session).ORGANISATION, language=article.language,
+        generated_at=utcnow(), report_url=settings.public_address(article),
+        organisation=settings.ORGANISATION, meta_sources=article.meta_sources, language=article.language,
     )  # fmt: skip

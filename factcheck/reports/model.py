@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from factcheck.models.vocabulary import Verdict
+from factcheck.models.vocabulary import Verdict, stance_contradicts
 
 VERDICTS = tuple(v.value for v in Verdict)
 VERDICT_LABELS = {v.value: v.label for v in Verdict}
@@ -35,6 +35,10 @@ class ReviewItem:
     updated_at: datetime
     first_verdict: str | None = None  # as first submitted, when a revision changed it
     revised_after_seen: bool = False  # revised while its author could read the other reviews
+
+    def contradicts(self, link: EvidenceItem) -> bool:
+        """The link's stance argues against this review's own verdict (flagged)."""
+        return stance_contradicts(self.verdict, link.stance)
 
 
 @dataclass(frozen=True)
@@ -91,4 +95,6 @@ class Report:
     report_url: str | None = None  # where the desk publishes this report (ClaimReview url)
     organisation: str = "Factcheck desk"  # ClaimReview author
     language: str = "en"  # the article's (ISO 639-1): ClaimReview inLanguage, W3C language
+    # Where each metadata field came from ("user", "page", "text"); None: not recorded.
+    meta_sources: dict | None = None
     extra: dict = field(default_factory=dict)

@@ -17,7 +17,7 @@ from factcheck.reports.formats.html import render_html
 from factcheck.reports.formats.jsondoc import render_json
 from factcheck.reports.formats.markdown import render_markdown_report
 from factcheck.reports.formats.pdf import render_pdf
-from factcheck.reports.formats.tabular import render_csv
+from factcheck.reports.formats.tabular import UTF8_BOM, render_csv
 from factcheck.reports.model import Report
 
 FORMATS = ("html", "pdf", "md", "csv", "json", "claimreview", "w3c")
@@ -61,6 +61,14 @@ def render(report: Report, fmt: str) -> Rendered:
     if spec is None:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return Rendered(spec.render(report), spec.media_type, filename(report, fmt))
+
+
+def with_bom(rendered: Rendered) -> Rendered:
+    """A CSV with the UTF-8 byte order mark Excel needs to read it as UTF-8 (else mojibake);
+    other formats unchanged."""
+    if not rendered.media_type.startswith("text/csv") or rendered.content.startswith(UTF8_BOM):
+        return rendered
+    return replace(rendered, content=UTF8_BOM + rendered.content)
 
 
 def printed_size(report: Report, fmt: str) -> int:

@@ -105,23 +105,46 @@ def import_article(
     if not result.claims:
         raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
     meta = result.meta
+    # "page": the HTML page's own metadata (head, JSON-LD, <time>); a URL import's address
+    # is the user's. Nothing is guessed: a field no source gives stays empty.
+    found, page = _Provenance(), "page"
     article = Article(
-        title=(title or source.title or meta.title or _first_line(body))[: limits.MAX_TITLE_CHARS],
+        title=found.pick(
+            "title",
+            ("user", title),
+            (page, source.title),
+            ("text", meta.title),
+            ("text", _first_line(body)),
+        )[: limits.MAX_TITLE_CHARS],
         raw_input=source.raw,
         input_kind=source.kind,
         filename=filename,
         body=body,
-        publisher=_cap(publisher or source.site_name or meta.publisher),
-        original_publisher=_cap(meta.original_publisher),
-        byline=_cap(source.author or meta.byline),
-        published_at=published_at
-        or _check_date(source.published_at, lenient=True)
-        or meta.published_at,
-        source_url=source_url or _source_url(source.url),
+        publisher=_cap(
+            found.pick(
+                "publisher", ("user", publisher), (page, source.site_name), ("text", meta.publisher)
+            )
+        ),
+        original_publisher=_cap(
+            found.pick("original_publisher", ("text", meta.original_publisher))
+        ),
+        byline=_cap(found.pick("byline", (page, source.author), ("text", meta.byline))),
+        published_at=found.pick(
+            "published_at",
+            ("user", published_at),
+            (page, _check_date(source.published_at, lenient=True)),
+            ("text", meta.published_at),
+        ),
+        source_url=found.pick(
+            "source_url",
+            ("user", source_url),
+            ("user" if source.kind == "url" else page, _source_url(source.url)),
+        ),
         language=language,
         boilerplate=[[b.start, b.end, b.kind] for b in result.boilerplate],
         created_by_id=getattr(actor, "id", None),
     )
+    article.meta_sources = {k: v for k, v in found.sources.items() if getattr(article, k)}
     session.add(article)
     session.flush()
     session.add(ArticleVersion(article_id=article.id, number=1, raw_input=article.raw_input,
@@ -141,6 +164,20 @@ def import_article(
                "chars": len(body), "claims": len(result.claims), "language": language},
     )  # fmt: skip
     return article
+
+
+class _Provenance:
+    """The first value given for each metadata field, and where it came from."""
+
+    def __init__(self):
+        self.sources: dict[str, str] = {}
+
+    def pick(self, name: str, *candidates: tuple[str, str | None]):
+        for origin, value in candidates:
+            if value:
+                self.sources[name] = origin
+                return value
+        return None
 
 
 def _cap(value: str | None) -> str | None:
@@ -174,8 +211,15 @@ def _first_line(body: str) -> str:
     return "Untitled article"
 
 
-def approve_article(session: Session, *, actor, article_id, version) -> Article:
-    """Approve an article whose every non-excluded claim is approved; its report is final."""
+def approve_article(session: Session, *, actor, article_id, version, published_url=None) -> Article:
+    """Approve an article whose every non-excluded claim is approved; its report is final.
+
+    ``published_url``: the public address of the published fact-check (ClaimReview url);
+    without it, FACTCHECK_PUBLISHED_BASE_URL's address for the article, if that is set."""
+    limits = settings_of(session)
+    published_url = check_http_url(
+        published_url, "published_url", max_chars=limits.MAX_URL_CHARS, required=False
+    )
     article = get_article(session, article_id, for_update=True)
     require_actor(actor, Permission.APPROVE_ARTICLE)
     check_version(article, version, what=f"article {article.id}")
@@ -184,12 +228,14 @@ def approve_article(session: Session, *, actor, article_id, version) -> Article:
     article.transition(ArticleAction.APPROVE)
     article.approved_by_id = actor.id
     article.approved_at = utcnow()
+    article.published_url = published_url or limits.default_published_url(article.id)
     session.flush()
     audit.record(session, actor, "article.approved", "article", article.id, article_id=article.id,
-                 before=before, after=article_snapshot(article))  # fmt: skip
+                 before=before, after={**article_snapshot(article),
+                                       "published_url": article.published_url})  # fmt: skip
     webhooks.enqueue(session, WebhookEvent.ARTICLE_APPROVED, {
         "article_id": article.id, "title": article.title, "approved_by": actor.display_name,
-        "approved_at": iso(article.approved_at),
+        "approved_at": iso(article.approved_at), "published_url": article.published_url,
     })  # fmt: skip
     return article
 

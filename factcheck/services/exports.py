@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, undefer
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import InvalidInput, NotPublished
 from factcheck.models import Article, ArticleStatus, AuditAction, ReportRender, WebhookEvent, iso
 from factcheck.permissions import Permission, can, require
 from factcheck.reports import build_report
@@ -30,6 +30,7 @@ from factcheck.reports.render import (
 )
 from factcheck.services import audit, webhooks
 from factcheck.services.common import get_article
+from factcheck.settings import settings_of
 
 
 def check_format(fmt) -> str:
@@ -95,8 +96,27 @@ class ExportRecord:
     kept: KeptRender | None = None
 
 
+def _check_publishable(article: Article, fmt: str) -> None:
+    """ClaimReview is made for search engines to show: only of an approved article with a
+    public address (NotPublished, 409, for a draft or an article without one)."""
+    if fmt != "claimreview":
+        return
+    if article.status != ArticleStatus.APPROVED:
+        raise NotPublished(
+            f"article {article.id} is not approved ({article.status.replace('_', ' ')}): "
+            "ClaimReview is made only for an approved article, so nothing unapproved can be "
+            "published. The other formats export a draft marked DRAFT."
+        )
+    if settings_of().public_address(article) is None:
+        raise NotPublished(
+            f"article {article.id} has no public address: ClaimReview's url is where the "
+            "fact-check is published. Set FACTCHECK_PUBLISHED_BASE_URL, or give the "
+            "article's published address."
+        )
+
+
 def render_export(
-    session: Session, *, actor, article_id, fmt: str, report_url=None, inline_limit=None
+    session: Session, *, actor, article_id, fmt: str, inline_limit=None
 ) -> tuple[Rendered, ExportRecord | None]:
     """Build and render a report, reading only: no write lock is held while rendering.
 
@@ -113,7 +133,8 @@ def render_export(
     check_format(fmt)
     article = get_article(session, article_id)
     require(actor, Permission.EXPORT, article)
-    report = build_report(session, article, viewer=actor, report_url=report_url)
+    _check_publishable(article, fmt)
+    report = build_report(session, article, viewer=actor)
     kept = None
     if fmt in KEPT_FORMATS:
         complete = can(actor, Permission.SEE_ALL_REVIEWS)
@@ -183,11 +204,9 @@ def record_export(session: Session, *, actor, record: ExportRecord) -> None:
         )
 
 
-def export_article(session: Session, *, actor, article_id, fmt: str, report_url=None) -> Rendered:
+def export_article(session: Session, *, actor, article_id, fmt: str) -> Rendered:
     """Render a report and write what its export needs, in the caller's transaction."""
-    rendered, record = render_export(
-        session, actor=actor, article_id=article_id, fmt=fmt, report_url=report_url
-    )
+    rendered, record = render_export(session, actor=actor, article_id=article_id, fmt=fmt)
     if record is not None:
         record_export(session, actor=actor, record=record)
     return rendered
@@ -322,6 +341,8 @@ def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list
     is rendered afterwards, article by article (``stream_bulk_export``), read-only.
     """
     ids = approved_between(session, actor=actor, since=since, until=until, fmt=fmt)
+    for article_id in ids:  # refused before anything is audited or streamed
+        _check_publishable(session.get(Article, article_id), fmt)
     head = audit.chain_head(session)
     for article_id in ids:
         last = session.scalar(audit.last_article_event(article_id))
@@ -330,7 +351,7 @@ def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list
 
 
 def stream_bulk_export(
-    session: Session, *, actor, article_ids: list[int], fmt: str, report_url=None
+    session: Session, *, actor, article_ids: list[int], fmt: str
 ) -> Iterator[bytes]:
     """A ZIP of the reports (one file each, plus manifest.json), yielded file by file.
 
@@ -342,8 +363,7 @@ def stream_bulk_export(
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for article_id in article_ids:
             article = session.get(Article, article_id)
-            url = report_url(article_id) if report_url else None
-            report = build_report(session, article, viewer=actor, report_url=url)
+            report = build_report(session, article, viewer=actor)
             if fmt in KEPT_FORMATS:  # read-only here: a kept file is used, a new one not kept
                 rendered, report, _new = _render_or_reuse(session, report, fmt, complete=False)
             else:

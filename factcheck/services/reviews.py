@@ -42,6 +42,9 @@ def parse_verdict(value, field: str = "verdict") -> Verdict:
     )
 
 
+STANCE_REQUIRED = "choose a stance: supports, contradicts or context"
+
+
 def parse_links(links) -> list[dict]:
     """Validate evidence links before any database work (http/https only, caps)."""
     limits = settings_of()
@@ -75,7 +78,9 @@ def _parse_link(link) -> dict:
     if unknown:
         raise InvalidInput("unknown field", errors={k: "unknown field" for k in sorted(unknown)})
     url = check_http_url(link.get("url"), "url", max_chars=limits.MAX_URL_CHARS)
-    stance = link.get("stance") or Stance.SUPPORTS.value
+    stance = link.get("stance")
+    if stance in (None, ""):  # never assumed: a default published every link as "supports"
+        raise InvalidInput("choose a stance", errors={"stance": STANCE_REQUIRED})
     if stance not in {s.value for s in Stance}:
         raise InvalidInput("bad stance", errors={"stance": "supports, contradicts or context"})
     return {

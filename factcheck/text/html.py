@@ -81,10 +81,18 @@ def _trafilatura(html: str):
         tree = load_html(html)
         if tree is None or _tree_depth(tree) >= LXML_DEPTH_CAP:
             return None
-        return bare_extraction(tree, with_metadata=True)
+        return bare_extraction(tree, with_metadata=True, date_extraction_params=_date_params())
     except Exception:  # a third-party parser must not turn a page into a 500: the scan has the text
         log.warning("trafilatura failed; using the plain visible text", exc_info=True)
         return None
+
+
+def _date_params() -> dict:
+    """htmldate without its extensive search: only a date the page states (meta tags,
+    JSON-LD, <time>, the URL). The extensive search guesses, e.g. 1 January of a
+    copyright year or of any year in the text (a page with no date got 2026-01-01)."""
+    return {"original_date": True, "extensive_search": False,
+            "max_date": date.today().isoformat()}  # fmt: skip
 
 
 def _tree_depth(tree) -> int:
@@ -104,7 +112,7 @@ def _head_metadata(html: str):
         from trafilatura.metadata import extract_metadata
 
         tree = load_html(head + "<body></body>")
-        return extract_metadata(tree) if tree is not None else None
+        return extract_metadata(tree, date_config=_date_params()) if tree is not None else None
     except Exception:  # metadata is optional; the text is what matters
         log.warning("metadata extraction failed", exc_info=True)
         return None

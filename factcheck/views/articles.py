@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from factcheck.database import transaction
-from factcheck.errors import FORM_ERRORS, Conflict, InvalidTransition, NotFound
+from factcheck.errors import FORM_ERRORS, Conflict, InvalidInput, InvalidTransition, NotFound
 from factcheck.extensions import db
 from factcheck.forms import apply_errors
 from factcheck.forms.articles import (
@@ -19,8 +19,9 @@ from factcheck.forms.articles import (
 )
 from factcheck.jobs.render import export_or_request
 from factcheck.models import Article, ArticleStatus, Assignment, Claim, ClaimStatus
+from factcheck.models.vocabulary import CLAIM_REVIEWED_GUIDE
 from factcheck.permissions import Permission, can
-from factcheck.reports.render import FORMATS
+from factcheck.reports.render import FORMATS, with_bom
 from factcheck.services import agreement as agreement_service
 from factcheck.services import (
     articles,
@@ -38,6 +39,7 @@ from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.exports import check_format
 from factcheck.services.render_requests import RequestState
+from factcheck.settings import settings_of
 from factcheck.text.language import LANGUAGES
 from factcheck.views import desk as desk_views
 from factcheck.views.claims import claim_context
@@ -198,7 +200,11 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
         progress=progress, timeline=timeline, agreement=agreement, assign=assign,
         version_form=NewVersionForm(version=article.version), orphans=versions.orphans(db.session, article),
         seq_of={c.id: n for n, c in enumerate(article.claims, start=1)},
-        segments=_segments(article), approve_form=ApproveArticleForm(version=article.version),
+        segments=_segments(article), approve_form=ApproveArticleForm(
+            version=article.version, published_url=article.published_url
+            or settings_of(db.session).default_published_url(article.id)),
+        long_statements=[n for n, c in numbered if c.status != ClaimStatus.EXCLUDED
+                         and len(c.effective_statement) > CLAIM_REVIEWED_GUIDE],
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
         ClaimStatus=ClaimStatus, panel=panel, selected=selected, last_edit=last_edit,
         ws_url=url_for("articles.show", article_id=article.id, **keep), keep=keep, missing=missing,
@@ -286,12 +292,19 @@ def approve(article_id: int):
         try:
             with transaction() as s:
                 articles.approve_article(
-                    s, actor=current_user, article_id=article_id, version=form.version.data
+                    s,
+                    actor=current_user,
+                    article_id=article_id,
+                    version=form.version.data,
+                    published_url=form.published_url.data or None,
                 )
-        except Conflict as exc:
+        except (Conflict, InvalidInput) as exc:
             flash(exc.detail, "error")
         else:
             flash("Article approved: its report is final.", "success")
+    else:
+        flash("; ".join(f"{form[name].label.text}: {', '.join(errs)}"
+                        for name, errs in form.errors.items()), "error")  # fmt: skip
     return redirect(url_for("articles.show", article_id=article_id))
 
 
@@ -349,16 +362,14 @@ def _int(value):
 def export(article_id: int):
     require_same_site_read()  # it records the export of a final report: never for a stranger
     fmt = request.args.get("format", "html")
-    out = export_or_request(
-        current_user, article_id, fmt, retry_failed=True,
-        report_url=url_for("articles.show", article_id=article_id, _external=True),
-    )  # fmt: skip
+    bom = request.args.get("bom", "1") != "0"  # on by default here: a person opens it in Excel
+    out = export_or_request(current_user, article_id, fmt, retry_failed=True)
     if isinstance(out, RequestState):  # too long to render now: see it being prepared
         return redirect(
             url_for("articles.render_status", article_id=article_id, request_id=out.id, format=fmt),
             303,
         )
-    return _download(out)
+    return _download(with_bom(out) if bom else out)
 
 
 RENDER_POLL_SECONDS = 3

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from factcheck.errors import FactcheckError, ReauthRequired
+from factcheck.errors import FactcheckError, ReauthRequired, problem_type
 from factcheck.services import audit
 
 log = logging.getLogger("factcheck")
@@ -30,9 +30,11 @@ def is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def problem(status: int, title: str, detail: str, **extra):
-    """An RFC 9457 problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def problem(status: int, title: str, detail: str, *, slug: str | None = None, **extra):
+    """An RFC 9457 problem+json response: a registered type (errors.PROBLEM_TYPES) with the
+    desk's title, or about:blank with the status's own phrase (HTTP errors)."""
+    kind = problem_type(slug) if slug else "about:blank"
+    body = {"type": kind, "title": title, "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     if g.get("request_id"):
         body["request_id"] = g.request_id
@@ -72,7 +74,12 @@ def require_second_factor():
     if user is None or can(user, Permission.USE_DESK) or request.endpoint in TOTP_SETUP_ENDPOINTS:
         return None
     if is_api():
-        return problem(403, "Two-step sign-in required", why_not(user, Permission.USE_DESK))
+        return problem(
+            403,
+            "Two-step sign-in required",
+            why_not(user, Permission.USE_DESK),
+            slug="two-step-required",
+        )
     return redirect(url_for("account.index") + "#two-step")
 
 
@@ -95,6 +102,8 @@ def _security_headers(resp):
         h.setdefault("Cache-Control", "no-store")
     if g.get("request_id"):
         h.setdefault("X-Request-ID", g.request_id)
+    if resp.status_code == 401:  # RFC 9110 §15.5.2: every 401 names its scheme
+        h.setdefault("WWW-Authenticate", 'Bearer realm="factcheck"')
     return resp
 
 
@@ -142,7 +151,7 @@ def _domain_error(exc: FactcheckError):
     if "current_version" in extra:
         headers["ETag"] = f'"{extra["current_version"]}"'
     if is_api():
-        resp = problem(exc.status, exc.title, exc.detail, errors=exc.errors, **extra)
+        resp = problem(exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors, **extra)
         resp.headers.update(headers)
         return resp
     return (
@@ -185,7 +194,7 @@ def _http_error(exc: HTTPException):
 
 def _csrf_error(exc: CSRFError):
     if is_api():
-        return problem(400, "CSRF token missing or invalid", exc.description)
+        return problem(400, "CSRF token missing or invalid", exc.description, slug="csrf-failed")
     return render_template("errors/error.html", status=400, title="Form expired",
                            detail="The form was stale or incomplete (CSRF check failed). Go back, reload the page and try again."), 400  # fmt: skip
 
@@ -206,7 +215,7 @@ def _server_error(exc: Exception):
     detail = "Something went wrong on our side; nothing was saved. Quote this request id: "
     detail += g.get("request_id", "-")
     if is_api():
-        return problem(500, "Internal server error", detail)
+        return problem(500, "Internal server error", detail, slug="server-error")
     return render_template(
         "errors/error.html", status=500, title="Server error", detail=detail
     ), 500
@@ -227,6 +236,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals():
         from factcheck.models import ArticleStatus, ClaimStatus, Verdict
+        from factcheck.models.vocabulary import stance_contradicts
         from factcheck.permissions import Permission, can, why_not
 
         def user_can(permission: str, obj=None) -> bool:
@@ -246,4 +256,5 @@ def init_app(app: Flask) -> None:
             return queue_counts(db.session, current_user)["total"]
 
         return {"can": user_can, "why_not": user_why_not, "queue_count": queue_count,
-                "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict}  # fmt: skip
+                "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict,
+                "stance_contradicts": stance_contradicts}  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request, stream_with_context, url_for
+from flask import Response, request, stream_with_context
 
 from factcheck.database import transaction
 from factcheck.extensions import db
@@ -23,9 +23,8 @@ def zip_response(since, until, fmt) -> Response:
         # session with the signed-in account in it, are gone by then (a server, unlike the
         # test client, tears them down), so the account is read again in the stream's own.
         yield from exports.stream_bulk_export(
-            db.session, actor=db.session.get(User, actor_id), article_ids=ids, fmt=fmt,
-            report_url=lambda aid: url_for("articles.show", article_id=aid, _external=True),
-        )  # fmt: skip
+            db.session, actor=db.session.get(User, actor_id), article_ids=ids, fmt=fmt
+        )
 
     resp = Response(stream_with_context(chunks()), mimetype="application/zip")
     resp.headers["Content-Disposition"] = (

@@ -1,7 +1,7 @@
 """article language: the language an article is written in, and text search per language
 
 Revision ID: 0017_article_language
-Revises: 0014_review_integrity
+Revises: 0015_report_provenance
 Create Date: 2026-12-02
 
 articles.language holds an ISO 639-1 code among the desk's languages (en, es, fr, de,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0017_article_language'
-down_revision = '0014_review_integrity'
+down_revision = '0015_report_provenance'
 branch_labels = None
 depends_on = None
 

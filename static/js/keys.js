@@ -4,9 +4,15 @@ import { isTyping } from "./dom.js";
 import { addLinkRow } from "./panel.js";
 
 const VERDICTS = { 1: "confirmed", 2: "unconfirmed", 3: "disputed" };
+// An evidence link's stance is always chosen, never assumed: one key per stance.
+const STANCES = { p: "supports", x: "contradicts", c: "context" };
 
 export function initShortcuts(ws, workspace, panel, desk) {
   const reviewForm = () => panel.element.querySelector("form.review-form");
+  let lastRow = null; // the evidence row last focused: where a stance key applies
+  panel.element.addEventListener("focusin", (event) => {
+    lastRow = event.target.closest?.(".link-row") || lastRow;
+  });
 
   function needClaim() {
     if (panel.body()) return true;
@@ -72,6 +78,20 @@ export function initShortcuts(ws, workspace, panel, desk) {
       radio.checked = true;
       radio.focus({ preventScroll: true });
       radio.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+  }
+
+  for (const [key, stance] of Object.entries(STANCES)) {
+    actions[key] = () => {
+      const form = needReviewForm();
+      if (!form) return;
+      const rows = [...form.querySelectorAll(".link-row")];
+      const row = rows.includes(lastRow) ? lastRow : rows[rows.length - 1];
+      const select = row?.querySelector("select[name$=-stance]");
+      if (!select) return;
+      select.value = stance;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      panel.status(`Stance of link ${rows.indexOf(row) + 1}: ${stance}.`, "info");
     };
   }
 

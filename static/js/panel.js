@@ -66,6 +66,12 @@ export function initPanel(panelEl) {
       form.querySelector("input[name=verdict]").focus();
       return;
     }
+    const unchosen = rowWithoutStance(form);
+    if (unchosen) {  // never assumed: the same words the server says
+      showErrors(form, { [unchosen.name.replace(/^links-(\d+)-stance$/, "links[$1].stance")]: STANCE_REQUIRED });
+      status("Not saved: choose each link's stance (p supports, x contradicts, c context).", "error");
+      return;
+    }
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     status("Saving…", "info");
@@ -91,6 +97,18 @@ export function initPanel(panelEl) {
   }
 
   return { load, status, body, onLoad, onSaved, element: panelEl };
+}
+
+const STANCE_REQUIRED = "choose a stance: supports, contradicts or context";
+
+/** The stance select of the first filled-in evidence row with no stance chosen, if any. */
+function rowWithoutStance(form) {
+  for (const row of form.querySelectorAll(".link-row")) {
+    const filled = [...row.querySelectorAll("input, textarea")].some((el) => el.value.trim());
+    const select = row.querySelector("select[name$=-stance]");
+    if (filled && select && !select.value) return select;
+  }
+  return null;
 }
 
 /** The filled-in evidence rows, as the API wants them (blank rows are ignored). */

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.http import HTTP_STATUS_CODES
 
+from factcheck.errors import PROBLEM_TYPES, problem_type
 from factcheck.extensions import db
 from factcheck.models import AuditEvent
 
+REGISTERED = {problem_type(slug) for slug in PROBLEM_TYPES}
 SHORT = "Prices rose 5% in 2021, the bank said. Unemployment fell to 3.9% in March.\n"
 LINK = {"url": "https://example.org/source", "title": "Source", "stance": "supports"}
 
@@ -28,6 +31,13 @@ def problem():
         for key in ("type", "title", "status", "detail"):
             assert key in body, body
         assert body["status"] == status
+        # RFC 9457: about:blank only with the status's own phrase; else a registered type
+        if body["type"] == "about:blank":
+            assert body["title"] == HTTP_STATUS_CODES[status], body
+        else:
+            assert body["type"] in REGISTERED, body
+        if status == 401:  # RFC 9110 §15.5.2
+            assert resp.headers["WWW-Authenticate"].startswith("Bearer"), resp.headers
         if field is not None:
             assert field in (body.get("errors") or {}), body
         return body

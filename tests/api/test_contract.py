@@ -27,6 +27,7 @@ def test_each_bad_field_is_named_with_a_plain_message():
         "verdict": "must be confirmed, unconfirmed or disputed",
         "note": "must be text",
         "links[0].url": "required",
+        "links[0].stance": "required",
         "links[0].colour": "unknown field",
     }
     assert detail.startswith(

@@ -62,8 +62,19 @@ def test_import_then_review_with_the_keyboard_only(live_server, new_page, make_u
     page.keyboard.press("l")
     page.keyboard.type("https://example.org/wire")
     page.keyboard.press("Escape")
+    page.keyboard.press("s")  # no stance chosen: refused next to the field, nothing saved
+    expect(page.locator("#panel #links-0-stance-error")).to_have_text(
+        "choose a stance: supports, contradicts or context"
+    )
+    page.screenshot(path="/tmp/reports-stance-refused.png", full_page=False)
+    page.keyboard.press("x")  # contradicts a confirmed verdict: saved, and flagged
+    expect(page.locator("#panel select[name=links-0-stance]")).to_have_value("contradicts")
     page.keyboard.press("s")
     expect(page.locator(".panel-status")).to_have_text("Review saved.")
+    expect(page.locator("#panel .stance-conflict .flag")).to_contain_text(
+        "contradicts a confirmed verdict"
+    )
+    page.screenshot(path="/tmp/reports-stance-flagged.png", full_page=False)
     assert page.evaluate("window.__marker") == "same page"  # no reload
     first = page.locator(".article-text .body .claim-mark").first
     expect(first).to_have_class(re.compile("status-reviewed"))

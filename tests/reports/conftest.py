@@ -246,3 +246,12 @@ def make_report():
 def make_claim():
     """Factory: ``make_claim(body, text, seq, status, **fields)``."""
     return claim
+
+
+@pytest.fixture
+def report_helpers():
+    """This module's builders (evidence, review, claim, ...) for test modules, which cannot
+    import a conftest."""
+    import sys
+
+    return sys.modules[__name__]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.reports.formats.tabular import COLUMNS, FORMULA_TRIGGERS, neutralise
+from factcheck.reports.formats.tabular import COLUMNS, is_formula, neutralise
 from factcheck.reports.render import render
 
 HEADER = (
@@ -57,9 +57,12 @@ def test_offsets_match_the_body(final_report):
         "+1+1",
         "-2+3",
         "@SUM(A1)",
-        "\tcmd",
-        "\rcmd",
-        "\0zero",
+        "\t=cmd",
+        "\r=cmd",
+        "\0@zero",
+        " =1+1",
+        "-1+cmd|' /C calc'!A0",
+        "- a bullet point",
         "=cmd|' /C calc'!A0",
     ],
 )
@@ -86,5 +89,46 @@ def test_any_text_round_trips_neutralised(value):
     csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(value), "end"])
     [cell, end] = next(csv.reader(io.StringIO(buffer.getvalue(), newline="")))
     assert end == "end"
-    assert not cell.startswith(FORMULA_TRIGGERS)
-    assert cell == (("'" + value) if value.startswith(FORMULA_TRIGGERS) else value)
+    assert not is_formula(cell)
+    assert cell in (value, "'" + value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "-3",
+        "+1.5",
+        "-12%",
+        "-0.25",
+        "+1,000",
+        "1e-3",
+        "\tplain",
+        "Prices rose",
+        "'quoted",
+        "a=b",
+        "email@example.org",
+    ],
+)
+def test_numbers_and_text_are_left_as_they_are(final_report, value):
+    # Before: every cell starting with - or + (a negative number) got a leading quote.
+    claim = dataclasses.replace(final_report.claims[0], speaker=value)
+    assert rows(dataclasses.replace(final_report, claims=(claim,)))[0]["speaker"] == value
+
+
+def test_bom_on_the_web_page_by_default_and_on_request_in_the_api(
+    app, make_article, make_user, login, api_as
+):
+    # Before: no BOM anywhere, so Excel showed UTF-8 as mojibake.
+    article = make_article(text="Zoë said prices rose 5% in 2021. Unemployment fell to 3.9%.\n")
+    user = make_user("reviewer")
+    c = login(user)
+    web = c.get(f"/articles/{article.id}/export?format=csv")
+    assert web.data.startswith(b"\xef\xbb\xbf") and "Zoë" in web.data.decode("utf-8-sig")
+    assert not c.get(f"/articles/{article.id}/export?format=csv&bom=0").data.startswith(b"\xef")
+    api = api_as(user)
+    assert not api.get(f"/articles/{article.id}/export?format=csv").data.startswith(b"\xef")
+    assert api.get(f"/articles/{article.id}/export?format=csv&bom=1").data.startswith(
+        b"\xef\xbb\xbf"
+    )
+    html = c.get(f"/articles/{article.id}/export?format=html").data
+    assert not html.startswith(b"\xef")  # only CSV gets one

@@ -58,15 +58,18 @@ def test_claimreview_author_of_the_claim(final_report):
     assert items[1]["itemReviewed"]["author"] == {"@type": "Organization", "name": "Metro Wire"}
 
 
-def test_claimreview_only_approved_claims(draft_report):
-    items = claim_reviews(draft_report)
-    assert len(items) == 1 and items[0]["claimReviewed"].startswith("Crime in the city")
-    assert "url" not in items[0]  # no report_url yet: never invent one
+def test_claimreview_none_for_a_draft(draft_report):
+    # Before: a draft's approved claims went out, marked only creativeWorkStatus "Draft".
+    assert claim_reviews(draft_report) == []
 
 
-def test_claimreview_empty_list_when_nothing_approved(draft_report):
-    claims = tuple(c for c in draft_report.claims if c.status != "approved")
-    report = dataclasses.replace(draft_report, claims=claims)
+def test_claimreview_none_without_a_public_address(final_report):
+    assert claim_reviews(dataclasses.replace(final_report, report_url=None)) == []
+
+
+def test_claimreview_empty_list_when_nothing_approved(final_report):
+    claims = tuple(c for c in final_report.claims if c.status != "approved")
+    report = dataclasses.replace(final_report, claims=claims)
     assert render(report, "claimreview").content.strip() == b"[]"
 
 
@@ -86,13 +89,15 @@ def _anchor_checks(body: str, item: dict, claim) -> None:
 
 def test_w3c_collection(final_report):
     data = annotations(final_report)
-    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["@context"][0] == "http://www.w3.org/ns/anno.jsonld"
     assert data["type"] == "AnnotationCollection" and data["draft"] is False
     items = data["first"]["items"]
     assert data["total"] == len(items) == len(final_report.claims)
     for item, claim in zip(items, final_report.claims, strict=True):
         assert item["type"] == "Annotation"
-        assert item["target"]["source"] == "https://courier.example/news/city-hall-2024"
+        # the desk's text (the offsets count into it), taken from the publisher's page
+        assert item["target"]["source"]["via"] == "https://courier.example/news/city-hall-2024"
+        assert item["target"]["source"]["id"].startswith("urn:factcheck:article:12:text:sha256:")
         _anchor_checks(final_report.body, item, claim)
     bodies = items[0]["body"]
     assert bodies[0] == {
@@ -118,7 +123,8 @@ def test_w3c_offsets_are_code_points(make_report, make_claim):
     items = annotations(report)["first"]["items"]
     for item, claim in zip(items, claims, strict=True):
         _anchor_checks(body, item, claim)
-        assert item["target"]["source"] == "urn:factcheck:article:12"
+        assert item["target"]["source"]["id"].startswith("urn:factcheck:article:12:text:")
+        assert "via" not in item["target"]["source"]  # no publisher's page known
     assert items[0]["target"]["selector"][0]["start"] == body.index("we pay")
     assert annotations(report)["draft"] is True
 
@@ -137,7 +143,8 @@ def test_json_ld_cannot_break_out_of_a_script_block(hostile_report, fmt):
 
 def test_hostile_urls_are_not_published_as_links(hostile_report):
     data = annotations(hostile_report)
-    assert data["first"]["items"][0]["target"]["source"] == "urn:factcheck:article:12"
+    source = data["first"]["items"][0]["target"]["source"]
+    assert source["id"].startswith("urn:factcheck:article:12:text:") and "via" not in source
     linked = [b for b in data["first"]["items"][0]["body"] if b["type"] == "SpecificResource"]
     assert linked == []  # javascript: evidence is dropped
     for item in claim_reviews(hostile_report):

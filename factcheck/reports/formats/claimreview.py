@@ -1,8 +1,11 @@
-"""schema.org ClaimReview JSON-LD: one ClaimReview per approved claim.
+"""schema.org ClaimReview JSON-LD: one ClaimReview per approved claim of an approved article.
 
-Follows Google's fact-check structured data guidance: claimReviewed, reviewRating
-(alternateName, ratingValue, bestRating, worstRating), url, author, datePublished and
-itemReviewed as a Claim with author, datePublished and appearance.
+Follows Google's fact-check structured data guidance: claimReviewed (the claim's statement,
+which the lead shortens), reviewRating (alternateName, ratingValue, bestRating,
+worstRating), url (the public address of the published fact-check, never the desk's
+pages), author, datePublished, inLanguage and itemReviewed as a Claim with author,
+datePublished and appearance. A draft has none: the services refuse it (NotPublished),
+and a report without a public address renders an empty list.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ WORST_RATING = min(common.RATING_VALUES.values())
 
 def claim_reviews(report: Report) -> list[dict]:
     """The ClaimReview objects of the report's approved claims, in article order."""
+    if not report.is_final or common.safe_url(report.report_url) is None:
+        return []  # nothing unapproved, nor anything without its public address, goes out
     return [
         _claim_review(report, claim)
         for claim in report.claims
@@ -39,15 +44,12 @@ def _claim_review(report: Report, claim: ClaimItem) -> dict:
         },
         "itemReviewed": _item_reviewed(report, claim),
         "author": {"@type": "Organization", "name": report.organisation},
+        "url": common.claim_url(report, claim),
+        "inLanguage": common.DESK_LANGUAGE,
     }
-    if claim.approved_at is not None:
-        review["datePublished"] = common.iso_date(claim.approved_at)
-    url = common.claim_url(report, claim)
-    if url:
-        review["url"] = url
-    if not report.is_final:
-        # schema.org's own lifecycle term, so validators accept it; absent when final.
-        review["creativeWorkStatus"] = "Draft"
+    published = report.approved_at or claim.approved_at
+    if published is not None:
+        review["datePublished"] = common.iso_date(published)
     return review
 
 

@@ -31,6 +31,17 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _JSON_ESCAPES.update({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
+SOURCE_LABELS = {"user": "entered by the desk", "page": "from the page's metadata",
+                 "text": "found in the article's text"}  # fmt: skip
+DATE_UNKNOWN = "Date unknown"
+DESK_LANGUAGE = "en"  # the language the desk's reports are written in (labels, verdicts)
+
+
+def source_label(report: Report, field: str) -> str | None:
+    """Where a metadata field's value came from, for people (None: not recorded)."""
+    return SOURCE_LABELS.get((report.meta_sources or {}).get(field))
+
+
 def verdict_label(verdict: str | None) -> str | None:
     """Human label of a verdict (``None`` stays ``None``)."""
     if verdict is None:

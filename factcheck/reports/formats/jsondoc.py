@@ -23,6 +23,7 @@ def report_data(report: Report) -> dict:
             "original_publisher": report.original_publisher,
             "byline": report.byline,
             "published_at": common.iso_utc(report.published_at),
+            "meta_sources": dict(report.meta_sources) if report.meta_sources is not None else None,
             "source_url": report.source_url,
             "approved_at": common.iso_utc(report.approved_at),
             "approved_by": report.approved_by,
@@ -75,14 +76,15 @@ def _review(review: ReviewItem) -> dict:
         "note": review.note,
         "note_html": common.clean_html(review.note_html),
         "updated_at": common.iso_utc(review.updated_at),
-        "links": [_link(link) for link in review.links],
+        "links": [_link(link, review) for link in review.links],
         "first_verdict": review.first_verdict or review.verdict,
         "revised_after_seen": review.revised_after_seen,
     }
 
 
-def _link(link: EvidenceItem) -> dict:
+def _link(link: EvidenceItem, review: ReviewItem) -> dict:
     return {
+        "contradicts_verdict": review.contradicts(link),
         "url": link.url,
         "title": link.title,
         "stance": link.stance,

@@ -125,13 +125,22 @@ def _metadata(report: Report) -> str:
             ("Publisher", md_text(report.publisher, single_line=True)),
             ("Original publisher", md_text(report.original_publisher, single_line=True)),
             ("Byline", md_text(report.byline, single_line=True)),
-            ("Published", common.display_time(report.published_at)),
+            (
+                "Published",
+                _with_source(report, "published_at", common.display_time(report.published_at))
+                or common.DATE_UNKNOWN,
+            ),
             ("Source", md_link(report.source_url) if report.source_url else None),
             ("Approved", approved),
             ("Report generated", common.display_time(report.generated_at)),
             ("Desk", md_text(report.organisation, single_line=True)),
         ]
     )
+
+
+def _with_source(report: Report, field: str, value: str | None) -> str | None:
+    label = common.source_label(report, field)
+    return f"{value} ({label})" if value and label else value
 
 
 def _summary(report: Report) -> str:
@@ -192,12 +201,14 @@ def _review(review: ReviewItem) -> str:
         md_note(review.note),
     ]
     if review.links:
-        parts.append("Evidence:\n\n" + "\n".join(_evidence(link) for link in review.links))
+        parts.append("Evidence:\n\n" + "\n".join(_evidence(link, review) for link in review.links))
     return "\n\n".join(p for p in parts if p)
 
 
-def _evidence(link: EvidenceItem) -> str:
+def _evidence(link: EvidenceItem, review: ReviewItem) -> str:
     line = f"- {md_link(link.url, link.title)} ({md_text(link.stance, single_line=True)})"
+    if review.contradicts(link):
+        line += f" **⚠ {link.stance} a {review.verdict} verdict**"
     if link.archived_url:
         line += f" · archived copy: {md_link(link.archived_url)}"
     if link.excerpt:

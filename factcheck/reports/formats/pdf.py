@@ -12,6 +12,8 @@ import gc
 from factcheck.reports.formats.html import render_html
 from factcheck.reports.model import Report
 
+PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's accessible variant: a tagged PDF
+
 
 class FetchRefused(Exception):
     """Raised for any resource WeasyPrint asks for."""
@@ -28,7 +30,10 @@ def render_pdf(report: Report) -> bytes:
 
     html = render_html(report).decode("utf-8")
     try:
-        return HTML(string=html, url_fetcher=refuse_all, base_url=None).write_pdf()
+        # PDF/UA-1: tagged (structure tree from the HTML), with the title and language
+        return HTML(string=html, url_fetcher=refuse_all, base_url=None).write_pdf(
+            pdf_variant=PDF_VARIANT
+        )
     finally:
         # A long report leaves millions of cyclic layout objects behind. Collect them here,
         # as part of this slow render, not in a full collection during the next request
