@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 from browser.chromium import serve
-from conftest import PASSWORD
+
+PASSWORD = "correct-horse-battery"  # the conftest factories' password
 from sqlalchemy import inspect as sa_inspect
 
 from factcheck.services import exports
