@@ -179,19 +179,28 @@ def _standalone(lines: list[Line], i: int) -> bool:
 
 
 def _mark_section_labels(lines: list[Line]) -> None:
-    """A short label paragraph above the headline ("World", "Feed aggregator") is chrome."""
+    """A short label paragraph above the headline ("World", "Feed aggregator") is chrome.
+
+    One backward pass: whether a headline-like line (content, four words or more, not
+    ending in '.' or ':') follows is known for every position before any label is set,
+    and setting a label never changes it (a label has at most two spaces).
+    """
     head = []
     for i, line in enumerate(lines):
         head.append(i)  # the first body line may itself be the headline ("Did ...?")
         if _is_body_line(line):
             break
+    headline_after = [False] * len(head)
+    seen = False
+    for pos in range(len(head) - 1, -1, -1):
+        headline_after[pos] = seen
+        x = lines[head[pos]]
+        if x.kind is None and x.text.count(" ") >= 3 and x.text[-1] not in ".:":
+            seen = True
     for pos, i in enumerate(head):
         line = lines[i]
         limit = 2 if _standalone(lines, i) else 1
-        if line.kind is not None or not _label_like(line.text, limit):
-            continue
-        later = [lines[j] for j in head[pos + 1 :] if lines[j].kind is None]
-        if any(x.text.count(" ") >= 3 and x.text[-1] not in ".:" for x in later):
+        if line.kind is None and headline_after[pos] and _label_like(line.text, limit):
             line.kind = "section"
 
 

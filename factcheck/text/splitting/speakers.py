@@ -11,6 +11,7 @@ speaker of the sentence before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from factcheck.text.splitting.attribution import QUOTE, Attribution, find_attribution, has_cue
@@ -25,6 +26,7 @@ _INTRO_VERB = re.compile(
     r"|explained|noted|declared)\b"
 )
 _LOOKBACK_PARAS = 2
+_DOC_WINDOW = 5000  # characters back to the document a colon line names
 
 
 @dataclass(slots=True)
@@ -54,13 +56,16 @@ def assign_speakers(body: str, sents: list[Sentence]) -> None:
             region_of.setdefault(r, []).append(idx)
     region_speaker: dict[int, str | None] = {}
     intro: tuple[int, str] | None = None
+    doc_index: _DocIndex | None = None
     last: tuple[int, str] | None = None  # paragraph and speaker of the last attribution
     for idx, s in enumerate(sents):
         for r in s.regions:
             if r not in region_speaker:
                 region_speaker[r] = _region_speaker(sents, region_of[r], idx, intro, last)
         if body[s.end - 1] == ":":
-            found = _intro_speaker(body, s, body[s.start : s.end])
+            if doc_index is None:
+                doc_index = _DocIndex(body)
+            found = _intro_speaker(s, body[s.start : s.end], doc_index)
             intro = (idx, found) if found else None
             continue
         if s.own is not None:
@@ -76,29 +81,33 @@ _NEAR = {"person": 10**9, "group": 2, "org": 2}  # paragraphs a pronoun may reac
 
 
 def _resolve_own(sents: list[Sentence]) -> None:
-    history: list[tuple[str, str, int]] = []
-    for s in sents:
+    history: dict[str, tuple[int, str, int]] = {}  # category -> (order, name, paragraph)
+    for order, s in enumerate(sents):
         if not s.masked or not has_cue(s.masked):
             continue
         att = find_attribution(s.masked)
         if att is None:
             continue
-        s.own = _resolve(att, history, s.para)
+        s.own = _resolve(att, history, s.para, order)
 
 
-def _resolve(att: Attribution, history: list[tuple[str, str, int]], para: int) -> str | None:
-    """The speaker as written, or the one a pronoun refers back to."""
+def _resolve(
+    att: Attribution, history: dict[str, tuple[int, str, int]], para: int, order: int
+) -> str | None:
+    """The speaker as written, or the one a pronoun refers back to.
+
+    A pronoun takes the most recent speaker of a category it can stand for, if that one is
+    near enough (the last speaker of each category is kept: no rescan of the history).
+    """
     cat = speaker_category(att.speaker)
     if att.speaker.lower() in ("he", "she", "they", "it"):
-        for name, c, p in reversed(history):
-            if para - p > _NEAR[cat]:
-                return None
-            if c in _WANTED[cat]:
-                return name
-        return None
+        found = max((history[c] for c in _WANTED[cat] if c in history), default=None)
+        if found is None or para - found[2] > _NEAR[cat]:
+            return None
+        return found[1]
     if cat == "narrator":
         return None
-    history.append((att.speaker, cat, para))
+    history[cat] = (order, att.speaker, para)
     return att.speaker
 
 
@@ -120,7 +129,7 @@ def _region_speaker(sents, members, idx, intro, last) -> str | None:
     return prev.speaker if prev.para == first.para else None
 
 
-def _intro_speaker(body: str, s: Sentence, text: str) -> str | None:
+def _intro_speaker(s: Sentence, text: str, doc_index: _DocIndex) -> str | None:
     """Who speaks in the quotation a colon line announces ('X added the following note:')."""
     masked = s.masked or text
     m = _INTRO_VERB.search(masked.replace(QUOTE, " "))
@@ -132,10 +141,24 @@ def _intro_speaker(body: str, s: Sentence, text: str) -> str | None:
     m = _THE_DOC.search(text)
     if not m:
         return None
-    noun = m.group(1).lower()
-    lo = max(0, s.start - 5000)
-    found = None
-    for hit in _DOC_FROM.finditer(body, lo, s.start):
-        if hit.group().lower().startswith(noun):
-            found = hit.group(1)
-    return found
+    return doc_index.last(m.group(1).lower(), s.start)
+
+
+class _DocIndex:
+    """Every "statement from X" of a body, found in one pass, looked up by bisection."""
+
+    def __init__(self, body: str) -> None:
+        self.by_noun: dict[str, tuple[list[int], list[str]]] = {}
+        for hit in _DOC_FROM.finditer(body):
+            noun = re.match(r"[\w-]+", hit.group()).group().lower().rstrip("s")
+            ends, names = self.by_noun.setdefault(noun, ([], []))
+            ends.append(hit.end())
+            names.append(hit.group(1))
+
+    def last(self, noun: str, before: int) -> str | None:
+        """The name of the last such document ending before `before`, within the window."""
+        ends, names = self.by_noun.get(noun.rstrip("s"), ((), ()))
+        k = bisect_right(ends, before) - 1
+        if k < 0 or ends[k] < before - _DOC_WINDOW:
+            return None
+        return names[k]
