@@ -164,4 +164,7 @@ def test_engine_imports_only_standard_library():
             for name in names:
                 top = name.split(".")[0]
                 own = name.startswith("factcheck.text.")
-                assert own or top in sys.stdlib_module_names or top == "__future__", (path.name, name)
+                assert own or top in sys.stdlib_module_names or top == "__future__", (
+                    path.name,
+                    name,
+                )
