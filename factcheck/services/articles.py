@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput, TooLarge
+from factcheck.errors import InvalidInput
 from factcheck.models import (
     Article,
     ArticleAction,
@@ -27,29 +27,8 @@ from factcheck.services.common import (
     clean_text,
     get_article,
 )
-from factcheck.services.sources import Source
+from factcheck.services.sources import Source, split_of
 from factcheck.settings import settings_of
-from factcheck.text import splitting
-
-
-def normalise_body(text: str) -> str:
-    """Line endings become \\n (documented); everything else is kept as evidence."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def check_article_text(text) -> str:
-    limits = settings_of()
-    if not isinstance(text, str):
-        raise InvalidInput("text must be a string", errors={"text": "must be text"})
-    if len(text) > limits.MAX_ARTICLE_CHARS:
-        raise TooLarge(f"article is longer than {limits.MAX_ARTICLE_CHARS} characters")
-    if "\x00" in text:
-        raise InvalidInput(
-            "article contains NUL characters", errors={"text": "contains NUL characters"}
-        )
-    if not text.strip():
-        raise InvalidInput("article is empty", errors={"text": "article is empty"})
-    return text
 
 
 def _check_date(value, *, lenient: bool = False) -> str | None:
@@ -88,7 +67,6 @@ def import_article(
     limits = settings_of(session)
     require(actor, Permission.IMPORT_ARTICLE)
     source = source or Source(text=text, raw=text, kind="text")
-    text = check_article_text(source.text)
     title = _cap(clean_text(title, "title", max_chars=limits.MAX_TITLE_CHARS))
     publisher = _cap(clean_text(publisher, "publisher", max_chars=limits.MAX_TITLE_CHARS))
     source_url = check_http_url(
@@ -96,8 +74,7 @@ def import_article(
     )
     published_at = _check_date(published_at)
     filename = _safe_filename(source.filename)
-    body = normalise_body(text)
-    result = splitting.analyze(body)
+    body, result = split_of(source)  # split by the entry point, before this transaction
     if not result.claims:
         raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
     meta = result.meta

@@ -1,15 +1,18 @@
 """Turning what a person gives us (text, a file, HTML, a URL) into an article Source.
 
-No database work happens here, so a URL fetch or an HTML parse never holds a write
-transaction open (HOSTILE.md §2.7): entry points prepare the Source first, then call
-``articles.import_article`` in one short transaction.
+No database work happens here, so a URL fetch, an HTML parse or the claim splitter never
+holds a write transaction open (HOSTILE.md §2.7): entry points prepare the Source first
+(every ``from_*`` checks the text and splits it into claims), then call
+``articles.import_article`` or ``versions.import_new_version`` in one short transaction,
+which stores the split it is given and never waits on the splitter while other writers
+wait on it.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
 from factcheck.net.fetch import FetchPolicy, fetch_url
@@ -25,10 +28,6 @@ MAGIC = {
     b"\x1f\x8b": "gzip archive", b"MZ": "Windows program", b"Rar!": "RAR archive",
 }  # fmt: skip
 _LOOKS_HTML = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
-# Every sentence ends at one of these marks, a list marker (" 2." / " b)") or a line end, so
-# counting them bounds the number of sentences from above without running the splitter.
-_SENTENCE_MARKS = re.compile(r"[.!?…•⁃▪‣◦●■]|(?<= )(?:\d{1,3}|[A-Za-z])(?:\.\)|\)|\.)(?=\s)")
-_LINES = re.compile(r"[^\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,52 @@ class Source:
     published_at: str | None = None
     site_name: str | None = None
     url: str | None = None
+    body: str | None = None  # the text as stored: line endings normalised (prepare)
+    split: splitting.SplitResult | None = field(default=None, compare=False, repr=False)
+
+
+def normalise_body(text: str) -> str:
+    """Line endings become \\n (documented); everything else is kept as evidence."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_article_text(text) -> str:
+    limits = settings_of()
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string", errors={"text": "must be text"})
+    if len(text) > limits.MAX_ARTICLE_CHARS:
+        raise TooLarge(f"article is longer than {limits.MAX_ARTICLE_CHARS} characters")
+    if "\x00" in text:
+        raise InvalidInput(
+            "article contains NUL characters", errors={"text": "contains NUL characters"}
+        )
+    if not text.strip():
+        raise InvalidInput("article is empty", errors={"text": "article is empty"})
+    return text
+
+
+def prepare(source: Source) -> Source:
+    """The Source with its checked, normalised body split into claims: call it before the
+    write transaction (every ``from_*`` does). More than MAX_SENTENCES claims is refused."""
+    source = _split(source)
+    limit = settings_of().MAX_SENTENCES
+    if len(source.split.claims) > limit:
+        message = f"article has more than {limit:,} sentences: split it into several articles"
+        raise InvalidInput(message, errors={"text": f"more than {limit:,} sentences"})
+    return source
+
+
+def split_of(source: Source) -> tuple[str, splitting.SplitResult]:
+    """The body and claims of a prepared Source (one built by hand is split here)."""
+    source = _split(source)
+    return source.body, source.split
+
+
+def _split(source: Source) -> Source:
+    if source.split is not None:
+        return source
+    body = normalise_body(check_article_text(source.text))
+    return replace(source, body=body, split=splitting.analyze(body))
 
 
 def looks_like_html(text: str) -> bool:
@@ -57,8 +102,7 @@ def from_text(text, *, detect_html: bool = True) -> Source:
     _check_size(text)
     if detect_html and looks_like_html(text):
         return from_html(text)
-    _check_sentences(text)
-    return Source(text=text, raw=text, kind="text")
+    return prepare(Source(text=text, raw=text, kind="text"))
 
 
 def from_html(
@@ -75,9 +119,8 @@ def from_html(
     from factcheck.text.html import extract_html  # lxml: 4 MiB per web worker, only for HTML
 
     doc = extract_html(html)
-    _check_sentences(doc.text)
-    return Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,
-                  published_at=doc.published_at, site_name=doc.site_name, url=url or doc.canonical_url)  # fmt: skip
+    return prepare(Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,
+                          published_at=doc.published_at, site_name=doc.site_name, url=url or doc.canonical_url))  # fmt: skip
 
 
 def from_file(data: bytes, filename: str | None) -> Source:
@@ -93,8 +136,7 @@ def from_file(data: bytes, filename: str | None) -> Source:
     if ext in HTML_EXTENSIONS:
         return from_html(text, kind="file", filename=filename)
     _check_size(text)
-    _check_sentences(text)
-    return Source(text=text, raw=text, kind="file", filename=filename)
+    return prepare(Source(text=text, raw=text, kind="file", filename=filename))
 
 
 def from_url(url, policy: FetchPolicy) -> Source:
@@ -105,8 +147,7 @@ def from_url(url, policy: FetchPolicy) -> Source:
     if fetched.is_html:
         return from_html(fetched.text, kind="url", url=fetched.url)
     _check_size(fetched.text)
-    _check_sentences(fetched.text)
-    return Source(text=fetched.text, raw=fetched.text, kind="url", url=fetched.url)
+    return prepare(Source(text=fetched.text, raw=fetched.text, kind="url", url=fetched.url))
 
 
 def fetch_policy() -> FetchPolicy:
@@ -139,21 +180,6 @@ def decode_bytes(data: bytes) -> str:
             f"file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again",
             errors={"file": f"not valid UTF-8 at byte {exc.start}"},
         ) from None
-
-
-def _check_sentences(text: str) -> None:
-    """Refuse an article of more than MAX_SENTENCES sentences, before any database work.
-
-    A cheap upper bound first; only text past it is split to count exactly.
-    """
-    limit = settings_of().MAX_SENTENCES
-    marks = sum(1 for _ in _SENTENCE_MARKS.finditer(text))
-    if marks + sum(1 for _ in _LINES.finditer(text)) <= limit:
-        return
-    body = text.replace("\r\n", "\n").replace("\r", "\n")  # as the import normalises it
-    if len(splitting.analyze(body).claims) > limit:
-        message = f"article has more than {limit:,} sentences: split it into several articles"
-        raise InvalidInput(message, errors={"text": f"more than {limit:,} sentences"})
 
 
 def _check_size(text: str, *, limit: int | None = None) -> None:

@@ -15,9 +15,8 @@ from factcheck.models import Article, ArticleVersion, Claim, ClaimAction
 from factcheck.models.transitions import allows
 from factcheck.permissions import Permission, require, require_actor
 from factcheck.services import audit
-from factcheck.services.articles import check_article_text, normalise_body
 from factcheck.services.common import check_version, claim_snapshot, get_article
-from factcheck.services.sources import Source
+from factcheck.services.sources import Source, split_of
 from factcheck.text import splitting
 from factcheck.text.anchoring import Anchor, OldClaim, reanchor
 
@@ -28,13 +27,12 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
     require_actor(actor, Permission.IMPORT_VERSION)
     check_version(article, version, what=f"article {article.id}")
     require(actor, Permission.IMPORT_VERSION, article)  # an approved article is final
-    body = normalise_body(check_article_text(source.text))
+    body, result = split_of(source)  # split by the entry point, before this transaction
     if body == article.body:
         raise InvalidInput(
             "this version is identical to the current one",
             errors={"text": "identical to the current version"},
         )
-    result = splitting.analyze(body)
     if not result.claims:
         raise InvalidInput(
             "no sentence found in the new version", errors={"text": "no sentence found"}
