@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     ARTICLE_APPROVED = "article.approved"
     CLAIM_ADDED = "claim.added"
     CLAIM_UPDATED = "claim.updated"
+    CLAIM_SPEAKER_CONFIRMED = "claim.speaker_confirmed"
     CLAIM_SPLIT = "claim.split"
     CLAIM_MERGED = "claim.merged"
     CLAIM_EXCLUDED = "claim.excluded"

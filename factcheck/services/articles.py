@@ -102,6 +102,7 @@ def import_article(
     session.add_all(
         Claim(
             article_id=article.id, start=c.start, end=c.end, text=c.text, speaker=c.speaker,
+            speaker_type=c.speaker_type, speaker_confidence=c.speaker_confidence,
             is_quote=c.is_quote, checkworthiness=round(c.checkworthiness, 3), reasons=list(c.reasons),
         )
         for c in result.claims

@@ -103,6 +103,7 @@ def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, num
 
 def _add_new(session: Session, actor, article: Article, span, number: int) -> None:
     claim = Claim(article=article, start=span.start, end=span.end, text=span.text, speaker=span.speaker,
+                  speaker_type=span.speaker_type, speaker_confidence=span.speaker_confidence,
                   is_quote=span.is_quote, checkworthiness=round(span.checkworthiness, 3), reasons=list(span.reasons),
                   body_version=number, anchor="new")  # fmt: skip
     session.add(claim)

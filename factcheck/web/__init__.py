@@ -228,6 +228,7 @@ def init_app(app: Flask) -> None:
     def _globals():
         from factcheck.models import ArticleStatus, ClaimStatus, Verdict
         from factcheck.permissions import Permission, can, why_not
+        from factcheck.text.splitting.model import SPEAKER_UNCLEAR
 
         def user_can(permission: str, obj=None) -> bool:
             return current_user.is_authenticated and can(current_user, Permission[permission], obj)
@@ -246,4 +247,5 @@ def init_app(app: Flask) -> None:
             return queue_counts(db.session, current_user)["mine"]
 
         return {"can": user_can, "why_not": user_why_not, "queue_count": queue_count,
-                "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict}  # fmt: skip
+                "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict,
+                "SPEAKER_UNCLEAR": SPEAKER_UNCLEAR}  # fmt: skip
