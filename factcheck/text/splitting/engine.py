@@ -23,6 +23,7 @@ def analyze(body: str) -> SplitResult:
     furniture.mark_lines(lines)
     units = build_units(lines)
     extra, dateline = _strip_dateline(body, units, lines)
+    extra += furniture.strip_run_in_times(body, units)
     sents = _sentences(body, units)
     assign_speakers(body, sents)
     claims = tuple(_claim(body, s) for s in sents)

@@ -36,7 +36,10 @@ _RANK_CONFIDENCE = {0: 0.95, 1: 0.85, 2: 0.8, 3: 0.8, 4: 0.55}
 _PRONOUN_FACTOR = {"he": 0.9, "she": 0.9, "they": 0.75, "it": 0.75}
 _INTRO = 0.8  # a quotation announced by a colon line ("Smith wrote:")
 _SAME_PARAGRAPH = 0.75  # the speaker of the sentence before, in the same paragraph
-_CONTINUED = 0.6  # a paragraph opening with a quotation continues the last account
+_CONTINUED = 0.6
+# A headline names who said its quotation after a colon ("'We will win': Joe Biden").
+_HEADLINE_TAG = re.compile(r"[\"”’']:?[^\"“”]{0,80}:\s+((?:[A-Z][\w.’'-]+ ?){1,3})$")
+_HEADLINE = 0.8  # a paragraph opening with a quotation continues the last account
 _DOC_WINDOW = 5000  # characters back to the document a colon line names
 
 
@@ -82,6 +85,10 @@ def assign_speakers(body: str, sents: list[Sentence]) -> None:
             found = _intro_speaker(s, body[s.start : s.end], doc_index)
             intro = (idx, found) if found else None
             continue
+        if s.own is None and body[s.end - 1] != "." and s.quoted:
+            tag = _HEADLINE_TAG.search(body, s.start, s.end)
+            if tag and tag.end() == s.end:
+                s.own, s.own_confidence = tag.group(1), _HEADLINE
         if s.own is not None:
             s.speaker, s.confidence = s.own, s.own_confidence
         elif s.regions:
