@@ -142,6 +142,8 @@ def demo():
         if secrets_file.exists()
         else {}
     )
+    text = DEMO_ARTICLE.read_text(encoding="utf-8")
+    source = sources.from_file(text.encode("utf-8"), DEMO_ARTICLE.name)  # split before the turn
     with transaction() as s:
         actor = system_actor()
         for email, role, name in DEMO_ACCOUNTS:
@@ -150,9 +152,7 @@ def demo():
                 users.create_user(
                     s, actor=actor, email=email, display_name=name, role=role, password=known[email]
                 )
-        text = DEMO_ARTICLE.read_text(encoding="utf-8")
         if s.scalar(select(Article.id).where(Article.raw_input == text).limit(1)) is None:
-            source = sources.Source(text=text, raw=text, kind="file", filename=DEMO_ARTICLE.name)
             article = articles.import_article(s, actor=actor, source=source)
             click.echo(f"imported the demo article: id={article.id}, {len(article.claims)} claims")
     secrets_file.parent.mkdir(parents=True, exist_ok=True)

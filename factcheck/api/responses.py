@@ -100,6 +100,13 @@ class Claim(Out):
     text: str = Field(description="always body[start:end]")
     statement: str
     speaker: str | None
+    speaker_type: Literal["person", "organization", "document", "unnamed"] | None = Field(
+        description="what the speaker is; null with no speaker"
+    )
+    speaker_confidence: float | None = Field(
+        description="0..1, how sure the splitter was of the speaker (1 once a person set or "
+        "confirmed it); below 0.7 the workspace shows 'speaker unclear'; null with no speaker"
+    )
     is_quote: bool
     checkworthiness: float
     reasons: list[str]

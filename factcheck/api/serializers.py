@@ -22,7 +22,8 @@ def claim_json(c: Claim, seq: int | None = ...) -> dict:
     return {
         "id": c.id, "article_id": c.article_id, "seq": c.seq if seq is ... else seq,
         "start": c.start, "end": c.end, "text": c.text, "statement": c.effective_statement,
-        "speaker": c.speaker, "is_quote": c.is_quote, "checkworthiness": c.checkworthiness,
+        "speaker": c.speaker, "speaker_type": c.speaker_type,
+        "speaker_confidence": c.speaker_confidence, "is_quote": c.is_quote, "checkworthiness": c.checkworthiness,
         "reasons": list(c.reasons or []), "status": c.status, "final_verdict": c.final_verdict,
         "approved_by": c.approved_by_id, "approved_at": iso(c.approved_at),
         "approval_note": c.approval_note, "return_comment": c.return_comment,

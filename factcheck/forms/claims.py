@@ -33,3 +33,9 @@ class ExcludeForm(FlaskForm):
 
 class IncludeForm(FlaskForm):
     version = HiddenField()
+
+
+class ConfirmSpeakerForm(FlaskForm):
+    """Confirm the speaker the splitter was unsure of (one key in the workspace: c)."""
+
+    version = HiddenField()

@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     ARTICLE_LANGUAGE_CHANGED = "article.language_changed"
     CLAIM_ADDED = "claim.added"
     CLAIM_UPDATED = "claim.updated"
+    CLAIM_SPEAKER_CONFIRMED = "claim.speaker_confirmed"
     CLAIM_SPLIT = "claim.split"
     CLAIM_MERGED = "claim.merged"
     CLAIM_EXCLUDED = "claim.excluded"

@@ -38,6 +38,10 @@ class Claim(db.Model):
     text: Mapped[str] = mapped_column(Text)
     statement: Mapped[str | None] = mapped_column(Text)  # the desk's wording; None = text
     speaker: Mapped[str | None] = mapped_column(String(500))
+    # person | organization | document | unnamed (None: no speaker, or not known)
+    speaker_type: Mapped[str | None] = mapped_column(String(16))
+    # how sure the splitter was of the speaker; 1.0 once a person set or confirmed it
+    speaker_confidence: Mapped[float | None] = mapped_column(Float)
     is_quote: Mapped[bool] = mapped_column(default=False)
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
     reasons: Mapped[list] = mapped_column(JSON, default=list)

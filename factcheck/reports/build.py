@@ -38,6 +38,7 @@ def _claim_item(session: Session, c: Claim, seq: int, viewer) -> ClaimItem:
         approved_by=c.approved_by.display_name if c.approved_by else None,
         approved_at=c.approved_at, excluded_reason=c.excluded_reason,
         checkworthiness=c.checkworthiness, reviews=tuple(_review_item(r) for r in reviews),
+        speaker_type=c.speaker_type,
     )  # fmt: skip
 
 

@@ -60,6 +60,7 @@ class ClaimItem:
     excluded_reason: str | None
     checkworthiness: float
     reviews: tuple[ReviewItem, ...]
+    speaker_type: str | None = None  # person | organization | document | unnamed
 
 
 @dataclass(frozen=True)

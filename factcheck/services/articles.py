@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput, TooLarge
+from factcheck.errors import InvalidInput
 from factcheck.models import (
     Article,
     ArticleAction,
@@ -27,30 +27,9 @@ from factcheck.services.common import (
     clean_text,
     get_article,
 )
-from factcheck.services.languages import language_for
-from factcheck.services.sources import Source
+from factcheck.services.languages import parse_language
+from factcheck.services.sources import Source, split_of
 from factcheck.settings import settings_of
-from factcheck.text import splitting
-
-
-def normalise_body(text: str) -> str:
-    """Line endings become \\n (documented); everything else is kept as evidence."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def check_article_text(text) -> str:
-    limits = settings_of()
-    if not isinstance(text, str):
-        raise InvalidInput("text must be a string", errors={"text": "must be text"})
-    if len(text) > limits.MAX_ARTICLE_CHARS:
-        raise TooLarge(f"article is longer than {limits.MAX_ARTICLE_CHARS} characters")
-    if "\x00" in text:
-        raise InvalidInput(
-            "article contains NUL characters", errors={"text": "contains NUL characters"}
-        )
-    if not text.strip():
-        raise InvalidInput("article is empty", errors={"text": "article is empty"})
-    return text
 
 
 def _check_date(value, *, lenient: bool = False) -> str | None:
@@ -91,7 +70,6 @@ def import_article(
     limits = settings_of(session)
     require(actor, Permission.IMPORT_ARTICLE)
     source = source or Source(text=text, raw=text, kind="text")
-    text = check_article_text(source.text)
     title = _cap(clean_text(title, "title", max_chars=limits.MAX_TITLE_CHARS))
     publisher = _cap(clean_text(publisher, "publisher", max_chars=limits.MAX_TITLE_CHARS))
     source_url = check_http_url(
@@ -99,9 +77,9 @@ def import_article(
     )
     published_at = _check_date(published_at)
     filename = _safe_filename(source.filename)
-    body = normalise_body(text)
-    language = language_for(body, language)
-    result = splitting.analyze(body, language=language)
+    language = parse_language(language) if language not in (None, "") else None
+    # split by the entry point, before this transaction, in the language given there
+    body, language, result = split_of(source, language)
     if not result.claims:
         raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
     meta = result.meta
@@ -153,6 +131,7 @@ def import_article(
     session.add_all(
         Claim(
             article_id=article.id, start=c.start, end=c.end, text=c.text, speaker=c.speaker,
+            speaker_type=c.speaker_type, speaker_confidence=c.speaker_confidence,
             is_quote=c.is_quote, checkworthiness=round(c.checkworthiness, 3), reasons=list(c.reasons),
         )
         for c in result.claims

@@ -20,6 +20,7 @@ from factcheck.services.common import (
 )
 from factcheck.settings import settings_of
 from factcheck.text import splitting
+from factcheck.text.splitting.phrases import speaker_type
 
 
 def _trimmed_span(body: str, start, end, *, field: str = "span") -> tuple[int, int]:
@@ -136,9 +137,22 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
 
 
 def update_claim(
-    session: Session, *, actor, claim_id, version, start=None, end=None, speaker=..., statement=...
+    session: Session,
+    *,
+    actor,
+    claim_id,
+    version,
+    start=None,
+    end=None,
+    speaker=...,
+    statement=...,
+    confirm_speaker: bool = False,
 ) -> Claim:
-    """Move a boundary, set the speaker or the statement (the desk's wording)."""
+    """Move a boundary, set or confirm the speaker, or set the statement (the desk's wording).
+
+    A speaker a person sets or confirms is certain (confidence 1): the workspace stops
+    showing it as unclear. Confirming with no speaker confirms "the article itself".
+    """
     limits = settings_of(session)
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.EDIT_CLAIM)
@@ -154,13 +168,24 @@ def update_claim(
             _check_no_overlap(session, claim.article_id, *span, ignore=[claim.id])
             _set_span(claim, *span)
     if speaker is not ...:
-        claim.speaker = clean_text(speaker, "speaker", max_chars=limits.MAX_TITLE_CHARS) or None
+        new_speaker = clean_text(speaker, "speaker", max_chars=limits.MAX_TITLE_CHARS) or None
+        if new_speaker != claim.speaker:
+            claim.speaker, confirm_speaker = new_speaker, True
+    if confirm_speaker:
+        claim.speaker_type = speaker_type(claim.speaker)
+        claim.speaker_confidence = 1.0
     if statement is not ...:
         claim.statement = (
             clean_text(statement, "statement", max_chars=limits.MAX_NOTE_CHARS) or None
         )
-    if claim_snapshot(claim) != before:
-        _audit(session, actor, "claim.updated", claim, before)
+    after = claim_snapshot(claim)
+    if after != before:
+        only_confirmed = {k for k in after if after[k] != before[k]} <= {
+            "speaker_confidence",
+            "speaker_type",
+        }
+        action = "claim.speaker_confirmed" if only_confirmed else "claim.updated"
+        _audit(session, actor, action, claim, before)
     return claim
 
 

@@ -148,6 +148,8 @@ def claim_snapshot(c: Claim) -> dict:
         "text": c.text,
         "statement": c.statement,
         "speaker": c.speaker,
+        "speaker_type": c.speaker_type,
+        "speaker_confidence": c.speaker_confidence,
         "status": c.status,
         "final_verdict": c.final_verdict,
         "approval_note": c.approval_note,

@@ -1,15 +1,18 @@
 """Turning what a person gives us (text, a file, HTML, a URL) into an article Source.
 
-No database work happens here, so a URL fetch or an HTML parse never holds a write
-transaction open (HOSTILE.md §2.7): entry points prepare the Source first, then call
-``articles.import_article`` in one short transaction.
+No database work happens here, so a URL fetch, an HTML parse or the claim splitter never
+holds a write transaction open (HOSTILE.md §2.7): entry points prepare the Source first
+(every ``from_*`` checks the text and splits it into claims), then call
+``articles.import_article`` or ``versions.import_new_version`` in one short transaction,
+which stores the split it is given and never waits on the splitter while other writers
+wait on it.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
@@ -17,6 +20,7 @@ from factcheck.net.fetch import FetchPolicy, fetch_url
 from factcheck.net.slots import fetch_slot
 from factcheck.settings import settings_of
 from factcheck.text import splitting
+from factcheck.text.language import check_language, detect_language
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
@@ -27,10 +31,6 @@ MAGIC = {
     b"\x1f\x8b": "gzip archive", b"MZ": "Windows program", b"Rar!": "RAR archive",
 }  # fmt: skip
 _LOOKS_HTML = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
-# Every sentence ends at one of these marks, a list marker (" 2." / " b)") or a line end, so
-# counting them bounds the number of sentences from above without running the splitter.
-_SENTENCE_MARKS = re.compile(r"[.!?…•⁃▪‣◦●■]|(?<= )(?:\d{1,3}|[A-Za-z])(?:\.\)|\)|\.)(?=\s)")
-_LINES = re.compile(r"[^\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -46,25 +46,81 @@ class Source:
     published_at: str | None = None
     site_name: str | None = None
     url: str | None = None
+    body: str | None = None  # the text as stored: line endings normalised (prepare)
+    language: str | None = None  # the language the claims were split by (given, else detected)
+    split: splitting.SplitResult | None = field(default=None, compare=False, repr=False)
+
+
+def normalise_body(text: str) -> str:
+    """Line endings become \\n (documented); everything else is kept as evidence."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_article_text(text) -> str:
+    limits = settings_of()
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string", errors={"text": "must be text"})
+    if len(text) > limits.MAX_ARTICLE_CHARS:
+        raise TooLarge(f"article is longer than {limits.MAX_ARTICLE_CHARS} characters")
+    if "\x00" in text:
+        raise InvalidInput(
+            "article contains NUL characters", errors={"text": "contains NUL characters"}
+        )
+    if not text.strip():
+        raise InvalidInput("article is empty", errors={"text": "article is empty"})
+    return text
+
+
+def prepare(source: Source, language: str | None = None) -> Source:
+    """The Source with its checked, normalised body split into claims by its language (the
+    one given, else detected): call it before the write transaction (every ``from_*`` does).
+    More than MAX_SENTENCES claims is refused."""
+    source = _split(source, language)
+    limit = settings_of().MAX_SENTENCES
+    if len(source.split.claims) > limit:
+        message = f"article has more than {limit:,} sentences: split it into several articles"
+        raise InvalidInput(message, errors={"text": f"more than {limit:,} sentences"})
+    return source
+
+
+def split_of(source: Source, language: str | None = None) -> tuple[str, str, splitting.SplitResult]:
+    """The body, language and claims of a prepared Source. A Source built by hand, or one
+    prepared in another language than ``language`` (a corrected version of an article in
+    another language), is split here: the one case that splits inside the caller's turn."""
+    source = _split(source, language)
+    return source.body, source.language, source.split
+
+
+def _split(source: Source, language: str | None = None) -> Source:
+    wanted = check_language(language) if language else None
+    if source.split is not None and (wanted is None or wanted == source.language):
+        return source
+    body = source.body or normalise_body(check_article_text(source.text))
+    lang = wanted or source.language or detect_language(body)
+    return replace(source, body=body, language=lang, split=splitting.analyze(body, language=lang))
 
 
 def looks_like_html(text: str) -> bool:
     return bool(_LOOKS_HTML.match(text[:1000]))
 
 
-def from_text(text, *, detect_html: bool = True) -> Source:
+def from_text(text, *, detect_html: bool = True, language: str | None = None) -> Source:
     """Pasted text (a pasted whole HTML document is extracted as HTML when detect_html)."""
     if not isinstance(text, str):
         raise InvalidInput("text must be a string", errors={"text": "must be text"})
     _check_size(text)
     if detect_html and looks_like_html(text):
-        return from_html(text)
-    _check_sentences(text)
-    return Source(text=text, raw=text, kind="text")
+        return from_html(text, language=language)
+    return prepare(Source(text=text, raw=text, kind="text"), language)
 
 
 def from_html(
-    html, *, kind: str = "html", filename: str | None = None, url: str | None = None
+    html,
+    *,
+    kind: str = "html",
+    filename: str | None = None,
+    url: str | None = None,
+    language: str | None = None,
 ) -> Source:
     """HTML: main text and metadata extracted; the HTML itself kept as the raw input."""
     if not isinstance(html, str):
@@ -77,12 +133,11 @@ def from_html(
     from factcheck.text.html import extract_html  # lxml: 4 MiB per web worker, only for HTML
 
     doc = extract_html(html)
-    _check_sentences(doc.text)
-    return Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,
-                  published_at=doc.published_at, site_name=doc.site_name, url=url or doc.canonical_url)  # fmt: skip
+    return prepare(Source(text=doc.text, raw=html, kind=kind, filename=filename, title=doc.title, author=doc.author,
+                          published_at=doc.published_at, site_name=doc.site_name, url=url or doc.canonical_url), language)  # fmt: skip
 
 
-def from_file(data: bytes, filename: str | None) -> Source:
+def from_file(data: bytes, filename: str | None, *, language: str | None = None) -> Source:
     """An uploaded .txt, .md or .html file: checked by content, not by extension alone."""
     name = (filename or "").lower()
     ext = name[name.rfind(".") :] if "." in name else ""
@@ -93,13 +148,12 @@ def from_file(data: bytes, filename: str | None) -> Source:
         )
     text = decode_bytes(data)
     if ext in HTML_EXTENSIONS:
-        return from_html(text, kind="file", filename=filename)
+        return from_html(text, kind="file", filename=filename, language=language)
     _check_size(text)
-    _check_sentences(text)
-    return Source(text=text, raw=text, kind="file", filename=filename)
+    return prepare(Source(text=text, raw=text, kind="file", filename=filename), language)
 
 
-def from_url(url, policy: FetchPolicy) -> Source:
+def from_url(url, policy: FetchPolicy, *, language: str | None = None) -> Source:
     """Fetch a page with the SSRF-safe fetcher, then extract it."""
     if not isinstance(url, str) or not url.strip():
         raise InvalidInput("url is required", errors={"url": "required"})
@@ -108,10 +162,11 @@ def from_url(url, policy: FetchPolicy) -> Source:
     with fetch_slot(Path(limits.INSTANCE_PATH) / "fetch-slots", limits.FETCH_MAX_CONCURRENT):
         fetched = fetch_url(url.strip(), policy)
     if fetched.is_html:
-        return from_html(fetched.text, kind="url", url=fetched.url)
+        return from_html(fetched.text, kind="url", url=fetched.url, language=language)
     _check_size(fetched.text)
-    _check_sentences(fetched.text)
-    return Source(text=fetched.text, raw=fetched.text, kind="url", url=fetched.url)
+    return prepare(
+        Source(text=fetched.text, raw=fetched.text, kind="url", url=fetched.url), language
+    )
 
 
 def fetch_policy() -> FetchPolicy:
@@ -144,21 +199,6 @@ def decode_bytes(data: bytes) -> str:
             f"file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again",
             errors={"file": f"not valid UTF-8 at byte {exc.start}"},
         ) from None
-
-
-def _check_sentences(text: str) -> None:
-    """Refuse an article of more than MAX_SENTENCES sentences, before any database work.
-
-    A cheap upper bound first; only text past it is split to count exactly.
-    """
-    limit = settings_of().MAX_SENTENCES
-    marks = sum(1 for _ in _SENTENCE_MARKS.finditer(text))
-    if marks + sum(1 for _ in _LINES.finditer(text)) <= limit:
-        return
-    body = text.replace("\r\n", "\n").replace("\r", "\n")  # as the import normalises it
-    if len(splitting.analyze(body).claims) > limit:
-        message = f"article has more than {limit:,} sentences: split it into several articles"
-        raise InvalidInput(message, errors={"text": f"more than {limit:,} sentences"})
 
 
 def _check_size(text: str, *, limit: int | None = None) -> None:

@@ -15,9 +15,8 @@ from factcheck.models import Article, ArticleVersion, Claim, ClaimAction
 from factcheck.models.transitions import allows
 from factcheck.permissions import Permission, can, require, require_actor, why_not
 from factcheck.services import audit
-from factcheck.services.articles import check_article_text, normalise_body
 from factcheck.services.common import check_version, claim_snapshot, get_article
-from factcheck.services.sources import Source
+from factcheck.services.sources import Source, split_of
 from factcheck.text import splitting
 from factcheck.text.anchoring import Anchor, OldClaim, reanchor
 
@@ -28,13 +27,14 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
     require_actor(actor, Permission.IMPORT_VERSION)
     check_version(article, version, what=f"article {article.id}")
     require(actor, Permission.IMPORT_VERSION, article)  # an approved article is final
-    body = normalise_body(check_article_text(source.text))
+    # split by the entry point, before this transaction; again here only when the version was
+    # detected in another language than the article's (the article's rules apply)
+    body, _language, result = split_of(source, article.language)
     if body == article.body:
         raise InvalidInput(
             "this version is identical to the current one",
             errors={"text": "identical to the current version"},
         )
-    result = splitting.analyze(body, language=article.language)
     if not result.claims:
         raise InvalidInput(
             "no sentence found in the new version", errors={"text": "no sentence found"}
@@ -124,6 +124,7 @@ def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, num
 
 def _add_new(session: Session, actor, article: Article, span, number: int) -> None:
     claim = Claim(article=article, start=span.start, end=span.end, text=span.text, speaker=span.speaker,
+                  speaker_type=span.speaker_type, speaker_confidence=span.speaker_confidence,
                   is_quote=span.is_quote, checkworthiness=round(span.checkworthiness, 3), reasons=list(span.reasons),
                   body_version=number, anchor="new")  # fmt: skip
     session.add(claim)

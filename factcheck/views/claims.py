@@ -9,7 +9,14 @@ from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS, Conflict
 from factcheck.extensions import db
 from factcheck.forms import apply_errors
-from factcheck.forms.claims import EditClaimForm, ExcludeForm, IncludeForm, MergeForm, SplitForm
+from factcheck.forms.claims import (
+    ConfirmSpeakerForm,
+    EditClaimForm,
+    ExcludeForm,
+    IncludeForm,
+    MergeForm,
+    SplitForm,
+)
 from factcheck.forms.reviews import ApproveForm, ReopenForm, ReturnForm, ReviewForm
 from factcheck.models import Claim, ClaimStatus
 from factcheck.services import approvals, claims, history, reviews
@@ -61,6 +68,7 @@ def claim_context(claim_id: int, **forms) -> dict:
         "exclude_form": forms.get("exclude_form") or ExcludeForm(formdata=None, version=claim.version),
         "include_form": IncludeForm(formdata=None, version=claim.version),
         "merge_form": MergeForm(formdata=None, version=claim.version),
+        "confirm_speaker_form": ConfirmSpeakerForm(formdata=None, version=claim.version),
     }  # fmt: skip
     timeline = [
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
@@ -212,6 +220,15 @@ def edit(claim_id: int):
         s, actor=current_user, claim_id=claim_id, version=form.version.data,
         start=form.start.data, end=form.end.data, speaker=form.speaker.data,
         statement=form.statement.data), "Claim updated.")  # fmt: skip
+
+
+@bp.post("/<int:claim_id>/speaker/confirm")
+@login_required
+def confirm_speaker(claim_id: int):
+    form = ConfirmSpeakerForm()
+    return _act(claim_id, form, "confirm_speaker_form", lambda s: claims.update_claim(
+        s, actor=current_user, claim_id=claim_id, version=form.version.data,
+        confirm_speaker=True), "Speaker confirmed.")  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/split")

@@ -238,6 +238,7 @@ def init_app(app: Flask) -> None:
         from factcheck.models import ArticleStatus, ClaimStatus, Verdict
         from factcheck.models.vocabulary import stance_contradicts
         from factcheck.permissions import Permission, can, why_not
+        from factcheck.text.splitting.model import SPEAKER_UNCLEAR
 
         def user_can(permission: str, obj=None) -> bool:
             return current_user.is_authenticated and can(current_user, Permission[permission], obj)
@@ -257,4 +258,5 @@ def init_app(app: Flask) -> None:
 
         return {"can": user_can, "why_not": user_why_not, "queue_count": queue_count,
                 "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict,
-                "stance_contradicts": stance_contradicts}  # fmt: skip
+                "stance_contradicts": stance_contradicts,
+                "SPEAKER_UNCLEAR": SPEAKER_UNCLEAR}  # fmt: skip

@@ -56,6 +56,12 @@ export function initShortcuts(ws, workspace, panel, desk) {
         panel.status("Choose the final verdict (arrow keys), then Enter.", "info");
       }
     },
+    c: () => {
+      if (!needClaim()) return;
+      const form = panel.element.querySelector("form.speaker-confirm-form");
+      if (form) form.requestSubmit();
+      else panel.status("This claim's speaker needs no confirming.", "info");
+    },
     u: () => {
       const form = document.querySelector("form.undo-form");
       const button = form?.querySelector("button");

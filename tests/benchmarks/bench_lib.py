@@ -96,7 +96,7 @@ def synthetic_text(n_claims: int, seed: int = 11) -> str:
     """News-like text the splitter cuts into exactly n_claims claims (checked)."""
     from bench_similar import sentence, vocabulary
 
-    from factcheck.services.articles import normalise_body
+    from factcheck.services.sources import normalise_body
     from factcheck.text import splitting
 
     rng = random.Random(seed)

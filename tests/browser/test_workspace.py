@@ -178,3 +178,33 @@ def test_pages_fit_a_phone(live_server, new_page, make_user, make_article):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)
         axe_check(page)
+
+
+SPEAKERS = (
+    "The budget grew 5% in 2021, Mayor Jane Doe said on Monday.\n\n"
+    '"We will spend 40% of it on roads."\n\n'
+    "The Treasury Department said revenue rose 3% in 2021.\n"
+)
+
+
+def test_speaker_unclear_is_confirmed_with_one_key(live_server, new_page, make_user, make_article):
+    base = live_server
+    user = make_user("reviewer")
+    article = make_article(text=SPEAKERS, actor=user)
+    page = new_page()
+    sign_in(page, base, user)
+    page.goto(f"{base}/articles/{article.id}")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    _selected(page, 2)
+    unclear = page.locator("#panel .speaker-unclear")
+    expect(unclear).to_contain_text("speaker unclear")
+    axe_check(page)
+    page.screenshot(path="/tmp/extract-speaker-unclear.png", full_page=True)
+    page.keyboard.press("c")
+    expect(page.locator(".flash-success")).to_contain_text("Speaker confirmed")
+    _selected(page, 2)
+    expect(page.locator("#panel .speaker-unclear")).to_have_count(0)
+    expect(page.locator("#panel .facts")).to_contain_text("Mayor Jane Doe")
+    page.screenshot(path="/tmp/extract-speaker-confirmed.png", full_page=True)
+    check_page(page)

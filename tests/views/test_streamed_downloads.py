@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 
 import pytest
 from browser.chromium import serve
-
-PASSWORD = "correct-horse-battery"  # the conftest factories' password
 from sqlalchemy import inspect as sa_inspect
 
 from factcheck.services import exports
+
+PASSWORD = "correct-horse-battery"  # the conftest factories' password
 
 
 def _get(base: str, path: str, headers: dict) -> tuple[int, bytes]:

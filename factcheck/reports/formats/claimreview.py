@@ -53,10 +53,17 @@ def _claim_review(report: Report, claim: ClaimItem) -> dict:
     return review
 
 
+# schema.org's author is a Person or an Organization: a document speaks for its publisher
+_AUTHOR_TYPE = {"organization": "Organization", "document": "Organization"}
+
+
 def _item_reviewed(report: Report, claim: ClaimItem) -> dict:
     item: dict = {"@type": "Claim", "inLanguage": report.language}  # the claim's, not the review's
     if claim.speaker:
-        item["author"] = {"@type": "Person", "name": claim.speaker}
+        item["author"] = {
+            "@type": _AUTHOR_TYPE.get(claim.speaker_type, "Person"),
+            "name": claim.speaker,
+        }
     elif report.original_publisher or report.publisher:
         name = report.original_publisher or report.publisher
         item["author"] = {"@type": "Organization", "name": name}

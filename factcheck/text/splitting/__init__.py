@@ -10,10 +10,17 @@ from heapq import merge
 from operator import itemgetter
 
 from factcheck.text.splitting.engine import analyze
-from factcheck.text.splitting.model import ArticleMeta, Boilerplate, ClaimSpan, SplitResult
+from factcheck.text.splitting.model import (
+    SPEAKER_UNCLEAR,
+    ArticleMeta,
+    Boilerplate,
+    ClaimSpan,
+    SplitResult,
+)
 from factcheck.text.splitting.worthiness import score_checkworthiness
 
 __all__ = [
+    "SPEAKER_UNCLEAR",
     "ArticleMeta",
     "Boilerplate",
     "ClaimSpan",

@@ -114,6 +114,8 @@ def find_attribution(masked: str) -> Attribution | None:
         low = word.lower()
         found = None
         if low in L.REPORT_VERBS:
+            if _not_saying(toks, v, word):
+                continue
             found = _subject(masked, toks, v) or _inverted(masked, toks, v)
         elif low == "according" and v + 1 < len(toks) and toks[v + 1][0].lower() == "to":
             found = _according(masked, toks, v + 2)
@@ -122,6 +124,39 @@ def find_attribution(masked: str) -> Attribution | None:
     if best is None and toks and toks[0][0] == "To":
         best = _to_speaker(masked, toks)
     return best
+
+
+_NEGATION = frozenset(["not", "never", "no", "hasn't", "hadn't", "didn't", "haven't", "won't"])
+_DOING = frozenset(["added", "adds", "add", "posted", "posts", "post", "recorded", "reported"])
+_COUNT_WORDS = L.NUMBER_WORDS
+
+
+def _not_saying(toks, v: int, word: str) -> bool:
+    """A cue word that reports no statement, as news writes it:
+
+    - negated ("officials hadn't confirmed", "he did not say"): nothing was said;
+    - a verb of doing with a count ("Caruso added 16 points", "the firm posted a $2m
+      loss" is left alone, "posted 3 wins", "reported 42 cases"): a score or a figure,
+      not a statement;
+    - capitalised inside a line ("LKQ Corporation Announces Results", "Game Notes"):
+      a headline's title case, where the word is as often a noun;
+    - last in a line with no stop and no quotation ("Game notes"): a label, not a report.
+    """
+    if word[0].isupper() and v > 0 and not word.isupper():
+        return True
+    back = v - 1
+    while back >= 0 and (toks[back][0].lower() in L.AUX or _adverb(toks[back][0])):
+        back -= 1
+    if back >= 0 and (toks[back][0].lower() in _NEGATION or toks[back][0].lower().endswith("n't")):
+        return True
+    nxt = toks[v + 1][0] if v + 1 < len(toks) else None
+    if (
+        word.lower() in _DOING
+        and nxt is not None
+        and (nxt[0].isdigit() or nxt.lower() in _COUNT_WORDS)
+    ):
+        return True
+    return nxt is None and not any(t[0] == QUOTE for t in toks[:v])
 
 
 def _span(masked: str, toks, a: int, b: int) -> str:

@@ -10,6 +10,8 @@ _OPENERS = frozenset("\"“‘'«([„‚`")
 _BULLETS = frozenset("•⁃▪‣◦●■-–—*¿¡")
 _WORD_CHARS = frozenset("°º.")
 _LETTERS = re.compile(r"[^\W\d_]{0,30}")
+_MAX_LEAD = 16  # opening marks and dots a sentence may start with
+_MAX_INTRO = 60  # characters of an opening time phrase ("Shortly after 5 a.m.")
 _INTRO_TIME = frozenset(
     [
         "at",
@@ -37,7 +39,7 @@ def starts_sentence(text: str, w: int) -> bool:
         return True
     if c in _OPENERS or c in ".…":
         k = w
-        n = len(text)
+        n = min(len(text), w + _MAX_LEAD)  # never rescan a long run of marks per event
         while k < n and (text[k] in _OPENERS or text[k] in ". …"):
             k += 1
         return k < n and (text[k].isupper() or text[k].isdigit())
@@ -146,6 +148,8 @@ def _timezone(text: str, i: int) -> bool:
 
 def _intro_time(text: str, sent: int, i: int) -> bool:
     """'At 5 a.m. Mr. Smith went': a time phrase that opens a sentence is not one."""
+    if i - sent > _MAX_INTRO:
+        return False  # bounded: never split a whole long sentence per period
     words = text[sent:i].split()
     return len(words) <= 4 and words[0].lower() in _INTRO_TIME
 

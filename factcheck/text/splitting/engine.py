@@ -8,6 +8,7 @@ from factcheck.text.splitting.languages import profile
 from factcheck.text.splitting.layout import Line, Unit, build_units, scan_lines
 from factcheck.text.splitting.meta import build_meta
 from factcheck.text.splitting.model import Boilerplate, ClaimSpan, SplitResult
+from factcheck.text.splitting.phrases import speaker_type
 from factcheck.text.splitting.quotes import QuoteSpan, QuoteTracker, title_spans
 from factcheck.text.splitting.sentences import split_unit
 from factcheck.text.splitting.speakers import Sentence, assign_speakers
@@ -25,6 +26,7 @@ def analyze(body: str, language: str = "en") -> SplitResult:
     furniture.mark_lines(lines, lang)
     units = build_units(lines)
     extra, dateline = _strip_dateline(body, units, lines, lang)
+    extra += furniture.strip_run_in_times(body, units)
     sents = _sentences(body, units, lang)
     assign_speakers(body, sents, lang)
     claims = tuple(_claim(body, s) for s in sents)
@@ -128,4 +130,6 @@ def _mask(body: str, s: int, e: int, cuts: list[tuple[int, int]]) -> str:
 def _claim(body: str, s: Sentence) -> ClaimSpan:
     is_quote = s.starts_inside or s.quoted >= _QUOTE_SHARE * (s.end - s.start)
     text = body[s.start : s.end]
-    return ClaimSpan(s.start, s.end, text, s.speaker, is_quote, s.score, s.reasons)
+    kind = speaker_type(s.speaker)
+    conf = round(s.confidence, 2) if s.speaker else None
+    return ClaimSpan(s.start, s.end, text, s.speaker, is_quote, s.score, s.reasons, kind, conf)

@@ -13,6 +13,7 @@ import re
 
 from factcheck.text.splitting import patterns as P
 from factcheck.text.splitting.layout import Line
+from factcheck.text.splitting.model import Boilerplate
 
 _LONG = 400  # longer lines are prose; only caption credits are looked for
 _WORD = re.compile(r"[^\s|•·,/:;()\-—–]+")
@@ -54,8 +55,10 @@ _SHARE_FIRST = P.SOCIAL | {"share", "share:"}
 
 
 def _is_share(text: str, low: str, words: list[str]) -> bool:
-    if len(words) > 12 or words[0].lower().rstrip(":") not in _SHARE_FIRST:
+    if len(words) > 12:
         return False
+    if words[0].lower().rstrip(":") not in _SHARE_FIRST:
+        return low.startswith("click to") and bool(P.SHARE_START.match(text))
     tokens = [t.lower() for t in _WORD.findall(text)]
     social = sum(1 for t in tokens if t in P.SOCIAL and t not in {"on", "this", "via"})
     if tokens and all(t in P.SOCIAL for t in tokens) and social >= 2:
@@ -134,6 +137,61 @@ def _reprint_like(low: str) -> bool:
     ) or low.startswith(("this article", "this story", "this post", "this piece"))
 
 
+def _is_contact(text: str, low: str, words: list[str]) -> bool:
+    return len(words) <= 14 and bool(P.CONTACT.match(text))
+
+
+def _is_embargo(text: str, low: str, words: list[str]) -> bool:
+    return (
+        len(words) <= 25
+        and bool(P.EMBARGO.match(text))
+        and "embargo" in low
+        or (len(words) <= 4 and low.rstrip(":.") == "for immediate release")
+    )
+
+
+_FIELD_NOUNS = frozenset(
+    [
+        "date",
+        "time",
+        "updated",
+        "published",
+        "posted",
+        "modified",
+        "office",
+        "address",
+        "phone",
+        "telephone",
+        "email",
+        "e-mail",
+        "fax",
+        "location",
+        "source",
+        "sources",
+        "credit",
+        "credits",
+        "category",
+        "categories",
+        "tags",
+        "filed",
+        "topics",
+        "website",
+        "contact",
+        "contacts",
+    ]
+)
+
+
+def _is_label(text: str, low: str, words: list[str]) -> bool:
+    """A field label on its own line ("Publication date:", "Office:", "Q:"): its value, if
+    any, is on the next line. A colon line that reports ("Smith said:") is no label."""
+    if len(words) > 3 or text[-1] != ":" or "http" in low:
+        return False
+    if text[:-1].replace(".", "").replace(" ", "").isupper():
+        return True  # "Q:", "MR. SMITH:": a transcript's speaker label
+    return low[:-1].split()[-1] in _FIELD_NOUNS
+
+
 def _simple(pattern: re.Pattern[str], max_words: int, full: bool = False):
     def test(text: str, low: str, words: list[str]) -> bool:
         if len(words) > max_words:
@@ -156,6 +214,10 @@ _RULES = (
     ("category", _simple(P.TAGS, 40)),
     ("tagline", lambda t, low, w: len(w) <= 14 and t[-1] != "." and bool(P.TAGLINE.match(t))),
     ("listing", _simple(P.LISTING, 12, full=True)),
+    ("contact", _is_contact),
+    ("embargo", _is_embargo),
+    ("timestamp", _simple(P.TIMESTAMP, 4, full=True)),
+    ("label", _is_label),
 )
 
 
@@ -180,19 +242,28 @@ def _standalone(lines: list[Line], i: int) -> bool:
 
 
 def _mark_section_labels(lines: list[Line]) -> None:
-    """A short label paragraph above the headline ("World", "Feed aggregator") is chrome."""
+    """A short label paragraph above the headline ("World", "Feed aggregator") is chrome.
+
+    One backward pass: whether a headline-like line (content, four words or more, not
+    ending in '.' or ':') follows is known for every position before any label is set,
+    and setting a label never changes it (a label has at most two spaces).
+    """
     head = []
     for i, line in enumerate(lines):
         head.append(i)  # the first body line may itself be the headline ("Did ...?")
         if _is_body_line(line):
             break
+    headline_after = [False] * len(head)
+    seen = False
+    for pos in range(len(head) - 1, -1, -1):
+        headline_after[pos] = seen
+        x = lines[head[pos]]
+        if x.kind is None and x.text.count(" ") >= 3 and x.text[-1] not in ".:":
+            seen = True
     for pos, i in enumerate(head):
         line = lines[i]
         limit = 2 if _standalone(lines, i) else 1
-        if line.kind is not None or not _label_like(line.text, limit):
-            continue
-        later = [lines[j] for j in head[pos + 1 :] if lines[j].kind is None]
-        if any(x.text.count(" ") >= 3 and x.text[-1] not in ".:" for x in later):
+        if line.kind is None and headline_after[pos] and _label_like(line.text, limit):
             line.kind = "section"
 
 
@@ -234,6 +305,18 @@ def find_dateline(text: str, lang=None) -> re.Match[str] | None:
         return None  # "NATO — the alliance said": an acronym and a dash, not a dateline
     # Without an agency tag only a real dash marks a dateline (not "NOTE:" or a quote).
     return m if dash in {"—", "–", "--"} else None
+
+
+def strip_run_in_times(body: str, units) -> list[Boilerplate]:
+    """A live blog's entry opens with its time ("6 p.m.: Florida, ...", "10:42 ET — The
+    ..."): the time is furniture, the rest of the entry is text (one match per unit)."""
+    out = []
+    for u in units:
+        m = P.RUN_IN_TIME.match(body, u.start, u.end)
+        if m and m.end() < u.end:
+            out.append(Boilerplate(u.start, u.start + len(m.group().rstrip()), "timestamp"))
+            u.start = m.end()
+    return out
 
 
 def reprint_source(text: str) -> str | None:

@@ -163,3 +163,9 @@ AGENCIES = {
     "bloomberg": "Bloomberg",
     "tass": "TASS",
 }
+
+# Counts written out ("added two goals", "reported three deaths").
+NUMBER_WORDS = _words(
+    """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    twenty thirty forty fifty hundred hundreds thousand thousands dozens"""
+)

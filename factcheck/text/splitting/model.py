@@ -16,6 +16,14 @@ class ClaimSpan:
     is_quote: bool
     checkworthiness: float
     reasons: tuple[str, ...]
+    # person | organization | document | unnamed, or None with no speaker
+    speaker_type: str | None = None
+    # how sure the engine is of the speaker, 0..1 (None with no speaker): below
+    # SPEAKER_UNCLEAR the desk is asked to confirm it
+    speaker_confidence: float | None = None
+
+
+SPEAKER_UNCLEAR = 0.7  # below this a speaker is shown as "speaker unclear"
 
 
 @dataclass(frozen=True)

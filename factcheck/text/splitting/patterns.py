@@ -60,7 +60,9 @@ ALNUM = re.compile(r"[^\W_]")
 DIGIT = re.compile(r"\d")
 
 NAVIGATION = re.compile(
-    r"(?:(?:main |primary |toggle )?navigation|(?:main )?menu|skip to (?:main )?content|home"
+    r"(?:(?:main |primary |toggle )?navigation|(?:main )?menu|home"
+    r"|skip to (?:main )?content\W*(?:skip to (?:site index|navigation|footer))?"
+    r"|continue reading(?: the (?:main )?story)?|page \d+ of \d+|(?:previous|next) page"
     r"|search|sections|advertisement|advertisements|sponsored(?: content)?|close|back to top"
     r"|log ?in|sign ?in|register|print|comments?|loading\W*|show more|load more|next|previous"
     r"|top stories|latest news|breaking news|trending(?: now)?|most (?:read|popular|viewed)"
@@ -112,9 +114,11 @@ SOCIAL = frozenset(
         "tweet",
     ]
 )
-SHARE_START = re.compile(r"share(?: this| on| via| the)?\b|tweet\b|copy link\b", _I)
+SHARE_START = re.compile(
+    r"share(?: this| on| via| the)?\b|tweet\b|copy link\b|click to (?:share|print|email)\b", _I
+)
 BYLINE = re.compile(
-    r"(?:by|written by|story by|words by|reporting by|posted by|author:|reported by)\s+\S", _I
+    r"(?:by|written by|story by|words by|reporting by|posted by|author|reported by):?\s+\S", _I
 )
 BYLINE_WORDS = frozenset(
     [
@@ -225,3 +229,22 @@ DATELINE = re.compile(
     r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&/-]{0,30})\))?"
     r"\s*(?P<dash>—|–|--|-|\"|:)\s+(?=\S)"
 )
+
+# A press release's contact block and embargo line, a page's "call us" line: how to reach
+# the publisher, not what the article says.
+CONTACT = re.compile(
+    r"(?:(?:media|press|news|for more) )?(?:contacts?|enquiries|inquiries|information)\s*:"
+    r"|(?:tel|phone|telephone|mobile|cell|fax|e-?mail|call us|office|website)\s*[:.]"
+    r"|(?:more )?contact (?:information|details|us)\b|for (?:media|press) (?:enquiries|inquiries)",
+    _I,
+)
+EMBARGO = re.compile(r"(?:embargoed|embargo|for immediate release|under embargo)\b", _I)
+# A live blog's timestamp standing alone on its line ("6:25 p.m.", "10:42 ET").
+ZONE = r"(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|UTC|BST|CET|CEST|IST|AEST|AEDT)"
+CLOCK = (
+    rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?\s*[ap]\.?m\.?(?:\s*{ZONE})?|\d{{1,2}}:\d{{2}}(?:\s*{ZONE})?"
+    rf"|\d{{1,2}}(?:[:.]\d{{2}})?\s*{ZONE})"
+)
+TIMESTAMP = re.compile(rf"(?:updated |posted )?{CLOCK}", _I)
+# ... and run in at the start of an entry ("6 p.m.: Florida, ...", "10:42 ET — The ...").
+RUN_IN_TIME = re.compile(rf"{CLOCK}\s*(?::|—|–|-{{1,2}}|\|)\s+(?=[\"“‘'(A-Z0-9])")

@@ -100,3 +100,23 @@ def speaker_category(speaker: str) -> str:
     if hl in L.SOURCE_NOUNS or (hl.endswith("s") and not hl.endswith("ss") and hl.islower()):
         return "group"
     return "person"
+
+
+_UNNAMED_FIRST = frozenset(
+    ["a", "an", "one", "two", "three", "some", "several", "many", "other", "another", "both"]
+)
+_TYPES = {"person": "person", "org": "organization", "doc": "document", "group": "unnamed"}
+
+
+def speaker_type(speaker: str | None) -> str | None:
+    """'person', 'organization', 'document' or 'unnamed' (a source not named: "a
+    spokeswoman", "officials", "two people familiar with the matter"); None without one."""
+    if not speaker:
+        return None
+    cat = speaker_category(speaker)
+    words = speaker.split()
+    if cat == "person" and (
+        words[0].lower() in _UNNAMED_FIRST or not any(w[0].isupper() for w in words)
+    ):
+        return "unnamed"  # no name in it: the desk cannot publish it as a person
+    return _TYPES.get(cat)

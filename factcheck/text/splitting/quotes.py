@@ -138,8 +138,11 @@ def _role(body: str, i: int, start: int, end: int) -> str:
 
 
 def title_spans(spans: list[QuoteSpan], body: str) -> list[tuple[int, int]]:
-    """Closed quotations that are titles ("How to Spot Fake News"): never split inside."""
-    out = []
+    """Closed quotations that are titles ("How to Spot Fake News"): never split inside.
+
+    Sorted and disjoint (overlaps merged), so a position is looked up by bisection.
+    """
+    out: list[tuple[int, int]] = []
     if not spans:
         return out
     for s in spans:
@@ -148,5 +151,8 @@ def title_spans(spans: list[QuoteSpan], body: str) -> list[tuple[int, int]]:
         words = re.findall(r"[A-Za-z][\w’'-]*", body[s.start : s.end])
         content = [w for w in words if len(w) > 3]
         if len(words) >= 3 and content and all(w[0].isupper() for w in content):
-            out.append((s.start, s.end))
+            if out and s.start < out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], s.end))
+            else:
+                out.append((s.start, s.end))
     return out

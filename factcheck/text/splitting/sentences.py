@@ -9,6 +9,7 @@ sentences goes with the following sentence. List markers ("1.", "b)", "•") sta
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from factcheck.text.splitting import lexicon as L
 from factcheck.text.splitting.boundary import glued_boundary, period_ends, starts_sentence
@@ -24,6 +25,7 @@ _ATTR_AFTER = re.compile(
     + r")(?:\s+[\w’'-]+){0,3}\s*[.,]"
 )
 _LIST_WINDOW = 400
+_INF = float("inf")
 _SPACE = re.compile(r"\s*")
 _CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»)*")  # "« Fini. »" closes
 
@@ -34,6 +36,7 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
     cuts: list[tuple[int, int]] = []
     sent = 0
     mark_end, expect = _marker(text, 0)
+    bare = 0  # text[sent:bare] has no letter or digit (so a run of bullets is not rescanned)
     for m in _EVENT.finditer(text):
         i, j = m.span()
         if i < sent:
@@ -42,7 +45,9 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
         if i < mark_end or (protected and _protected(start + i, protected)):
             continue
         if text[i] in _BULLETS:
-            cut = (i, i) if _ALNUM.search(text, sent, i) else None
+            bare = max(bare, sent)
+            cut = (i, i) if _ALNUM.search(text, bare, i) else None
+            bare = i
         else:
             cut = _decide(text, i, j, sent, lang)
         if cut:
@@ -57,8 +62,10 @@ def _skip_space(text: str, i: int) -> int:
     return _SPACE.match(text, i).end()
 
 
-def _protected(pos: int, protected) -> bool:
-    return any(s < pos < e - 1 for s, e in protected)
+def _protected(pos: int, protected: list[tuple[int, int]]) -> bool:
+    """Is pos strictly inside one of the sorted, disjoint protected spans? (bisect)"""
+    k = bisect_right(protected, (pos, _INF)) - 1
+    return k >= 0 and protected[k][0] < pos < protected[k][1] - 1
 
 
 def _marker(text: str, at: int) -> tuple[int, tuple[str, str] | None]:
