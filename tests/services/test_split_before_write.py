@@ -29,11 +29,11 @@ def guarded_splitter(monkeypatch):
     real = splitting.analyze
     runs: list[tuple[bool, object]] = []
 
-    def analyze(body):
+    def analyze(body, **kwargs):
         runs.append((write_unit.get(), _queue_held.get()))
         assert not write_unit.get(), "the splitter ran inside the write transaction"
         assert _queue_held.get() is None, "the splitter ran while holding the writers' turn"
-        return real(body)
+        return real(body, **kwargs)
 
     monkeypatch.setattr(splitting, "analyze", analyze)
     return runs

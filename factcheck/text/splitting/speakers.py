@@ -66,7 +66,8 @@ class Sentence:
 def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     """Fill in each sentence's speaker (a language's Profile finds its attributions)."""
     _resolve_own(sents, lang)
-    _full_names(body, sents)
+    if lang is None or not lang.nouns_capitalised:  # German capitalises every noun: "Laut Polizei"
+        _full_names(body, sents)
     region_of: dict[int, list[int]] = {}
     for idx, s in enumerate(sents):
         for r in s.regions:
