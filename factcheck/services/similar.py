@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import time
 
-from rapidfuzz import fuzz
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, joinedload
 
@@ -120,6 +119,8 @@ def similar_claims(session: Session, claim: Claim, *, limit: int = 10) -> list[d
         .where(Claim.id.in_(ids), Claim.status == ClaimStatus.APPROVED)
         .options(joinedload(Claim.article).load_only(Article.id, Article.title))  # not the bodies
     ).all()
+    from rapidfuzz import fuzz  # on first use: a worker that never asks does not carry it
+
     scored = sorted(
         ((fuzz.WRatio(wording, c.effective_statement, processor=str.lower), c) for c in candidates),
         key=lambda pair: (-pair[0], pair[1].id),

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
-from factcheck.net.fetch import FetchPolicy, fetch_url
+from factcheck.net.policy import FetchPolicy
 from factcheck.settings import settings_of
 from factcheck.text import splitting
 
@@ -95,6 +95,14 @@ def from_file(data: bytes, filename: str | None) -> Source:
     _check_size(text)
     _check_sentences(text)
     return Source(text=text, raw=text, kind="file", filename=filename)
+
+
+def fetch_url(url: str, policy: FetchPolicy):
+    """net.fetch.fetch_url, imported when a URL is first fetched: a worker that never
+    imports from the web does not carry the HTTP transport (httpcore, about 1 MiB)."""
+    from factcheck.net import fetch
+
+    return fetch.fetch_url(url, policy)
 
 
 def from_url(url, policy: FetchPolicy) -> Source:

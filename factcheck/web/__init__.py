@@ -225,9 +225,6 @@ def _server_error(exc: Exception):
 
 
 def init_app(app: Flask) -> None:
-    from factcheck.web.sessions import CookieSessions
-
-    app.session_interface = CookieSessions()
     app.before_request(_before_request)
     app.before_request(require_second_factor)
     app.teardown_request(_teardown)
