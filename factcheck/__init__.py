@@ -105,9 +105,12 @@ def register_middleware(app: Flask) -> None:
 
 
 def register_request_handling(app: Flask) -> None:
-    """Request ids, audit context, security headers, errors as HTML or problem+json."""
+    """Request ids, audit context, security headers, errors as HTML or problem+json; the
+    cookie sessions that skip their work for requests without a cookie (bearer tokens)."""
     from factcheck import web
+    from factcheck.web.sessions import CookieSessions
 
+    app.session_interface = CookieSessions()
     web.init_app(app)
 
 

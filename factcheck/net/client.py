@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from ipaddress import ip_address
+from typing import TYPE_CHECKING
 
 from factcheck.errors import FactcheckError, InvalidInput, SourceTimeout, SourceUnreachable
 from factcheck.net.policy import (
@@ -30,7 +31,9 @@ from factcheck.net.policy import (
     parse_networks,
     parse_url,
 )
-from factcheck.net.transport import Clock, Response, connect, exchange
+
+if TYPE_CHECKING:  # the transport (httpcore, ~1 MiB) is imported when a request is sent
+    from factcheck.net.transport import Clock, Response
 
 MAX_ERROR_CHARS = 500
 
@@ -89,6 +92,8 @@ def check_url(url, policy: FetchPolicy) -> CheckedUrl:
     target = parse_url(
         url.strip(), allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars
     )
+    from factcheck.net.transport import Clock
+
     clock = Clock(min(policy.deadline, 10.0), peer="receiver")
     try:
         addresses = resolve_target(target, policy, clock)
@@ -115,6 +120,8 @@ def request(
     SourceTimeout or TooLarge.
     """
     ips = resolve_target(target, policy, clock)
+    from factcheck.net.transport import connect, exchange
+
     return exchange(connect(target, ips, clock), method, target, headers, body)
 
 
@@ -134,6 +141,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, policy: FetchPolicy,
          timeout: float) -> Outcome:  # fmt: skip
     """POST ``body`` to ``url`` through a connection pinned to a checked address, within
     ``timeout`` in all; a 3xx is reported, never followed. Never raises."""
+    from factcheck.net.transport import Clock
+
     clock = Clock(timeout, peer="receiver")
     fields = [*headers.items(), ("Content-Length", str(len(body))), ("Connection", "close")]
     try:

@@ -310,6 +310,12 @@ def visible_reviews(session: Session, actor, claim: Claim) -> list[Review]:
     return list(claim.reviews) if can(actor, Permission.SEE_OTHER_REVIEWS, claim) else []
 
 
+def visible_review_rows(session: Session, actor, claim_id: int, status, rows: list) -> list:
+    """``visible_reviews`` for a claim read as rows (a report's build): the same rule, on
+    what the rows say of the claim (each row has the review's ``reviewer_id``)."""
+    return visible_reviews(session, actor, ClaimFacts(claim_id, status, reviews=rows))
+
+
 def get_review(session: Session, review_id) -> Review:
     review = session.get(Review, int(review_id)) if str(review_id).isdigit() else None
     if review is None:

@@ -143,6 +143,7 @@ def similar_claims(session: Session, claim: Claim, *, limit: int = 10) -> list[d
         .where(Claim.id.in_(ids), Claim.status == ClaimStatus.APPROVED)
         .options(joinedload(Claim.article).load_only(Article.id, Article.title))  # not the bodies
     ).all()
+
     scored = sorted(
         ((probability(wording, c.effective_statement), c) for c in candidates),
         key=lambda pair: (-pair[0], pair[1].id),

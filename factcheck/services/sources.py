@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
-from factcheck.net.fetch import FetchPolicy, fetch_url
+from factcheck.net.policy import FetchPolicy
 from factcheck.net.slots import fetch_slot
 from factcheck.settings import settings_of
 from factcheck.text import splitting
@@ -151,6 +151,14 @@ def from_file(data: bytes, filename: str | None, *, language: str | None = None)
         return from_html(text, kind="file", filename=filename, language=language)
     _check_size(text)
     return prepare(Source(text=text, raw=text, kind="file", filename=filename), language)
+
+
+def fetch_url(url: str, policy: FetchPolicy):
+    """net.fetch.fetch_url, imported when a URL is first fetched: a worker that never
+    imports from the web does not carry the HTTP transport (httpcore, about 1 MiB)."""
+    from factcheck.net import fetch
+
+    return fetch.fetch_url(url, policy)
 
 
 def from_url(url, policy: FetchPolicy, *, language: str | None = None) -> Source:

@@ -314,7 +314,8 @@ def token_use(session: Session, plaintext: str) -> TokenUse | None:
     if known is not None:
         user = known
     else:
-        user = User(**fields)
+        user = _USERS.new_instance()  # as a query loads it: the row's values, no change events
+        user.__dict__.update(fields)
         make_transient_to_detached(user)  # as loaded from this row: clean, nothing to flush
         session.add(user)
     return TokenUse(user, token["token_id"], bool(token["token_read_only"]),
@@ -345,6 +346,7 @@ def note_token_use(engine, use: TokenUse) -> None:
         return
 
 
+_USERS = sa_inspect(User).class_manager
 _USER_COLUMNS = [(attr.key, attr.columns[0]) for attr in sa_inspect(User).column_attrs]
 _TOKENS = ApiToken.__table__.c
 _TOKEN_FIELDS = ("token_id", "token_read_only", "token_last_used_at")

@@ -11,8 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 CONTEXT = 40  # characters of context on each side used to place a quote
 EDIT_THRESHOLD = 70.0  # rapidfuzz ratio for "the same sentence, edited"
 WINDOW = 12  # new sentences considered on each side of the expected place
@@ -85,7 +83,7 @@ def reanchor(
         for s, e in sentences[max(0, i - WINDOW) : i + WINDOW]:
             if _overlaps(taken, s, e):
                 continue
-            score = fuzz.ratio(c.text, new_body[s:e])
+            score = _ratio(c.text, new_body[s:e])
             if score > best_score or (
                 score == best_score and best and abs(s - expected) < abs(best[0] - expected)
             ):
@@ -103,3 +101,11 @@ def reanchor(
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
+
+
+def _ratio(a: str, b: str) -> float:
+    """rapidfuzz's ratio, imported on first use: a web worker that never re-anchors a
+    corrected article does not carry it (about 4 MiB)."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b)

@@ -75,6 +75,8 @@ def sanitize(html: str | None) -> str:
     """HTML through the note allowlist (idempotent on clean input): the one sanitiser."""
     if not html:
         return ""
+    if html.startswith("<p>") and html.endswith("</p>\n") and is_plain(html[3:-5]):
+        return html  # render_markdown's own plain paragraph: already what nh3 gives back
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -8,7 +8,6 @@ page, which brings them back where they were.
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
@@ -191,6 +190,8 @@ def totp_setup():
             mark_authenticated()
             return render_template("account/recovery_codes.html", codes=codes)
     uri = second_factor.provisioning_uri(current_user)
+    import segno  # on first use: only the two-step set-up page draws a QR code
+
     qr = segno.make(uri, error="m").svg_inline(scale=5, dark="#1b1f24", light="#ffffff")
     return render_template("account/two_step.html", form=form, uri=uri, qr=Markup(qr),
                            secret=current_user.totp_secret), 422 if form.errors else 200  # fmt: skip

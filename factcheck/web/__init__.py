@@ -89,21 +89,33 @@ def _teardown(_exc) -> None:
         audit.reset_context(token)
 
 
+_SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def _security_headers(resp):
+    """Each header unless the view set its own (one pass over the response's headers,
+    not one per header: this runs on every request)."""
     h = resp.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    present = {key.lower() for key, _value in h.items()}
+    wanted = list(_SECURITY_HEADERS)
     if request.is_secure:
-        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
     if not request.path.startswith("/static/"):
-        h.setdefault("Cache-Control", "no-store")
-    if g.get("request_id"):
-        h.setdefault("X-Request-ID", g.request_id)
-    if resp.status_code == 401:  # RFC 9110 §15.5.2: every 401 names its scheme
-        h.setdefault("WWW-Authenticate", 'Bearer realm="factcheck"')
+        wanted.append(("Cache-Control", "no-store"))
+    rid = g.get("request_id")
+    if rid:
+        wanted.append(("X-Request-ID", rid))
+    for key, value in wanted:
+        if key.lower() not in present:
+            h.add(key, value)
+    if resp.status_code == 401 and "www-authenticate" not in present:  # RFC 9110 §15.5.2
+        h.add("WWW-Authenticate", 'Bearer realm="factcheck"')
     return resp
 
 

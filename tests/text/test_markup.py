@@ -63,3 +63,17 @@ def test_ordinary_notes_do():
                  "matches table 4.", 'He said "no" (twice) — 50% / $3?', "Ça a été vérifié"):  # fmt: skip
         assert markup.is_plain(note), note
         assert markup.render_markdown(note) == _slow_html(note)
+
+
+def _slow_sanitize(html: str) -> str:
+    return nh3.clean(html, tags=markup.ALLOWED_TAGS, attributes=markup.ALLOWED_ATTRIBUTES,
+                     url_schemes=markup.ALLOWED_SCHEMES, link_rel="noopener noreferrer nofollow")  # fmt: skip
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.text(alphabet=ALLOWED + TRICKY, min_size=1, max_size=60))
+def test_sanitize_passes_a_plain_paragraph_as_nh3_would(text):
+    """The exports sanitize note HTML again; a plain note's own paragraph is returned as it
+    is, which must be exactly what nh3 makes of it (and of anything else, nh3 decides)."""
+    for html in (f"<p>{text}</p>\n", markup.render_markdown(text)):
+        assert markup.sanitize(html) == _slow_sanitize(html)

@@ -259,6 +259,45 @@ def test_article_pages_and_lists_do_not_grow_with_claims(app, desk):
     meter.check()
 
 
+def _exports(meter: Meter, desk: Desk, size: str, article_id: int) -> None:
+    """Every per-request format, web and API, as a lead (all reviews), as the first reviewer
+    (reviewed every claim: sees the others') and as the second (reviewed none: blind)."""
+    for role in ("lead", "r1"):
+        meter.measure(size, f"GET /articles/<id>/export?format=html ({role})", desk.web[role],
+                      f"/articles/{article_id}/export?format=html")  # fmt: skip
+    for role in ("lead", "r1", "r2"):
+        for f in EXPORT_FORMATS:
+            meter.measure(size, f"GET /api/v1/articles/<id>/export?format={f} ({role})",
+                          desk.api_client, f"/api/v1/articles/{article_id}/export?format={f}",
+                          headers=desk.api(role))  # fmt: skip
+
+
+def test_exports_do_not_grow_with_reviews_per_claim(app, desk, token_for):
+    """Issue #21's export shape: the same claims with one review each, then with twelve."""
+    desk.tokens["r2"] = token_for(desk.r2)
+    article = desk.make_article(text="\n\n".join(_text(SMALL, 500)), actor=desk.lead,
+                                title="Reviews per claim")  # fmt: skip
+    article_id, ids = article.id, [c.id for c in article.claims]
+
+    def review_all(user, n):
+        with transaction() as s:
+            for cid in ids:
+                reviews.submit_review(s, actor=user, claim_id=cid, verdict="confirmed",
+                                      note=f"Checked, pass {n}.", links=LINKS[: n % 3])  # fmt: skip
+
+    meter = Meter(app)
+    review_all(desk.r1, 1)
+    _exports(meter, desk, "small", article_id)
+    for n in range(2, 13):
+        review_all(desk.make_user("reviewer"), n)
+    _exports(meter, desk, "large", article_id)
+    meter.check()
+    path = f"/api/v1/articles/{article_id}/export?format=json"
+    seen = {role: [len(c["reviews"]) for c in desk.api_client.get(path, headers=desk.api(role))
+                   .get_json()["claims"]] for role in ("lead", "r1", "r2")}  # fmt: skip
+    assert seen == {"lead": [12] * SMALL, "r1": [12] * SMALL, "r2": [0] * SMALL}  # blind review
+
+
 def _add_endpoint(n_deliveries: int, tag: str) -> int:
     """A webhook endpoint with failed, pending and delivered deliveries (written directly:
     the delivery worker's bookkeeping is not a service use case)."""
