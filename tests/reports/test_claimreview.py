@@ -174,3 +174,14 @@ def test_claim_reviewed_is_the_statement_the_lead_shortened(app, make_article, m
     assert [i["claimReviewed"] for i in items][2] == "Exports doubled since 2019"
     assert all(len(i["claimReviewed"]) <= 75 for i in items)
     del article_page
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "news.example/checks", "https://"])
+def test_the_base_url_setting_must_be_an_http_address(value):
+    from factcheck.settings import Settings
+
+    with pytest.raises(ValueError, match="PUBLISHED_BASE_URL"):
+        Settings(PUBLISHED_BASE_URL=value)
+    assert Settings(PUBLISHED_BASE_URL="https://n.example/fc/").default_published_url(3) == (
+        "https://n.example/fc/3"
+    )
