@@ -7,10 +7,9 @@ properties and against the schema.org vocabulary file."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from reports.schemaorg_check import problems
 from settings_helpers import override_settings
 from sqlalchemy import select
 
@@ -18,9 +17,6 @@ from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Article, Claim
 from factcheck.services import claims as claim_service
-
-sys.path.insert(0, str(Path(__file__).parent))
-from schemaorg_check import problems  # noqa: E402
 
 SHORT = (
     "Prices rose 5% in 2021, the bank said. Unemployment fell to 3.9% in March.\n\n"
