@@ -7,10 +7,9 @@ properties and against the schema.org vocabulary file."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from reports.schemaorg_check import problems
 from settings_helpers import override_settings
 from sqlalchemy import select
 
@@ -18,9 +17,6 @@ from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Article, Claim
 from factcheck.services import claims as claim_service
-
-sys.path.insert(0, str(Path(__file__).parent))
-from schemaorg_check import problems  # noqa: E402
 
 SHORT = (
     "Prices rose 5% in 2021, the bank said. Unemployment fell to 3.9% in March.\n\n"
@@ -174,3 +170,14 @@ def test_claim_reviewed_is_the_statement_the_lead_shortened(app, make_article, m
     assert [i["claimReviewed"] for i in items][2] == "Exports doubled since 2019"
     assert all(len(i["claimReviewed"]) <= 75 for i in items)
     del article_page
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "news.example/checks", "https://"])
+def test_the_base_url_setting_must_be_an_http_address(value):
+    from factcheck.settings import Settings
+
+    with pytest.raises(ValueError, match="PUBLISHED_BASE_URL"):
+        Settings(PUBLISHED_BASE_URL=value)
+    assert Settings(PUBLISHED_BASE_URL="https://n.example/fc/").default_published_url(3) == (
+        "https://n.example/fc/3"
+    )

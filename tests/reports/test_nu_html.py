@@ -4,13 +4,11 @@ hostile reports, and one exported from the database through the web page."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
-from factcheck.reports.render import render
+from reports.nu_check import nu_messages
 
-sys.path.insert(0, str(Path(__file__).parent))
-from nu_check import nu_messages  # noqa: E402
+from factcheck.reports.render import render
 
 
 def test_report_html_passes_the_nu_checker(tmp_path, final_report, draft_report, hostile_report,
