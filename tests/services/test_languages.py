@@ -129,12 +129,17 @@ def test_refused_on_an_approved_article_and_for_inactive_accounts(
 def test_reports_carry_the_language(make_article, make_user):
     article = make_article(text=ES, source_url="https://example.org/es")
     reviewer, lead = make_user("reviewer"), make_user("lead")
-    claim = article.claims[0]
+    for claim in article.claims:  # ClaimReview is made only for an approved article
+        with transaction() as s:
+            reviews.submit_review(
+                s, actor=reviewer, claim_id=claim.id, verdict="confirmed", links=LINK
+            )
+        with transaction() as s:
+            approvals.approve_claim(s, actor=lead, claim_id=claim.id, verdict="confirmed", note="",
+                                    version=s.get(Claim, claim.id).version)  # fmt: skip
     with transaction() as s:
-        reviews.submit_review(s, actor=reviewer, claim_id=claim.id, verdict="confirmed", links=LINK)
-    with transaction() as s:
-        approvals.approve_claim(s, actor=lead, claim_id=claim.id, verdict="confirmed", note="",
-                                version=s.get(Claim, claim.id).version)  # fmt: skip
+        articles.approve_article(s, actor=lead, article_id=article.id, published_url="https://paper.example/es/1",
+                                 version=s.get(Article, article.id).version)  # fmt: skip
     with transaction() as s:
         cr = json.loads(exports.render_export(s, actor=reviewer, article_id=article.id,
                                               fmt="claimreview")[0].content)  # fmt: skip
@@ -142,7 +147,7 @@ def test_reports_carry_the_language(make_article, make_user):
                                                fmt="w3c")[0].content)  # fmt: skip
     assert cr[0]["itemReviewed"]["inLanguage"] == "es"
     assert cr[0]["itemReviewed"]["appearance"]["inLanguage"] == "es"
-    assert {a["target"]["language"] for a in w3c["first"]["items"]} == {"es"}
+    assert {a["target"]["source"]["language"] for a in w3c["first"]["items"]} == {"es"}
 
 
 def test_similar_claims_use_the_language_of_the_claim(make_article, make_user):
