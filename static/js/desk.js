@@ -82,7 +82,20 @@ export function initDesk(ws, workspace, panel) {
   }
 
   /** The next claim that needs me after the current one (the server decides). */
-  async function next({ quiet = false } = {}) {
+  function showLeft(left) {
+    const needs = ws.querySelector(".queue-bar .needs");
+    if (!needs) return;
+    if (left) {
+      const n = needs.querySelector(".needs-count");
+      const word = needs.querySelector(".needs-word");
+      if (n) n.textContent = left;
+      if (word) word.textContent = left === 1 ? "needs" : "need";
+    } else {
+      needs.textContent = "Nothing here needs you now";
+    }
+  }
+
+  async function next({ quiet = false, saved = false } = {}) {
     const url = new URL(ws.dataset.nextUrl, window.location.href);
     const current = workspace.current();
     if (current) url.searchParams.set("after", current);
@@ -94,6 +107,7 @@ export function initDesk(ws, workspace, panel) {
       panel.status("Could not ask the server what needs you next.", "error");
       return null;
     }
+    if (saved) showLeft(data.left);
     if (!data.claim_id || String(data.claim_id) === current) {
       if (!quiet) panel.status("Nothing else on this article needs you now.", "info");
       return null;
@@ -117,9 +131,12 @@ export function initDesk(ws, workspace, panel) {
 
   // A saved review moves on to the next claim that needs you.
   panel.onSaved(async (message) => {
-    await refresh();
-    const moved = await next({ quiet: true });
-    panel.status(moved ? `${message} ${panel.element.querySelector(".panel-status").textContent}` : `${message} Nothing else here needs you now.`);
+    // The panel's load already repainted the claim in the text and the list; the count of
+    // what needs me comes with the answer about the next claim (no page refresh per save).
+    const hadQueue = ws.querySelector(".queue-bar .needs-count") !== null;
+    const moved = await next({ quiet: true, saved: true });
+    if (moved) panel.status(`${message} ${panel.element.querySelector(".panel-status").textContent}`);
+    else panel.status(hadQueue ? `${message} That was the last claim here that needs you.` : message);
   });
 
   // The lead's decisions and the edits of the panel: saved in place.
