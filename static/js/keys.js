@@ -4,8 +4,9 @@ import { isTyping } from "./dom.js";
 import { addLinkRow } from "./panel.js";
 
 const VERDICTS = { 1: "confirmed", 2: "unconfirmed", 3: "disputed" };
-// An evidence link's stance is always chosen, never assumed: one key per stance.
-const STANCES = { p: "supports", x: "contradicts", c: "context" };
+// An evidence link's stance is always chosen, never assumed: one key per stance ("+" for,
+// "-" against, "=" neither: context), apart from the letters the workspace already uses.
+const STANCES = { "+": "supports", "-": "contradicts", "=": "context" };
 
 export function initShortcuts(ws, workspace, panel, desk) {
   const reviewForm = () => panel.element.querySelector("form.review-form");

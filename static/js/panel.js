@@ -69,7 +69,7 @@ export function initPanel(panelEl) {
     const unchosen = rowWithoutStance(form);
     if (unchosen) {  // never assumed: the same words the server says
       showErrors(form, { [unchosen.name.replace(/^links-(\d+)-stance$/, "links[$1].stance")]: STANCE_REQUIRED });
-      status("Not saved: choose each link's stance (p supports, x contradicts, c context).", "error");
+      status("Not saved: choose each link's stance (+ supports, - contradicts, = context).", "error");
       return;
     }
     const button = form.querySelector("button[type=submit]");

@@ -69,7 +69,8 @@ def settle(page):
 
 
 def review_all(m: Meter, base, article_id, claim_ids, verdicts, queue: bool):
-    """Review every claim: a verdict key, an evidence URL, save."""
+    """Review every claim: a verdict key, an evidence URL and its stance, save (a checkout
+    whose links default to "supports" ignores the stance key; it is counted all the same)."""
     m.goto(f"{base}/articles/{article_id}")
     m.press("g" if queue else "j")
     for i, cid in enumerate(claim_ids):
@@ -78,6 +79,7 @@ def review_all(m: Meter, base, article_id, claim_ids, verdicts, queue: bool):
         m.press("l")
         m.type(URL)
         m.press("Escape")
+        m.press({"confirmed": "+", "disputed": "-"}[verdicts[i]])  # the link's stance
         m.press("s")
         m.page.wait_for_selector(".panel-status:has-text('Review saved')")
         if not queue and i + 1 < len(claim_ids):

@@ -62,6 +62,7 @@ def test_reviewer_goes_through_the_queue_with_g(live_server, new_page, make_user
     page.keyboard.press("l")
     page.keyboard.type("https://example.org/source")
     page.keyboard.press("Escape")
+    page.keyboard.press("+")  # the link supports the verdict
     page.keyboard.press("s")  # saved: on to the next claim that needs me
     expect(page.locator("#panel .panel-body")).to_have_attribute("data-claim-id", str(ids[4]))
     expect(page.locator(".panel-status")).to_contain_text("Review saved.")

@@ -40,6 +40,7 @@ def test_second_reviewer_is_blind_then_the_lead_approves(
         page.keyboard.press(key)
     page.keyboard.type("https://example.org/second")
     page.keyboard.press("Escape")
+    page.keyboard.press("+")  # the link's stance: supports
     page.keyboard.press("s")
     expect(page.locator(".panel-status")).to_have_text(re.compile("Review saved"))
     expect(panel).to_contain_text("Matches the wire copy")  # now visible

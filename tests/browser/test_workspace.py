@@ -67,7 +67,7 @@ def test_import_then_review_with_the_keyboard_only(live_server, new_page, make_u
         "choose a stance: supports, contradicts or context"
     )
     page.screenshot(path="/tmp/reports-stance-refused.png", full_page=False)
-    page.keyboard.press("x")  # contradicts a confirmed verdict: saved, and flagged
+    page.keyboard.press("-")  # contradicts a confirmed verdict: saved, and flagged
     expect(page.locator("#panel select[name=links-0-stance]")).to_have_value("contradicts")
     page.keyboard.press("s")
     expect(page.locator(".panel-status")).to_have_text("Review saved.")

@@ -534,7 +534,10 @@ def test_imp20_filenames_are_metadata_never_paths(make_user, api_as, login, clie
                     if v is None or len(v) > 255 or any(c in v for c in "/\\\x00\u202e") or v in ("", ".", "..")}  # fmt: skip
     dispositions, unsafe_cd, with_star = 0, [], 0
     # Every format on both entry points for the "../../etc/passwd.txt" article, JSON for the rest.
-    checks = [(i, f) for i in ids[:1] for f in FORMATS] + [(i, "json") for i in ids[1:]]
+    # (not ClaimReview: these are drafts, which have none: 409)
+    checks = [(i, f) for i in ids[:1] for f in FORMATS if f != "claimreview"] + [
+        (i, "json") for i in ids[1:]
+    ]
     for article_id, fmt in checks:
         # WeasyPrint warns at import when HarfBuzz-Subset is missing (filterwarnings = error)
         with warnings.catch_warnings():

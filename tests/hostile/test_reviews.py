@@ -169,7 +169,7 @@ def test_rev04_rev12_note_xss_and_no_fetches_in_pages_and_exports(
     }
     for name, path in pages.items():
         found[name] = _exec_nodes(client.get(path).get_data(as_text=True))
-    for fmt in FORMATS:
+    for fmt in (f for f in FORMATS if f != "claimreview"):  # a draft has no ClaimReview: 409
         resp = client.get(f"/articles/{world['art']['id']}/export?format={fmt}")
         assert resp.status_code == 200, (fmt, resp.status_code)
         if fmt == "html":
