@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import escape
 
 from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS, Conflict
@@ -78,7 +79,7 @@ def claim_context(claim_id: int, **forms) -> dict:
         claim=claim, article=claim.article, own=own, reviews=visible,
         blind=len(visible) < len(claim.reviews), hidden_count=len(claim.reviews) - len(visible),
         timeline=timeline, neighbours=neighbours, render_markdown=render_markdown,
-        ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), similar=similar, **ctx,
+        ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), refused=forms.get("refused"), similar=similar, **ctx,
     )  # fmt: skip
 
 
@@ -152,7 +153,19 @@ def _target_id(result, claim_id: int) -> int:
 
 
 def _refused(claim_id: int, status: int, **forms):
-    """The page the form came from, with the refused form (input kept) in its panel."""
+    """The page the form came from, with the refused form (input kept) in its panel.
+
+    A refusal of the whole form (not of one field) shows with the form; when the claim's
+    state hides that form (an approved claim has no edit form), it shows at the panel's top
+    instead, so it is never lost and never shown twice."""
+    message = " ".join(str(e) for f in forms.values() for e in getattr(f, "form_errors", ()))
+    page, code = _refused_page(claim_id, status, **forms)
+    if message and str(escape(message)) not in page:
+        page, code = _refused_page(claim_id, status, refused=message, **forms)
+    return page, code
+
+
+def _refused_page(claim_id: int, status: int, **forms):
     if request.form.get("back") != "workspace":
         return render_claim(claim_id, status, **forms)
     from factcheck.views.articles import render_workspace  # the workspace imports this module
