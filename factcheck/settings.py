@@ -110,7 +110,7 @@ class Settings:
     # SQLite always seals in the writer's transaction.
     AUDIT_SEALER: str = "sealer"
     AUDIT_SEAL_INTERVAL: float = 0.1  # seconds between the sealer's passes
-    AUDIT_SEAL_LIMIT: float = 10.0  # verify fails if an event stays unsealed longer
+    AUDIT_SEAL_LIMIT: float = 60.0  # verify fails if an event stays unsealed longer (a loaded machine, a sealer restarting)
     # The chain head ("SEQ HASH") written here after every pass that sealed something,
     # for an operator to copy off the database host (`audit verify --head`); "" = none.
     AUDIT_HEAD_FILE: str = ""
