@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app factcheck
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test lint format serve worker clean
+.PHONY: run test install install-test lint format serve worker clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,18 @@ run: install
 ## make test: install the test extras and run the whole suite (FACTCHECK_TEST_DATABASE_URL=postgresql://… for PostgreSQL)
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make messages: extract the marked texts (babel.cfg), update the es/fr/de/pt catalogs, compile them
+TRANSLATIONS := factcheck/translations
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output \
+		--project=Factcheck -o $(TRANSLATIONS)/messages.pot .
+	for lang in es fr de pt; do \
+		if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+		else $(BIN)/pybabel -q init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; fi; \
+	done
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -16,6 +16,11 @@ from factcheck.settings import Settings, app_settings, bind, instance_secret_key
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def N_(message: str) -> str:
+    """Marks a text for the catalogs (pybabel extract) without translating it here."""
+    return message
+
+
 def create_app(
     test_config: Mapping[str, object] | None = None, *, migrations: bool = True
 ) -> Flask:
@@ -33,6 +38,7 @@ def create_app(
     )
     register_config(app, settings, flask_config)
     register_extensions(app, migrations=migrations)
+    register_i18n(app)
     register_database(app)
     register_middleware(app)
     register_request_handling(app)
@@ -79,9 +85,19 @@ def register_extensions(app: Flask, *, migrations: bool = True) -> None:
     login = LoginManager(app)
     login.user_loader(load_user)
     login.login_view = "auth.login"
-    login.login_message = "Please sign in to continue."
+    login.login_message = N_("Please sign in to continue.")  # translated when flashed
     login.login_message_category = "info"
+    from flask_babel import gettext
+
+    login.localize_callback = gettext
     CSRFProtect(app)
+
+
+def register_i18n(app: Flask) -> None:
+    """The pages' language (Flask-Babel): the person's, the browser's, the desk's."""
+    from factcheck.web import i18n
+
+    i18n.init_app(app)
 
 
 def register_database(app: Flask) -> None:

@@ -31,6 +31,8 @@ SESSION_KEY = "settings"  # session.info[SESSION_KEY]
 ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# The interface's languages (catalogs in factcheck/translations/), each named in itself.
+LOCALES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch", "pt": "Português"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class Settings:
     # -- the desk
     REVIEWS_REQUIRED: int = 1  # reviews before a claim counts as reviewed
     ORGANISATION: str = "Factcheck desk"  # the desk's name in reports (ClaimReview author)
+    # The interface's language when neither the person's saved choice nor the browser's
+    # Accept-Language names one of LOCALES (factcheck/web/i18n.py); also the reports' default.
+    DEFAULT_LOCALE: str = "en"
     # Where the desk publishes its fact-checks, e.g. https://news.example/fact-checks: an
     # approved article's public address is <this>/<article id> unless the lead gave its own
     # at approval. "": none (ClaimReview then needs the lead's address).
@@ -118,6 +123,10 @@ class Settings:
     def __post_init__(self) -> None:
         url = self.DATABASE_URL or f"sqlite:///{Path(self.INSTANCE_PATH) / 'factcheck.db'}"
         object.__setattr__(self, "DATABASE_URL", normalise_database_url(url))
+        if self.DEFAULT_LOCALE not in LOCALES:
+            raise ValueError(
+                f"{PREFIX}DEFAULT_LOCALE: {self.DEFAULT_LOCALE!r} is not one of {', '.join(LOCALES)}"
+            )
         if self.AUDIT_SEALER not in ("sealer", "inline"):
             raise ValueError(
                 f'{PREFIX}AUDIT_SEALER: {self.AUDIT_SEALER!r} is not "sealer" or "inline"'

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from factcheck.errors import FactcheckError
+
+
+def translated(choices: dict):
+    """Choices whose labels are lazy translations, resolved when the form is built (in the
+    request's language: WTForms wants plain strings)."""
+    return lambda: {value: str(label) for value, label in choices.items()}
 
 
 def apply_errors(form, exc: FactcheckError) -> None:
@@ -12,7 +20,7 @@ def apply_errors(form, exc: FactcheckError) -> None:
         name = key.split(".")[0].split("[")[0]
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors or []), f"{message}"]
+            field.errors = [*list(field.errors or []), _(str(message))]
             placed = True
     if not placed:
-        form.form_errors.append(exc.detail)
+        form.form_errors.append(_(exc.detail))

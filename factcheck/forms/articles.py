@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, URLField
@@ -6,27 +7,29 @@ from wtforms.validators import Length, Optional
 
 class ImportForm(FlaskForm):
     title = StringField(
-        "Title (optional: found in the text when left empty)", validators=[Length(max=500)]
+        _l("Title (optional: found in the text when left empty)"), validators=[Length(max=500)]
     )
-    text = TextAreaField("Paste the article text (or a whole HTML page)")
-    file = FileField("…or upload a file (.txt, .md or .html)")
-    url = URLField("…or import from a web address", validators=[Optional(), Length(max=2048)])
-    source_url = URLField("Source URL (optional)", validators=[Optional(), Length(max=2048)])
-    publisher = StringField("Publisher (optional)", validators=[Length(max=500)])
-    published_at = DateField("Published on (optional)", validators=[Optional()])
+    text = TextAreaField(_l("Paste the article text (or a whole HTML page)"))
+    file = FileField(_l("…or upload a file (.txt, .md or .html)"))
+    url = URLField(_l("…or import from a web address"), validators=[Optional(), Length(max=2048)])
+    source_url = URLField(_l("Source URL (optional)"), validators=[Optional(), Length(max=2048)])
+    publisher = StringField(_l("Publisher (optional)"), validators=[Length(max=500)])
+    published_at = DateField(_l("Published on (optional)"), validators=[Optional()])
     # choices: the desk's languages, set by the view; the service checks the code
-    language = SelectField("Language", validate_choice=False)
+    language = SelectField(_l("Language"), validate_choice=False)
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField("Language", validate_choice=False)  # choices as ImportForm's
+    language = SelectField(_l("Language"), validate_choice=False)  # choices as ImportForm's
     version = HiddenField()
 
 
 class NewVersionForm(FlaskForm):
-    text = TextAreaField("Paste the corrected text (or a whole HTML page)")
-    file = FileField("…or upload it (.txt, .md or .html)")
-    url = URLField("…or import it from a web address", validators=[Optional(), Length(max=2048)])
+    text = TextAreaField(_l("Paste the corrected text (or a whole HTML page)"))
+    file = FileField(_l("…or upload it (.txt, .md or .html)"))
+    url = URLField(
+        _l("…or import it from a web address"), validators=[Optional(), Length(max=2048)]
+    )
     version = HiddenField()
 
 
@@ -41,5 +44,5 @@ class ApproveArticleForm(FlaskForm):
 
 
 class AddClaimForm(FlaskForm):
-    start = StringField("Start offset")
-    end = StringField("End offset")
+    start = StringField(_l("Start offset"))
+    end = StringField(_l("End offset"))

@@ -1,20 +1,23 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class EditClaimForm(FlaskForm):
-    speaker = StringField("Speaker (who the claim is attributed to)", validators=[Length(max=500)])
-    statement = TextAreaField(
-        "Statement (the checkable claim in the desk's words)", validators=[Length(max=20000)]
+    speaker = StringField(
+        _l("Speaker (who the claim is attributed to)"), validators=[Length(max=500)]
     )
-    start = IntegerField("Start offset", validators=[Optional()])
-    end = IntegerField("End offset", validators=[Optional()])
+    statement = TextAreaField(
+        _l("Statement (the checkable claim in the desk's words)"), validators=[Length(max=20000)]
+    )
+    start = IntegerField(_l("Start offset"), validators=[Optional()])
+    end = IntegerField(_l("End offset"), validators=[Optional()])
     version = HiddenField()
 
 
 class SplitForm(FlaskForm):
-    at = IntegerField("Split at body offset", validators=[InputRequired()])
+    at = IntegerField(_l("Split at body offset"), validators=[InputRequired()])
     version = HiddenField()
 
 
@@ -25,7 +28,7 @@ class MergeForm(FlaskForm):
 
 class ExcludeForm(FlaskForm):
     reason = StringField(
-        "Reason (not check-worthy, opinion, boilerplate, …)",
+        _l("Reason (not check-worthy, opinion, boilerplate, …)"),
         validators=[DataRequired(), Length(max=2000)],
     )
     version = HiddenField()

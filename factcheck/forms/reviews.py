@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
@@ -11,26 +12,39 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
+from factcheck.forms import translated
 from factcheck.models import Stance, Verdict
 
-VERDICT_CHOICES = {v.value: v.label for v in Verdict}
-STANCE_CHOICES = {s.value: s.value.capitalize() for s in Stance}
+VERDICT_CHOICES = {
+    Verdict.CONFIRMED.value: _l("Confirmed"),
+    Verdict.UNCONFIRMED.value: _l("Unconfirmed"),
+    Verdict.DISPUTED.value: _l("Disputed"),
+}
+STANCE_CHOICES = {
+    Stance.SUPPORTS.value: _l("Supports"),
+    Stance.CONTRADICTS.value: _l("Contradicts"),
+    Stance.CONTEXT.value: _l("Context"),
+}
 
 
 class LinkForm(Form):
-    url = StringField("URL", validators=[Length(max=2048)])
-    title = StringField("Title", validators=[Length(max=500)])
+    url = StringField(_l("URL"), validators=[Length(max=2048)])
+    title = StringField(_l("Title"), validators=[Length(max=500)])
     # No default: every link's stance is the reviewer's choice (the service refuses none).
-    stance = SelectField("Stance", choices={"": "— choose —", **STANCE_CHOICES}, default="")
-    excerpt = TextAreaField("Excerpt (optional)", validators=[Length(max=2000)])
-    archived_url = StringField("Archived copy URL (optional)", validators=[Length(max=2048)])
+    stance = SelectField(
+        _l("Stance"), choices=translated({"": _l("— choose —"), **STANCE_CHOICES}), default=""
+    )
+    excerpt = TextAreaField(_l("Excerpt (optional)"), validators=[Length(max=2000)])
+    archived_url = StringField(_l("Archived copy URL (optional)"), validators=[Length(max=2048)])
 
 
 class ReviewForm(FlaskForm):
     verdict = RadioField(
-        "Verdict", choices=VERDICT_CHOICES, validators=[DataRequired("choose a verdict")]
+        _l("Verdict"),
+        choices=translated(VERDICT_CHOICES),
+        validators=[DataRequired(_l("choose a verdict"))],
     )
-    note = TextAreaField("Note (Markdown)", validators=[Length(max=20000)])
+    note = TextAreaField(_l("Note (Markdown)"), validators=[Length(max=20000)])
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
     version = HiddenField()
 
@@ -47,17 +61,19 @@ class ReviewForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     verdict = RadioField(
-        "Final verdict", choices=VERDICT_CHOICES, validators=[DataRequired("choose a verdict")]
+        _l("Final verdict"),
+        choices=translated(VERDICT_CHOICES),
+        validators=[DataRequired(_l("choose a verdict"))],
     )
-    note = TextAreaField("Lead's note (required when reviews disagree or you overrule them)")
+    note = TextAreaField(_l("Lead's note (required when reviews disagree or you overrule them)"))
     version = HiddenField()
 
 
 class ReturnForm(FlaskForm):
-    comment = TextAreaField("Comment for the reviewers", validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment for the reviewers"), validators=[DataRequired()])
     version = HiddenField()
 
 
 class ReopenForm(FlaskForm):
-    reason = TextAreaField("Reason for reopening", validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired()])
     version = HiddenField()

@@ -1,26 +1,34 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from factcheck.forms import translated
 from factcheck.models import Role
 
-ROLE_CHOICES = {r.value: r.value.capitalize() for r in Role}
+ROLE_CHOICES = {
+    Role.REVIEWER.value: _l("Reviewer"),
+    Role.LEAD.value: _l("Lead"),
+    Role.ADMIN.value: _l("Admin"),
+}
 
 
 class CreateUserForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    display_name = StringField("Name", validators=[Length(max=200)])
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.REVIEWER.value)
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    display_name = StringField(_l("Name"), validators=[Length(max=200)])
+    role = SelectField(_l("Role"), choices=translated(ROLE_CHOICES), default=Role.REVIEWER.value)
     password = PasswordField(
-        "Initial password", validators=[DataRequired(), Length(min=10, max=1024)]
+        _l("Initial password"), validators=[DataRequired(), Length(min=10, max=1024)]
     )
 
 
 class EditUserForm(FlaskForm):
-    display_name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    active = BooleanField("Active (can sign in)")
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=translated(ROLE_CHOICES))
+    active = BooleanField(_l("Active (can sign in)"))
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=10, max=1024)])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=10, max=1024)]
+    )

@@ -1,16 +1,18 @@
 """Webhook endpoint forms (admins). The service checks the URL's addresses and the events."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from factcheck.forms import translated
 from factcheck.models import WebhookEvent
 
 EVENT_CHOICES = {
-    WebhookEvent.CLAIM_APPROVED.value: "A claim is approved (claim.approved)",
-    WebhookEvent.ARTICLE_APPROVED.value: "An article is approved (article.approved)",
-    WebhookEvent.REPORT_EXPORTED.value: "A report is exported (report.exported)",
+    WebhookEvent.CLAIM_APPROVED.value: _l("A claim is approved (claim.approved)"),
+    WebhookEvent.ARTICLE_APPROVED.value: _l("An article is approved (article.approved)"),
+    WebhookEvent.REPORT_EXPORTED.value: _l("A report is exported (report.exported)"),
 }
 
 
@@ -22,15 +24,15 @@ class EventsField(SelectMultipleField):
 
 
 class CreateEndpointForm(FlaskForm):
-    url = StringField("URL", validators=[DataRequired(), Length(max=2048)])
-    events = EventsField("Events", choices=EVENT_CHOICES, validate_choice=False)
-    description = StringField("Description", validators=[Length(max=200)])
+    url = StringField(_l("URL"), validators=[DataRequired(), Length(max=2048)])
+    events = EventsField(_l("Events"), choices=translated(EVENT_CHOICES), validate_choice=False)
+    description = StringField(_l("Description"), validators=[Length(max=200)])
 
 
 class EditEndpointForm(FlaskForm):
-    events = EventsField("Events", choices=EVENT_CHOICES, validate_choice=False)
-    description = StringField("Description", validators=[Length(max=200)])
-    active = BooleanField("Active (receives events)")
+    events = EventsField(_l("Events"), choices=translated(EVENT_CHOICES), validate_choice=False)
+    description = StringField(_l("Description"), validators=[Length(max=200)])
+    active = BooleanField(_l("Active (receives events)"))
 
 
 class ActionForm(FlaskForm):

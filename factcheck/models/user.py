@@ -44,6 +44,8 @@ class User(db.Model):
     # The last TOTP time step accepted: a code (of this step or an earlier one) is never
     # accepted twice, the previous window's included (HOSTILE §4.4).
     totp_last_step: Mapped[int | None] = mapped_column()
+    # The interface language the person chose (settings.LOCALES); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 

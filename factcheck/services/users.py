@@ -23,7 +23,7 @@ from factcheck.services import sign_in as sign_in_limits
 from factcheck.services.common import clean_text, get_user
 from factcheck.services.passwords import hash_password
 from factcheck.services.recent_auth import require_recent
-from factcheck.settings import settings_of
+from factcheck.settings import LOCALES, settings_of
 
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "fct_"
@@ -116,6 +116,24 @@ def update_user(
             after = {**after, "tokens_revoked": revoked}
     action = "user.deactivated" if before["active"] and not user.active else "user.updated"
     audit.record(session, actor, action, "user", user.id, before=before, after=after)
+    return user
+
+
+def set_locale(session: Session, *, actor, locale) -> User:
+    """The signed-in person's interface language (one of LOCALES, or None: the browser's)."""
+    if locale in ("", None):
+        locale = None
+    elif locale not in LOCALES:
+        raise InvalidInput(
+            f"locale must be one of {', '.join(LOCALES)}", errors={"locale": "unknown language"}
+        )
+    user = get_user(session, actor.id)
+    if user.locale == locale:
+        return user
+    before = {"locale": user.locale}
+    user.locale = locale
+    audit.record(session, actor, "user.updated", "user", user.id, before=before,
+                 after={"locale": locale})  # fmt: skip
     return user
 
 

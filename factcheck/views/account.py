@@ -9,6 +9,8 @@ page, which brings them back where they were.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
@@ -18,6 +20,7 @@ from factcheck.extensions import db
 from factcheck.forms import apply_errors
 from factcheck.forms.auth import (
     ChangePasswordForm,
+    LocaleForm,
     ReauthForm,
     RevokeTokenForm,
     TokenForm,
@@ -31,6 +34,7 @@ from factcheck.services.passwords import hash_password
 from factcheck.services.recent_auth import is_recent
 from factcheck.settings import settings_of
 from factcheck.web.auth import authenticated_at, mark_authenticated, rate_limited_page, safe_next
+from factcheck.web.i18n import browser_locale
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -40,6 +44,7 @@ def _page(status=200, **forms):
     forms.setdefault("password_form", ChangePasswordForm())
     forms.setdefault("totp_disable_form", TotpDisableForm())
     forms.setdefault("totp_start_form", RevokeTokenForm())
+    forms.setdefault("locale_form", LocaleForm(locale=current_user.locale or ""))
     return render_template(
         "account/index.html", tokens=current_user.tokens, revoke_form=RevokeTokenForm(),
         totp_required=not can(current_user, Permission.USE_DESK),
@@ -71,9 +76,9 @@ def reauth():
             return rate_limited_page("account/reauth.html", form, exc)
         if ok:
             mark_authenticated()
-            flash("Confirmed. You can go on.", "success")
+            flash(_("Confirmed. You can go on."), "success")
             return redirect(safe_next(form.next.data) or url_for("account.index"))
-        form.form_errors.append("That password or code is not right.")
+        form.form_errors.append(_("That password or code is not right."))
         status = 422
     elif request.method == "POST":
         status = 422
@@ -120,7 +125,7 @@ def revoke_token(token_id: int):
     if form.validate_on_submit():
         with transaction() as s:
             users.revoke_token(s, actor=current_user, token_id=token_id)
-        flash("Token revoked; it no longer works.", "success")
+        flash(_("Token revoked; it no longer works."), "success")
     return redirect(url_for("account.index"))
 
 
@@ -136,7 +141,7 @@ def change_password():
         apply_errors(form, exc)
         return _page(exc.status, password_form=form)
     if not confirmed:
-        form.current.errors = ["that is not your current password (or the code is wrong)"]
+        form.current.errors = [_("that is not your current password (or the code is wrong)")]
         return _page(422, password_form=form)
     try:
         users.check_password(form.password.data)
@@ -150,11 +155,27 @@ def change_password():
         return _page(exc.status, password_form=form)
     logout_user()
     flash(
-        "Password changed. Every session, remember-me cookie and API token was ended; "
-        "sign in with the new password.",
+        _(
+            "Password changed. Every session, remember-me cookie and API token was ended; "
+            "sign in with the new password."
+        ),
         "success",
     )
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+@login_required
+def set_locale():
+    """The person's interface language (saved on the account, audited)."""
+    form = LocaleForm()
+    if not form.validate_on_submit():
+        return _page(422, locale_form=form)
+    with transaction() as s:
+        users.set_locale(s, actor=current_user, locale=form.locale.data or None)
+    with force_locale(form.locale.data or browser_locale()):  # the message in the new language
+        flash(_("Language saved."), "success")
+    return redirect(url_for("account.index") + "#language")
 
 
 @bp.post("/two-step/start")
@@ -205,12 +226,12 @@ def totp_disable():
         return _page(422, totp_disable_form=form)
     try:
         if not _confirm(form.password.data, form.code.data):
-            form.code.errors = ["wrong password or code"]
+            form.code.errors = [_("wrong password or code")]
             return _page(422, totp_disable_form=form)
         with transaction() as s:
             second_factor.disable(s, actor=current_user, authenticated_at=utcnow())
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _page(exc.status, totp_disable_form=form)
-    flash("Two-step sign-in is off.", "success")
+    flash(_("Two-step sign-in is off."), "success")
     return redirect(url_for("account.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from factcheck.database import transaction
@@ -49,7 +50,7 @@ def create_user():
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _list(exc.status, form)
-    flash(f"Account {form.email.data} created.", "success")
+    flash(_("Account %(email)s created.", email=form.email.data), "success")
     return redirect(url_for("admin.user_list"))
 
 
@@ -77,7 +78,7 @@ def edit_user(user_id: int):
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _edit_page(get_user(db.session, user_id), exc.status, form)
-    flash("Account updated.", "success")
+    flash(_("Account updated."), "success")
     return redirect(url_for("admin.user_list"))
 
 
@@ -95,7 +96,7 @@ def reset_password(user_id: int):
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _edit_page(get_user(db.session, user_id), exc.status, reset_form=form)
-    flash("Password reset; the account's sessions were ended.", "success")
+    flash(_("Password reset; the account's sessions were ended."), "success")
     return redirect(url_for("admin.user_list"))
 
 
@@ -114,5 +115,5 @@ def reset_two_step(user_id: int):
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _edit_page(get_user(db.session, user_id), exc.status, totp_form=form)
-    flash("Two-step sign-in reset; the account's sessions were ended.", "success")
+    flash(_("Two-step sign-in reset; the account's sessions were ended."), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -44,6 +45,7 @@ from factcheck.text.language import LANGUAGES
 from factcheck.views import desk as desk_views
 from factcheck.views.claims import claim_context
 from factcheck.views.queues import assign_form
+from factcheck.web.i18n import detail, version_counts
 from factcheck.web.safe_reads import require_same_site_read
 
 bp = Blueprint("articles", __name__)
@@ -133,7 +135,7 @@ def new():
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return render_template("articles/new.html", form=form), exc.status
-    flash(f"Article imported and split into {n} claims.", "success")
+    flash(_("Article imported and split into %(num)s claims.", num=n), "success")
     return redirect(url_for("articles.show", article_id=article_id))
 
 
@@ -245,7 +247,7 @@ def new_version(article_id: int):
     """Import a corrected version and re-anchor the claims."""
     form = NewVersionForm()
     if not form.validate_on_submit():
-        flash("Not imported: the form was incomplete.", "error")
+        flash(_("Not imported: the form was incomplete."), "error")
         return redirect(url_for("articles.show", article_id=article_id))
     try:
         source = _import_source(form)
@@ -253,12 +255,10 @@ def new_version(article_id: int):
             counts = versions.import_new_version(s, actor=current_user, article_id=article_id, source=source,
                                                  version=form.version.data)  # fmt: skip
     except FORM_ERRORS as exc:
-        flash(f"Corrected version not imported: {exc.detail}", "error")
+        flash(_("Corrected version not imported: %(why)s", why=detail(exc)), "error")
         return redirect(url_for("articles.show", article_id=article_id))
     flash(
-        "Corrected version imported: "
-        + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-        + ".",
+        _("Corrected version imported: %(counts)s.", counts=version_counts(counts)),
         "success",
     )
     return redirect(url_for("articles.show", article_id=article_id))
@@ -270,7 +270,7 @@ def set_language(article_id: int):
     """Correct the article's language; its claims are split again by that language's rules."""
     form = LanguageForm()
     if not form.validate_on_submit():
-        flash("Language not changed: the form was incomplete.", "error")
+        flash(_("Language not changed: the form was incomplete."), "error")
         return redirect(url_for("articles.show", article_id=article_id))
     try:
         with transaction() as s:
@@ -278,9 +278,10 @@ def set_language(article_id: int):
                                                      language=form.language.data, version=form.version.data)  # fmt: skip
             name, n = LANGUAGES[article.language], len(article.claims)
     except (*FORM_ERRORS, InvalidTransition) as exc:
-        flash(f"Language not changed: {exc.detail}", "error")
+        flash(_("Language not changed: %(why)s", why=detail(exc)), "error")
         return redirect(url_for("articles.show", article_id=article_id))
-    flash(f"Language set to {name}; the article is split into {n} claims.", "success")
+    flash(_("Language set to %(name)s; the article is split into %(num)s claims.", name=name, num=n),
+          "success")  # fmt: skip
     return redirect(url_for("articles.show", article_id=article_id))
 
 
@@ -299,9 +300,9 @@ def approve(article_id: int):
                     published_url=form.published_url.data or None,
                 )
         except (Conflict, InvalidInput) as exc:
-            flash(exc.detail, "error")
+            flash(detail(exc), "error")
         else:
-            flash("Article approved: its report is final.", "success")
+            flash(_("Article approved: its report is final."), "success")
     else:
         flash("; ".join(f"{form[name].label.text}: {', '.join(errs)}"
                         for name, errs in form.errors.items()), "error")  # fmt: skip
@@ -319,9 +320,9 @@ def add(article_id: int):
                                   start=_int(form.start.data), end=_int(form.end.data))  # fmt: skip
                 claim_id = claim.id
         except FORM_ERRORS as exc:
-            flash(f"Claim not added: {exc.detail}", "error")
+            flash(_("Claim not added: %(why)s", why=detail(exc)), "error")
             return redirect(url_for("articles.show", article_id=article_id))
-        flash("Claim added.", "success")
+        flash(_("Claim added."), "success")
         if request.form.get("back") == "workspace":
             return redirect(
                 url_for("articles.show", article_id=article_id, claim=claim_id, _anchor="panel")
@@ -340,9 +341,9 @@ def undo_edit(article_id: int):
                                         event_id=request.form.get("event_id"))  # fmt: skip
             claim_id = claim.id if claim else None
     except (*FORM_ERRORS, InvalidTransition, NotFound) as exc:
-        flash(f"Not undone: {exc.detail}", "error")
+        flash(_("Not undone: %(why)s", why=detail(exc)), "error")
         return redirect(url_for("articles.show", article_id=article_id))
-    flash("Your last edit was undone.", "success")
+    flash(_("Your last edit was undone."), "success")
     if claim_id is None:
         return redirect(url_for("articles.show", article_id=article_id))
     return redirect(

@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from factcheck.database import transaction
@@ -43,9 +44,9 @@ def login():
             session.clear()  # no fixation: a fresh session (and CSRF token) after sign-in
             login_user(user, remember=form.remember.data)
             mark_authenticated()  # the password (and code) were given just now
-            flash(f"Signed in as {user.display_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return redirect(target or url_for("articles.index"))
-        form.form_errors.append("Wrong email or password, or the account is deactivated.")
+        form.form_errors.append(_("Wrong email or password, or the account is deactivated."))
         status = 401
     elif request.method == "POST":
         status = 422
@@ -61,5 +62,5 @@ def logout():
             users.sign_out(s, actor=current_user, everywhere=form.everywhere.data)
         logout_user()
         session.clear()
-        flash("Signed out.", "info")
+        flash(_("Signed out."), "info")
     return redirect(url_for("auth.login"))

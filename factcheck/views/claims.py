@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import escape
 
@@ -195,7 +196,7 @@ def review(claim_id: int):
     form = ReviewForm()
     return _act(claim_id, form, "review_form", lambda s: reviews.submit_review(
         s, actor=current_user, claim_id=claim_id, verdict=form.verdict.data, note=form.note.data,
-        links=form.link_data(), version=form.version.data or None), "Review saved.")  # fmt: skip
+        links=form.link_data(), version=form.version.data or None), _("Review saved."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/approve")
@@ -204,7 +205,7 @@ def approve(claim_id: int):
     form = ApproveForm()
     return _act(claim_id, form, "approve_form", lambda s: approvals.approve_claim(
         s, actor=current_user, claim_id=claim_id, verdict=form.verdict.data, note=form.note.data,
-        version=form.version.data), "Final verdict approved.")  # fmt: skip
+        version=form.version.data), _("Final verdict approved."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/return")
@@ -213,7 +214,7 @@ def return_(claim_id: int):
     form = ReturnForm()
     return _act(claim_id, form, "return_form", lambda s: approvals.return_claim(
         s, actor=current_user, claim_id=claim_id, comment=form.comment.data,
-        version=form.version.data), "Claim returned to the reviewers.")  # fmt: skip
+        version=form.version.data), _("Claim returned to the reviewers."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/reopen")
@@ -222,7 +223,7 @@ def reopen(claim_id: int):
     form = ReopenForm()
     return _act(claim_id, form, "reopen_form", lambda s: approvals.reopen_claim(
         s, actor=current_user, claim_id=claim_id, reason=form.reason.data,
-        version=form.version.data), "Claim reopened.")  # fmt: skip
+        version=form.version.data), _("Claim reopened."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/edit")
@@ -232,7 +233,7 @@ def edit(claim_id: int):
     return _act(claim_id, form, "edit_form", lambda s: claims.update_claim(
         s, actor=current_user, claim_id=claim_id, version=form.version.data,
         start=form.start.data, end=form.end.data, speaker=form.speaker.data,
-        statement=form.statement.data), "Claim updated.")  # fmt: skip
+        statement=form.statement.data), _("Claim updated."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/speaker/confirm")
@@ -250,7 +251,7 @@ def split(claim_id: int):
     form = SplitForm()
     return _act(claim_id, form, "split_form", lambda s: claims.split_claim(
         s, actor=current_user, claim_id=claim_id, at=form.at.data,
-        version=form.version.data), "Claim split in two.")  # fmt: skip
+        version=form.version.data), _("Claim split in two."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/merge")
@@ -259,7 +260,7 @@ def merge(claim_id: int):
     form = MergeForm()
     return _act(claim_id, form, "merge_form", lambda s: claims.merge_claims(
         s, actor=current_user, claim_id=claim_id, with_id=form.with_id.data,
-        version=form.version.data), "Claims merged.")  # fmt: skip
+        version=form.version.data), _("Claims merged."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/exclude")
@@ -268,7 +269,7 @@ def exclude(claim_id: int):
     form = ExcludeForm()
     return _act(claim_id, form, "exclude_form", lambda s: claims.exclude_claim(
         s, actor=current_user, claim_id=claim_id, reason=form.reason.data,
-        version=form.version.data), "Claim excluded from review.")  # fmt: skip
+        version=form.version.data), _("Claim excluded from review."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/include")
@@ -277,4 +278,4 @@ def include(claim_id: int):
     form = IncludeForm()
     return _act(claim_id, form, "include_form", lambda s: claims.include_claim(
         s, actor=current_user, claim_id=claim_id, version=form.version.data),
-        "Claim brought back into review.")  # fmt: skip
+        _("Claim brought back into review."))  # fmt: skip

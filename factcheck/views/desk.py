@@ -4,6 +4,8 @@ a lead's bulk decisions (a form that works without JavaScript, JSON for the page
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -64,7 +66,7 @@ def next_claim(article_id: int):
             {"claim_id": nxt, "reason": desk.REASONS.get(needs.get(nxt)), "left": len(needs)}
         )
     if nxt is None:
-        flash("Nothing on this article needs you now.", "info")
+        flash(_("Nothing on this article needs you now."), "info")
         return redirect(url_for("articles.show", article_id=article.id, **keep))
     return redirect(
         url_for("articles.show", article_id=article.id, claim=nxt, _anchor="panel", **keep)
@@ -93,27 +95,29 @@ def bulk(article_id: int):
     except FORM_ERRORS as exc:
         if wants_json():
             return jsonify({"detail": exc.detail, "errors": exc.errors or {}}), exc.status
-        flash(f"Nothing done: {exc.detail}.", "error")
+        flash(_("Nothing done: %(why)s.", why=_(exc.detail)), "error")
         return redirect(_back(article_id))
     seq = _seq_of(article_id)
     for r in results:
         r["seq"] = seq.get(r["claim_id"])
     done = sum(r["ok"] for r in results)
-    summary = f"{done} of {len(results)} claims {_PAST.get(action, 'done')}."
+    summary = str(_PAST.get(action, _PAST[""])) % {"done": done, "total": len(results)}
     if wants_json():
         return jsonify({"summary": summary, "done": done, "results": results})
     flash(summary, "success" if done == len(results) else "info")
     for r in results:
         if not r["ok"]:
-            flash(f"Claim {r['seq'] or r['claim_id']}: {r['detail']}.", "error")
+            flash(_("Claim %(seq)s: %(why)s.", seq=r["seq"] or r["claim_id"], why=_(r["detail"])),
+                  "error")  # fmt: skip
     return redirect(_back(article_id))
 
 
-_PAST = {
-    "approve": "approved",
-    "exclude": "excluded",
-    "assign": "assigned",
-    "due": "given the due date",
+_PAST = {  # the summary of a bulk decision, by its action
+    "approve": _l("%(done)s of %(total)s claims approved."),
+    "exclude": _l("%(done)s of %(total)s claims excluded."),
+    "assign": _l("%(done)s of %(total)s claims assigned."),
+    "due": _l("%(done)s of %(total)s claims given the due date."),
+    "": _l("%(done)s of %(total)s claims done."),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from factcheck.forms.assignments import AssignForm
 from factcheck.models import Article, Claim, ClaimStatus, Verdict
 from factcheck.permissions import Permission, can
 from factcheck.services import assignments, users
+from factcheck.web.i18n import detail
 
 bp = Blueprint("queues", __name__)
 
@@ -76,9 +78,9 @@ def assign(article_id: int):
                 created = assignments.assign(s, actor=current_user, user_id=form.user_id.data,
                                              article_id=article_id, due_on=form.due_on.data)  # fmt: skip
         except FORM_ERRORS as exc:
-            flash(f"Not assigned: {exc.detail}", "error")
+            flash(_("Not assigned: %(why)s", why=detail(exc)), "error")
         else:
-            flash("Assigned." if created else "Already assigned to that reviewer.", "success")
+            flash(_("Assigned.") if created else _("Already assigned to that reviewer."), "success")
     else:
-        flash("Not assigned: choose a reviewer.", "error")
+        flash(_("Not assigned: choose a reviewer."), "error")
     return redirect(url_for("articles.show", article_id=article_id))

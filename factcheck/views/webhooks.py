@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from factcheck.database import transaction
@@ -14,6 +15,7 @@ from factcheck.net.client import check_url
 from factcheck.permissions import Permission, require
 from factcheck.services import webhooks
 from factcheck.services.sources import fetch_policy
+from factcheck.web.i18n import detail
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 PER_PAGE = 50
@@ -85,20 +87,20 @@ def update(endpoint_id: int):
     except FORM_ERRORS as exc:
         apply_errors(form, exc)
         return _show(endpoint_id, exc.status, form)
-    flash("Webhook updated.", "success")
+    flash(_("Webhook updated."), "success")
     return redirect(url_for("webhooks.show", endpoint_id=endpoint_id))
 
 
 def _action(call, message: str, to: str):
     """Run a one-button action (CSRF-checked) in one transaction, then go back."""
     if not ActionForm().validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
+        flash(_("The form expired; reload the page and try again."), "error")
         return redirect(to)
     try:
         with transaction() as s:
             call(s)
     except (Conflict, InvalidInput) as exc:  # NotFound and PermissionDenied get their pages
-        flash(exc.detail, "error")
+        flash(detail(exc), "error")
         return redirect(to)
     flash(message, "success")
     return redirect(to)
@@ -109,14 +111,14 @@ def toggle(endpoint_id: int):
     active = not webhooks.get_endpoint(db.session, endpoint_id).active
     return _action(lambda s: webhooks.update_endpoint(s, actor=current_user, endpoint_id=endpoint_id,
                                                       active=active),
-                   "Webhook switched on." if active else "Webhook switched off.",
+                   _("Webhook switched on.") if active else _("Webhook switched off."),
                    url_for("webhooks.index"))  # fmt: skip
 
 
 @bp.post("/<int:endpoint_id>/rotate")
 def rotate(endpoint_id: int):
     if not ActionForm().validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
+        flash(_("The form expired; reload the page and try again."), "error")
         return redirect(url_for("webhooks.show", endpoint_id=endpoint_id))
     with transaction() as s:
         endpoint, secret = webhooks.rotate_secret(s, actor=current_user, endpoint_id=endpoint_id)
@@ -128,13 +130,13 @@ def rotate(endpoint_id: int):
 @bp.post("/<int:endpoint_id>/delete")
 def delete(endpoint_id: int):
     return _action(lambda s: webhooks.delete_endpoint(s, actor=current_user, endpoint_id=endpoint_id),
-                   "Webhook deleted with its delivery log.", url_for("webhooks.index"))  # fmt: skip
+                   _("Webhook deleted with its delivery log."), url_for("webhooks.index"))  # fmt: skip
 
 
 @bp.post("/<int:endpoint_id>/deliveries/<int:delivery_id>/retry")
 def retry(endpoint_id: int, delivery_id: int):
     return _action(lambda s: webhooks.retry_delivery(s, actor=current_user, delivery_id=delivery_id,
                                                                 endpoint_id=endpoint_id),
-                   "Delivery queued to be sent again now.",
+                   _("Delivery queued to be sent again now."),
                    url_for("webhooks.show", endpoint_id=endpoint_id,
                            page=request.args.get("page", 1, type=int)))  # fmt: skip

@@ -3,6 +3,7 @@
 // lead's and editing forms of the panel save in place. Every one of these is also a plain
 // link or form that works without JavaScript; here they answer JSON and the page updates.
 import { csrfToken, enhance, fetchHTML } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** POST a form (with the button that submitted it) and read the JSON answer; never throws. */
 export async function postForm(form, submitter) {
@@ -42,7 +43,7 @@ export function showFormErrors(form, data) {
     const top = document.createElement("p");
     top.className = "flash flash-error form-refusal";
     top.setAttribute("role", "alert");
-    top.textContent = `Not done: ${data.detail || "the server refused"}.`;
+    top.textContent = t("Not done: %(why)s.", { why: data.detail || t("the server refused") });
     form.prepend(top);
   }
 }
@@ -89,9 +90,9 @@ export function initDesk(ws, workspace, panel) {
       const n = needs.querySelector(".needs-count");
       const word = needs.querySelector(".needs-word");
       if (n) n.textContent = left;
-      if (word) word.textContent = left === 1 ? "needs" : "need";
+      if (word) word.textContent = left === 1 ? t("needs you") : t("need you");
     } else {
-      needs.textContent = "Nothing here needs you now";
+      needs.textContent = t("Nothing here needs you now");
     }
   }
 
@@ -104,12 +105,12 @@ export function initDesk(ws, workspace, panel) {
       const resp = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
       data = await resp.json();
     } catch {
-      panel.status("Could not ask the server what needs you next.", "error");
+      panel.status(t("Could not ask the server what needs you next."), "error");
       return null;
     }
     if (saved) showLeft(data.left);
     if (!data.claim_id || String(data.claim_id) === current) {
-      if (!quiet) panel.status("Nothing else on this article needs you now.", "info");
+      if (!quiet) panel.status(t("Nothing else on this article needs you now."), "info");
       return null;
     }
     await workspace.select(data.claim_id, { focusList: true });
@@ -118,7 +119,7 @@ export function initDesk(ws, workspace, panel) {
     }
     const side = ws.querySelector(".side");
     if (side) side.scrollTop = 0; // the list and the claim's review form, together
-    panel.status(`Next: ${data.reason} (${data.left} need you).`, "info");
+    panel.status(t("Next: %(reason)s (%(left)s need you).", { reason: data.reason, left: data.left }), "info");
     return data.claim_id;
   }
 
@@ -147,13 +148,13 @@ export function initDesk(ws, workspace, panel) {
     const button = event.submitter;
     const pending = postForm(form, button); // reads the form (and its button) before disabling it
     if (button) button.disabled = true;
-    panel.status("Saving…", "info");
+    panel.status(t("Saving…"), "info");
     const resp = await pending;
     if (button) button.disabled = false;
     if (!resp.ok) {
       panel.status("");
       showFormErrors(form, resp.data);
-      if (resp.data.stale) panel.status("Someone changed this claim meanwhile: reload it to see their change (your input is kept).", "error");
+      if (resp.data.stale) panel.status(t("Someone changed this claim meanwhile: reload it to see their change (your input is kept)."), "error");
       return;
     }
     for (const old of document.querySelectorAll("main > .flash")) old.remove(); // the last page's news
@@ -169,12 +170,12 @@ export function initDesk(ws, workspace, panel) {
     const label = bulkForm?.querySelector(".bulk-count");
     if (!label) return;
     const n = picks().filter((el) => el.checked).length;
-    label.textContent = n ? `${n} selected` : "None selected";
+    label.textContent = n ? t("%(n)s selected", { n }) : t("None selected");
   }
   function toggleCurrent() {
     const box = ws.querySelector(`.claim-item[data-claim-id="${workspace.current()}"] input.pick`);
     if (!box) {
-      panel.status(bulkForm ? "Select a claim first (j / k)." : "Only leads select claims for bulk decisions.", "info");
+      panel.status(bulkForm ? t("Select a claim first (j / k).") : t("Only leads select claims for bulk decisions."), "info");
       return;
     }
     box.checked = !box.checked;
@@ -201,16 +202,16 @@ export function initDesk(ws, workspace, panel) {
       const results = bulkForm.querySelector(".bulk-results");
       const button = event.submitter;
       if (!picks().some((el) => el.checked)) {
-        results.replaceChildren(message("Select at least one claim first.", "error"));
+        results.replaceChildren(message(t("Select at least one claim first."), "error"));
         return;
       }
       const pending = postForm(bulkForm, button);
       if (button) button.disabled = true;
-      results.replaceChildren(message("Working…", "info"));
+      results.replaceChildren(message(t("Working…"), "info"));
       const resp = await pending;
       if (button) button.disabled = false;
       if (!resp.ok) {
-        results.replaceChildren(message(`Nothing done: ${resp.data.detail}.`, "error"));
+        results.replaceChildren(message(t("Nothing done: %(why)s.", { why: resp.data.detail }), "error"));
         return;
       }
       const refused = resp.data.results.filter((r) => !r.ok);
@@ -222,7 +223,7 @@ export function initDesk(ws, workspace, panel) {
           const li = document.createElement("li");
           const a = document.createElement("a");
           a.href = `${ws.dataset.wsUrl}${ws.dataset.wsUrl.includes("?") ? "&" : "?"}claim=${r.claim_id}#panel`;
-          a.textContent = `Claim ${r.seq || r.claim_id}`;
+          a.textContent = t("Claim %(seq)s", { seq: r.seq || r.claim_id });
           li.append(a, `: ${r.detail}.`);
           list.append(li);
         }

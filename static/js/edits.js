@@ -1,6 +1,7 @@
 // Editing the split in the page: select text to add a claim, place the cursor to split
 // one. Offsets are code points of the article body, as the server counts them.
 import { codePoints } from "./dom.js";
+import { t } from "./i18n.js";
 
 export function initEdits(ws, workspace) {
   const text = ws.querySelector(".article-text .body");
@@ -35,7 +36,7 @@ export function initEdits(ws, workspace) {
     const button = addForm.querySelector("button");
     button.disabled = true;
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
-      info.textContent = "Select text in the article that no claim covers.";
+      info.textContent = t("Select text in the article that no claim covers.");
       return;
     }
     const range = selection.getRangeAt(0);
@@ -45,13 +46,13 @@ export function initEdits(ws, workspace) {
     if (start === null || end === null || end <= start) return;
     const touched = [...text.querySelectorAll(".claim-mark")].filter((m) => range.intersectsNode(m.querySelector("bdi")));
     if (touched.length) {
-      info.textContent = "The selection overlaps a claim: select plain (grey) text only.";
+      info.textContent = t("The selection overlaps a claim: select plain (grey) text only.");
       return;
     }
     addForm.elements.start.value = start;
     addForm.elements.end.value = end;
     const quote = selection.toString().trim().replace(/\s+/g, " ");
-    info.textContent = `Characters ${start}–${end}: “${quote.length > 60 ? `${quote.slice(0, 59)}…` : quote}”`;
+    info.textContent = t("Characters %(start)s–%(end)s: “%(quote)s”", { start, end, quote: quote.length > 60 ? `${quote.slice(0, 59)}…` : quote });
     button.disabled = false;
   }
 

@@ -2,6 +2,7 @@
 // (Esc leaves the field) or with Ctrl/Alt/Meta held.
 import { isTyping } from "./dom.js";
 import { addLinkRow } from "./panel.js";
+import { t, word } from "./i18n.js";
 
 const VERDICTS = { 1: "confirmed", 2: "unconfirmed", 3: "disputed" };
 // An evidence link's stance is always chosen, never assumed: one key per stance ("+" for,
@@ -17,14 +18,14 @@ export function initShortcuts(ws, workspace, panel, desk) {
 
   function needClaim() {
     if (panel.body()) return true;
-    panel.status("Select a claim first (j / k).", "info");
+    panel.status(t("Select a claim first (j / k)."), "info");
     return false;
   }
 
   function needReviewForm() {
     if (!needClaim()) return null;
     const form = reviewForm();
-    if (!form) panel.status("This claim takes no review now (approved or excluded).", "info");
+    if (!form) panel.status(t("This claim takes no review now (approved or excluded)."), "info");
     return form;
   }
 
@@ -44,17 +45,17 @@ export function initShortcuts(ws, workspace, panel, desk) {
       if (!needClaim()) return;
       const form = panel.element.querySelector("form.approve-form");
       if (!form) {
-        panel.status("Nothing to approve here: leads approve reviewed claims.", "info");
+        panel.status(t("Nothing to approve here: leads approve reviewed claims."), "info");
         return;
       }
       const chosen = form.querySelector("input[name=verdict]:checked");
       form.scrollIntoView({ block: "nearest" });
       if (chosen) {
         form.querySelector("button[type=submit]").focus();
-        panel.status(`Press Enter to approve “${chosen.value}”, or choose another verdict.`, "info");
+        panel.status(t("Press Enter to approve “%(verdict)s”, or choose another verdict.", { verdict: word(chosen.value) }), "info");
       } else {
         form.querySelector("input[name=verdict]").focus();
-        panel.status("Choose the final verdict (arrow keys), then Enter.", "info");
+        panel.status(t("Choose the final verdict (arrow keys), then Enter."), "info");
       }
     },
     c: () => {
@@ -67,7 +68,7 @@ export function initShortcuts(ws, workspace, panel, desk) {
       const form = document.querySelector("form.undo-form");
       const button = form?.querySelector("button");
       if (button && !button.disabled) form.requestSubmit();
-      else panel.status("Nothing of yours to undo here.", "info");
+      else panel.status(t("Nothing of yours to undo here."), "info");
     },
     "?": () => {
       const help = document.getElementById("shortcuts");
@@ -98,7 +99,7 @@ export function initShortcuts(ws, workspace, panel, desk) {
       if (!select) return;
       select.value = stance;
       select.dispatchEvent(new Event("change", { bubbles: true }));
-      panel.status(`Stance of link ${rows.indexOf(row) + 1}: ${stance}.`, "info");
+      panel.status(t("Stance of link %(n)s: %(stance)s.", { n: rows.indexOf(row) + 1, stance: word(stance) }), "info");
     };
   }
 

@@ -1,6 +1,7 @@
 // The claim panel: loads a claim's server-rendered panel and saves reviews through the
 // JSON API without reloading the page. Without JavaScript the same forms post normally.
 import { enhance, fetchHTML, sendJSON } from "./dom.js";
+import { t } from "./i18n.js";
 
 export function initPanel(panelEl) {
   const slot = panelEl.querySelector(".panel-slot");
@@ -25,7 +26,7 @@ export function initPanel(panelEl) {
     try {
       html = await fetchHTML(`${panelEl.dataset.claimsUrl || "/claims/"}${claimId}?panel=${mode}`);
     } catch (err) {
-      if (mine === ticket) status(`Could not load claim ${claimId}: ${err.message}`, "error");
+      if (mine === ticket) status(t("Could not load claim %(id)s: %(why)s", { id: claimId, why: err.message }), "error");
       return null;
     }
     if (mine !== ticket) return null; // a later selection won
@@ -62,33 +63,33 @@ export function initPanel(panelEl) {
     if (data.get("version")) payload.version = Number(data.get("version"));
     if (!payload.verdict) {
       showErrors(form, { verdict: "choose a verdict" });
-      status("Not saved: choose a verdict (1, 2 or 3).", "error");
+      status(t("Not saved: choose a verdict (1, 2 or 3)."), "error");
       form.querySelector("input[name=verdict]").focus();
       return;
     }
     const unchosen = rowWithoutStance(form);
     if (unchosen) {  // never assumed: the same words the server says
       showErrors(form, { [unchosen.name.replace(/^links-(\d+)-stance$/, "links[$1].stance")]: STANCE_REQUIRED });
-      status("Not saved: choose each link's stance (+ supports, - contradicts, = context).", "error");
+      status(t("Not saved: choose each link's stance (+ supports, - contradicts, = context)."), "error");
       return;
     }
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    status("Saving…", "info");
+    status(t("Saving…"), "info");
     const claimId = body().dataset.claimId;
     const resp = await sendJSON("PUT", form.dataset.api, payload);
     button.disabled = false;
     if (resp.ok) {
       await load(claimId);
-      const message = resp.status === 201 ? "Review saved." : "Review saved (revised).";
+      const message = resp.status === 201 ? t("Review saved.") : t("Review saved (revised).");
       status(message);
       for (const fn of saved) await fn(message);
       return;
     }
     if (resp.data.errors) showErrors(form, resp.data.errors);
     const detail = resp.data.detail || `HTTP ${resp.status}`;
-    const hint = resp.status === 409 ? " Your input is kept; reload the claim to see the newer version." : "";
-    status(`Not saved: ${detail}${hint}`, "error");
+    const hint = resp.status === 409 ? ` ${t("Your input is kept; reload the claim to see the newer version.")}` : "";
+    status(t("Not saved: %(why)s", { why: detail }) + hint, "error");
   }
 
   /** Run after a review is saved (the workspace moves on to the next claim that needs you). */

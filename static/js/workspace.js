@@ -1,8 +1,9 @@
+import { t, word } from "./i18n.js";
 // The workspace: the article text and the claim list select the same claim, in sync,
 // and the selected claim's panel is loaded in place. Links fall back to ?claim=<id>.
 const STATUS_ICON = { open: "○", reviewed: "◐", approved: "●", returned: "↺", excluded: "⊘" };
-const STATUS_LABEL = { open: "open", reviewed: "reviewed", approved: "approved", returned: "returned", excluded: "excluded" };
-const VERDICT_LABEL = { confirmed: "✔ Confirmed", unconfirmed: "? Unconfirmed", disputed: "✖ Disputed" };
+const STATUS_LABEL = { open: t("open"), reviewed: t("reviewed"), approved: t("approved"), returned: t("returned"), excluded: t("excluded") };
+const VERDICT_LABEL = { confirmed: `✔ ${t("Confirmed")}`, unconfirmed: `? ${t("Unconfirmed")}`, disputed: `✖ ${t("Disputed")}` };
 
 export function initWorkspace(ws, panel) {
   let current = panel.body()?.dataset.claimId || null;
@@ -69,7 +70,7 @@ export function initWorkspace(ws, panel) {
       if (verdict) el.classList.add(`verdict-${verdict}`);
     }
     for (const mark of marksOf(claimId)) {
-      const label = verdict || STATUS_LABEL[status];
+      const label = verdict ? word(verdict) : STATUS_LABEL[status];
       mark.title = mark.title.replace(/: .*$/, `: ${label}`);
       const sr = mark.querySelector(".sr-only");
       if (sr) sr.textContent = sr.textContent.replace(/, [^,)]*\)$/, `, ${label})`);

@@ -154,6 +154,7 @@ SCENARIOS = {
     "users.create_user": ("user.created", None, lambda s, c: users.create_user(
         s, actor=c["admin"], email="n@example.org", display_name="N", role="reviewer", password="long-password-1")),
     "users.update_user": ("user.updated", None, lambda s, c: users.update_user(s, actor=c["admin"], user_id=c["r1"].id, role="lead")),
+    "users.set_locale": ("user.updated", None, lambda s, c: users.set_locale(s, actor=c["r1"], locale="es")),
     "users.reset_password": ("user.password_reset", None, lambda s, c: users.reset_password(
         s, actor=c["admin"], user_id=c["r1"].id, password="another-password")),
     "users.sign_in": ("auth.signed_in", None, lambda s, c: users.sign_in(s, email=c["r1"].email, password="correct-horse-battery")),

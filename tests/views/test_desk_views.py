@@ -37,7 +37,7 @@ def test_next_that_needs_me_follows_my_queue(make_user, make_article, client_for
         assignments.assign(s, actor=lead, user_id=r1.id, article_id=article.id, claim_ids=ids[1:])
     c = client_for(r1)
     page = c.get(f"/articles/{article.id}").get_data(as_text=True)
-    assert 'needs-count">2</strong> <span class="needs-word">need</span> you' in page
+    assert 'needs-count">2</strong> <span class="needs-word">need you</span>' in page
     assert "needs you: assigned to you" in page
     resp = c.get(f"/articles/{article.id}/next?status=open")
     assert resp.status_code == 302 and f"claim={ids[1]}" in resp.headers["Location"]

@@ -1,0 +1,235 @@
+"""The interface's language (Flask-Babel): the signed-in person's saved choice, else the
+browser's Accept-Language best match among settings.LOCALES, else the desk default
+(FACTCHECK_DEFAULT_LOCALE). The JSON API stays English: integrators parse its texts.
+
+Catalogs live in factcheck/translations/ (`make messages` extracts, updates, compiles).
+Templates format dates and numbers for the locale with Flask-Babel's filters
+(``datetimeformat``, ``dateformat``, ``decimalformat`` …) and this module's ``utc``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from factcheck.settings import LOCALES, app_settings
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def chosen_locale() -> str:
+    """The language of this request's pages (see the module's docstring)."""
+    forced = g.get("force_locale")
+    if forced in LOCALES:
+        return forced
+    if request.path.startswith("/api/"):
+        return "en"
+    saved = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    return saved if saved in LOCALES else browser_locale()
+
+
+def browser_locale() -> str:
+    """Accept-Language's best match among LOCALES, else the desk default."""
+    best = request.accept_languages.best_match(list(LOCALES))
+    return best or app_settings(current_app).DEFAULT_LOCALE
+
+
+def html_lang() -> str:
+    return str(get_locale() or "en").replace("_", "-")
+
+
+def utc(value, format: str = "short") -> str:
+    """A UTC timestamp in the page's language, marked as UTC (dates are kept in UTC).
+    English keeps the desk's ISO style (2026-12-02 19:52 UTC), unambiguous on both sides
+    of the Atlantic; the other languages get their own order and separators (CLDR)."""
+    if value is None:
+        return ""
+    if str(get_locale()) == "en":
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return _("%(when)s UTC", when=format_datetime(value, format, rebase=False))
+
+
+def when(value) -> str:
+    """A timestamp to the second, in the page's language (a column headed "UTC")."""
+    if value is None:
+        return ""
+    if str(get_locale()) == "en":
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return format_datetime(value, "medium", rebase=False)
+
+
+def day(value, format: str = "medium") -> str:
+    """A date in the page's language (English: 2026-12-02); a text that is no ISO date as it is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        from datetime import date
+
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if str(get_locale()) == "en":
+        return value.strftime("%Y-%m-%d")
+    return format_date(value, format)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
+    Babel(app, locale_selector=chosen_locale)
+    app.jinja_env.filters["utc"] = utc
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.globals.update(
+        html_lang=html_lang,
+        LOCALES=LOCALES,
+        status_label=lambda v: label("status", v),
+        verdict_label=lambda v: label("verdict", v),
+        stance_label=lambda v: label("stance", v),
+        role_label=lambda v: label("role", v),
+        delivery_label=lambda v: label("delivery", v),
+        need_label=lambda v: label("need", v),
+        language_name=language_name,
+        version_counts=version_counts,
+        js_strings=js_strings,
+    )
+
+
+# The vocabulary's words as the pages show them (the values stay English in the API, CSV and JSON).
+def _vocabulary() -> dict[str, dict[str, str]]:
+    from factcheck.models import ArticleStatus, ClaimStatus, DeliveryStatus, Role, Stance, Verdict
+
+    return {
+        "status": {
+            ClaimStatus.OPEN: _l("open"),
+            ClaimStatus.REVIEWED: _l("reviewed"),
+            ClaimStatus.APPROVED: _l("approved"),
+            ClaimStatus.RETURNED: _l("returned"),
+            ClaimStatus.EXCLUDED: _l("excluded"),
+            ArticleStatus.DRAFT: _l("draft"),
+            ArticleStatus.IN_REVIEW: _l("in review"),
+        },
+        "verdict": {
+            Verdict.CONFIRMED: _l("Confirmed"),
+            Verdict.UNCONFIRMED: _l("Unconfirmed"),
+            Verdict.DISPUTED: _l("Disputed"),
+        },
+        "stance": {
+            Stance.SUPPORTS: _l("Supports"),
+            Stance.CONTRADICTS: _l("Contradicts"),
+            Stance.CONTEXT: _l("Context"),
+        },
+        "delivery": {
+            DeliveryStatus.PENDING: _l("pending"),
+            DeliveryStatus.DELIVERED: _l("delivered"),
+            DeliveryStatus.FAILED: _l("failed"),
+        },
+        "need": {  # why a claim needs the person now (services/desk.REASONS' keys)
+            "returned": _l("returned to you"),
+            "assigned": _l("assigned to you"),
+            "conflict": _l("the reviews disagree"),
+            "approval": _l("awaiting your approval"),
+        },
+        "role": {Role.REVIEWER: _l("reviewer"), Role.LEAD: _l("lead"), Role.ADMIN: _l("admin")},
+    }
+
+
+def label(kind: str, value) -> str:
+    """The page's word for a status, verdict, stance or role (the value itself if unknown)."""
+    if value is None:
+        return ""
+    key = getattr(value, "value", value)
+    return str(_vocabulary()[kind].get(key, key))
+
+
+# The texts the scripts show (static/js/*.js call t("…") with these English texts): base.html
+# hands them over translated, in a JSON blob (static/js/i18n.js).
+JS_TEXTS = (
+    _l("Not done: %(why)s."),
+    _l("Saving…"),
+    _l("Nothing here needs you now"),
+    _l("needs you"),
+    _l("need you"),
+    _l("Working…"),
+    _l("the server refused"),
+    _l("Could not ask the server what needs you next."),
+    _l("Nothing else on this article needs you now."),
+    _l("Next: %(reason)s (%(left)s need you)."),
+    _l("Someone changed this claim meanwhile: reload it to see their change (your input is kept)."),
+    _l("%(n)s selected"),
+    _l("None selected"),
+    _l("Select a claim first (j / k)."),
+    _l("Only leads select claims for bulk decisions."),
+    _l("Select at least one claim first."),
+    _l("Nothing done: %(why)s."),
+    _l("Claim %(seq)s"),
+    _l("Select text in the article that no claim covers."),
+    _l("The selection overlaps a claim: select plain (grey) text only."),
+    _l("Characters %(start)s–%(end)s: “%(quote)s”"),
+    _l("This claim takes no review now (approved or excluded)."),
+    _l("Nothing to approve here: leads approve reviewed claims."),
+    _l("Press Enter to approve “%(verdict)s”, or choose another verdict."),
+    _l("Choose the final verdict (arrow keys), then Enter."),
+    _l("Nothing of yours to undo here."),
+    _l("Stance of link %(n)s: %(stance)s."),
+    _l("Could not load claim %(id)s: %(why)s"),
+    _l("Not saved: choose a verdict (1, 2 or 3)."),
+    _l("Not saved: choose each link's stance (+ supports, - contradicts, = context)."),
+    _l("Review saved."),
+    _l("Review saved (revised)."),
+    _l("Your input is kept; reload the claim to see the newer version."),
+    _l("Not saved: %(why)s"),
+    _l("open"),
+    _l("reviewed"),
+    _l("approved"),
+    _l("returned"),
+    _l("excluded"),
+    _l("Confirmed"),
+    _l("Unconfirmed"),
+    _l("Disputed"),
+)
+
+
+def js_strings() -> dict[str, str]:
+    """{English: translated} for the scripts; empty in English (t() keeps its text)."""
+    if str(get_locale()) == "en":
+        return {}
+    return {text._args[0]: str(text) for text in JS_TEXTS}
+
+
+def version_counts(counts: dict[str, int]) -> str:
+    """ "3 unchanged, 1 new": what a corrected version did to the claims, in the page's words."""
+    words = {
+        "unchanged": _l("%(num)s unchanged"),
+        "moved": _l("%(num)s moved"),
+        "edited": _l("%(num)s edited"),
+        "orphaned": _l("%(num)s orphaned"),
+        "new": _l("%(num)s new"),
+    }
+    return ", ".join(
+        str(words[k]) % {"num": n} if k in words else f"{n} {k}" for k, n in counts.items() if n
+    )
+
+
+def language_name(code: str | None) -> str:
+    """A language's name in the page's language (CLDR: "alemán" on a Spanish page)."""
+    from babel import Locale, UnknownLocaleError
+
+    if not code:
+        return ""
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def detail(exc) -> str:
+    """A service's refusal as the page shows it: its fixed text translated when the
+    catalogs know it (web/refusals.py lists them), else as the service wrote it."""
+    return _(exc.detail) if exc.detail else ""

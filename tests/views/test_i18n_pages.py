@@ -1,0 +1,135 @@
+"""The pages in en, es, fr, de and pt: Accept-Language picks the language, the person's
+saved choice (account page, audited) wins over it, <html lang> follows; the API stays
+English (issue #20 item 4)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, User
+
+# One text of the top bar and of the account page in each language.
+WORDS = {
+    "en": ("Articles", "Your account", "Language saved."),
+    "es": ("Artículos", "Tu cuenta", "Idioma guardado."),
+    "fr": ("Articles", "Votre compte", "Langue enregistrée."),
+    "de": ("Artikel", "Ihr Konto", "Sprache gespeichert."),
+    "pt": ("Artigos", "Sua conta", "Idioma salvo."),
+}
+PAGES = ["/articles", "/account", "/audit", "/admin/users", "/exports", "/admin/webhooks", "/queue"]
+
+
+@pytest.mark.parametrize("lang", list(WORDS))
+def test_pages_render_in_the_browsers_language(client, make_user, make_article, login, lang):
+    admin = make_user("admin")
+    make_article(actor=admin)
+    login(admin)
+    headers = {"Accept-Language": f"{lang};q=1, en;q=0.5"}
+    for path in PAGES:
+        resp = client.get(path, headers=headers)
+        assert resp.status_code == 200, path
+        html = resp.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html, path
+        assert WORDS[lang][0] in html, path
+    assert WORDS[lang][1] in client.get("/account", headers=headers).get_data(as_text=True)
+
+
+def test_the_sign_in_page_follows_accept_language(client):
+    html = client.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert '<html lang="de">' in html and "Anmelden" in html and "Passwort" in html
+    html = client.get("/login", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<html lang="en">' in html and "Sign in" in html  # no match: the desk default
+
+
+def test_the_desk_default_applies_without_a_match(app, client):
+    from dataclasses import replace
+
+    from factcheck.settings import app_settings
+
+    app.extensions["factcheck"] = replace(app_settings(app), DEFAULT_LOCALE="fr")
+    html = client.get("/login", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Se connecter" in html
+
+
+def test_a_bad_default_locale_stops_the_app():
+    from factcheck.settings import Settings
+
+    with pytest.raises(ValueError, match="DEFAULT_LOCALE"):
+        Settings(DEFAULT_LOCALE="xx")
+
+
+@pytest.mark.parametrize("lang", ["es", "fr", "de", "pt"])
+def test_the_saved_language_wins_over_the_browser(client, make_user, login, lang):
+    user = make_user("reviewer")
+    login(user)
+    resp = client.post("/account/language", data={"locale": lang},
+                       headers={"Accept-Language": "en"}, follow_redirects=True)  # fmt: skip
+    html = resp.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html and WORDS[lang][2] in html
+    html = client.get("/articles", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html and WORDS[lang][0] in html
+    db.session.rollback()  # a fresh read: the requests committed in their own sessions
+    assert db.session.get(User, user.id).locale == lang
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.updated").order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.before == {"locale": None} and event.after == {"locale": lang}
+    # back to the browser's language
+    client.post("/account/language", data={"locale": ""})
+    html = client.get("/articles", headers={"Accept-Language": "pt-BR"}).get_data(as_text=True)
+    assert '<html lang="pt">' in html
+
+
+def test_an_unknown_language_is_refused_and_changes_nothing(client, make_user, login):
+    user = make_user("reviewer")
+    login(user)
+    resp = client.post("/account/language", data={"locale": "xx"})
+    assert resp.status_code == 422
+    db.session.rollback()  # a fresh read: the requests committed in their own sessions
+    assert db.session.get(User, user.id).locale is None
+
+
+def test_flash_and_form_errors_are_translated(client, make_user):
+    user = make_user("reviewer")
+    resp = client.post("/login", data={"email": user.email, "password": "wrong-password!"},
+                       headers={"Accept-Language": "es"})  # fmt: skip
+    assert "Correo o contraseña incorrectos" in resp.get_data(as_text=True)
+    resp = client.get("/articles", headers={"Accept-Language": "fr"}, follow_redirects=True)
+    assert "Connectez-vous pour continuer." in resp.get_data(as_text=True)
+
+
+def test_dates_and_numbers_follow_the_language(client, make_user, make_article, login):
+    admin = make_user("admin")
+    article = make_article(actor=admin)
+    login(admin)
+    de = client.get("/articles", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    en = client.get("/articles", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert article.created_at.strftime("%Y-%m-%d") in en
+    assert article.created_at.strftime("%d.%m.%Y") in de  # German order and separators
+    html = client.get("/articles/new", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "2.000.000" in html
+
+
+def test_the_api_stays_english(client, make_user, login):
+    user = make_user("reviewer")
+    login(user)
+    client.post("/account/language", data={"locale": "de"})
+    resp = client.get("/api/v1/articles/999999", headers={"Accept-Language": "de"})
+    assert resp.status_code == 404 and resp.get_json()["title"] == "Not found"
+
+
+def test_the_scripts_get_their_texts_translated(client, make_user, login):
+    import html
+    import json
+    import re
+
+    login(make_user("reviewer"))
+    page = client.get("/articles", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    blob = json.loads(html.unescape(re.search(r"<body data-i18n='([^']*)'>", page).group(1)))
+    assert blob["Review saved."] == "Revisión guardada." and blob["Disputed"] == "Desmentido"
+    page = client.get("/articles", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<body data-i18n='{}'>" in page
