@@ -242,7 +242,7 @@ def confirm_speaker(claim_id: int):
     form = ConfirmSpeakerForm()
     return _act(claim_id, form, "confirm_speaker_form", lambda s: claims.update_claim(
         s, actor=current_user, claim_id=claim_id, version=form.version.data,
-        confirm_speaker=True), "Speaker confirmed.")  # fmt: skip
+        confirm_speaker=True), _("Speaker confirmed."))  # fmt: skip
 
 
 @bp.post("/<int:claim_id>/split")
