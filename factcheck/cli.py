@@ -178,16 +178,19 @@ def demo():
 @command
 def import_cmd(source, title, article_id, language):
     """Import an article from a .txt, .md or .html file or an http(s) URL; prints its id."""
+    if article_id is not None:
+        if language is not None:
+            raise click.ClickException("--language is for a new article; use set-language")
+        language = languages.language_of(db.session, article_id)  # split in it, before the turn
+        db.session.rollback()  # end the read before the write turn
     if source.startswith(("http://", "https://")):
-        prepared = sources.from_url(source, sources.fetch_policy())
+        prepared = sources.from_url(source, sources.fetch_policy(), language=language)
     else:
         path = Path(source)
         if not path.is_file():
             raise click.ClickException(f"no such file: {source}")
-        prepared = sources.from_file(path.read_bytes(), path.name)
+        prepared = sources.from_file(path.read_bytes(), path.name, language=language)
     if article_id is not None:
-        if language is not None:
-            raise click.ClickException("--language is for a new article; use set-language")
         with transaction() as s:
             current = s.get(Article, article_id)
             if current is None:
@@ -209,12 +212,14 @@ def import_cmd(source, title, article_id, language):
 @command
 def set_language_cmd(article_id, language):
     """Correct an article's language (en, es, fr, de, pt): its claims are split again."""
+    prepared = languages.prepare_language(db.session, article_id=article_id, language=language)
+    db.session.rollback()  # end the read before the write turn
     with transaction() as s:
         current = s.get(Article, article_id)
         if current is None:
             raise click.ClickException(f"no article {article_id}")
         article = languages.set_article_language(s, actor=system_actor(), article_id=article_id,
-                                                 language=language, version=current.version)  # fmt: skip
+                                                 language=language, version=current.version, prepared=prepared)  # fmt: skip
         click.echo(f"{article.id} language={article.language} claims={len(article.claims)}")
 
 

@@ -56,7 +56,7 @@ def _article_response(article_id: int, status: int = 200):
        body=inp.NewArticle, upload=inp.NewArticleUpload, refusals=SOURCE_RULES, problems=SOURCE_PROBLEMS,
        ok=answer(out.Article, 201, "Created", headers=("ETag", "Location")))  # fmt: skip
 def import_article(body: inp.NewArticle | inp.NewArticleUpload):
-    source = _source(body)
+    source = _source(body, body.language)
     fields = {k: getattr(body, k) for k in META}
     with transaction() as s:
         article = articles.import_article(s, actor=current_actor(), source=source, **fields)
@@ -66,18 +66,21 @@ def import_article(body: inp.NewArticle | inp.NewArticleUpload):
     return resp
 
 
-def _source(body: inp.NewArticle | inp.NewVersion | inp.Upload) -> sources.Source:
-    """The article as given: exactly one of text, html or url (JSON), or the uploaded file."""
+def _source(
+    body: inp.NewArticle | inp.NewVersion | inp.Upload, language: str | None
+) -> sources.Source:
+    """The article as given: exactly one of text, html or url (JSON), or the uploaded file,
+    split in ``language`` (else the detected one) before the write turn."""
     if isinstance(body, inp.Upload):
         upload = body.file if isinstance(body.file, FileStorage) else None
         if upload is None or not upload.filename:
             raise InvalidInput("send the article as a 'file' part", errors={"file": "required"})
-        return sources.from_file(upload.read(), upload.filename)
+        return sources.from_file(upload.read(), upload.filename, language=language)
     if body.url is not None:
-        return sources.from_url(body.url, sources.fetch_policy())
+        return sources.from_url(body.url, sources.fetch_policy(), language=language)
     if body.html is not None:
-        return sources.from_html(body.html)
-    return sources.from_text(body.text, detect_html=False)
+        return sources.from_html(body.html, language=language)
+    return sources.from_text(body.text, detect_html=False, language=language)
 
 
 @route("POST", "/articles/<int:article_id>/versions", versioned=True, refusals=SOURCE_RULES,
@@ -86,7 +89,7 @@ def _source(body: inp.NewArticle | inp.NewVersion | inp.Upload) -> sources.Sourc
        ok=answer(out.Reanchored, headers=("ETag",)))  # fmt: skip
 def new_version(article_id: int, body: inp.NewVersion | inp.NewVersionUpload):
     """Import a corrected version; claims are re-anchored (counts per outcome returned)."""
-    source = _source(body)
+    source = _source(body, languages.language_of(db.session, article_id))
     with transaction() as s:
         counts = versions.import_new_version(s, actor=current_actor(), article_id=article_id, source=source,
                                              version=version_of(body))  # fmt: skip
@@ -125,9 +128,10 @@ def approve_article(article_id: int, body: inp.ArticleApproval):
        summary="Correct the article's language; its claims are split again in it",
        refusals=(LANGUAGE_RULE,), ok=ARTICLE)  # fmt: skip
 def set_language(article_id: int, body: inp.ArticleLanguage):
+    prepared = languages.prepare_language(db.session, article_id=article_id, language=body.language)
     with transaction() as s:
         languages.set_article_language(s, actor=current_actor(), article_id=article_id,
-                                       language=body.language, version=version_of(body))  # fmt: skip
+                                       language=body.language, version=version_of(body), prepared=prepared)  # fmt: skip
     return _article_response(article_id)
 
 

@@ -24,6 +24,7 @@ from factcheck.services.common import (
     article_snapshot,
     check_http_url,
     check_version,
+    claim_from_span,
     clean_text,
     get_article,
 )
@@ -128,14 +129,7 @@ def import_article(
     session.add(ArticleVersion(article_id=article.id, number=1, raw_input=article.raw_input,
                                input_kind=article.input_kind, filename=filename, body=body,
                                boilerplate=article.boilerplate, created_by_id=article.created_by_id))  # fmt: skip
-    session.add_all(
-        Claim(
-            article_id=article.id, start=c.start, end=c.end, text=c.text, speaker=c.speaker,
-            speaker_type=c.speaker_type, speaker_confidence=c.speaker_confidence,
-            is_quote=c.is_quote, checkworthiness=round(c.checkworthiness, 3), reasons=list(c.reasons),
-        )
-        for c in result.claims
-    )  # fmt: skip
+    session.add_all(claim_from_span(c, article_id=article.id) for c in result.claims)
     session.flush()
     audit.record(
         session, actor, "article.imported", "article", article.id, article_id=article.id,

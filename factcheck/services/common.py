@@ -157,3 +157,12 @@ def claim_snapshot(c: Claim) -> dict:
         "excluded_reason": c.excluded_reason,
         "approved_at": iso(c.approved_at),
     }
+
+
+def claim_from_span(span, **fields) -> Claim:
+    """A claim row as the splitter found it: the one place that copies a span's fields
+    (import, corrected version and language change all add claims this way)."""
+    return Claim(start=span.start, end=span.end, text=span.text, speaker=span.speaker,
+                 speaker_type=span.speaker_type, speaker_confidence=span.speaker_confidence,
+                 is_quote=span.is_quote, checkworthiness=round(span.checkworthiness, 3),
+                 reasons=list(span.reasons), **fields)  # fmt: skip

@@ -8,6 +8,8 @@ SET_LANGUAGE, fed by ``language_facts``). The change and its claims land with on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,7 @@ from factcheck.errors import InvalidInput
 from factcheck.models import Article, ArticleVersion, AuditEvent, Claim, ClaimStatus
 from factcheck.permissions import ArticleFacts, Permission, require, require_actor
 from factcheck.services import audit
-from factcheck.services.common import check_version, get_article
+from factcheck.services.common import check_version, claim_from_span, get_article
 from factcheck.text import splitting
 from factcheck.text.language import LANGUAGES, check_language, detect_language
 
@@ -30,6 +32,14 @@ def parse_language(value, *, field: str = "language") -> str:
         known = ", ".join(LANGUAGES)
         raise InvalidInput(f"{field} must be one of {known}", errors={field: f"one of {known}"})
     return code
+
+
+def language_of(session: Session, article_id) -> str | None:
+    """The article's language (a read before the write turn, so that a corrected version
+    is split in it there), or None when there is no such article (the service says so)."""
+    if not str(article_id).isdigit():
+        return None
+    return session.scalar(select(Article.language).where(Article.id == int(article_id)))
 
 
 def language_for(body: str, given=None) -> str:
@@ -52,8 +62,31 @@ def language_facts(session: Session, article: Article) -> ArticleFacts:
     return ArticleFacts(article, bool(worked))
 
 
-def set_article_language(session: Session, *, actor, article_id, language, version) -> Article:
-    """Store the article's language and split it again with that language's rules."""
+@dataclass(frozen=True)
+class Resplit:
+    """An article's body split in another language, made before the write turn."""
+
+    language: str
+    body: str
+    result: splitting.SplitResult
+
+
+def prepare_language(session: Session, *, article_id, language) -> Resplit | None:
+    """Split the article in ``language`` before the caller takes the write turn (a read:
+    no lock, nothing written), so the turn holds no CPU work. None when there is nothing
+    to split (same language, no such article, not a language: the service says why)."""
+    code = check_language(language)
+    article = session.get(Article, article_id) if str(article_id).isdigit() else None
+    if code is None or article is None or code == article.language:
+        return None
+    return Resplit(code, article.body, splitting.analyze(article.body, language=code))
+
+
+def set_article_language(
+    session: Session, *, actor, article_id, language, version, prepared: Resplit | None = None
+) -> Article:
+    """Store the article's language and split it again with that language's rules (the
+    split ``prepare_language`` made before the turn, when it is of this body and language)."""
     article = get_article(session, article_id, for_update=True)
     require_actor(actor, Permission.SET_LANGUAGE)
     check_version(article, version, what=f"article {article.id}")
@@ -61,7 +94,10 @@ def set_article_language(session: Session, *, actor, article_id, language, versi
     if code == article.language:
         return article  # nothing changes, nothing to record
     require(actor, Permission.SET_LANGUAGE, language_facts(session, article))
-    result = splitting.analyze(article.body, language=code)
+    if prepared is not None and prepared.language == code and prepared.body == article.body:
+        result = prepared.result
+    else:  # called without a prepared split (or the body changed since): split here
+        result = splitting.analyze(article.body, language=code)
     if not result.claims:
         raise InvalidInput(f"no sentence found in the article when split as {LANGUAGES[code]}")
     before = {"language": article.language, "claims": len(article.all_claims)}
@@ -79,13 +115,9 @@ def set_article_language(session: Session, *, actor, article_id, language, versi
     if current is not None:
         current.boilerplate = article.boilerplate
     session.add_all(
-        Claim(
-            article_id=article.id, start=c.start, end=c.end, text=c.text, speaker=c.speaker,
-            is_quote=c.is_quote, checkworthiness=round(c.checkworthiness, 3), reasons=list(c.reasons),
-            body_version=article.current_version,
-        )
+        claim_from_span(c, article_id=article.id, body_version=article.current_version)
         for c in result.claims
-    )  # fmt: skip
+    )
     session.flush()
     session.expire(article, ["all_claims", "claims"])
     audit.record(session, actor, "article.language_changed", "article", article.id, article_id=article.id,

@@ -84,9 +84,10 @@ def prepare(source: Source, language: str | None = None) -> Source:
 
 
 def split_of(source: Source, language: str | None = None) -> tuple[str, str, splitting.SplitResult]:
-    """The body, language and claims of a prepared Source. A Source built by hand, or one
-    prepared in another language than ``language`` (a corrected version of an article in
-    another language), is split here: the one case that splits inside the caller's turn."""
+    """The body, language and claims of a prepared Source. Entry points prepare it in the
+    language it will be stored in (the one given, or a corrected version's article's); a
+    Source built by hand, or prepared in another language than ``language``, is split here,
+    inside the caller's turn (tests/services/test_split_before_write.py holds them to it)."""
     source = _split(source, language)
     return source.body, source.language, source.split
 

@@ -15,7 +15,7 @@ from factcheck.models import Article, ArticleVersion, Claim, ClaimAction
 from factcheck.models.transitions import allows
 from factcheck.permissions import Permission, can, require, require_actor, why_not
 from factcheck.services import audit
-from factcheck.services.common import check_version, claim_snapshot, get_article
+from factcheck.services.common import check_version, claim_from_span, claim_snapshot, get_article
 from factcheck.services.sources import Source, split_of
 from factcheck.text import splitting
 from factcheck.text.anchoring import Anchor, OldClaim, reanchor
@@ -123,10 +123,7 @@ def _apply(session: Session, actor, claim: Claim, anchor: Anchor, body: str, num
 
 
 def _add_new(session: Session, actor, article: Article, span, number: int) -> None:
-    claim = Claim(article=article, start=span.start, end=span.end, text=span.text, speaker=span.speaker,
-                  speaker_type=span.speaker_type, speaker_confidence=span.speaker_confidence,
-                  is_quote=span.is_quote, checkworthiness=round(span.checkworthiness, 3), reasons=list(span.reasons),
-                  body_version=number, anchor="new")  # fmt: skip
+    claim = claim_from_span(span, article=article, body_version=number, anchor="new")
     session.add(claim)
     session.flush()
     audit.record(session, actor, "claim.added", "claim", claim.id, article_id=article.id,

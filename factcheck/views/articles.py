@@ -123,7 +123,7 @@ def new():
     if not form.validate():
         return render_template("articles/new.html", form=form), 422
     try:
-        source = _import_source(form)
+        source = _import_source(form, form.language.data or None)
         with transaction() as s:
             article = articles.import_article(
                 s, actor=current_user, source=source, title=form.title.data,
@@ -139,15 +139,15 @@ def new():
     return redirect(url_for("articles.show", article_id=article_id))
 
 
-def _import_source(form) -> sources.Source:
-    """Exactly one of: an uploaded file, a URL, pasted text (fetching happens here, before
-    the write transaction)."""
+def _import_source(form, language: str | None) -> sources.Source:
+    """Exactly one of: an uploaded file, a URL, pasted text (fetching and splitting, in
+    ``language`` or the detected one, happen here, before the write transaction)."""
     upload = form.file.data
     if upload and upload.filename:
-        return sources.from_file(upload.read(), upload.filename)
+        return sources.from_file(upload.read(), upload.filename, language=language)
     if form.url.data:
-        return sources.from_url(form.url.data, sources.fetch_policy())
-    return sources.from_text(form.text.data or "")
+        return sources.from_url(form.url.data, sources.fetch_policy(), language=language)
+    return sources.from_text(form.text.data or "", language=language)
 
 
 @bp.get("/articles/<int:article_id>")
@@ -250,7 +250,7 @@ def new_version(article_id: int):
         flash(_("Not imported: the form was incomplete."), "error")
         return redirect(url_for("articles.show", article_id=article_id))
     try:
-        source = _import_source(form)
+        source = _import_source(form, languages.language_of(db.session, article_id))
         with transaction() as s:
             counts = versions.import_new_version(s, actor=current_user, article_id=article_id, source=source,
                                                  version=form.version.data)  # fmt: skip
@@ -273,9 +273,13 @@ def set_language(article_id: int):
         flash(_("Language not changed: the form was incomplete."), "error")
         return redirect(url_for("articles.show", article_id=article_id))
     try:
+        prepared = languages.prepare_language(
+            db.session, article_id=article_id, language=form.language.data
+        )
         with transaction() as s:
             article = languages.set_article_language(s, actor=current_user, article_id=article_id,
-                                                     language=form.language.data, version=form.version.data)  # fmt: skip
+                                                     language=form.language.data, version=form.version.data,
+                                                     prepared=prepared)  # fmt: skip
             name, n = LANGUAGES[article.language], len(article.claims)
     except (*FORM_ERRORS, InvalidTransition) as exc:
         flash(_("Language not changed: %(why)s", why=detail(exc)), "error")

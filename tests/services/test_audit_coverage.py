@@ -43,6 +43,7 @@ READERS = {
     "common.get_or_404", "common.parse_id", "second_factor.provisioning_uri", "second_factor.check_code", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
     "common.claim_snapshot", "common.primary_key", "common.check_version_number", "sources.normalise_body", "sources.check_article_text", "sources.prepare", "sources.split_of",
+    "common.claim_from_span", "languages.language_of", "languages.prepare_language",
     "articles.list_articles", "articles.progress_for", "reviews.parse_verdict", "reviews.parse_links",
     "reviews.get_own_review", "reviews.visible_reviews", "reviews.get_review",
     "users.normalise_email", "users.check_password", "users.check_role", "users.user_for_token", "users.list_users",
