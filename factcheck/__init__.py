@@ -44,6 +44,10 @@ def create_app(
     register_request_handling(app)
     register_blueprints(app)
     register_commands(app)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true":  # `flask run`: the development server
+        from factcheck.jobs import seal
+
+        seal.attach_to_dev_server(app)
     return app
 
 

@@ -86,3 +86,30 @@ def start_thread(engine: Engine, settings: Settings) -> tuple[threading.Thread, 
                               name="audit-sealer", daemon=True)  # fmt: skip
     thread.start()
     return thread, stop
+
+
+_dev_started = threading.Lock()
+
+
+def attach_to_dev_server(app) -> None:
+    """`flask run` (the development server, `make run`, the API walkthrough) on PostgreSQL:
+    the sealer in a daemon thread of the serving process, as gunicorn's master and
+    `flask worker --loop` start theirs, so that `audit verify` finds the desk's events
+    sealed. It starts at the first request, in the process that serves (the reloader's
+    watching parent never serves); the lease keeps it to one sealer per database, and
+    FACTCHECK_GUNICORN_SEALER=0 leaves it out here too."""
+    import os
+
+    if os.environ.get("FACTCHECK_GUNICORN_SEALER") == "0":
+        return
+
+    def start_once() -> None:
+        if not _dev_started.locked() and _dev_started.acquire(blocking=False):  # once per process
+            from factcheck.extensions import db
+            from factcheck.settings import settings_of
+
+            if needed(db.engine):
+                start_thread(db.engine, settings_of())
+                log.info("audit sealer started beside the development server")
+
+    app.before_request(start_once)
