@@ -95,6 +95,10 @@ class Claim(Out):
     id: int
     article_id: int
     seq: int | None = Field(description="position in the article (null in queues)")
+    number: int | None = Field(
+        description="the claim's number in its article, kept for its life: splits, merges, "
+        "undo and corrected versions never renumber the others (what the desk's pages show)"
+    )
     start: int
     end: int
     text: str = Field(description="always body[start:end]")

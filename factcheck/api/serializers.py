@@ -21,6 +21,7 @@ def claim_json(c: Claim, seq: int | None = ...) -> dict:
     """A claim; seq is given by lists (position), looked up for a single claim, or None."""
     return {
         "id": c.id, "article_id": c.article_id, "seq": c.seq if seq is ... else seq,
+        "number": c.number,
         "start": c.start, "end": c.end, "text": c.text, "statement": c.effective_statement,
         "speaker": c.speaker, "speaker_type": c.speaker_type,
         "speaker_confidence": c.speaker_confidence, "is_quote": c.is_quote, "checkworthiness": c.checkworthiness,

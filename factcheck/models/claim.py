@@ -12,11 +12,15 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    event,
     func,
     or_,
     select,
 )
-from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column, relationship
+from sqlalchemy import (
+    text as sql_text,
+)
+from sqlalchemy.orm import Mapped, Session, aliased, deferred, mapped_column, relationship
 
 from factcheck.extensions import db
 from factcheck.models.transitions import ClaimAction, ClaimStatus, next_status
@@ -29,12 +33,19 @@ class Claim(db.Model):
     __table_args__ = (
         CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="span"),
         Index("ix_claims_article_start", "article_id", "start_offset"),
+        Index("ux_claims_article_number", "article_id", "number", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     start: Mapped[int] = mapped_column("start_offset")
     end: Mapped[int] = mapped_column("end_offset")
+    # The claim's number in its article, kept for its life (issue #19 item 4): split, merge,
+    # undo, corrected versions and added claims never renumber the others, so "claim 12"
+    # in a note, a discussion or a link means the same claim tomorrow. Given at the flush
+    # (_number_new_claims): 1..n at import in reading order, then the article's next.
+    # NULL only in the database's eyes (SQLite cannot add NOT NULL to claims in place).
+    number: Mapped[int | None] = mapped_column()
     text: Mapped[str] = mapped_column(Text)
     statement: Mapped[str | None] = mapped_column(Text)  # the desk's wording; None = text
     speaker: Mapped[str | None] = mapped_column(String(500))
@@ -111,3 +122,46 @@ Claim.seq = deferred(
     .correlate_except(_other)
     .scalar_subquery()
 )
+
+
+@event.listens_for(Session, "before_flush")
+def _number_new_claims(session: Session, flush_context, instances) -> None:
+    """Every new claim without a number gets its article's next ones, in reading order.
+
+    The one place numbers are given, whichever service adds the claim. PostgreSQL: the
+    article's row is locked first, so two writers adding claims to one article take
+    their numbers one after the other (SQLite writers are serial already)."""
+    new = [o for o in session.new if isinstance(o, Claim)]
+    unnumbered = [c for c in new if c.number is None]
+    if not unnumbered:
+        return
+    groups: dict[object, list[Claim]] = {}
+    for c in new:
+        groups.setdefault(_article_key(c), []).append(c)
+    conn = session.connection()
+    for key, claims in groups.items():
+        todo = sorted((c for c in claims if c.number is None), key=lambda c: (c.start, c.end))
+        if not todo:
+            continue
+        top = max((c.number for c in claims if c.number is not None), default=0)
+        if isinstance(key, int):
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    sql_text("SELECT id FROM articles WHERE id = :a FOR UPDATE"), {"a": key}
+                )
+            stored = conn.execute(
+                select(func.max(Claim.number)).where(Claim.article_id == key)
+            ).scalar()
+            top = max(top, stored or 0)
+        for c in todo:
+            top += 1
+            c.number = top
+
+
+def _article_key(claim: Claim) -> object:
+    if claim.article_id is not None:
+        return claim.article_id
+    article = claim.article
+    if article is not None and article.id is not None:
+        return article.id
+    return ("new", id(article))  # an article added in this same flush: numbers start at 1

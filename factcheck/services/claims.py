@@ -126,7 +126,7 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
         )
     before = claim_snapshot(claim)
     # What undo needs to bring the other claim back as it was, under its own id.
-    merged_from = {"id": other.id, "start": other.start, "end": other.end, "text": other.text,
+    merged_from = {"id": other.id, "number": other.number, "start": other.start, "end": other.end, "text": other.text,
                    "speaker": other.speaker, "statement": other.statement, "is_quote": other.is_quote}  # fmt: skip
     session.delete(other)
     session.flush()

@@ -152,7 +152,13 @@ def _unmerge(session, actor, ev) -> Claim:
     )
     # The same claim again, under its own id: links to it (?claim=N) keep working.
     same_id = gone.get("id") if gone.get("id") and session.get(Claim, gone["id"]) is None else None
-    restored = Claim(id=same_id, article=survivor.article, start=gone["start"], end=gone["end"], text="",
+    # ... and under its own number, unless a claim added since holds it (then the next one).
+    number = gone.get("number")
+    if number is not None and session.scalar(
+        select(Claim.id).where(Claim.article_id == survivor.article_id, Claim.number == number)
+    ):
+        number = None
+    restored = Claim(id=same_id, number=number, article=survivor.article, start=gone["start"], end=gone["end"], text="",
                      reasons=[], speaker=gone.get("speaker", other_speaker),
                      statement=gone.get("statement"), is_quote=bool(gone.get("is_quote")))  # fmt: skip
     _set_span(restored, gone["start"], gone["end"])

@@ -191,17 +191,17 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
         agreement = agreement_service.article_agreement(db.session, article.id, viewer=current_user)
     if can(current_user, Permission.UNDO_EDIT, article):
         last_edit = undo.last_undoable_edit(db.session, actor=current_user, article_id=article.id)
-    numbered = list(enumerate(article.claims, start=1))
+    numbered = [(c.number, c) for c in article.claims]  # reading order, each claim's own number
     sort = "worth" if request.args.get("sort") == "worth" else None
     if sort == "worth":  # what to check first: most check-worthy, then position
-        numbered.sort(key=lambda pair: (-pair[1].checkworthiness, pair[0]))
+        numbered.sort(key=lambda pair: (-pair[1].checkworthiness, pair[1].start))
     flt = desk.ClaimFilter.from_args(request.args)
     keep = desk_views.workspace_args(flt, sort)
     return render_template(
         "articles/show.html", article=article, claims=article.claims, numbered=numbered, sort=sort,
         progress=progress, timeline=timeline, agreement=agreement, assign=assign,
         version_form=NewVersionForm(version=article.version), orphans=versions.orphans(db.session, article),
-        seq_of={c.id: n for n, c in enumerate(article.claims, start=1)},
+        seq_of={c.id: c.number for c in article.all_claims},
         segments=_segments(article), approve_form=ApproveArticleForm(
             version=article.version, published_url=article.published_url
             or settings_of(db.session).default_published_url(article.id)),

@@ -122,9 +122,9 @@ _PAST = {  # the summary of a bulk decision, by its action
 
 
 def _seq_of(article_id: int) -> dict[int, int]:
-    ids = db.session.scalars(select(Claim.id).where(Claim.article_id == article_id, Claim.current())
-                             .order_by(Claim.start))  # fmt: skip
-    return {cid: n for n, cid in enumerate(ids, start=1)}
+    """Each claim's number (the one the list shows, kept through splits and merges)."""
+    rows = db.session.execute(select(Claim.id, Claim.number).where(Claim.article_id == article_id))
+    return {cid: number for cid, number in rows}
 
 
 def _back(article_id: int) -> str:

@@ -4,6 +4,7 @@ with axe-core and for console errors and CSP violations."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from browser.chromium import PHONE
@@ -111,6 +112,14 @@ def test_split_merge_undo_add_and_exclude(live_server, new_page, make_user, make
     page.locator("#panel .split-form button[type=submit]").click()
     expect(page.locator(".flash-success")).to_contain_text("Claim split in two.")
     assert marks.count() == n + 1
+    # The halves: the first keeps its number, the second takes the next free one; the
+    # claims after them keep theirs (issue #19 item 4).
+    numbers = [int(v) for v in page.locator("ol.claims li.claim-item").evaluate_all(
+        "els => els.map(e => e.getAttribute('value'))")]  # fmt: skip
+    assert numbers == [*range(1, 5), n + 1, *range(5, n + 1)], numbers
+    expect(page.locator("#panel #claim-h")).to_have_text("Claim 4")
+    if shots := os.environ.get("FACTCHECK_SHOTS"):
+        page.locator("ol.claims").screenshot(path=f"{shots}/workspace-numbers-after-split.png")
 
     page.locator("#panel form.merge-next button").click()
     expect(page.locator(".flash-success")).to_contain_text("Claims merged.")

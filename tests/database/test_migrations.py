@@ -242,3 +242,34 @@ def test_first_verdicts_are_backfilled_from_the_trail(released):
     assert rows, "the release data holds reviews"
     for review_id, verdict, first, first_at, _seen in rows:
         assert first == (created.get(review_id) or verdict) and first_at is not None
+
+
+def test_claim_numbers_are_backfilled_in_reading_order(released):
+    """0025: the release's claims get 1..n per article by position (orphans after them),
+    unique per article; a claim added after the upgrade takes the article's next number."""
+    from factcheck.models import Claim
+
+    upgrade(directory=str(MIGRATIONS))
+    rows = db.session.execute(
+        text(
+            "SELECT article_id, number, start_offset, anchor FROM claims ORDER BY article_id, number"
+        )
+    ).all()
+    db.session.rollback()
+    assert rows, "the release data holds claims"
+    by_article: dict[int, list] = {}
+    for article_id, number, start, anchor in rows:
+        by_article.setdefault(article_id, []).append((number, start, anchor))
+    for claims_of in by_article.values():
+        assert [n for n, _s, _a in claims_of] == list(range(1, len(claims_of) + 1))
+        current = [s for _n, s, a in claims_of if a != "orphaned"]
+        assert current == sorted(current)
+    article_id = next(iter(by_article))
+    top = max(n for n, _s, _a in by_article[article_id])
+    claim = db.session.scalars(select(Claim).where(Claim.article_id == article_id)).first()
+    clone = Claim(article_id=article_id, start=claim.start, end=claim.end, text=claim.text,
+                  reasons=[], anchor="orphaned")  # fmt: skip
+    db.session.add(clone)
+    db.session.flush()
+    assert clone.number == top + 1
+    db.session.rollback()
