@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from factcheck.models import Notification, NoticeKind
+from factcheck.models import NoticeKind, Notification
 
 KIND_LABELS = {
     NoticeKind.ASSIGNED: _l("Assigned to you"),

@@ -49,7 +49,9 @@ class Notification(db.Model):
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     # A merged-away claim leaves the notice pointing at its article.
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"))
-    text: Mapped[str | None] = mapped_column(Text)  # the actor's words (a return comment, a mention)
+    text: Mapped[str | None] = mapped_column(
+        Text
+    )  # the actor's words (a return comment, a mention)
     dedup_key: Mapped[str | None] = mapped_column(String(100))  # None: every notice counts
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

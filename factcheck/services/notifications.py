@@ -29,8 +29,8 @@ from factcheck.models import (
     Article,
     Assignment,
     Claim,
-    Notification,
     NoticeKind,
+    Notification,
     Review,
     Role,
     User,
@@ -244,7 +244,9 @@ def mark_all_read(session: Session, *, actor) -> int:
 
 def set_email_notices(session: Session, *, actor, kinds) -> User:
     """Which kinds of notice the signed-in person also gets by e-mail (audited)."""
-    if not isinstance(kinds, list | tuple | set | frozenset) or not all(isinstance(k, str) for k in kinds):
+    if not isinstance(kinds, list | tuple | set | frozenset) or not all(
+        isinstance(k, str) for k in kinds
+    ):
         raise InvalidInput("kinds must be a list of notice kinds", errors={"kinds": "list"})
     known = {k.value for k in NoticeKind}
     unknown = sorted(set(kinds) - known)

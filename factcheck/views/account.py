@@ -27,10 +27,10 @@ from factcheck.forms.auth import (
     TotpConfirmForm,
     TotpDisableForm,
 )
-from factcheck.models import utcnow
-from factcheck.permissions import Permission, can
 from factcheck.forms.notifications import EmailNoticesForm
 from factcheck.jobs.notice_text import KIND_LABELS
+from factcheck.models import utcnow
+from factcheck.permissions import Permission, can
 from factcheck.services import notifications, second_factor, sign_in, users
 from factcheck.services.passwords import hash_password
 from factcheck.services.recent_auth import is_recent

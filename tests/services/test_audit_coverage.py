@@ -84,8 +84,11 @@ HELPERS = {
     "sign_in.check_credentials",
     # notices written inside the unit of work of the change that causes them (its event
     # says what happened; tests/services/test_notifications.py checks each one)
-    "notifications.notify", "notifications.assigned", "notifications.returned",
-    "notifications.review_saved", "notifications.new_version",
+    "notifications.notify",
+    "notifications.assigned",
+    "notifications.returned",
+    "notifications.review_saved",
+    "notifications.new_version",
 }  # parts of other units of work
 DERIVED = {
     "exports.keep_render",
@@ -95,7 +98,9 @@ DERIVED = {
     "render_requests.finish",
     # a person's own reading state and the worker's daily reminders: no desk state changes,
     # nobody else sees it (services/notifications.py explains why these are not audited)
-    "notifications.mark_read", "notifications.mark_all_read", "notifications.schedule_due_notices",
+    "notifications.mark_read",
+    "notifications.mark_all_read",
+    "notifications.schedule_due_notices",
 }  # store derived data (a rendered file, a request to render one), not desk state: no event
 # by design (models/report_render.py)
 
