@@ -55,7 +55,8 @@ def build_mail(notice: Notification, *, app_url: str, default_locale: str) -> Ma
         if path:
             lines += [_("Open it: %(url)s", url=app_url.rstrip("/") + path), ""]
         lines += ["-- ", _("Which notices come by e-mail is set on your account page.")]
-        subject = f"[Factcheck] {kind_label(notice.kind)}: {sentence}"[:200]
+        # one line: a title with a line break must not end the header
+        subject = " ".join(f"[Factcheck] {kind_label(notice.kind)}: {sentence}".split())[:200]
     return Mail(notice.user.email, subject, "\n".join(lines))
 
 

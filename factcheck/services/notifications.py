@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from factcheck.errors import InvalidInput, NotFound
@@ -178,9 +179,13 @@ def schedule_due_notices(session: Session, *, today: date) -> int:
             pending = pending.where(Claim.id == a.claim_id)
         if not session.scalar(pending):
             continue
-        made = notify(session, recipient=a.user_id, kind=NoticeKind.DUE_TOMORROW, actor=None,
-                      article=a.article_id, claim=a.claim_id,
-                      dedup_key=f"due:{tomorrow.isoformat()}:{a.id}")  # fmt: skip
+        try:  # two workers may look at once (PostgreSQL): the unique key keeps one notice
+            with session.begin_nested():
+                made = notify(session, recipient=a.user_id, kind=NoticeKind.DUE_TOMORROW,
+                              actor=None, article=a.article_id, claim=a.claim_id,
+                              dedup_key=f"due:{tomorrow.isoformat()}:{a.id}")  # fmt: skip
+        except IntegrityError:
+            made = None
         count += made is not None
     return count
 
