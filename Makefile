@@ -59,10 +59,11 @@ serve: install
 	$(FLASK) db upgrade
 	FACTCHECK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## make worker: run the job queue until stopped: webhook sends (retries with back-off) and PDF renders,
-## one process per kind so that a long render never holds up a webhook
+## make worker: run the job queue until stopped: webhook sends (retries with back-off), notice e-mails
+## and the daily due-tomorrow notices, and PDF renders, in two processes so a long render never holds
+## up a webhook or a mail
 worker: install
-	trap 'kill 0' INT TERM EXIT; $(FLASK) worker --loop --kind render & $(FLASK) worker --loop --kind webhook
+	trap 'kill 0' INT TERM EXIT; $(FLASK) worker --loop --kind render & $(FLASK) worker --loop --kind webhook --kind notice_mail
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -372,7 +372,7 @@ def backup(target):
               help="Seconds to wait when no job is due (with --loop).")  # fmt: skip
 @click.option("--limit", default=50, type=click.IntRange(min=1), help="Jobs per run.")
 @click.option("--kind", "kinds", multiple=True,
-              help="Run only jobs of this kind (webhook, render); repeatable. Default: all.")  # fmt: skip
+              help="Run only jobs of this kind (webhook, render, notice_mail); repeatable. Default: all.")  # fmt: skip
 @click.option("--queued-only", is_flag=True,
               help="Only the jobs queued already: do not look for approved articles whose "
                    "final PDF is not kept (what the app's renderer process does).")  # fmt: skip

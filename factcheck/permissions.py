@@ -48,6 +48,8 @@ class Permission(Enum):
     MANAGE_WEBHOOKS = auto()
     EXPORT = auto()
     SET_LANGUAGE = auto()  # the article's language (its claims are split again)
+    RECEIVE_NOTICE = auto()  # the desk tells this account things (services/notifications)
+    READ_NOTICE = auto()  # a notice in the inbox: the recipient's own, nobody else's
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,12 @@ def is_self_or_admin(actor, obj=None) -> bool:
     own_id = getattr(obj, "user_id", None) if not hasattr(obj, "email") else obj.id
     mine = own_id is not None and own_id == getattr(actor, "id", None)
     return mine or actor.has_role(Role.ADMIN)
+
+
+@_rule("this notice is not yours", reads_object=True)
+def is_recipient(actor, obj=None) -> bool:
+    """The notice was written for the actor (an admin reads no one else's inbox either)."""
+    return getattr(obj, "user_id", None) is not None and obj.user_id == getattr(actor, "id", None)
 
 
 @_rule("only a lead or an admin may see every review")
@@ -286,6 +294,8 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.MANAGE_ACCOUNT: [is_active, is_self_or_admin],
     Permission.MANAGE_WEBHOOKS: [is_active, is_admin],
     Permission.EXPORT: [is_active],
+    Permission.RECEIVE_NOTICE: [is_active],
+    Permission.READ_NOTICE: [is_active, is_recipient],
     Permission.SET_LANGUAGE: [is_active, is_reviewer, article_not_approved, article_work_not_started],
 }  # fmt: skip
 

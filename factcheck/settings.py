@@ -108,6 +108,19 @@ class Settings:
     PDF_MAX_CLAIMS: int = 2_000  # a background PDF of more claims is refused (413)
     RENDER_IN_BACKGROUND: bool = False  # the app starts a renderer process for long PDFs
 
+    # -- notices by e-mail (services/notifications.py, jobs/notices.py): SMTP through the
+    # standard library, sent by the worker (job kind notice_mail), never inside a request.
+    # No SMTP_HOST: no e-mail at all; the inbox always has every notice.
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 587
+    SMTP_USER: str = ""  # "": no login
+    SMTP_PASSWORD: str = field(default="", repr=False)
+    SMTP_STARTTLS: bool = True  # upgrade the connection with STARTTLS before the login
+    SMTP_TIMEOUT_SECONDS: float = 20.0
+    MAIL_FROM: str = "factcheck@localhost"  # the From: of the notices
+    # The desk's own address, e.g. https://desk.example: the links in e-mails start with it.
+    APP_URL: str = "http://localhost:5000"
+
     # -- the audit chain (docs/audit-design.md). PostgreSQL: "sealer" leaves each event
     # unsealed for the sealer (`flask worker --loop`, `flask audit seal --loop`, the
     # gunicorn master's child) to link within about AUDIT_SEAL_INTERVAL; "inline" seals

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "factcheck" / "demo" / "seed-rfa-passports.txt"
 PASSWORD = "correct-horse-battery"
 TABLES = [
+    "notifications",
     "render_requests",
     "jobs",
     "report_renders",

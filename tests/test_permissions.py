@@ -14,7 +14,7 @@ import pytest
 
 from factcheck.database import transaction
 from factcheck.models import SystemActor, WebhookEvent
-from factcheck.services import approvals, claims, reviews, users, webhooks
+from factcheck.services import approvals, claims, notifications, reviews, users, webhooks
 from factcheck.services.common import get_article, get_claim
 
 PASSWORD = "correct-horse-battery"
@@ -75,6 +75,11 @@ ROUTES = [
     ("GET", "/claims/{c_read}", None, OK_ALL_PAGES),
     ("GET", "/account", None, OK_ALL_PAGES),
     ("GET", "/queue", None, OK_ALL_PAGES),
+    ("GET", "/inbox", None, OK_ALL_PAGES),
+    ("POST", "/inbox/{notice}/read", lambda w: {}, {A: 302, R: 404, L: 404, D: 404}),  # another's notice
+    ("POST", "/inbox/read-all", lambda w: {}, {A: 302, R: 302, L: 302, D: 302}),
+    ("POST", "/account/notices", lambda w: {"kinds": ["assigned"]}, {A: 302, R: 302, L: 302, D: 302}),
+    ("POST", "/account/language", lambda w: {"locale": "es"}, {A: 302, R: 302, L: 302, D: 302}),
     ("GET", "/exports", None, OK_ALL_PAGES),
     ("GET", "/exports/bulk?since=2000-01-01&until=2999-12-31", None, OK_ALL_PAGES),
     ("GET", "/exports/bulk/status?since=2000-01-01&until=2999-12-31&format=pdf", None, OK_ALL_PAGES),
@@ -150,6 +155,11 @@ ROUTES = [
     ("GET", "/api/v1/schemas/report-v1.json", None, {A: 200, R: 200, L: 200, D: 200}),
     ("POST", "/api/v1/tokens", lambda w: {"email": w["helper_email"], "password": PASSWORD}, {A: 201, R: 201, L: 201, D: 201}),
     ("GET", "/api/v1/me", None, API_READ),
+    ("GET", "/api/v1/notifications", None, API_READ),
+    ("POST", "/api/v1/notifications/{notice}/read", None, {A: 401, R: 404, L: 404, D: 404}),  # another's
+    ("POST", "/api/v1/notifications/read-all", None, API_READ),
+    ("GET", "/api/v1/me/email-notices", None, API_READ),
+    ("PUT", "/api/v1/me/email-notices", lambda w: {"kinds": ["assigned"]}, API_READ),
     ("GET", "/api/v1/articles", None, API_READ),
     ("GET", "/api/v1/articles/{big}", None, API_READ),
     ("GET", "/api/v1/articles/{big}/export?format=json", None, API_READ),
@@ -296,6 +306,9 @@ def _world(make_user, make_article, role):
             w["my_token"] = users.create_token(s, actor=sys, user_id=helper.id, name="not yours")[
                 0
             ].id
+    with transaction() as s:  # a notice for someone else: nobody else may read it
+        w["notice"] = notifications.notify(s, recipient=helper.id, kind="assigned", actor=sys,
+                                           article=big.id).id  # fmt: skip
     return w
 
 

@@ -73,4 +73,14 @@ def _refuse_oversized_chunked_body() -> None:
             raise TooLarge(f"the request body is larger than {limit} bytes")
 
 
-from factcheck.api import articles, assignments, audit, claims, desk, openapi, tokens, users  # noqa: E402,F401
+from factcheck.api import (  # noqa: E402,F401
+    articles,
+    assignments,
+    audit,
+    claims,
+    desk,
+    notifications,
+    openapi,
+    tokens,
+    users,
+)

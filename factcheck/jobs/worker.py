@@ -90,9 +90,9 @@ class Handler:
 
 def handlers() -> dict[str, Handler]:
     """Every kind the worker runs."""
-    from factcheck.jobs import render, webhooks
+    from factcheck.jobs import notices, render, webhooks
 
-    return {h.kind: h for h in (webhooks.HANDLER, render.HANDLER)}
+    return {h.kind: h for h in (webhooks.HANDLER, render.HANDLER, notices.HANDLER)}
 
 
 def check_kinds(kinds: Iterable[str] | None) -> list[str]:

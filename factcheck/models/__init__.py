@@ -9,6 +9,7 @@ from factcheck.models.audit import AuditAction, AuditEvent
 from factcheck.models.claim import Claim, ClaimStatus, Verdict
 from factcheck.models.assignment import Assignment
 from factcheck.models.job import Job, JobStatus
+from factcheck.models.notification import Notification, NoticeKind
 from factcheck.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from factcheck.models.report_render import RenderRequest, ReportRender
 from factcheck.models.transitions import ArticleAction, ClaimAction
@@ -16,5 +17,5 @@ from factcheck.models.types import iso, utcnow
 
 __all__ = [
     "ApiToken", "Article", "ArticleAction", "ClaimAction", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",
-    "DeliveryStatus", "EvidenceLink", "FailureKind", "Job", "JobStatus", "RenderRequest", "ReportRender", "Review", "Role", "SignInFailure", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
+    "DeliveryStatus", "EvidenceLink", "FailureKind", "Job", "JobStatus", "NoticeKind", "Notification", "RenderRequest", "ReportRender", "Review", "Role", "SignInFailure", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

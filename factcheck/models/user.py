@@ -46,6 +46,9 @@ class User(db.Model):
     totp_last_step: Mapped[int | None] = mapped_column()
     # The interface language the person chose (settings.LOCALES); None: the browser's.
     locale: Mapped[str | None] = mapped_column(String(8))
+    # The notice kinds (models.notification.NoticeKind values) the person also gets by
+    # e-mail; None: the default set (NoticeKind.EMAIL_DEFAULT). The inbox always has them all.
+    email_notices: Mapped[list | None] = mapped_column(JSON)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 

@@ -16,7 +16,7 @@ from factcheck.models import (
     utcnow,
 )
 from factcheck.permissions import Permission, require, require_actor
-from factcheck.services import audit, webhooks
+from factcheck.services import audit, notifications, webhooks
 from factcheck.services.common import (
     article_snapshot,
     check_version,
@@ -81,6 +81,7 @@ def return_claim(session: Session, *, actor, claim_id, comment, version) -> Clai
     claim.transition(ClaimAction.RETURN)
     claim.return_comment = comment
     _audit_claim(session, actor, "claim.returned", claim, before)
+    notifications.returned(session, actor=actor, claim=claim)
     return claim
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from factcheck.errors import InvalidInput
 from factcheck.models import Assignment, Claim, ClaimStatus, Review, Role, User, utcnow
 from factcheck.permissions import Permission, can, require
-from factcheck.services import audit
+from factcheck.services import audit, notifications
 from factcheck.services.common import get_article, get_user, parse_id
 
 ACTIVE = (ClaimStatus.OPEN.value, ClaimStatus.REVIEWED.value, ClaimStatus.RETURNED.value)
@@ -82,6 +82,7 @@ def assign(
     audit.record(session, actor, "assignment.created", "article", article.id, article_id=article.id,
                  after={"user_id": user.id, "user": user.email, "claim_ids": claim_ids,
                         "due_on": due.isoformat() if due else None})  # fmt: skip
+    notifications.assigned(session, actor=actor, created=created)
     return created
 
 
@@ -175,8 +176,10 @@ def queue_counts(session: Session, user: User) -> dict[str, int]:
         "returned": count(Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id)),
     }
     if user.has_role(Role.LEAD):
+        # four-eyes: a claim only the lead reviewed does not await this lead's approval
+        by_another = exists().where(Review.claim_id == Claim.id, Review.reviewer_id != user.id)
         out["awaiting_approval"] = count(
-            Claim.status == ClaimStatus.REVIEWED, Claim.id.not_in(_conflicting())
+            Claim.status == ClaimStatus.REVIEWED, Claim.id.not_in(_conflicting()), by_another
         )
         out["conflicts"] = count(Claim.status.in_(ACTIVE), Claim.id.in_(_conflicting()))
     out["total"] = sum(out.values())

@@ -24,7 +24,7 @@ from factcheck.models import (  # fmt: skip
 )
 from factcheck.models.transitions import next_article_status, next_status
 from factcheck.permissions import ClaimFacts, Permission, can, require
-from factcheck.services import audit
+from factcheck.services import audit, notifications
 from factcheck.services.common import check_http_url, check_version_number, clean_text, primary_key
 from factcheck.settings import settings_of
 
@@ -289,6 +289,9 @@ def submit_review(
                      article_id=article_id, before={"status": ArticleStatus.DRAFT.value},
                      after={"status": ArticleStatus.IN_REVIEW.value, "first_review_id": review_id},
                      head=(event["seq"], event["hash"]) if event.get("hash") else False)  # fmt: skip
+    notifications.review_saved(session, actor=actor, claim_id=claim_id, article_id=article_id,
+                               old_status=first.status, new_status=status, count=count,
+                               old_verdict=None if created else first.verdict)  # fmt: skip
     seen = not created and (bool(first.revised_after_seen) or count > 1)
     saved = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict, note, links,
                         created_at, now, version_now, verdict if created else first.first_verdict, seen)  # fmt: skip

@@ -14,7 +14,7 @@ from factcheck.errors import InvalidInput, InvalidTransition
 from factcheck.models import Article, ArticleVersion, Claim, ClaimAction
 from factcheck.models.transitions import allows
 from factcheck.permissions import Permission, can, require, require_actor, why_not
-from factcheck.services import audit
+from factcheck.services import audit, notifications
 from factcheck.services.common import check_version, claim_from_span, claim_snapshot, get_article
 from factcheck.services.sources import Source, split_of
 from factcheck.text import splitting
@@ -68,6 +68,7 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
     audit.record(session, actor, "article.version_imported", "article", article.id, article_id=article.id,
                  before={"version": number - 1, "chars": len(old_body)},
                  after={"version": number, "chars": len(body), **counts})  # fmt: skip
+    notifications.new_version(session, actor=actor, article=article)
     return counts
 
 

@@ -16,6 +16,7 @@ def register_views(app: Flask) -> None:
         desk,
         exports,
         health,
+        notifications,
         queues,
         webhooks,
     )
@@ -29,6 +30,7 @@ def register_views(app: Flask) -> None:
         desk,
         audit,
         queues,
+        notifications,
         health,
         webhooks,
         exports,

@@ -27,9 +27,11 @@ from factcheck.forms.auth import (
     TotpConfirmForm,
     TotpDisableForm,
 )
+from factcheck.forms.notifications import EmailNoticesForm
+from factcheck.jobs.notice_text import KIND_LABELS
 from factcheck.models import utcnow
 from factcheck.permissions import Permission, can
-from factcheck.services import second_factor, sign_in, users
+from factcheck.services import notifications, second_factor, sign_in, users
 from factcheck.services.passwords import hash_password
 from factcheck.services.recent_auth import is_recent
 from factcheck.settings import settings_of
@@ -45,12 +47,15 @@ def _page(status=200, **forms):
     forms.setdefault("totp_disable_form", TotpDisableForm())
     forms.setdefault("totp_start_form", RevokeTokenForm())
     forms.setdefault("locale_form", LocaleForm(locale=current_user.locale or ""))
+    forms.setdefault("notices_form", EmailNoticesForm(
+        labels=KIND_LABELS, kinds=sorted(notifications.email_kinds(current_user))))  # fmt: skip
     return render_template(
         "account/index.html", tokens=current_user.tokens, revoke_form=RevokeTokenForm(),
         totp_required=not can(current_user, Permission.USE_DESK),
         token_days=settings_of(db.session).TOKEN_DEFAULT_DAYS,
         recovery_left=second_factor.recovery_codes_left(current_user),
-        recent=is_recent(db.session, authenticated_at()), **forms,
+        recent=is_recent(db.session, authenticated_at()),
+        mail_on=bool(settings_of(db.session).SMTP_HOST), **forms,
     ), status  # fmt: skip
 
 
@@ -176,6 +181,19 @@ def set_locale():
     with force_locale(form.locale.data or browser_locale()):  # the message in the new language
         flash(_("Language saved."), "success")
     return redirect(url_for("account.index") + "#language")
+
+
+@bp.post("/notices")
+@login_required
+def set_notices():
+    """Which notices also come by e-mail (saved on the account, audited)."""
+    form = EmailNoticesForm(labels=KIND_LABELS)
+    if not form.validate_on_submit():
+        return _page(422, notices_form=form)
+    with transaction() as s:
+        notifications.set_email_notices(s, actor=current_user, kinds=form.kinds.data or [])
+    flash(_("E-mail settings saved."), "success")
+    return redirect(url_for("account.index") + "#notices")
 
 
 @bp.post("/two-step/start")

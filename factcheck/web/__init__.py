@@ -268,7 +268,16 @@ def init_app(app: Flask) -> None:
 
             return queue_counts(db.session, current_user)["total"]
 
+        def inbox_count() -> int:
+            if not current_user.is_authenticated:
+                return 0
+            from factcheck.extensions import db
+            from factcheck.services.notifications import unread_count
+
+            return unread_count(db.session, current_user)
+
         return {"can": user_can, "why_not": user_why_not, "queue_count": queue_count,
+                "inbox_count": inbox_count,
                 "ClaimStatus": ClaimStatus, "ArticleStatus": ArticleStatus, "Verdict": Verdict,
                 "stance_contradicts": stance_contradicts,
                 "SPEAKER_UNCLEAR": SPEAKER_UNCLEAR}  # fmt: skip

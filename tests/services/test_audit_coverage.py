@@ -27,6 +27,7 @@ from factcheck.services import (
     desk,
     exports,
     languages,
+    notifications,
     reviews,
     second_factor,
     sign_in,
@@ -67,6 +68,8 @@ READERS = {
     "assignments.parse_due", "desk.assignees_of", "desk.why_needed", "desk.needs_me", "desk.next_needed",
     "desk.agreed_verdict",
     "languages.parse_language", "languages.language_for", "languages.language_facts",
+    "notifications.email_kinds", "notifications.article_leads", "notifications.list_notifications",
+    "notifications.unread_count", "notifications.get_notification",
 }  # fmt: skip
 HELPERS = {
     "audit.record",
@@ -79,6 +82,13 @@ HELPERS = {
     "users.revoke_all_tokens",  # its callers' events say why (tokens_revoked)
     "sign_in.record_failure",  # the caller's auth.sign_in_failed / auth.reauth_failed
     "sign_in.check_credentials",
+    # notices written inside the unit of work of the change that causes them (its event
+    # says what happened; tests/services/test_notifications.py checks each one)
+    "notifications.notify",
+    "notifications.assigned",
+    "notifications.returned",
+    "notifications.review_saved",
+    "notifications.new_version",
 }  # parts of other units of work
 DERIVED = {
     "exports.keep_render",
@@ -86,6 +96,11 @@ DERIVED = {
     "render_requests.request_renders",
     "render_requests.request_final_renders",
     "render_requests.finish",
+    # a person's own reading state and the worker's daily reminders: no desk state changes,
+    # nobody else sees it (services/notifications.py explains why these are not audited)
+    "notifications.mark_read",
+    "notifications.mark_all_read",
+    "notifications.schedule_due_notices",
 }  # store derived data (a rendered file, a request to render one), not desk state: no event
 # by design (models/report_render.py)
 
@@ -155,6 +170,8 @@ SCENARIOS = {
     "users.create_user": ("user.created", None, lambda s, c: users.create_user(
         s, actor=c["admin"], email="n@example.org", display_name="N", role="reviewer", password="long-password-1")),
     "users.update_user": ("user.updated", None, lambda s, c: users.update_user(s, actor=c["admin"], user_id=c["r1"].id, role="lead")),
+    "notifications.set_email_notices": ("user.updated", None, lambda s, c: notifications.set_email_notices(
+        s, actor=c["r1"], kinds=["assigned", "conflict"])),
     "users.set_locale": ("user.updated", None, lambda s, c: users.set_locale(s, actor=c["r1"], locale="es")),
     "users.reset_password": ("user.password_reset", None, lambda s, c: users.reset_password(
         s, actor=c["admin"], user_id=c["r1"].id, password="another-password")),

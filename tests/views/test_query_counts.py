@@ -233,6 +233,10 @@ def _lists(meter: Meter, desk: Desk, size: str) -> None:
         meter.measure(size, f"GET /api/v1/queue ({role})", desk.api_client, "/api/v1/queue",
                       headers=api(role))  # fmt: skip
         meter.measure(size, f"GET /account ({role})", web[role], "/account")
+        # the desk's assignments, reviews and conflicts wrote notices: more on the large desk
+        meter.measure(size, f"GET /inbox ({role})", web[role], "/inbox")
+        meter.measure(size, f"GET /api/v1/notifications ({role})", desk.api_client,
+                      "/api/v1/notifications", headers=api(role))  # fmt: skip
     for role in ("lead", "admin"):
         meter.measure(size, f"GET /audit ({role})", web[role], "/audit")
         meter.measure(size, f"GET /audit/export?format=csv ({role})", web[role],
@@ -355,6 +359,7 @@ NOT_MEASURED = {
     "account.totp_setup": "a redirect unless set-up started; the user's own row only",
     "api.openapi": "a constant document",
     "api.report_schema": "a constant file",
+    "api.read_email_notices": "the caller's own row",
     "articles.render_status": "the article and one render request row; no list",
     "exports.bulk_status": "the approved ids in the range and their open render requests: two queries",
     # One report per approved article, streamed: a fixed cost per article by design; each
@@ -368,7 +373,8 @@ MEASURED = {
     "admin.edit_user", "webhooks.index", "webhooks.show", "api.list_articles",
     "api.read_article", "api.agreement", "api.export", "api.read_claim", "api.claim_history",
     "api.similar", "api.queue", "api.list_audit", "api.verify_audit", "api.list_users",
-    "api.read_user", "api.me", "desk.next_claim", "api.needs_me",
+    "api.read_user", "api.me", "desk.next_claim", "api.needs_me", "notifications.index",
+    "api.list_notifications",
 }  # fmt: skip
 
 
