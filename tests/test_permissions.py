@@ -130,7 +130,6 @@ ROUTES = [
     ("POST", "/account/two-step/disable", lambda w: {}, {A: 302, R: 422, L: 422, D: 422}),
     ("POST", "/account/two-step/start", lambda w: {}, {A: 302, R: 302, L: 302, D: 302}),
     ("GET", "/account/reauth", None, OK_ALL_PAGES),
-    ("POST", "/account/language", lambda w: {"locale": "es"}, {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/account/reauth", lambda w: {"password": "wrong-password-1"}, {A: 302, R: 422, L: 422, D: 422}),
     # nobody in the world has two-step sign-in on: the admin's reset is a 409 for the target
     ("POST", "/admin/users/{target}/two-step/reset", lambda w: {"reason": "lost phone"},

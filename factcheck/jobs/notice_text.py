@@ -29,7 +29,7 @@ def kind_label(kind) -> str:
 
 def _where(n: Notification) -> dict[str, str]:
     title = n.article.title if n.article is not None else _("a deleted article")
-    seq = getattr(n.claim, "seq", None) if n.claim is not None else None
+    seq = n.claim.number if n.claim is not None else None  # the number the desk sees, kept
     return {"title": title, "seq": str(seq) if seq else "", "who": _who(n)}
 
 

@@ -203,7 +203,7 @@ def list_notifications(session: Session, user, *, page: int = 1, per_page: int =
     items = session.scalars(
         select(Notification).where(*where)
         .options(joinedload(Notification.actor), joinedload(Notification.article),
-                 joinedload(Notification.claim).undefer(Claim.seq))  # the claim's number, in the same query
+                 joinedload(Notification.claim))  # the claim and its number, in the same query
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .offset((page - 1) * per_page).limit(per_page)
     ).all()  # fmt: skip

@@ -1,7 +1,7 @@
 """claim numbers kept for the claim's life
 
 Revision ID: 0025_claim_numbers
-Revises: 0019_user_locale
+Revises: 0020_notifications
 Create Date: 2026-12-02
 
 claims.number: the claim's number in its article (issue #19 item 4), given once and never
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0025_claim_numbers'
-down_revision = '0019_user_locale'
+down_revision = '0020_notifications'
 branch_labels = None
 depends_on = None
 
