@@ -254,6 +254,9 @@ def set_email_notices(session: Session, *, actor, kinds) -> User:
     ):
         raise InvalidInput("kinds must be a list of notice kinds", errors={"kinds": "list"})
     known = {k.value for k in NoticeKind}
+    if len(kinds) > len(known):  # the document's maxItems: each kind once at most
+        raise InvalidInput(f"kinds names at most {len(known)} notice kinds",
+                           errors={"kinds": "too many"})  # fmt: skip
     unknown = sorted(set(kinds) - known)
     if unknown:
         raise InvalidInput(f"unknown notice kind(s): {', '.join(unknown)}",

@@ -39,7 +39,7 @@ from factcheck.extensions import db
 from factcheck.models import Article
 from factcheck.net.fetch import Fetched
 from factcheck.net.policy import parse_url
-from factcheck.services import reviews, sources
+from factcheck.services import notifications, reviews, sources
 
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import GenerationMode  # noqa: E402
@@ -203,7 +203,12 @@ def test_rev15_schemathesis_all_operations(
     with transaction() as s:  # one reviewed claim, so approve/return/agreement have something
         reviews.submit_review(s, actor=other, claim_id=c0, verdict="confirmed", note="n",
                               links=[LINK], version=None)  # fmt: skip
-    known = {"article_id": article.id, "claim_id": c1, "user_id": spare.id}
+        # one notice in the reviewer's inbox, so "mark read" has an object that exists
+        notice = notifications.notify(s, recipient=reviewer.id, kind="returned", actor=lead,
+                                      article=article.id, claim=c0, text="look again")  # fmt: skip
+        notice_id = notice.id
+    known = {"article_id": article.id, "claim_id": c1, "user_id": spare.id,
+             "notification_id": notice_id}  # fmt: skip
     tokens = {"lead": token_for(lead), "reviewer": token_for(reviewer)}
     admin_token = token_for(admin)  # also for the admin-only operations, so they get past 403
 

@@ -144,3 +144,7 @@ def test_the_api_lists_marks_read_and_sets_email_kinds(make_user, make_article, 
     assert api.get("/me/email-notices").get_json() == {"kinds": ["returned"]}
     bad = api.put("/me/email-notices", json={"kinds": ["spam"]})
     assert bad.status_code == 422 and "kinds[0]" in bad.get_json()["errors"]
+    # more kinds than there are (the document's maxItems) is refused and changes nothing
+    many = api.put("/me/email-notices", json={"kinds": ["returned"] * 8})
+    assert many.status_code == 422 and "kinds" in many.get_json()["errors"]
+    assert api.get("/me/email-notices").get_json() == {"kinds": ["returned"]}
