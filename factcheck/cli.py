@@ -228,9 +228,15 @@ def set_language_cmd(article_id, language):
 @click.option("--format", "fmt", default="json", help="html, pdf, md, csv, json, claimreview, w3c")
 @click.option("--since", default=None, help="Bulk: first approval date (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Bulk: last approval date (YYYY-MM-DD), inclusive.")
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    help="The report's language: en, es, fr, de, pt (default: FACTCHECK_REPORT_LANGUAGE).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None)
 @command
-def export_cmd(article_id, fmt, since, until, output):
+def export_cmd(article_id, fmt, since, until, language, output):
     """Write one article's report, or (with --since/--until) a ZIP of all approved in a range."""
     if article_id is None:
         if not (since and until and output):
@@ -239,18 +245,18 @@ def export_cmd(article_id, fmt, since, until, output):
             )
         with transaction() as s:
             ids = exports.plan_bulk_export(
-                s, actor=system_actor(), since=since, until=until, fmt=fmt
+                s, actor=system_actor(), since=since, until=until, fmt=fmt, language=language
             )
         with open(output, "wb") as fh:
             for chunk in exports.stream_bulk_export(
-                db.session, actor=system_actor(), article_ids=ids, fmt=fmt
+                db.session, actor=system_actor(), article_ids=ids, fmt=fmt, language=language
             ):
                 fh.write(chunk)
         click.echo(f"wrote {output}: {len(ids)} report(s)", err=True)
         return
     # Rendered reading only; the write turn is taken after, for the audit event alone.
     rendered, record = exports.render_export(
-        db.session, actor=system_actor(), article_id=article_id, fmt=fmt
+        db.session, actor=system_actor(), article_id=article_id, fmt=fmt, language=language
     )
     if record is not None:
         with transaction() as s:

@@ -81,8 +81,11 @@ class Settings:
     REVIEWS_REQUIRED: int = 1  # reviews before a claim counts as reviewed
     ORGANISATION: str = "Factcheck desk"  # the desk's name in reports (ClaimReview author)
     # The interface's language when neither the person's saved choice nor the browser's
-    # Accept-Language names one of LOCALES (factcheck/web/i18n.py); also the reports' default.
+    # Accept-Language names one of LOCALES (factcheck/web/i18n.py).
     DEFAULT_LOCALE: str = "en"
+    # The language reports are written in (headings, labels, verdicts of HTML, PDF, Markdown
+    # and ClaimReview) unless the export chooses one; "": the same as DEFAULT_LOCALE.
+    REPORT_LANGUAGE: str = ""
     # Where the desk publishes its fact-checks, e.g. https://news.example/fact-checks: an
     # approved article's public address is <this>/<article id> unless the lead gave its own
     # at approval. "": none (ClaimReview then needs the lead's address).
@@ -140,6 +143,10 @@ class Settings:
             raise ValueError(
                 f"{PREFIX}DEFAULT_LOCALE: {self.DEFAULT_LOCALE!r} is not one of {', '.join(LOCALES)}"
             )
+        if self.REPORT_LANGUAGE and self.REPORT_LANGUAGE not in LOCALES:
+            raise ValueError(
+                f"{PREFIX}REPORT_LANGUAGE: {self.REPORT_LANGUAGE!r} is not one of {', '.join(LOCALES)}"
+            )
         if self.AUDIT_SEALER not in ("sealer", "inline"):
             raise ValueError(
                 f'{PREFIX}AUDIT_SEALER: {self.AUDIT_SEALER!r} is not "sealer" or "inline"'
@@ -159,6 +166,11 @@ class Settings:
         """The public address an article gets from PUBLISHED_BASE_URL (None without one)."""
         base = self.PUBLISHED_BASE_URL.rstrip("/")
         return f"{base}/{int(article_id)}" if base else None
+
+    @property
+    def report_language(self) -> str:
+        """The desk's default language of reports (REPORT_LANGUAGE, else DEFAULT_LOCALE)."""
+        return self.REPORT_LANGUAGE or self.DEFAULT_LOCALE
 
     def public_address(self, article) -> str | None:
         """Where an approved article's fact-check is published; None before approval."""

@@ -191,14 +191,15 @@ RENDERING = (
 def export(article_id: int, query: inp.Export):
     require_same_site_read()  # a cookie request from another site records nothing
     fmt = query.format
-    rendered = export_or_request(current_actor(), article_id, fmt, retry_failed=False)
+    rendered = export_or_request(current_actor(), article_id, fmt, retry_failed=False,
+                                 language=query.lang)  # fmt: skip
     if isinstance(rendered, RequestState):  # too long to render now: ask again shortly
         return _pending(
             {"status": rendered.state, "format": rendered.fmt, "claims": rendered.claims,
              "requested_at": iso(rendered.requested_at), "started_at": iso(rendered.started_at)},
             f"The {rendered.fmt.upper()} of this {rendered.claims}-claim report is being rendered "
             "in the background",
-            url_for("api.export", article_id=article_id, format=fmt),
+            url_for("api.export", article_id=article_id, format=fmt, lang=query.lang),
         )  # fmt: skip
     if query.bom:
         rendered = with_bom(rendered)
@@ -233,14 +234,15 @@ BULK_PENDING = (
 def bulk_export(query: inp.BulkExport):
     """Every report approved in [since, until] as one streamed ZIP."""
     require_same_site_read()  # it records every export of the ZIP
-    since, until, fmt = bulk_args()
-    states = bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=False)
+    since, until, fmt, lang = bulk_args()
+    states = bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=False,
+                          language=lang)  # fmt: skip
     if states:  # too long to render while the ZIP streams: ask again shortly
         started = sum(1 for state in states if state.started_at)
         return _pending(
             {"status": "rendering" if started else "queued", "format": fmt,
              "pending": [state.article_id for state in states]},
             f"{len(states)} {fmt.upper()} file(s) of this export are being rendered in the background",
-            url_for("api.bulk_export", since=since, until=until, format=fmt),
+            url_for("api.bulk_export", since=since, until=until, format=fmt, lang=lang),
         )  # fmt: skip
-    return zip_response(since, until, fmt)
+    return zip_response(since, until, fmt, lang)

@@ -32,6 +32,7 @@ from factcheck.models import Role as RoleName
 from factcheck.models import Stance as StanceName
 from factcheck.models import Verdict as VerdictName
 from factcheck.services.exports import FORMATS
+from factcheck.settings import LOCALES
 from factcheck.text.language import LANGUAGES
 
 # The vocabulary is the models' enums; JSON carries their values.
@@ -278,6 +279,9 @@ class AuditList(Paging):
 
 class Export(Query):
     format: Format = "json"
+    lang: Literal[tuple(LOCALES)] | None = Field(
+        None, description="the report's language (headings, labels, verdict names of html, pdf, "
+        "md, ClaimReview and W3C); default: the desk's FACTCHECK_REPORT_LANGUAGE")  # fmt: skip
     bom: bool = Field(False, description="CSV: start with the UTF-8 byte order mark (for Excel)")
 
 

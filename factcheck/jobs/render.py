@@ -31,7 +31,7 @@ MAX_RUNNING = 2  # renders at once, over every worker and app process
 
 
 def export_or_request(
-    actor, article_id: int, fmt: str, *, retry_failed: bool
+    actor, article_id: int, fmt: str, *, retry_failed: bool, language=None
 ) -> Rendered | render_requests.RequestState:
     """An export for the web page and the API: the file, or (a PDF too long to render within
     the request) the request for it, queued for the background renderer.
@@ -41,7 +41,7 @@ def export_or_request(
     afresh) unless ``retry_failed``, which queues it again.
     """
     export = partial(exports.render_export, db.session, actor=actor, article_id=article_id,
-                     fmt=fmt)  # fmt: skip
+                     fmt=fmt, language=language)  # fmt: skip
     try:
         rendered, record = export(inline_limit=app_settings(current_app).PDF_INLINE_MAX_KIB * 1024)
     except exports.RenderPending as pending:
@@ -60,7 +60,7 @@ def export_or_request(
 
 
 def bulk_pending(
-    actor, *, since, until, fmt: str, retry_failed: bool
+    actor, *, since, until, fmt: str, retry_failed: bool, language=None
 ) -> list[render_requests.RequestState]:
     """Before a bulk export streams its ZIP: ask for the files it would otherwise render
     while streaming, when together they are too long for one request (PDF_INLINE_MAX_KIB).
@@ -68,7 +68,7 @@ def bulk_pending(
     limit = app_settings(current_app).PDF_INLINE_MAX_KIB * 1024
     ids = exports.approved_between(db.session, actor=actor, since=since, until=until, fmt=fmt)
     jobs = exports.bulk_renders_missing(
-        db.session, actor=actor, article_ids=ids, fmt=fmt, inline_limit=limit
+        db.session, actor=actor, article_ids=ids, fmt=fmt, inline_limit=limit, language=language
     )
     if not jobs:
         return []
@@ -90,7 +90,9 @@ class RenderHandler(Handler):
 
     def run(self, session: Session, job: ClaimedJob) -> KeptRender | None:
         request = render_requests.request_for_job(session, job.payload)
-        return None if request is None else render_requests.render_job(session, request)
+        if request is None:
+            return None
+        return render_requests.render_job(session, request, language=job.payload.get("language"))
 
     def done(self, session: Session, job: ClaimedJob, kept: KeptRender | None, *,
              now: datetime) -> str:  # fmt: skip

@@ -117,8 +117,11 @@ def _summary(claims: list[Claim]) -> Summary:
     )
 
 
-def build_report(session: Session, article: Article, *, viewer=None) -> Report:
+def build_report(session: Session, article: Article, *, viewer=None, language=None) -> Report:
     """Read an article, its claims, visible reviews and audit digest into a Report.
+
+    ``language``: the report's words (one of settings.LOCALES); None: the desk's default
+    (FACTCHECK_REPORT_LANGUAGE, else FACTCHECK_DEFAULT_LOCALE).
 
     Its ``report_url`` is the public address of the published fact-check (the lead's, or
     FACTCHECK_PUBLISHED_BASE_URL's for the article), only once the article is approved:
@@ -139,4 +142,5 @@ def build_report(session: Session, article: Article, *, viewer=None) -> Report:
         chain_head_seq=head[0] if head else None, chain_head_hash=head[1] if head else None,
         generated_at=utcnow(), report_url=settings.public_address(article),
         organisation=settings.ORGANISATION, meta_sources=article.meta_sources, language=article.language,
+        report_language=language or settings.report_language,
     )  # fmt: skip

@@ -95,7 +95,8 @@ class Report:
     generated_at: datetime
     report_url: str | None = None  # where the desk publishes this report (ClaimReview url)
     organisation: str = "Factcheck desk"  # ClaimReview author
-    language: str = "en"  # the article's (ISO 639-1): ClaimReview inLanguage, W3C language
+    language: str = "en"  # the article's (ISO 639-1): the claims' language (W3C, itemReviewed)
+    report_language: str = "en"  # the report's own words (chosen at export): ClaimReview inLanguage
     # Where each metadata field came from ("user", "page", "text"); None: not recorded.
     meta_sources: dict | None = None
     extra: dict = field(default_factory=dict)

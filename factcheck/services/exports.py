@@ -30,7 +30,7 @@ from factcheck.reports.render import (
 )
 from factcheck.services import audit, webhooks
 from factcheck.services.common import get_article
-from factcheck.settings import settings_of
+from factcheck.settings import LOCALES, settings_of
 
 
 def check_format(fmt) -> str:
@@ -41,6 +41,18 @@ def check_format(fmt) -> str:
             errors={"format": f"one of {', '.join(FORMATS)}"},
         )
     return fmt
+
+
+def check_language(language) -> str | None:
+    """A report language (one of LOCALES), or None for the desk's default; else 422."""
+    if language is None or language == "":
+        return None
+    if language not in LOCALES:
+        raise InvalidInput(
+            f"unknown report language {language!r}; use one of: {', '.join(LOCALES)}",
+            errors={"lang": f"one of {', '.join(LOCALES)}"},
+        )
+    return language
 
 
 KEEP_RENDERS = 3  # kept files per article and format (a lead's and a reviewer's view may differ)
@@ -72,6 +84,7 @@ class RenderJob:
     viewer_id: int
     complete: bool
     claims: int
+    language: str | None = None  # the report's words (None: the desk's default)
 
 
 class RenderPending(Exception):
@@ -94,6 +107,7 @@ class ExportRecord:
     chain_head_hash: str | None
     final: bool = True
     kept: KeptRender | None = None
+    language: str = "en"
 
 
 def _check_publishable(article: Article, fmt: str) -> None:
@@ -116,7 +130,7 @@ def _check_publishable(article: Article, fmt: str) -> None:
 
 
 def render_export(
-    session: Session, *, actor, article_id, fmt: str, inline_limit=None
+    session: Session, *, actor, article_id, fmt: str, inline_limit=None, language=None
 ) -> tuple[Rendered, ExportRecord | None]:
     """Build and render a report, reading only: no write lock is held while rendering.
 
@@ -129,12 +143,15 @@ def render_export(
     ``inline_limit`` (bytes of printed HTML; the web page and the API pass it, the command
     line does not): a PDF that is not kept and prints more than this raises
     ``RenderPending`` instead of rendering for longer than a request may take.
+
+    ``language``: the report's words (one of LOCALES; None: the desk's default).
     """
     check_format(fmt)
+    language = check_language(language)
     article = get_article(session, article_id)
     require(actor, Permission.EXPORT, article)
     _check_publishable(article, fmt)
-    report = build_report(session, article, viewer=actor)
+    report = build_report(session, article, viewer=actor, language=language)
     kept = None
     if fmt in KEPT_FORMATS:
         complete = can(actor, Permission.SEE_ALL_REVIEWS)
@@ -147,7 +164,7 @@ def render_export(
         return rendered, None
     return rendered, ExportRecord(
         report.article_id, fmt, report.last_event_hash, report.chain_head_hash,
-        final=report.is_final, kept=kept,
+        final=report.is_final, kept=kept, language=report.report_language,
     )  # fmt: skip
 
 
@@ -170,7 +187,7 @@ def _render_or_reuse(
         return Rendered(row.content, media_type(fmt), filename(report, fmt)), report, None
     if defer is not None and printed_size(report, fmt) > defer[1]:
         raise RenderPending(RenderJob(report.article_id, fmt, digest, defer[0], complete,
-                                      len(report.claims)))  # fmt: skip
+                                      len(report.claims), report.report_language))  # fmt: skip
     started = clock.perf_counter()
     rendered = render(report, fmt)
     kept = KeptRender(
@@ -201,12 +218,14 @@ def record_export(session: Session, *, actor, record: ExportRecord) -> None:
             record.fmt,
             record.last_event_hash,
             record.chain_head_hash,
+            language=record.language,
         )
 
 
-def export_article(session: Session, *, actor, article_id, fmt: str) -> Rendered:
+def export_article(session: Session, *, actor, article_id, fmt: str, language=None) -> Rendered:
     """Render a report and write what its export needs, in the caller's transaction."""
-    rendered, record = render_export(session, actor=actor, article_id=article_id, fmt=fmt)
+    rendered, record = render_export(session, actor=actor, article_id=article_id, fmt=fmt,
+                                     language=language)  # fmt: skip
     if record is not None:
         record_export(session, actor=actor, record=record)
     return rendered
@@ -276,10 +295,10 @@ def render_to_keep(
 
 
 def _record_export(
-    session, actor, article_id, fmt, last_hash, head_hash, bulk: bool = False
+    session, actor, article_id, fmt, last_hash, head_hash, bulk: bool = False, language="en"
 ) -> None:
-    audit.record(session, actor, AuditAction.REPORT_EXPORTED, "article", article_id,
-                 article_id=article_id, after={"format": fmt, **({"bulk": True} if bulk else {})})  # fmt: skip
+    audit.record(session, actor, AuditAction.REPORT_EXPORTED, "article", article_id, article_id=article_id,
+                 after={"format": fmt, "language": language, **({"bulk": True} if bulk else {})})  # fmt: skip
     webhooks.enqueue(session, WebhookEvent.REPORT_EXPORTED, {
         "article_id": article_id, "format": fmt, "exported_by": getattr(actor, "display_name", None),
         "last_event_hash": last_hash, "chain_head_hash": head_hash,
@@ -315,7 +334,13 @@ def approved_between(session: Session, *, actor, since, until, fmt: str) -> list
 
 
 def bulk_renders_missing(
-    session: Session, *, actor, article_ids: list[int], fmt: str, inline_limit: int
+    session: Session,
+    *,
+    actor,
+    article_ids: list[int],
+    fmt: str,
+    inline_limit: int,
+    language=None,
 ) -> list[RenderJob]:
     """The files a bulk export would have to render while it streams, if together they
     print more than ``inline_limit`` (else none): ask for them (``request_render``) and
@@ -325,33 +350,39 @@ def bulk_renders_missing(
     complete = can(actor, Permission.SEE_ALL_REVIEWS)
     missing, size = [], 0
     for article_id in article_ids:
-        report = build_report(session, session.get(Article, article_id), viewer=actor)
+        report = build_report(session, session.get(Article, article_id), viewer=actor,
+                              language=check_language(language))  # fmt: skip
         digest = fingerprint(report, fmt)
         if session.scalar(_kept(article_id, fmt, digest).with_only_columns(ReportRender.id)):
             continue
         size += printed_size(report, fmt)
-        missing.append(RenderJob(article_id, fmt, digest, actor.id, complete, len(report.claims)))
+        missing.append(RenderJob(article_id, fmt, digest, actor.id, complete, len(report.claims),
+                                 report.report_language))  # fmt: skip
     return missing if size > inline_limit else []
 
 
-def plan_bulk_export(session: Session, *, actor, since, until, fmt: str) -> list[int]:
+def plan_bulk_export(
+    session: Session, *, actor, since, until, fmt: str, language=None
+) -> list[int]:
     """Choose the articles approved in [since, until] (whole days, UTC) and audit their export.
 
     The audit events and webhooks are written here, in the caller's transaction; the ZIP
     is rendered afterwards, article by article (``stream_bulk_export``), read-only.
     """
     ids = approved_between(session, actor=actor, since=since, until=until, fmt=fmt)
+    language = check_language(language) or settings_of(session).report_language
     for article_id in ids:  # refused before anything is audited or streamed
         _check_publishable(session.get(Article, article_id), fmt)
     head = audit.chain_head(session)
     for article_id in ids:
         last = session.scalar(audit.last_article_event(article_id))
-        _record_export(session, actor, article_id, fmt, last, head[1] if head else None, bulk=True)
+        _record_export(session, actor, article_id, fmt, last, head[1] if head else None, bulk=True,
+                       language=language)  # fmt: skip
     return ids
 
 
 def stream_bulk_export(
-    session: Session, *, actor, article_ids: list[int], fmt: str
+    session: Session, *, actor, article_ids: list[int], fmt: str, language=None
 ) -> Iterator[bytes]:
     """A ZIP of the reports (one file each, plus manifest.json), yielded file by file.
 
@@ -363,7 +394,7 @@ def stream_bulk_export(
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for article_id in article_ids:
             article = session.get(Article, article_id)
-            report = build_report(session, article, viewer=actor)
+            report = build_report(session, article, viewer=actor, language=language)
             if fmt in KEPT_FORMATS:  # read-only here: a kept file is used, a new one not kept
                 rendered, report, _new = _render_or_reuse(session, report, fmt, complete=False)
             else:
@@ -376,7 +407,15 @@ def stream_bulk_export(
             yield sink.take()
         zf.writestr(
             "manifest.json",
-            json.dumps({"format": fmt, "reports": manifest}, indent=2, ensure_ascii=False),
+            json.dumps(
+                {
+                    "format": fmt,
+                    "language": language or settings_of(session).report_language,
+                    "reports": manifest,
+                },
+                indent=2,
+                ensure_ascii=False,
+            ),
         )
     yield sink.take()
 

@@ -91,7 +91,8 @@ def _requests():
 
 
 def _new_job(session: Session, job: RenderJob) -> Job:
-    payload = {"article_id": job.article_id, "fmt": job.fmt, "fingerprint": job.fingerprint}
+    payload = {"article_id": job.article_id, "fmt": job.fmt, "fingerprint": job.fingerprint,
+               "language": job.language}  # fmt: skip
     return queue.enqueue(session, KIND, payload, max_attempts=MAX_ATTEMPTS)
 
 
@@ -205,14 +206,15 @@ def request_for_job(session: Session, payload: dict) -> RenderRequest | None:
     )
 
 
-def render_job(session: Session, request: RenderRequest) -> KeptRender | None:
+def render_job(session: Session, request: RenderRequest, *, language=None) -> KeptRender | None:
     """Render the requested file, reading only (no write lock while WeasyPrint works).
 
     None when there is nothing to keep: the file is kept already, or the article changed
-    since it was asked for (the requester's next poll asks for the new content)."""
+    since it was asked for (the requester's next poll asks for the new content).
+    ``language``: the report's words, as its job's payload names them."""
     viewer = None if request.viewer_id is None else session.get(User, request.viewer_id)
     article = get_article(session, request.article_id)
-    report = build_report(session, article, viewer=viewer)
+    report = build_report(session, article, viewer=viewer, language=language)
     if (request.viewer_id is not None and viewer is None) or fingerprint(
         report, request.fmt
     ) != request.fingerprint:
@@ -245,7 +247,8 @@ def request_final_renders(session: Session, *, fmt: str = "pdf", limit: int = 5)
     count = 0
     for article_id in pending_renders(session, fmt=fmt, limit=limit, without=asked):
         report = build_report(session, get_article(session, article_id), viewer=None)
-        job = RenderJob(article_id, fmt, fingerprint(report, fmt), None, True, len(report.claims))
+        job = RenderJob(article_id, fmt, fingerprint(report, fmt), None, True, len(report.claims),
+                        report.report_language)  # fmt: skip
         if _over_cap(session, job):  # recorded as failed, so the next pass looks further on
             row = RenderRequest(article_id=job.article_id, fmt=job.fmt, fingerprint=job.fingerprint,
                                 viewer_id=None, complete=True, claims=job.claims, job=_new_job(session, job))  # fmt: skip

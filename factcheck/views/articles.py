@@ -208,7 +208,7 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
         long_statements=[n for n, c in numbered if c.status != ClaimStatus.EXCLUDED
                          and len(c.effective_statement) > CLAIM_REVIEWED_GUIDE],
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
-        ClaimStatus=ClaimStatus, panel=panel, selected=selected, last_edit=last_edit,
+        report_language=settings_of(db.session).report_language, ClaimStatus=ClaimStatus, panel=panel, selected=selected, last_edit=last_edit,
         ws_url=url_for("articles.show", article_id=article.id, **keep), keep=keep, missing=missing,
         language_form=_language_form(article),
         language_facts=languages.language_facts(db.session, article), LANGUAGES=LANGUAGES,
@@ -368,12 +368,14 @@ def export(article_id: int):
     require_same_site_read()  # it records the export of a final report: never for a stranger
     fmt = request.args.get("format", "html")
     bom = request.args.get("bom", "1") != "0"  # on by default here: a person opens it in Excel
-    out = export_or_request(current_user, article_id, fmt, retry_failed=True)
+    lang = request.args.get("lang") or None  # none: the desk's default report language
+    out = export_or_request(current_user, article_id, fmt, retry_failed=True, language=lang)
     if isinstance(out, RequestState):  # too long to render now: see it being prepared
         return redirect(
-            url_for("articles.render_status", article_id=article_id, request_id=out.id, format=fmt),
+            url_for("articles.render_status", article_id=article_id, request_id=out.id, format=fmt,
+                    lang=lang),
             303,
-        )
+        )  # fmt: skip
     return _download(with_bom(out) if bom else out)
 
 
@@ -390,7 +392,8 @@ def render_status(article_id: int, request_id: int):
     fmt = state.fmt if state else check_format(request.args.get("format", "pdf"))
     return render_template(
         "articles/render_status.html", article=article, state=state, label=FORMAT_LABELS[fmt],
-        download_url=url_for("articles.export", article_id=article_id, format=fmt),
+        download_url=url_for("articles.export", article_id=article_id, format=fmt,
+                             lang=request.args.get("lang") or None),
         poll=RENDER_POLL_SECONDS,
     )  # fmt: skip
 

@@ -16,6 +16,7 @@ from factcheck.extensions import db
 from factcheck.jobs.render import bulk_pending
 from factcheck.reports.render import FORMATS
 from factcheck.services import exports, render_requests
+from factcheck.settings import settings_of
 from factcheck.views.articles import FORMAT_LABELS, RENDER_POLL_SECONDS
 from factcheck.web.auth import current_actor
 from factcheck.web.downloads import bulk_args, zip_response
@@ -29,25 +30,28 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 def index():
     today = date.today()
     return render_template("exports/index.html", since=(today - timedelta(days=30)).isoformat(),
-                           until=today.isoformat(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS])  # fmt: skip
+                           until=today.isoformat(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
+                           report_language=settings_of(db.session).report_language)  # fmt: skip
 
 
 @bp.get("/bulk")
 @login_required
 def bulk():
     require_same_site_read()  # it records every export of the ZIP
-    since, until, fmt = bulk_args()
-    if bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=True):
+    since, until, fmt, lang = bulk_args()
+    if bulk_pending(current_actor(), since=since, until=until, fmt=fmt, retry_failed=True,
+                    language=lang):  # fmt: skip
         # some files are too long to render while the ZIP streams: see them being prepared
-        return redirect(url_for("exports.bulk_status", since=since, until=until, format=fmt), 303)
-    return zip_response(since, until, fmt)
+        return redirect(url_for("exports.bulk_status", since=since, until=until, format=fmt,
+                                lang=lang), 303)  # fmt: skip
+    return zip_response(since, until, fmt, lang)
 
 
 @bp.get("/bulk/status")
 @login_required
 def bulk_status():
     """The files a bulk export waits for; reloads itself, then downloads the ZIP."""
-    since, until, fmt = bulk_args()
+    since, until, fmt, lang = bulk_args()
     ids = exports.approved_between(
         db.session, actor=current_actor(), since=since, until=until, fmt=fmt
     )
@@ -57,5 +61,5 @@ def bulk_status():
     return render_template(
         "exports/bulk_status.html", state=state, states=states, failed=failed, reports=len(ids),
         since=since, until=until, label=FORMAT_LABELS[fmt], poll=RENDER_POLL_SECONDS,
-        download_url=url_for("exports.bulk", since=since, until=until, format=fmt),
+        download_url=url_for("exports.bulk", since=since, until=until, format=fmt, lang=lang),
     )  # fmt: skip

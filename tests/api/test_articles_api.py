@@ -415,7 +415,9 @@ def test_export_final_report_is_audited(make_user, api_as, make_article, audit_m
     assert resp.status_code == 200 and "final" in resp.headers["Content-Disposition"]
     assert "DRAFT" not in resp.get_data(as_text=True)
     events = new_events(mark)
-    assert [(e.action, e.after) for e in events] == [("report.exported", {"format": "html"})]
+    assert [(e.action, e.after) for e in events] == [
+        ("report.exported", {"format": "html", "language": "en"})
+    ]
 
 
 def test_export_unknown_format_is_422(make_user, api_as, make_article, problem, subtests):

@@ -273,10 +273,10 @@ def test_a_living_workers_job_is_never_taken_over(app, desk, api_as, monkeypatch
     monkeypatch.setattr(render_kind.HANDLER, "lease", timedelta(seconds=0.6))
     real, started = render_requests.render_job, threading.Event()
 
-    def slow(session, request):
+    def slow(session, request, **kw):
         started.set()
         time.sleep(2.0)  # over three leases
-        return real(session, request)
+        return real(session, request, **kw)
 
     monkeypatch.setattr(render_requests, "render_job", slow)
     results = []

@@ -137,4 +137,4 @@ def test_a_link_against_its_verdict_is_flagged_in_panel_and_report(
     flags = [link["contradicts_verdict"] for c in data["claims"] for r in c["reviews"]
              for link in r["links"]]  # fmt: skip
     assert flags == [True, False]
-    assert "⚠ supports a disputed verdict" in _export(article.id, lead, "md").decode()
+    assert "⚠ Supports a disputed verdict" in _export(article.id, lead, "md").decode()

@@ -26,6 +26,8 @@ LINK = {"url": "https://www.rfa.org/english/", "title": "RFA Korean Service", "s
 _NORMALISE = [
     (re.compile(r"\b[0-9a-f]{64}\b"), "<hash>"),
     (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|\+00:00| UTC)?"), "<time>"),
+    # a report in another language: "3 dic 2026 7:14", "3. Dez. 2026 07:14", "3 de dez. de 2026"
+    (re.compile(r"\b\d{1,2}\.? (de )?[^\W\d]{3,5}\.? (de )?\d{4} \d{1,2}:\d{2}"), "<time>"),
     (
         re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"),
         lambda m: m.group(0) if m.group(0).startswith("2022") else "<date>",
@@ -65,18 +67,22 @@ def reviewed_demo(make_article, make_user):
     return article.id, lead
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_golden(reviewed_demo, fmt):
+# The report in another language, chosen at export (issue #20): its words, not its data.
+CASES = [(fmt, None) for fmt in FORMATS] + [("html", "es"), ("md", "de"), ("w3c", "fr")]
+
+
+@pytest.mark.parametrize(("fmt", "lang"), CASES)
+def test_golden(reviewed_demo, fmt, lang):
     article_id, lead = reviewed_demo
     with transaction() as s:
-        out = exports.export_article(s, actor=lead, article_id=article_id, fmt=fmt)
+        out = exports.export_article(s, actor=lead, article_id=article_id, fmt=fmt, language=lang)
     text = out.content.decode("utf-8")
     if fmt in ("json", "claimreview", "w3c"):  # compact on the wire; indented in the golden file
         assert text.count("\n") == 1 and text.endswith("\n")
         assert not re.search("[<>&\u2028\u2029]", text)  # escaped: safe inside <script>
         text = json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
     got = normalise(text)
-    path = GOLDEN / f"demo.{fmt}"
+    path = GOLDEN / (f"demo.{lang}.{fmt}" if lang else f"demo.{fmt}")
     if os.environ.get("FACTCHECK_UPDATE_GOLDEN") or not path.exists():
         with open(path, "w", encoding="utf-8", newline="") as fh:  # keep CSV's CRLF
             fh.write(got)

@@ -13,6 +13,7 @@ import hashlib
 
 from factcheck.reports.formats import common
 from factcheck.reports.model import ClaimItem, Report
+from factcheck.reports.words import words
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 # "draft" is the desk's own term (the W3C context has none): true unless approved.
@@ -87,14 +88,14 @@ def _target(report: Report, claim: ClaimItem, source: dict) -> dict:
     }
 
 
-def _bodies(claim: ClaimItem) -> list[dict]:
+def _bodies(report: Report, claim: ClaimItem) -> list[dict]:
     bodies = [
         {
             "type": "TextualBody",
             "purpose": "assessing",
-            "value": common.outcome_label(claim),
+            "value": words(report.report_language).outcome(claim),
             "format": "text/plain",
-            "language": "en",
+            "language": report.report_language,
         }
     ]
     if claim.approval_note:
@@ -120,7 +121,7 @@ def _annotation(report: Report, claim: ClaimItem, source: dict) -> dict:
         "type": "Annotation",
         "motivation": "assessing",
         "creator": _desk(report),
-        "body": _bodies(claim),
+        "body": _bodies(report, claim),
         "target": _target(report, claim, source),
     }
     # created: the first review (or the approval, or this export when neither exists yet);

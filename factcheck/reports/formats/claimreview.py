@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from factcheck.reports.formats import common
 from factcheck.reports.model import ClaimItem, Report
+from factcheck.reports.words import words
 
 BEST_RATING = max(common.RATING_VALUES.values())
 WORST_RATING = min(common.RATING_VALUES.values())
@@ -29,7 +30,7 @@ def claim_reviews(report: Report) -> list[dict]:
 
 
 def _claim_review(report: Report, claim: ClaimItem) -> dict:
-    label = common.verdict_label(claim.final_verdict)
+    label = words(report.report_language).verdict(claim.final_verdict)  # the review's words
     review: dict = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -45,7 +46,7 @@ def _claim_review(report: Report, claim: ClaimItem) -> dict:
         "itemReviewed": _item_reviewed(report, claim),
         "author": {"@type": "Organization", "name": report.organisation},
         "url": common.claim_url(report, claim),
-        "inLanguage": common.DESK_LANGUAGE,
+        "inLanguage": report.report_language,  # the review's; itemReviewed's is the claim's
     }
     published = report.approved_at or claim.approved_at
     if published is not None:

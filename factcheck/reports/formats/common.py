@@ -12,12 +12,10 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from factcheck.models.transitions import ClaimStatus
 from factcheck.models.vocabulary import Verdict
 from factcheck.reports.model import VERDICT_LABELS, ClaimItem, Report
 from factcheck.text.markup import sanitize
 
-STATUS_LABELS = {s.value: s.value.capitalize() for s in ClaimStatus}
 # ClaimReview's reviewRating: best 3 (confirmed) to worst 1 (disputed).
 RATING_VALUES = {Verdict.CONFIRMED: 3, Verdict.UNCONFIRMED: 2, Verdict.DISPUTED: 1}
 VERIFY_COMMAND = "flask --app factcheck audit verify --head {head}"
@@ -31,32 +29,12 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _JSON_ESCAPES.update({"\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-SOURCE_LABELS = {"user": "entered by the desk", "page": "from the page's metadata",
-                 "text": "found in the article's text"}  # fmt: skip
-DATE_UNKNOWN = "Date unknown"
-DESK_LANGUAGE = "en"  # the language the desk's reports are written in (labels, verdicts)
-
-
-def source_label(report: Report, field: str) -> str | None:
-    """Where a metadata field's value came from, for people (None: not recorded)."""
-    return SOURCE_LABELS.get((report.meta_sources or {}).get(field))
-
-
 def verdict_label(verdict: str | None) -> str | None:
-    """Human label of a verdict (``None`` stays ``None``)."""
+    """English label of a verdict for the data formats (``None`` stays ``None``); the
+    reports' words in their language are ``reports.words``."""
     if verdict is None:
         return None
     return VERDICT_LABELS.get(verdict, verdict)
-
-
-def status_label(status: str) -> str:
-    """Human label of a claim status."""
-    return STATUS_LABELS.get(status, status)
-
-
-def outcome_label(claim: ClaimItem) -> str:
-    """The verdict label of an approved claim, else its status label."""
-    return verdict_label(claim.final_verdict) or status_label(claim.status)
 
 
 def to_utc(value: datetime) -> datetime:
@@ -77,11 +55,6 @@ def iso_utc(value: datetime | None) -> str | None:
 def iso_date(value: datetime | None) -> str | None:
     """The UTC calendar date, e.g. ``2024-05-01``."""
     return None if value is None else to_utc(value).date().isoformat()
-
-
-def display_time(value: datetime | None) -> str:
-    """A short readable UTC time for people, e.g. ``2024-05-01 12:00 UTC``."""
-    return "" if value is None else to_utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def safe_url(url: str | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -9,6 +10,7 @@ from markupsafe import Markup
 
 from factcheck.reports.formats import common
 from factcheck.reports.model import VERDICTS, Report
+from factcheck.reports.words import Words, words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -24,17 +26,14 @@ def _bdi(text: str | None) -> Markup:
     return Markup("<bdi>%s</bdi>") % common.balance_bidi(text)
 
 
-def _time(value) -> Markup:
+def _time(w: Words, value) -> Markup:
     if value is None:
         return Markup("")
     # HTML's valid global date-and-time string allows at most 3 fractional digits (the
     # Nu checker refused the 6 of iso_utc): milliseconds when there are any.
     utc = common.to_utc(value)
     stamp = utc.isoformat(timespec="milliseconds" if utc.microsecond else "seconds")
-    return Markup('<time datetime="%s">%s</time>') % (
-        stamp.replace("+00:00", "Z"),
-        common.display_time(value),
-    )
+    return Markup('<time datetime="%s">%s</time>') % (stamp.replace("+00:00", "Z"), w.time(value))
 
 
 def _link(url: str | None, text: str | None = None) -> Markup:
@@ -48,40 +47,45 @@ def _link(url: str | None, text: str | None = None) -> Markup:
     return Markup('<a href="%s"%s rel="noopener noreferrer nofollow">%s</a>') % (safe, css, label)
 
 
-def _source(report: Report, field: str) -> Markup:
-    label = common.source_label(report, field)
-    return Markup(' <span class="muted">(%s)</span>') % label if label else Markup("")
-
-
-def _environment() -> Environment:
+@cache
+def _environment(language: str) -> Environment:
+    """The report template's environment in one language (gettext from the catalogs)."""
+    w = words(language)
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(w.catalog, newstyle=True)
+
+    def source(report: Report, field: str) -> Markup:
+        label = w.source((report.meta_sources or {}).get(field))
+        return Markup(' <span class="muted">(%s)</span>') % label if label else Markup("")
+
     env.filters.update(
         bdi=_bdi,
         plain=common.balance_bidi,
         sanitized=_sanitized,
-        time=_time,
+        time=lambda value: _time(w, value),
         link=_link,
-        verdict_label=common.verdict_label,
-        status_label=common.status_label,
-        outcome_label=common.outcome_label,
+        verdict_label=w.verdict,
+        status_label=w.status,
+        state_word=w.state,
+        stance_label=w.stance,
+        outcome_label=w.outcome,
     )
-    env.globals.update(source=_source, date_unknown=common.DATE_UNKNOWN)
+    env.globals.update(source=source, html_lang=language)
     return env
 
 
-_ENV = _environment()
-
-
 def render_html(report: Report) -> bytes:
-    """The report as a standalone, printable HTML page (UTF-8)."""
-    template = _ENV.get_template("report.html")
-    counts = [(common.verdict_label(v), v, getattr(report.summary, v)) for v in VERDICTS]
+    """The report as a standalone, printable HTML page (UTF-8), in its report language."""
+    template = _environment(report.report_language).get_template("report.html")
+    w = words(report.report_language)
+    counts = [(w.verdict(v), v, getattr(report.summary, v)) for v in VERDICTS]
     head = report.chain_head_hash
     html = template.render(
         report=report,

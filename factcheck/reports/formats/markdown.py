@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from factcheck.reports.formats import common
 from factcheck.reports.model import VERDICTS, ClaimItem, EvidenceItem, Report, ReviewItem
+from factcheck.reports.words import Words, words
 from factcheck.text.markup import is_plain
 
 _INLINE = re.compile(r"([\\`*_{}\[\]<>#|~&$!])")
@@ -92,22 +93,24 @@ def _token_is_safe(token) -> bool:
 
 
 def render_markdown_report(report: Report) -> bytes:
-    """The report as a Markdown document (UTF-8)."""
+    """The report as a Markdown document (UTF-8), in its report language."""
+    _ = words(report.report_language)
     parts: list[str] = []
     if not report.is_final:
-        parts.append(
-            "> **DRAFT** — this article has not been approved: verdicts may still change. "
-            "Do not publish."
+        warning = _(
+            "This article has not been approved: verdicts may still change. Do not publish."
         )
-    draft = "DRAFT — " if not report.is_final else ""
-    parts.append(f"# {draft}Fact-check report: {md_text(report.title, single_line=True)}")
-    parts.append(_metadata(report))
-    parts.append(_summary(report))
-    parts.append("## Claims")
-    parts.extend(_claim(claim) for claim in report.claims)
+        parts.append("> **" + _("DRAFT") + f"** — {warning}")
+    draft = _("DRAFT") + " — " if not report.is_final else ""
+    title = _("Fact-check report: %(title)s", title=md_text(report.title, single_line=True))
+    parts.append(f"# {draft}{title}")
+    parts.append(_metadata(_, report))
+    parts.append(_summary(_, report))
+    parts.append("## " + _("Claims"))
+    parts.extend(_claim(_, claim) for claim in report.claims)
     if not report.claims:
-        parts.append("This article has no claims.")
-    parts.append(_audit(report))
+        parts.append(_("This article has no claims."))
+    parts.append(_audit(_, report))
     return ("\n\n".join(p for p in parts if p) + "\n").encode("utf-8")
 
 
@@ -115,120 +118,131 @@ def _bullets(rows: list[tuple[str, str | None]]) -> str:
     return "\n".join(f"- **{label}:** {value}" for label, value in rows if value)
 
 
-def _metadata(report: Report) -> str:
-    approved = common.display_time(report.approved_at)
-    if approved and report.approved_by:
-        approved += f" by {md_text(report.approved_by, single_line=True)}"
+def _by(_: Words, when: str, who: str | None) -> str:
+    if not who:
+        return when
+    who = md_text(who, single_line=True)
+    return _("%(when)s by %(who)s", when=when, who=who).strip() if when else who
+
+
+def _metadata(_: Words, report: Report) -> str:
+    approved = _.time(report.approved_at)
+    approved = _by(_, approved, report.approved_by) if approved else approved
     return _bullets(
         [
-            ("Article", f"#{report.article_id} ({report.status.replace('_', ' ')})"),
-            ("Publisher", md_text(report.publisher, single_line=True)),
-            ("Original publisher", md_text(report.original_publisher, single_line=True)),
-            ("Byline", md_text(report.byline, single_line=True)),
+            (_("Article"), f"#{report.article_id} ({_.state(report.status)})"),
+            (_("Publisher"), md_text(report.publisher, single_line=True)),
+            (_("Original publisher"), md_text(report.original_publisher, single_line=True)),
+            (_("Byline"), md_text(report.byline, single_line=True)),
             (
-                "Published",
-                _with_source(report, "published_at", common.display_time(report.published_at))
-                or common.DATE_UNKNOWN,
+                _("Published"),
+                _with_source(_, report, "published_at", _.time(report.published_at))
+                or _("Date unknown"),
             ),
-            ("Source", md_link(report.source_url) if report.source_url else None),
-            ("Approved", approved),
-            ("Report generated", common.display_time(report.generated_at)),
-            ("Desk", md_text(report.organisation, single_line=True)),
+            (_("Source"), md_link(report.source_url) if report.source_url else None),
+            (_("Approved"), approved),
+            (_("Report generated"), _.time(report.generated_at)),
+            (_("Desk"), md_text(report.organisation, single_line=True)),
         ]
     )
 
 
-def _with_source(report: Report, field: str, value: str | None) -> str | None:
-    label = common.source_label(report, field)
+def _with_source(_: Words, report: Report, field: str, value: str | None) -> str | None:
+    label = _.source((report.meta_sources or {}).get(field))
     return f"{value} ({label})" if value and label else value
 
 
-def _summary(report: Report) -> str:
+def _summary(_: Words, report: Report) -> str:
     s = report.summary
-    rows = [(common.verdict_label(v), getattr(s, v)) for v in VERDICTS]
-    rows += [("Pending", s.pending), ("Excluded", s.excluded), ("Total", s.total)]
+    rows = [(_.verdict(v), getattr(s, v)) for v in VERDICTS]
+    rows += [(_("Pending"), s.pending), (_("Excluded"), s.excluded), (_("Total"), s.total)]
     table = "\n".join(f"| {label} | {count} |" for label, count in rows)
-    return f"## Summary\n\n| Outcome | Claims |\n|---|---:|\n{table}"
+    summary, outcome, claims = _("Summary"), _("Outcome"), _("Claims")
+    return f"## {summary}\n\n| {outcome} | {claims} |\n|---|---:|\n{table}"
 
 
-def _claim(claim: ClaimItem) -> str:
-    approved = common.display_time(claim.approved_at)
-    if claim.approved_by:
-        approved = f"{approved} by {md_text(claim.approved_by, single_line=True)}".strip()
+def _claim(_: Words, claim: ClaimItem) -> str:
+    approved = _by(_, _.time(claim.approved_at), claim.approved_by)
     statement = claim.statement if claim.statement and claim.statement != claim.text else None
-    speaker = md_text(claim.speaker, single_line=True) if claim.speaker else "Not attributed"
+    speaker = md_text(claim.speaker, single_line=True) if claim.speaker else _("Not attributed")
     if claim.is_quote:
-        speaker += " (quoted)"
+        speaker += " (" + _("quoted") + ")"
     parts = [
-        f"### Claim {claim.seq} — {common.outcome_label(claim)}",
+        "### " + _("Claim %(num)s", num=claim.seq) + " — " + _.outcome(claim),
         md_quote(claim.text),
         _bullets(
             [
-                ("Statement checked", md_text(statement, single_line=True)),
-                ("Speaker", speaker),
-                ("Status", common.status_label(claim.status)),
-                ("Final verdict", common.verdict_label(claim.final_verdict)),
-                ("Approved", approved),
-                ("Excluded because", md_text(claim.excluded_reason, single_line=True)),
+                (_("Statement checked"), md_text(statement, single_line=True)),
+                (_("Speaker"), speaker),
+                (_("Status"), _.status(claim.status)),
+                (_("Final verdict"), _.verdict(claim.final_verdict)),
+                (_("Approved"), approved),
+                (_("Excluded because"), md_text(claim.excluded_reason, single_line=True)),
             ]
         ),
     ]
     if claim.approval_note:
-        parts += ["#### Lead’s note", md_note(claim.approval_note)]
-    parts.append(f"#### Reviews ({len(claim.reviews)})")
-    parts.extend(_review(review) for review in claim.reviews)
+        parts += ["#### " + _("Lead’s note"), md_note(claim.approval_note)]
+    parts.append("#### " + _("Reviews (%(num)s)", num=len(claim.reviews)))
+    parts.extend(_review(_, review) for review in claim.reviews)
     if not claim.reviews:
-        parts.append("No reviews yet.")
+        parts.append(_("No reviews yet."))
     return "\n\n".join(p for p in parts if p)
 
 
-def _revision(review: ReviewItem) -> str:
+def _revision(_: Words, review: ReviewItem) -> str:
     first = (
-        f" · first submitted as {common.verdict_label(review.first_verdict)}"
+        " · " + _("first submitted as %(verdict)s", verdict=_.verdict(review.first_verdict))
         if review.first_verdict
         else ""
     )
     return first + (
-        " · revised after seeing the other reviews" if review.revised_after_seen else ""
+        " · " + _("revised after seeing the other reviews") if review.revised_after_seen else ""
     )
 
 
-def _review(review: ReviewItem) -> str:
+def _review(_: Words, review: ReviewItem) -> str:
     who = md_text(review.reviewer, single_line=True)
     parts = [
-        f"**{who}**: {common.verdict_label(review.verdict)} · "
-        f"{common.display_time(review.updated_at)}" + _revision(review),
+        f"**{who}**: {_.verdict(review.verdict)} · {_.time(review.updated_at)}"
+        + _revision(_, review),
         md_note(review.note),
     ]
     if review.links:
-        parts.append("Evidence:\n\n" + "\n".join(_evidence(link, review) for link in review.links))
+        parts.append(
+            _("Evidence:") + "\n\n" + "\n".join(_evidence(_, link, review) for link in review.links)
+        )
     return "\n\n".join(p for p in parts if p)
 
 
-def _evidence(link: EvidenceItem, review: ReviewItem) -> str:
-    line = f"- {md_link(link.url, link.title)} ({md_text(link.stance, single_line=True)})"
+def _evidence(_: Words, link: EvidenceItem, review: ReviewItem) -> str:
+    line = f"- {md_link(link.url, link.title)} ({_.stance(link.stance)})"
     if review.contradicts(link):
-        line += f" **⚠ {link.stance} a {review.verdict} verdict**"
+        flag = _("%(stance)s a %(verdict)s verdict", stance=_.stance(link.stance).capitalize(),
+                 verdict=(_.verdict(review.verdict) or "").lower())  # fmt: skip
+        line += f" **⚠ {flag}**"
     if link.archived_url:
-        line += f" · archived copy: {md_link(link.archived_url)}"
+        line += " · " + _("Archived copy:") + " " + md_link(link.archived_url)
     if link.excerpt:
         line += "\n" + md_quote(link.excerpt, indent="  ")
     return line
 
 
-def _audit(report: Report) -> str:
-    last = f"`{report.last_event_hash}`" if report.last_event_hash else "none recorded"
+def _audit(_: Words, report: Report) -> str:
+    last = f"`{report.last_event_hash}`" if report.last_event_hash else _("none recorded")
     head = (
-        f"seq {report.chain_head_seq}, `{report.chain_head_hash}`"
+        _("seq %(num)s", num=report.chain_head_seq) + f", `{report.chain_head_hash}`"
         if report.chain_head_hash
-        else "empty trail"
+        else _("empty trail")
     )
-    text = f"## Audit digest\n\n- **Article’s last event:** {last}\n- **Chain head:** {head}"
+    digest, last_event, chain_head = _("Audit digest"), _("Article’s last event"), _("Chain head")
+    text = f"## {digest}\n\n- **{last_event}:** {last}\n- **{chain_head}:** {head}"
     if report.chain_head_hash:
         command = common.VERIFY_COMMAND.format(head=report.chain_head_hash)
-        text += (
-            f"\n\nTo check this report against the audit trail, run `{command}` on the "
-            "desk’s server. It recomputes every hash and fails if an event was altered "
-            "or if the trail no longer reaches this head."
+        text += "\n\n" + _(
+            "To check this report against the audit trail, run %(command)s on the desk’s "
+            "server. It recomputes every hash and fails if an event was altered or if the "
+            "trail no longer reaches this head.",
+            command="`" + command + "`",
         )
     return text
