@@ -95,6 +95,8 @@ def init_app(app: Flask) -> None:
         role_label=lambda v: label("role", v),
         delivery_label=lambda v: label("delivery", v),
         need_label=lambda v: label("need", v),
+        reason_label=lambda v: label("reason", v),
+        speaker_type_label=lambda v: label("speaker_type", v),
         language_name=language_name,
         version_counts=version_counts,
         js_strings=js_strings,
@@ -137,6 +139,23 @@ def _vocabulary() -> dict[str, dict[str, str]]:
             "approval": _l("awaiting your approval"),
         },
         "role": {Role.REVIEWER: _l("reviewer"), Role.LEAD: _l("lead"), Role.ADMIN: _l("admin")},
+        "reason": {  # why a claim is worth checking (text/splitting/worthiness.py's reasons)
+            "number": _l("number"),
+            "date": _l("date"),
+            "named entity": _l("named entity"),
+            "attribution": _l("attribution"),
+            "hedge": _l("hedge"),
+            "comparison": _l("comparison"),
+            "causal": _l("causal"),
+            "question": _l("question"),
+            "opinion": _l("opinion"),
+        },
+        "speaker_type": {  # text/splitting/phrases.speaker_type's kinds
+            "person": _l("person"),
+            "organization": _l("organization"),
+            "document": _l("document"),
+            "unnamed": _l("unnamed"),
+        },
     }
 
 
