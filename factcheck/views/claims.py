@@ -26,6 +26,7 @@ from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
 from factcheck.views.desk import wants_json
+from factcheck.web.i18n import detail, label
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 
@@ -48,7 +49,8 @@ def _citation(similar: list[dict]) -> dict | None:
     if item is None:
         return None
     return {"url": url_for("claims.show", claim_id=item["claim_id"], _external=True), "stance": "context",
-            "title": f"Previously checked ({item['final_verdict']}): {item['article_title']}"[:500],
+            "title": _("Previously checked (%(verdict)s): %(title)s", title=item["article_title"],
+                       verdict=label("verdict", item["final_verdict"]).lower())[:500],
             "excerpt": item["statement"][:2000]}  # fmt: skip
 
 
@@ -120,7 +122,7 @@ def _act(claim_id: int, form, form_key: str, call, success: str):
     if not form.validate_on_submit():
         if as_json:
             errors = {k: "; ".join(map(str, v)) for k, v in form.errors.items()}
-            return jsonify({"detail": "check the highlighted fields", "errors": errors}), 422
+            return jsonify({"detail": _("check the highlighted fields"), "errors": errors}), 422
         return _refused(claim_id, 422, **{form_key: form})
     try:
         with transaction() as s:
@@ -129,22 +131,27 @@ def _act(claim_id: int, form, form_key: str, call, success: str):
     except Conflict as exc:
         stale = "current_version" in exc.extra
         if as_json:
-            return jsonify({"detail": exc.detail, "errors": exc.errors or {}, "stale": stale,
+            return jsonify({"detail": detail(exc), "errors": _errors(exc), "stale": stale,
                             **({"current_version": exc.extra["current_version"]} if stale else {})}), exc.status  # fmt: skip
         if stale and hasattr(form, "version"):
             form.version.data = exc.extra["current_version"]
-            return _refused(claim_id, exc.status, conflict=exc.detail, **{form_key: form})
+            return _refused(claim_id, exc.status, conflict=detail(exc), **{form_key: form})
         apply_errors(form, exc)
         return _refused(claim_id, exc.status, **{form_key: form})
     except FORM_ERRORS as exc:
         if as_json:
-            return jsonify({"detail": exc.detail, "errors": exc.errors or {}}), exc.status
+            return jsonify({"detail": detail(exc), "errors": _errors(exc)}), exc.status
         apply_errors(form, exc)
         return _refused(claim_id, exc.status, **{form_key: form})
     if as_json:
         return jsonify({"message": success, "claim_id": target})
     flash(success, "success")
     return redirect(_back(target))
+
+
+def _errors(exc) -> dict:
+    """A refusal's field messages in the page's language (the page script shows them)."""
+    return {key: _(str(message)) for key, message in (exc.errors or {}).items()}
 
 
 def _target_id(result, claim_id: int) -> int:

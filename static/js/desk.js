@@ -19,11 +19,11 @@ export async function postForm(form, submitter) {
     try {
       data = await resp.json();
     } catch {
-      data = { detail: `the server answered HTTP ${resp.status}` };
+      data = { detail: t("the server answered HTTP %(status)s", { status: resp.status }) };
     }
     return { ok: resp.ok, status: resp.status, data };
   } catch {
-    return { ok: false, status: 0, data: { detail: "the server could not be reached" } };
+    return { ok: false, status: 0, data: { detail: t("the server could not be reached") } };
   }
 }
 
@@ -137,7 +137,7 @@ export function initDesk(ws, workspace, panel) {
     const hadQueue = ws.querySelector(".queue-bar .needs-count") !== null;
     const moved = await next({ quiet: true, saved: true });
     if (moved) panel.status(`${message} ${panel.element.querySelector(".panel-status").textContent}`);
-    else panel.status(hadQueue ? `${message} That was the last claim here that needs you.` : message);
+    else panel.status(hadQueue ? `${message} ${t("That was the last claim here that needs you.")}` : message);
   });
 
   // The lead's decisions and the edits of the panel: saved in place.

@@ -1,4 +1,5 @@
 // Small DOM and HTTP helpers shared by the page modules.
+import { t } from "./i18n.js";
 
 /** Show the controls that only make sense with JavaScript (they ship `hidden`). */
 export function enhance(root) {
@@ -26,7 +27,7 @@ export async function sendJSON(method, url, body) {
       body: JSON.stringify(body),
     });
   } catch {
-    return { ok: false, status: 0, data: { detail: "the server could not be reached" } };
+    return { ok: false, status: 0, data: { detail: t("the server could not be reached") } };
   }
   let data = null;
   try {

@@ -62,7 +62,7 @@ export function initShortcuts(ws, workspace, panel, desk) {
       if (!needClaim()) return;
       const form = panel.element.querySelector("form.speaker-confirm-form");
       if (form) form.requestSubmit();
-      else panel.status("This claim's speaker needs no confirming.", "info");
+      else panel.status(t("This claim's speaker needs no confirming."), "info");
     },
     u: () => {
       const form = document.querySelector("form.undo-form");

@@ -62,14 +62,14 @@ export function initPanel(panelEl) {
     const payload = { verdict: data.get("verdict"), note: data.get("note") || "", links: linksOf(form) };
     if (data.get("version")) payload.version = Number(data.get("version"));
     if (!payload.verdict) {
-      showErrors(form, { verdict: "choose a verdict" });
+      showErrors(form, { verdict: t("choose a verdict") });
       status(t("Not saved: choose a verdict (1, 2 or 3)."), "error");
       form.querySelector("input[name=verdict]").focus();
       return;
     }
     const unchosen = rowWithoutStance(form);
     if (unchosen) {  // never assumed: the same words the server says
-      showErrors(form, { [unchosen.name.replace(/^links-(\d+)-stance$/, "links[$1].stance")]: STANCE_REQUIRED });
+      showErrors(form, { [unchosen.name.replace(/^links-(\d+)-stance$/, "links[$1].stance")]: t(STANCE_REQUIRED) });
       status(t("Not saved: choose each link's stance (+ supports, - contradicts, = context)."), "error");
       return;
     }
@@ -87,7 +87,7 @@ export function initPanel(panelEl) {
       return;
     }
     if (resp.data.errors) showErrors(form, resp.data.errors);
-    const detail = resp.data.detail || `HTTP ${resp.status}`;
+    const detail = resp.data.detail ? t(resp.data.detail) : `HTTP ${resp.status}`;
     const hint = resp.status === 409 ? ` ${t("Your input is kept; reload the claim to see the newer version.")}` : "";
     status(t("Not saved: %(why)s", { why: detail }) + hint, "error");
   }
@@ -135,7 +135,7 @@ function showErrors(form, errors) {
     const input = form.querySelector(`[name="${name}"]`);
     const errorEl = form.querySelector(`#${CSS.escape(m ? name : key)}-error`) || form.querySelector("#links-error");
     if (!errorEl) continue;
-    errorEl.textContent = message;
+    errorEl.textContent = t(message); // the API answers in English: the texts the page knows are shown translated
     errorEl.hidden = false;
     errorEl.closest(".field, fieldset")?.classList.add("has-error");
     if (input && input.type !== "radio") {

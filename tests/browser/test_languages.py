@@ -7,7 +7,8 @@ import re
 
 import pytest
 from browser.chromium import DESKTOP
-from browser.pages import PASSWORD, check_page
+from browser.pages import PASSWORD, check_page, sign_in
+from playwright.sync_api import expect
 
 # An article in Spanish, so that the desk's own data is not English on the pages.
 TEXTO = (
@@ -41,12 +42,12 @@ VISIBLE_TEXT = """(skip) => { const body = document.body.cloneNode(true);
 NOT_WORDS = ("@example.org", "fct_", "Factcheck", "JSON", "ZIP", "CSV", "URL", "API", "UTC")
 
 
-def english_left(text: str) -> list[str]:
+def english_left(text: str, english=ENGLISH) -> list[str]:
     for token in NOT_WORDS:
         text = text.replace(token, " ")
     text = re.sub(r"\b[a-z_]+\.[a-z_]+\b", " ", text)  # event names: claim.approved
     words = re.findall(r"[A-Za-z]+", text)
-    return sorted({w for w in words if w.lower() in ENGLISH})
+    return sorted({w for w in words if w.lower() in english})
 
 
 def _sign_in(page, base, user, button):
@@ -104,5 +105,100 @@ def test_the_saved_language_wins_in_the_browser(live_server, browser, make_user,
         page.screenshot(path=f"/tmp/i18n-{lang}-account.png", full_page=True)
         page.goto(live_server + "/articles")
         page.screenshot(path=f"/tmp/i18n-{lang}-articles.png", full_page=True)
+    finally:
+        context.close()
+
+
+# The workspace with a claim's panel open: a claim whose reviews disagree (one link against
+# its review's verdict), then, loaded by the page script, one not reviewed yet (its split and
+# merge forms) and an approved one. The history's
+# lines are the recorded values (field: old → new), as on the audit page.
+TEXTE = (
+    "Die Regierung teilte gestern mit, dass die Arbeitslosigkeit im Oktober um 3 % sank. "
+    "Die Ministerin sagte, in einem Jahr seien 120.000 Stellen entstanden. "
+    "Laut dem Bericht ist die Hälfte der Verträge befristet."
+)
+ARTICLES = {
+    "es": (TEXTO + " El sindicato afirmó que los salarios subieron un 2 % en 2025.",
+           "El paro en octubre", "es-ES"),
+    "de": (TEXTE + " Die Gewerkschaft erklärte, die Löhne seien 2025 um 2 % gestiegen.",
+           "Arbeitslosigkeit im Oktober", "de-DE"),
+}  # fmt: skip
+PANEL_ENGLISH = ENGLISH | {
+    "claim", "review", "reviews", "verdict", "evidence", "speaker", "statement", "history",
+    "split", "merge", "lead", "previously", "checked", "worth", "checking", "edit", "approve",
+    "characters", "reopen", "confirm", "archived", "changes", "waiting", "decision", "span",
+    "supports", "contradicts", "context", "confirmed", "disputed", "unconfirmed", "own", "page",
+}  # fmt: skip
+# German words spelt like English ones.
+SAME_WORD = {"de": {"name", "status", "filter", "export", "import", "audit", "version"}}
+PANEL_ATTRIBUTES = """() => [...document.querySelectorAll('#panel [title], #panel [aria-label], #panel [placeholder]')]
+  .map(e => [e.title, e.ariaLabel, e.placeholder].join(' ')).join(' ')"""
+LINKS = {
+    "es": [{"url": "https://www.ine.es/", "title": "INE", "stance": "contradicts"}],
+    "de": [{"url": "https://www.destatis.de/", "title": "Destatis", "stance": "contradicts"}],
+}
+
+
+def _english_on_the_panel(page, lang) -> list[str]:
+    words = PANEL_ENGLISH - SAME_WORD.get(lang, set())
+    text = page.evaluate(VISIBLE_TEXT, ".timeline ul") + " " + page.evaluate(PANEL_ATTRIBUTES)
+    return english_left(re.sub(r"\S+@\S+", " ", text), words)  # the history names actors by e-mail
+
+
+def _shots(page, name: str) -> None:
+    """The workspace at 1440×900, the side column (list and panel) scrolled a screen at a time."""
+    height = page.evaluate("document.querySelector('.side').scrollHeight")
+    for i, top in enumerate(range(0, height, 700)):
+        page.evaluate(f"document.querySelector('.side').scrollTop = {top}")
+        page.screenshot(path=f"/tmp/i18n-{name}-{i}.png")
+    page.evaluate("document.querySelector('.side').scrollTop = 0")
+
+
+@pytest.mark.parametrize("lang", ["es", "de"])
+def test_the_claim_panel_has_no_english_left(live_server, browser, make_user, make_article, lang):
+    from factcheck.database import transaction
+    from factcheck.models import Claim
+    from factcheck.services import approvals, reviews
+
+    text, title, locale = ARTICLES[lang]
+    lead = make_user("lead", name="Lena Ruiz")
+    r1, r2 = make_user("reviewer", name="Rita"), make_user("reviewer", name="Sam")
+    article = make_article(text=text, actor=lead, title=title)
+    disputed, approved, fresh = (c.id for c in article.claims[:3])
+    with transaction() as s:
+        reviews.submit_review(s, actor=r1, claim_id=disputed, verdict="confirmed", note="**INE**",
+                              links=LINKS[lang])  # fmt: skip
+        reviews.submit_review(s, actor=r2, claim_id=disputed, verdict="disputed", note="—")
+        reviews.submit_review(s, actor=r1, claim_id=approved, verdict="confirmed", note="—",
+                              links=[{**LINKS[lang][0], "stance": "supports"}])  # fmt: skip
+    with transaction() as s:
+        approvals.approve_claim(s, actor=lead, claim_id=approved, verdict="confirmed", note="",
+                                version=s.get(Claim, approved).version)  # fmt: skip
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale=locale)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(page, live_server, lead)
+        page.goto(f"{live_server}/articles/{article.id}?claim={disputed}#panel")
+        assert page.locator("html").get_attribute("lang") == lang
+        panel = page.locator("#panel")
+        expect(panel.locator(".disagreement")).to_be_visible()  # every section is there
+        for part in (".approve-form", ".exclude-form", ".stance-conflict"):
+            expect(panel.locator(part)).to_have_count(1)
+        _shots(page, f"{lang}-panel")
+        assert _english_on_the_panel(page, lang) == []
+        page.locator(f".claim-item[data-claim-id='{fresh}'] > a").click()
+        expect(panel.locator(f".panel-body[data-claim-id='{fresh}'] .split-form")).to_have_count(1)
+        expect(panel.locator("form[class*=merge-]")).not_to_have_count(0)
+        _shots(page, f"{lang}-panel-open")
+        assert _english_on_the_panel(page, lang) == []
+        page.locator(f".claim-item[data-claim-id='{approved}'] > a").click()  # the script's load
+        expect(panel.locator(f".panel-body[data-claim-id='{approved}']")).to_have_count(1)
+        expect(panel.locator(".final")).to_be_visible()
+        _shots(page, f"{lang}-panel-approved")
+        assert _english_on_the_panel(page, lang) == []
+        check_page(page)
     finally:
         context.close()

@@ -133,3 +133,23 @@ def test_the_scripts_get_their_texts_translated(client, make_user, login):
     assert blob["Review saved."] == "Revisión guardada." and blob["Disputed"] == "Desmentido"
     page = client.get("/articles", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "<body data-i18n='{}'>" in page
+
+
+def test_the_claim_panel_speaks_the_pages_language(client, make_user, make_article, login):
+    """The workspace's claim panel (issue #20): its headings, the lead's forms and the
+    dates in German; the refusal the page script shows, in Spanish."""
+    lead = make_user("lead")
+    article = make_article(actor=lead)
+    claim = article.claims[0]
+    login(lead)
+    de = {"Accept-Language": "de"}
+    html = client.get(f"/claims/{claim.id}?panel=workspace", headers=de).get_data(as_text=True)
+    for text in (f"Behauptung {claim.number}", "Ihre Prüfung", "Entscheidung der Leitung",
+                 "Behauptung bearbeiten", "Bereits geprüft", "Verlauf", "Textstelle"):  # fmt: skip
+        assert text in html, text
+    for english in ("Lead decision", "Edit the claim", "Previously checked", "Save review"):
+        assert english not in html, english
+    resp = client.post(f"/claims/{claim.id}/split", data={}, headers={
+        "Accept-Language": "es", "Accept": "application/json"})  # fmt: skip
+    assert resp.status_code == 422
+    assert resp.get_json()["detail"] == "revisa los campos marcados"
