@@ -1,0 +1,135 @@
+"""The diff between versions: claims grouped by their net outcome, the text marked by word."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.database import transaction
+from factcheck.errors import InvalidInput, NotFound
+from factcheck.extensions import db
+from factcheck.models import Article
+from factcheck.services import version_diff, versions
+from factcheck.services.sources import Source
+from factcheck.text.diffing import diff_texts
+
+V1 = (
+    "Council approves budget\n\n"
+    "The council approved a $4.2 million budget on Tuesday, Mayor Ann Lee said. "
+    "It raises spending on roads by 12% compared with last year.\n\n"
+    "Opponents said the plan ignores the city's parks. The vote was 7 to 2.\n"
+)
+# edits "roads", moves "vote" up, removes "Opponents", adds "mayor promised"
+V2 = (
+    "Council approves budget\n\n"
+    "The vote was 7 to 2. "
+    "The council approved a $4.2 million budget on Tuesday, Mayor Ann Lee said. "
+    "It raises spending on roads by 15% compared with last year.\n\n"
+    "The mayor promised a review of the parks budget in 2024.\n"
+)
+# edits "roads" again, removes the claim V2 added, adds another
+V3 = (
+    "Council approves budget\n\n"
+    "The vote was 7 to 2. "
+    "The council approved a $4.2 million budget on Tuesday, Mayor Ann Lee said. "
+    "It raises spending on roads by 18% compared with last year.\n\n"
+    "Taxes will rise by 2% in 2025, the treasurer said.\n"
+)
+
+
+def new_version(actor, article_id, text):
+    with transaction() as s:
+        version = s.get(Article, article_id).version
+        return versions.import_new_version(s, actor=actor, article_id=article_id, version=version,
+                                           source=Source(text=text, raw=text, kind="text"))  # fmt: skip
+
+
+@pytest.fixture
+def three(make_article, make_user):
+    """An article in three versions; returns (article id, {fragment: claim id}, user)."""
+    user = make_user("reviewer")
+    article = make_article(text=V1, actor=user)
+    ids = {f: next(c.id for c in article.claims if f in c.text)
+           for f in ("approves budget", "council approved", "roads", "Opponents", "vote was")}  # fmt: skip
+    new_version(user, article.id, V2)
+    db.session.expire_all()
+    ids["mayor promised"] = next(c.id for c in db.session.get(Article, article.id).claims
+                                 if "mayor promised" in c.text)  # fmt: skip
+    new_version(user, article.id, V3)
+    db.session.expire_all()
+    ids["Taxes"] = next(c.id for c in db.session.get(Article, article.id).claims
+                        if "Taxes" in c.text)  # fmt: skip
+    return article.id, ids, user
+
+
+def _groups(diff):
+    return {g: sorted(c.claim_id for c in items) for g, items in diff.groups.items()}
+
+
+def test_one_correction_groups_each_claim(three):
+    article_id, ids, user = three
+    diff = version_diff.diff_versions(db.session, actor=user, article_id=article_id, a=1, b=2)
+    assert _groups(diff) == {"edited": [ids["roads"]], "moved": sorted([ids["vote was"], ids["council approved"]]),
+                             "orphaned": [ids["Opponents"]], "new": [ids["mayor promised"]],
+                             "unchanged": [ids["approves budget"]]}  # fmt: skip
+    edited = diff.groups["edited"][0]
+    assert "12%" in edited.old_text and "15%" in edited.new_text
+    assert edited.number is not None
+    orphan = diff.groups["orphaned"][0]
+    assert orphan.version == 2 and orphan.new_text is None and "Opponents" in orphan.old_text
+    pieces = [(p.op, p.text) for b in diff.text.blocks for p in b.pieces]
+    assert ("del", "12") in pieces and ("ins", "15") in pieces  # the word, not the paragraph
+    assert any(op == "del" and "Opponents said" in t for op, t in pieces)
+
+
+def test_default_is_previous_to_current_and_several_steps_are_net(three):
+    article_id, ids, user = three
+    diff = version_diff.diff_versions(db.session, actor=user, article_id=article_id)
+    assert (diff.a, diff.b, diff.versions) == (2, 3, [1, 2, 3])
+    assert _groups(diff)["orphaned"] == [ids["mayor promised"]]
+    assert _groups(diff)["new"] == [ids["Taxes"]]
+    assert _groups(diff)["unchanged"] == sorted(
+        [ids["approves budget"], ids["council approved"], ids["vote was"]]
+    )
+    diff = version_diff.diff_versions(db.session, actor=user, article_id=article_id, a=1, b=3)
+    # "mayor promised" came in version 2 and left in 3: in neither version, in no group
+    assert _groups(diff) == {"edited": [ids["roads"]], "moved": sorted([ids["vote was"], ids["council approved"]]),
+                             "orphaned": [ids["Opponents"]], "new": [ids["Taxes"]],
+                             "unchanged": [ids["approves budget"]]}  # fmt: skip
+    edited = diff.groups["edited"][0]
+    assert "12%" in edited.old_text and "18%" in edited.new_text
+    same = version_diff.diff_versions(db.session, actor=user, article_id=article_id, a=2, b=2)
+    assert same.text.identical and not any(same.groups.values())
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "error"), [(0, 2, NotFound), (1, 9, NotFound), (3, 1, InvalidInput)]
+)
+def test_bad_version_numbers(three, a, b, error):
+    article_id, _ids, user = three
+    with pytest.raises(error):
+        version_diff.diff_versions(db.session, actor=user, article_id=article_id, a=a, b=b)
+    with pytest.raises(NotFound):
+        version_diff.diff_versions(db.session, actor=user, article_id=article_id + 99, a=1, b=2)
+
+
+def test_text_diff_rejoins_to_both_texts_and_folds_unchanged():
+    old = "".join(f"Paragraph {i} stays.\n\n" for i in range(30)) + "Prices rose 5% in 2021.\n"
+    new = old.replace("Paragraph 10 stays.", "Paragraph 10 moved on.").replace("5%", "6%")
+    d = diff_texts(old, new)
+    assert any(b.kind == "fold" for b in d.blocks) and d.changed_paragraphs == 2
+    unfolded = diff_texts(old, new)
+    words = [(p.op, p.text) for b in unfolded.blocks for p in b.pieces if p.op != "eq"]
+    assert ("del", "5") in words and ("ins", "6") in words and ("ins", "moved on") in words
+
+
+def test_text_diff_caps_word_work():
+    old = "".join(f"Line {i} says {i * 7} things.\n" for i in range(2000))
+    new = old.replace("says", "said")
+    capped = diff_texts(old, new, word_budget=100)
+    assert capped.coarse
+    full = diff_texts(old, new)
+    assert not full.coarse
+    for d in (capped, full):  # either way, the pieces are the two texts
+        for blocks_op, text in (("ins", new), ("del", old)):
+            kept = "".join(p.text for b in d.blocks for p in b.pieces if p.op in ("eq", blocks_op))
+            assert all(part in text for part in kept.split("\n") if part)
