@@ -20,7 +20,7 @@ from factcheck.errors import InvalidInput, NotFound
 from factcheck.models import ArticleVersion, AuditEvent, Claim
 from factcheck.permissions import Permission, require
 from factcheck.services.common import get_article
-from factcheck.text.diffing import TextDiff, diff_texts
+from factcheck.text.diffing import Piece, TextDiff, diff_texts, diff_words
 
 GROUPS = ("edited", "moved", "orphaned", "new", "unchanged")
 EVENTS = ("claim.reanchored", "claim.added")
@@ -35,6 +35,11 @@ class ClaimChange:
     old_text: str | None  # at version a (None for a new claim)
     new_text: str | None  # at version b (None for an orphaned claim)
     version: int | None = None  # the correction that added or orphaned it
+
+    @property
+    def pieces(self) -> list[Piece]:
+        """An edited claim's old → new text, word by word."""
+        return diff_words(self.old_text or "", self.new_text or "")
 
 
 @dataclass

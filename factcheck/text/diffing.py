@@ -161,6 +161,11 @@ def _sentence_diff(old: str, new: str, budget: _Budget) -> list[Piece]:
     return pieces
 
 
+def diff_words(old: str, new: str) -> list[Piece]:
+    """Two short texts (a claim before and after) word by word, or whole when unlike."""
+    return _merge(_word_diff(old, new))
+
+
 def diff_texts(old: str, new: str, *, word_budget: int = WORD_BUDGET) -> TextDiff:
     """The diff of two bodies as blocks of pieces; joined, a block's "eq" and "del" pieces
     are its old text and its "eq" and "ins" pieces its new text."""
