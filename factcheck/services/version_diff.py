@@ -86,8 +86,7 @@ def diff_versions(session: Session, *, actor, article_id, a: int | None = None, 
     rows = {v.number: v for v in session.scalars(select(ArticleVersion).where(
         ArticleVersion.article_id == article.id, ArticleVersion.number.in_({a, b}))
         .options(undefer(ArticleVersion.body)))}  # fmt: skip
-    kwargs = {} if word_budget is None else {"word_budget": word_budget}
-    text = diff_texts(rows[a].body, rows[b].body, **kwargs)
+    text = diff_texts(rows[a].body, rows[b].body, word_budget=word_budget)
     diff = VersionDiff(article.id, article.title, numbers, a, b, text)
     diff.groups = _claim_groups(session, article, a, b) if a < b else {g: [] for g in GROUPS}
     return diff

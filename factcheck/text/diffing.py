@@ -166,11 +166,11 @@ def diff_words(old: str, new: str) -> list[Piece]:
     return _merge(_word_diff(old, new))
 
 
-def diff_texts(old: str, new: str, *, word_budget: int = WORD_BUDGET) -> TextDiff:
+def diff_texts(old: str, new: str, *, word_budget: int | None = None) -> TextDiff:
     """The diff of two bodies as blocks of pieces; joined, a block's "eq" and "del" pieces
     are its old text and its "eq" and "ins" pieces its new text."""
     a, b = paragraphs(old), paragraphs(new)
-    budget = _Budget(word_budget)
+    budget = _Budget(WORD_BUDGET if word_budget is None else word_budget)
     diff = TextDiff(blocks=[])
     codes = _opcodes(a, b)
     for n, (tag, i1, i2, j1, j2) in enumerate(codes):

@@ -8,7 +8,6 @@ from version_helpers import build_three
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extensions import db
 from factcheck.services import version_diff
-from factcheck.text.diffing import diff_texts
 
 
 @pytest.fixture
@@ -65,26 +64,3 @@ def test_bad_version_numbers(three, a, b, error):
         version_diff.diff_versions(db.session, actor=user, article_id=article_id, a=a, b=b)
     with pytest.raises(NotFound):
         version_diff.diff_versions(db.session, actor=user, article_id=article_id + 99, a=1, b=2)
-
-
-def test_text_diff_rejoins_to_both_texts_and_folds_unchanged():
-    old = "".join(f"Paragraph {i} stays.\n\n" for i in range(30)) + "Prices rose 5% in 2021.\n"
-    new = old.replace("Paragraph 10 stays.", "Paragraph 10 moved on.").replace("5%", "6%")
-    d = diff_texts(old, new)
-    assert any(b.kind == "fold" for b in d.blocks) and d.changed_paragraphs == 2
-    unfolded = diff_texts(old, new)
-    words = [(p.op, p.text) for b in unfolded.blocks for p in b.pieces if p.op != "eq"]
-    assert ("del", "5") in words and ("ins", "6") in words and ("ins", "moved on") in words
-
-
-def test_text_diff_caps_word_work():
-    old = "".join(f"Line {i} says {i * 7} things.\n" for i in range(2000))
-    new = old.replace("says", "said")
-    capped = diff_texts(old, new, word_budget=100)
-    assert capped.coarse
-    full = diff_texts(old, new)
-    assert not full.coarse
-    for d in (capped, full):  # either way, the pieces are the two texts
-        for blocks_op, text in (("ins", new), ("del", old)):
-            kept = "".join(p.text for b in d.blocks for p in b.pieces if p.op in ("eq", blocks_op))
-            assert all(part in text for part in kept.split("\n") if part)

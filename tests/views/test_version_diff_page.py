@@ -92,3 +92,16 @@ def test_html_in_the_article_is_escaped_in_the_diff(client, login, make_article,
     html = client.get(f"/articles/{article.id}/versions/diff").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "<b>more" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_diff_past_the_word_budget_says_so(client, login, make_article, make_user, monkeypatch):
+    from factcheck.text import diffing
+
+    article_id, _ids, user = build_three(make_article, make_user)
+    login(user)
+    url = f"/articles/{article_id}/versions/diff?from=1&to=2"
+    assert "too large to mark word by word" not in client.get(url).get_data(as_text=True)
+    monkeypatch.setattr(diffing, "WORD_BUDGET", 3)
+    html = client.get(url).get_data(as_text=True)
+    assert "too large to mark word by word" in html
+    assert "[removed: </span>12<" not in html.split('id="text-changes"')[1]  # shown whole
