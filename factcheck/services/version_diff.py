@@ -4,7 +4,8 @@ Read-only. The text diff is `text/diffing.py` over the two stored bodies. The cl
 outcomes come from the audit trail of the corrections in between (`claim.reanchored`
 and `claim.added`, whose `after` names the `anchor` kind and the `body_version`), so
 a→c over several corrections is the net change: a claim edited in b and moved in c is
-edited; one added in b and removed in c existed in neither and is left out. Only claim
+edited; one added in b and removed in c existed in neither and is left out, as are claims
+no longer stored (merged into another, or split again by a language change). Only claim
 text, number and status are returned: no review verdict or note (blind review).
 """
 
@@ -34,7 +35,7 @@ class ClaimChange:
     status: str | None
     old_text: str | None  # at version a (None for a new claim)
     new_text: str | None  # at version b (None for an orphaned claim)
-    version: int | None = None  # the correction that added or orphaned it
+    version: int | None = None  # the correction that added or orphaned it (None: by hand)
 
     @property
     def pieces(self) -> list[Piece]:
@@ -121,8 +122,8 @@ def _claim_groups(session: Session, article, a: int, b: int) -> dict[str, list[C
     claims = {c.id: c for c in session.scalars(select(Claim).where(Claim.article_id == article.id))}
     version_at = _version_at(session, article.id)
     groups: dict[str, list[ClaimChange]] = {g: [] for g in GROUPS}
-    for cid in sorted(set(claims) | set(history)):
-        life = _Life(claims.get(cid), history.get(cid, []), version_at)
+    for cid in sorted(claims):  # a claim merged away or split again is not listed
+        life = _Life(claims[cid], history.get(cid, []), version_at)
         change = life.outcome(cid, a, b, starts.get(b + 1))
         if change is not None:
             groups[change.outcome].append(change)
@@ -134,7 +135,7 @@ def _claim_groups(session: Session, article, a: int, b: int) -> dict[str, list[C
 class _Life:
     """One claim across the versions, from its row and its audit events."""
 
-    def __init__(self, claim: Claim | None, events: list, version_at) -> None:
+    def __init__(self, claim: Claim, events: list, version_at) -> None:
         self.claim, self.events = claim, events
         self.corrections: list[tuple[int, int, str]] = []  # (event id, version, anchor kind)
         kind = None
@@ -143,13 +144,9 @@ class _Life:
                 continue
             kind = "new" if action == "claim.added" else (after.get("anchor") or kind or "")
             self.corrections.append((eid, after["body_version"], kind))
-        added = next((v for _e, v, k in self.corrections if k == "new"), None)
-        if added is not None:
-            self.born = added
-        elif claim is not None:
-            self.born = version_at(claim.created_at)
-        else:  # gone from the database (merged away) and never added by a correction
-            self.born = min((v for _e, v, _k in self.corrections), default=1) - 1
+        self.added = next((v for _e, v, k in self.corrections if k == "new"), None)
+        # a claim added by hand (or by a new language's split) belongs to the version then
+        self.born = self.added if self.added is not None else version_at(claim.created_at)
         self.died = next((v for _e, v, k in self.corrections if k == "orphaned"), None)
 
     def alive(self, n: int) -> bool:
@@ -160,12 +157,11 @@ class _Life:
         for eid, _action, before, _after in self.events:
             if (at is None or eid >= at) and key in before:
                 return before[key]
-        return getattr(self.claim, key, None) if self.claim is not None else None
+        return getattr(self.claim, key)
 
     def outcome(self, cid: int, a: int, b: int, end_of_b: int | None) -> ClaimChange | None:
         claim = self.claim
-        number = claim.number if claim is not None else None
-        status = getattr(claim.status, "value", claim.status) if claim is not None else None
+        number, status = claim.number, getattr(claim.status, "value", claim.status)
         inside = [(e, v, k) for e, v, k in self.corrections if a < v <= b and k != "new"]
         at_b = self.value("text", end_of_b)
         if self.alive(a) and self.alive(b):
@@ -182,5 +178,5 @@ class _Life:
             return ClaimChange(cid, number, "orphaned", status, self.value("text", orphaning), None,
                                self.died)  # fmt: skip
         if self.alive(b) and a < self.born <= b:
-            return ClaimChange(cid, number, "new", status, None, at_b, self.born)
+            return ClaimChange(cid, number, "new", status, None, at_b, self.added)
         return None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from version_helpers import build_three
+from version_helpers import V1, V2, build_three, new_version
 
+from factcheck.database import transaction
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extensions import db
-from factcheck.services import version_diff
+from factcheck.services import claims, version_diff
 
 
 @pytest.fixture
@@ -64,3 +65,25 @@ def test_bad_version_numbers(three, a, b, error):
         version_diff.diff_versions(db.session, actor=user, article_id=article_id, a=a, b=b)
     with pytest.raises(NotFound):
         version_diff.diff_versions(db.session, actor=user, article_id=article_id + 99, a=1, b=2)
+
+
+def test_a_claim_split_by_hand_belongs_to_the_version_then(make_article, make_user):
+
+    user = make_user("reviewer")
+    article = make_article(text=V1, actor=user)
+    new_version(user, article.id, V2)
+    db.session.expire_all()
+    council = next(
+        c for c in db.session.get(type(article), article.id).claims if "council approved" in c.text
+    )
+    with transaction() as s:  # "The council approved … Tuesday," | "Mayor Ann Lee said."
+        at = council.start + council.text.index("Mayor")
+        _left, right = claims.split_claim(
+            s, actor=user, claim_id=council.id, at=at, version=council.version
+        )
+        right_id = right.id
+    diff = version_diff.diff_versions(db.session, actor=user, article_id=article.id, a=1, b=2)
+    new = {c.claim_id: c for c in diff.groups["new"]}
+    assert right_id in new and new[right_id].version is None  # by hand, not by the correction
+    moved = {c.claim_id: c for c in diff.groups["moved"]}
+    assert council.id in moved and "Mayor Ann Lee" in moved[council.id].new_text  # as v2 placed it
