@@ -105,3 +105,15 @@ def test_a_diff_past_the_word_budget_says_so(client, login, make_article, make_u
     html = client.get(url).get_data(as_text=True)
     assert "too large to mark word by word" in html
     assert "[removed: </span>12<" not in html.split('id="text-changes"')[1]  # shown whole
+
+
+def test_the_page_speaks_the_readers_language(client, login, make_article, make_user):
+    article_id, _ids, user = build_three(make_article, make_user)
+    login(user)
+    expected = {"de": "Änderungen von Fassung 1 zu Fassung 2", "es": "Cambios de la versión 1 a la versión 2",
+                "fr": "Changements de la version 1 à la version 2", "pt": "Mudanças da versão 1 para a versão 2"}  # fmt: skip
+    for lang, heading in expected.items():
+        r = client.get(
+            f"/articles/{article_id}/versions/diff?from=1&to=2", headers={"Accept-Language": lang}
+        )
+        assert heading in r.get_data(as_text=True), lang
