@@ -64,7 +64,7 @@ def resolve(numbers: list[int], a: int | None, b: int | None, *, what: str) -> t
     if not numbers:
         raise NotFound(f"{what} has no stored version")
     b = numbers[-1] if b is None else b
-    a = (numbers[-2] if len(numbers) > 1 else numbers[-1]) if a is None else a
+    a = max((n for n in numbers if n < b), default=b) if a is None else a  # the one before
     for name, n in (("from", a), ("to", b)):
         if n not in numbers:
             raise NotFound(f"{what} has no version {n} (versions 1 to {numbers[-1]})",

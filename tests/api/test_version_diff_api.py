@@ -36,6 +36,8 @@ def test_default_and_several_steps(make_article, make_user, api_as):
     body = api.get(f"/articles/{article_id}/versions/diff").get_json()
     assert (body["from_version"], body["to_version"]) == (2, 3)
     assert _ids(body, "orphaned") == [ids["mayor promised"]] and _ids(body, "new") == [ids["Taxes"]]
+    body = api.get(f"/articles/{article_id}/versions/diff?to=2").get_json()  # from the one before
+    assert (body["from_version"], body["to_version"]) == (1, 2)
     body = api.get(f"/articles/{article_id}/versions/diff?from=1&to=3").get_json()
     every = {c["id"] for items in body["claims"].values() for c in items}
     assert ids["mayor promised"] not in every
