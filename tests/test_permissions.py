@@ -14,8 +14,17 @@ import pytest
 
 from factcheck.database import transaction
 from factcheck.models import SystemActor, WebhookEvent
-from factcheck.services import approvals, claims, notifications, reviews, users, webhooks
+from factcheck.services import (
+    approvals,
+    claims,
+    notifications,
+    reviews,
+    users,
+    versions,
+    webhooks,
+)
 from factcheck.services.common import get_article, get_claim
+from factcheck.services.sources import Source
 
 PASSWORD = "correct-horse-battery"
 ROLES = ("anonymous", "reviewer", "lead", "admin")
@@ -72,6 +81,7 @@ ROUTES = [
     ("GET", "/articles/{big}", None, OK_ALL_PAGES),
     ("GET", "/articles/{big}/export?format=html", None, OK_ALL_PAGES),
     ("GET", "/articles/{big}/renders/{big}?format=pdf", None, OK_ALL_PAGES),  # no such request: "ready"
+    ("GET", "/articles/{diffed}/versions/diff?from=1&to=2", None, OK_ALL_PAGES),
     ("GET", "/claims/{c_read}", None, OK_ALL_PAGES),
     ("GET", "/account", None, OK_ALL_PAGES),
     ("GET", "/queue", None, OK_ALL_PAGES),
@@ -163,6 +173,7 @@ ROUTES = [
     ("GET", "/api/v1/articles/{big}", None, API_READ),
     ("GET", "/api/v1/articles/{big}/export?format=json", None, API_READ),
     ("GET", "/api/v1/articles/{big}/agreement", None, API_READ),
+    ("GET", "/api/v1/articles/{diffed}/versions/diff?from=1&to=2", None, API_READ),
     ("GET", "/api/v1/articles/{big}/needs-me", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}/history", None, API_READ),
@@ -272,6 +283,11 @@ def _world(make_user, make_article, role):
     for key in ("ver_api", "ver_html", "lang_api", "lang_html", "lang_busy"):
         art = make_article(text=SHORT, actor=helper)
         w[key], w[f"{key}_v"] = art.id, art.version
+    diffed = make_article(text=SHORT, actor=helper)  # in two versions, for the diff
+    with transaction() as s:
+        versions.import_new_version(s, actor=helper, article_id=diffed.id, version=diffed.version,
+                                    source=Source(text=CORRECTED, raw=CORRECTED, kind="text"))  # fmt: skip
+    w["diffed"] = diffed.id
     with transaction() as s:
         claim_id = get_article(s, w["lang_busy"]).claims[0].id
         reviews.submit_review(s, actor=helper, claim_id=claim_id, verdict="confirmed", links=[LINK])

@@ -83,4 +83,5 @@ from factcheck.api import (  # noqa: E402,F401
     openapi,
     tokens,
     users,
+    versions,
 )

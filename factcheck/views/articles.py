@@ -33,6 +33,7 @@ from factcheck.services import (
     render_requests,
     sources,
     undo,
+    version_diff,
     versions,
 )
 from factcheck.services.assignments import ACTIVE
@@ -239,6 +240,26 @@ def _segments(article) -> list[tuple[str, object, int]]:
     if pos < len(article.body):
         out.append((article.body[pos:], None, pos))
     return out
+
+
+@bp.get("/articles/<int:article_id>/versions/diff")
+@login_required
+def version_changes(article_id: int):
+    """What changed between two versions (?from=&to=, default the previous → the current)."""
+    diff = version_diff.diff_versions(db.session, actor=current_user, article_id=article_id,
+                                      a=_version_arg("from"), b=_version_arg("to"))  # fmt: skip
+    return render_template(
+        "articles/diff.html", diff=diff, article=get_article(db.session, article_id)
+    )
+
+
+def _version_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        raise InvalidInput(f"'{name}' must be a version number", errors={name: "a version number"})
+    return int(raw)
 
 
 @bp.post("/articles/<int:article_id>/versions")
