@@ -193,6 +193,23 @@ JS_TEXTS = (
     _l("Confirmed"),
     _l("Unconfirmed"),
     _l("Disputed"),
+    _l("Claim %(num)s was approved by %(who)s."),
+    _l("Claim %(num)s was returned by %(who)s."),
+    _l("Claim %(num)s was reopened by %(who)s."),
+    _l("Claim %(num)s was excluded by %(who)s."),
+    _l("Claim %(num)s was brought back into review by %(who)s."),
+    _l("Claim %(num)s was reviewed by %(who)s."),
+    _l("Claim %(num)s was changed by %(who)s."),
+    _l("someone"),
+    _l("%(n)s claims were changed by others."),
+    _l("The claim list changed."),
+    _l("Refresh"),
+    _l("Reload claim"),
+    _l("This claim was changed meanwhile."),
+    _l("Dismiss"),
+    _l("This is the claim as it is now."),
+    _l("What you typed, not saved: copy what you still need back into the form."),
+    _l("Reload this claim"),
 )
 
 
