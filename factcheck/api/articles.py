@@ -122,10 +122,7 @@ def read_article(article_id: int):
 def article_changes(article_id: int):
     state = live.article_state(db.session, current_actor(), article_id)
     tag = live.state_tag(state)
-    if tag in request.if_none_match:
-        resp = Response(status=304)
-    else:
-        resp = jsonify(state)
+    resp = Response(status=304) if tag in request.if_none_match else jsonify(state)
     resp.set_etag(tag)
     return resp
 

@@ -329,12 +329,18 @@ class ClaimLive(Out):
 
     id: int
     number: int | None
-    status: ClaimStatus = Field(description='"reviewed" reads as before it while the reviews are blind to you')
+    status: ClaimStatus = Field(
+        description='"reviewed" reads as before it while the reviews are blind to you'
+    )
     verdict: Verdict | None = Field(description="the final verdict, once approved")
-    version: int = Field(description="steps with each change you may see (not the claim's own version)")
+    version: int = Field(
+        description="steps with each change you may see (not the claim's own version)"
+    )
     changed_by: str | None = Field(description="who made the last change you may see")
     changed_by_id: int | None
-    change: str | None = Field(description='that change\'s action: "claim.approved", "review.saved", …')
+    change: str | None = Field(
+        description='that change\'s action: "claim.approved", "review.saved", …'
+    )
     changed_at: Time
 
 

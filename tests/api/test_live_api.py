@@ -26,7 +26,9 @@ def desk(make_user, api_as, make_article):
 
 
 def _review(api, claim_id, verdict="confirmed", note=""):
-    resp = api.put(f"/claims/{claim_id}/reviews/me", json={"verdict": verdict, "note": note, "links": [LINK]})
+    resp = api.put(
+        f"/claims/{claim_id}/reviews/me", json={"verdict": verdict, "note": note, "links": [LINK]}
+    )
     assert resp.status_code == 201, resp.get_json()
     return resp
 
@@ -39,7 +41,7 @@ def _state(api, url):
 
 def test_the_same_state_answers_304_with_its_etag(desk):
     tag, body = _state(desk.api_a, desk.url)
-    assert tag.startswith('"') and not tag.startswith('W/'), tag  # strong
+    assert tag.startswith('"') and not tag.startswith("W/"), tag  # strong
     assert [c["id"] for c in body["claims"]] == [desk.c1, desk.c2]
     assert body["claims"][0]["number"] == 1 and body["claims"][0]["status"] == "open"
     assert body["viewer_id"] == desk.a.id and body["status"] == "draft"
@@ -53,14 +55,20 @@ def test_a_visible_change_changes_the_etag_and_names_who(desk):
     _review(desk.api_a, desk.c1)
     tag, before = _state(desk.api_lead, desk.url)
     v = desk.api_lead.get(f"/claims/{desk.c1}").get_json()["version"]
-    resp = desk.api_lead.post(f"/claims/{desk.c1}/approve", json={"verdict": "confirmed", "note": "", "version": v})
+    resp = desk.api_lead.post(
+        f"/claims/{desk.c1}/approve", json={"verdict": "confirmed", "note": "", "version": v}
+    )
     assert resp.status_code == 200, resp.get_json()
     for api in (desk.api_lead, desk.api_a, desk.api_b):  # everyone sees an approval
         resp = api.get(desk.url, headers={"If-None-Match": tag})
         assert resp.status_code == 200
         c1 = resp.get_json()["claims"][0]
         assert c1["status"] == "approved" and c1["verdict"] == "confirmed"
-        assert (c1["changed_by"], c1["changed_by_id"], c1["change"]) == ("Ana", desk.lead.id, "claim.approved")
+        assert (c1["changed_by"], c1["changed_by_id"], c1["change"]) == (
+            "Ana",
+            desk.lead.id,
+            "claim.approved",
+        )
     assert before["claims"][0]["status"] == "reviewed"
 
 
@@ -80,7 +88,10 @@ def test_a_review_the_viewer_may_not_see_leaves_the_etag_unchanged(desk):
     resp = desk.api_lead.get(desk.url, headers={"If-None-Match": tag_lead})
     assert resp.status_code == 200
     c1 = resp.get_json()["claims"][0]
-    assert c1["status"] == "reviewed" and (c1["change"], c1["changed_by_id"]) == ("review.saved", desk.a.id)
+    assert c1["status"] == "reviewed" and (c1["change"], c1["changed_by_id"]) == (
+        "review.saved",
+        desk.a.id,
+    )
     # A revision hidden from B changes nothing either; once B reviews, B sees it all
     resp = desk.api_a.put(f"/claims/{desk.c1}/reviews/me",
                           json={"verdict": "unconfirmed", "note": "", "links": [LINK], "version": 1})  # fmt: skip

@@ -20,7 +20,8 @@ from factcheck.settings import app_settings
 WIDE = {"width": 1440, "height": 900}
 LINK = [{"url": "https://example.org/proof", "title": "Proof", "stance": "supports"}]
 TEXT = "\n\n".join(
-    f"The ministry said exports of item {i} rose by {10 + i} percent in {1990 + i}." for i in range(5)
+    f"The ministry said exports of item {i} rose by {10 + i} percent in {1990 + i}."
+    for i in range(5)
 )
 SHOTS = Path(os.environ.get("FACTCHECK_SHOTS", "/tmp"))
 
@@ -44,7 +45,9 @@ def _call(page, method, url, body=None):
     return out["body"]
 
 
-def test_the_reviewer_sees_the_leads_changes_without_a_reload(app, live_server, new_page, make_user, make_article):
+def test_the_reviewer_sees_the_leads_changes_without_a_reload(
+    app, live_server, new_page, make_user, make_article
+):
     app.extensions["factcheck"] = replace(app_settings(app), LIVE_POLL_SECONDS=1)
     rita, lead = make_user("reviewer", name="Rita"), make_user("lead", name="Lena")
     article = make_article(text=TEXT, actor=rita)
@@ -63,12 +66,19 @@ def test_the_reviewer_sees_the_leads_changes_without_a_reload(app, live_server, 
 
     # 1. The lead approves claim 1: the reviewer's list and text show it, and a notice says so.
     v = _call(boss, "GET", f"/claims/{ids[0]}")["version"]
-    _call(boss, "POST", f"/claims/{ids[0]}/approve", {"verdict": "confirmed", "note": "", "version": v})
+    _call(
+        boss,
+        "POST",
+        f"/claims/{ids[0]}/approve",
+        {"verdict": "confirmed", "note": "", "version": v},
+    )
     notice = page.locator(".live-notice")
     expect(notice).to_contain_text("Claim 1 was approved by Lena.", timeout=5000)
     item = page.locator(f'.claim-item[data-claim-id="{ids[0]}"]')
     expect(item).to_have_class(_has("status-approved"))
-    expect(page.locator(f'.claim-mark[data-claim-id="{ids[0]}"]')).to_have_class(_has("verdict-confirmed"))
+    expect(page.locator(f'.claim-mark[data-claim-id="{ids[0]}"]')).to_have_class(
+        _has("verdict-confirmed")
+    )
     assert page.evaluate("window.__marker") == "same page"  # no reload
     _shoot(page, "approved-notice")
     axe_check(page)
@@ -80,7 +90,9 @@ def test_the_reviewer_sees_the_leads_changes_without_a_reload(app, live_server, 
     _call(boss, "PATCH", f"/claims/{ids[1]}", {"speaker": "Trade Office", "version": v})
     expect(notice).to_contain_text("Claim 2 was changed by Lena.", timeout=5000)
     expect(page.locator("#note")).to_have_value("My half-written note about item 1.")
-    expect(page.locator("#panel .facts")).not_to_contain_text("Trade Office")  # not reloaded under her
+    expect(page.locator("#panel .facts")).not_to_contain_text(
+        "Trade Office"
+    )  # not reloaded under her
     expect(notice.get_by_role("button", name="Reload claim")).to_be_visible()
     _shoot(page, "typed-kept")
     notice.get_by_role("button", name="Reload claim").click()
@@ -96,19 +108,25 @@ def test_the_reviewer_sees_the_leads_changes_without_a_reload(app, live_server, 
     page.goto(f"{live_server}/articles/{article.id}?claim={ids[3]}")
     page.fill("#note", "Revised here, in the first tab.")
     with transaction() as s:
-        reviews.submit_review(s, actor=rita, claim_id=ids[3], verdict="disputed", links=LINK, version=1)
+        reviews.submit_review(
+            s, actor=rita, claim_id=ids[3], verdict="disputed", links=LINK, version=1
+        )
     page.locator("#panel form.review-form button[type=submit]").click()
     status = page.locator("#panel .panel-status")
     expect(status).to_contain_text("Not saved")
     button = status.get_by_role("button", name="Reload this claim")
     expect(button).to_be_visible()
+    status.scroll_into_view_if_needed()
     _shoot(page, "stale-save")
     button.click()
-    expect(page.locator("#panel .kept-input textarea")).to_have_value("Revised here, in the first tab.")
+    expect(page.locator("#panel .kept-input textarea")).to_have_value(
+        "Revised here, in the first tab."
+    )
     expect(page.locator("#panel .reviews-side-by-side")).to_contain_text("Disputed")
     _shoot(page, "stale-reloaded")
     assert page.console_errors == [  # the refused save itself, as Chromium logs it
-        "Failed to load resource: the server responded with a status of 409 (CONFLICT)"]
+        "Failed to load resource: the server responded with a status of 409 (CONFLICT)"
+    ]
     page.console_errors.clear()
     axe_check(page)
     check_page(boss)
