@@ -89,7 +89,8 @@ export function initPanel(panelEl) {
     if (resp.data.errors) showErrors(form, resp.data.errors);
     const detail = resp.data.detail || `HTTP ${resp.status}`;
     const stale = resp.status === 409 && "current_version" in resp.data;
-    const hint = stale ? ` ${t("Your input is kept; reload the claim to see the newer version.")}` : "";
+    const end = /[.!?]$/.test(detail) ? "" : ".";
+    const hint = stale ? `${end} ${t("Your input is kept; reload the claim to see the newer version.")}` : "";
     status(t("Not saved: %(why)s", { why: detail }) + hint, "error");
     if (stale) offerReload();
   }
