@@ -16,7 +16,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.models import AuditEvent, Claim, ClaimStatus, User, iso
+from factcheck.models import AuditEvent, Claim, ClaimStatus, Review, User, iso
 from factcheck.permissions import Permission, can, require
 from factcheck.services.common import get_article
 
@@ -29,7 +29,7 @@ def article_state(session: Session, viewer, article_id) -> dict:
     claims = session.scalars(
         select(Claim)
         .where(Claim.id.in_([c.id for c in article.claims]))
-        .options(selectinload(Claim.reviews))
+        .options(selectinload(Claim.reviews).selectinload(Review.reviewer))
         .order_by(Claim.start)
     ).all()
     last = _last_claim_events(session, article.id)
