@@ -350,5 +350,7 @@ class ArticleLive(Out):
     article_id: int
     status: ArticleStatus
     version: int
+    changed_by: str | None = Field(description="who made the article's last change (as an article)")
+    changed_by_id: int | None
     viewer_id: int | None = Field(description="the caller (changes of their own need no notice)")
     claims: list[ClaimLive]

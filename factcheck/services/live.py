@@ -57,13 +57,28 @@ def article_state(session: Session, viewer, article_id) -> dict:
             "change": change["action"] if change else None,
             "changed_at": iso(change["at"]) if change else None,
         })  # fmt: skip
+    changed = _last_article_event(session, article.id)
     return {
         "article_id": article.id,
         "status": article.status.value,
         "version": article.version,
+        "changed_by": changed["by"] if changed else None,
+        "changed_by_id": changed["by_id"] if changed else None,
         "viewer_id": viewer_id,
         "claims": out,
     }
+
+
+def _last_article_event(session: Session, article_id: int) -> dict | None:
+    """The article's newest event as an article (import, review started, approval…)."""
+    row = session.execute(
+        select(AuditEvent.actor_id, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.article_id == article_id, AuditEvent.target_type == "article")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return {"by_id": row[0], "by": row[1]} if row else None
 
 
 def _last_claim_events(session: Session, article_id: int) -> dict[int, dict]:

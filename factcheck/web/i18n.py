@@ -210,6 +210,8 @@ JS_TEXTS = (
     _l("This is the claim as it is now."),
     _l("What you typed, not saved: copy what you still need back into the form."),
     _l("Reload this claim"),
+    _l("The article was changed by %(who)s."),
+    _l("Reload the page"),
 )
 
 

@@ -50,12 +50,13 @@ export function initLive(ws, workspace, panel, desk) {
   async function changed(before, now) {
     const old = new Map(before.claims.map((c) => [c.id, c]));
     const ids = (s) => s.claims.map((c) => c.id).join(",");
-    const listChanged = ids(before) !== ids(now) || before.status !== now.status;
+    const listChanged = ids(before) !== ids(now);
+    const articleChanged = (before.status !== now.status || before.version !== now.version) && now.changed_by_id !== now.viewer_id;
     const moved = now.claims.filter((c) => {
       const o = old.get(c.id);
       return o && (o.version !== c.version || o.status !== c.status || o.verdict !== c.verdict);
     });
-    if (!listChanged && !moved.length) return;
+    if (!listChanged && !moved.length && !articleChanged) return;
     const theirs = moved.filter((c) => c.changed_by_id !== now.viewer_id);
     const current = workspace.current();
     const currentMoved = moved.some((c) => String(c.id) === current);
@@ -75,6 +76,10 @@ export function initLive(ws, workspace, panel, desk) {
     if (currentMoved || currentGone) {
       if (panel.dirty()) actions.push([t("Reload claim"), () => panel.reloadKeeping().then(clear)]);
       else if (!currentGone) await panel.load(current);
+    }
+    if (articleChanged) {
+      if (!message) message = t("The article was changed by %(who)s.", { who: now.changed_by || t("someone") });
+      if (!actionsDirty && !panel.dirty()) actions.push([t("Reload the page"), () => window.location.reload()]);
     }
     if (message || actions.length) show(message || t("This claim was changed meanwhile."), actions);
   }

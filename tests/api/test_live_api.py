@@ -45,6 +45,11 @@ def test_the_same_state_answers_304_with_its_etag(desk):
     assert [c["id"] for c in body["claims"]] == [desk.c1, desk.c2]
     assert body["claims"][0]["number"] == 1 and body["claims"][0]["status"] == "open"
     assert body["viewer_id"] == desk.a.id and body["status"] == "draft"
+    assert body["changed_by_id"] == desk.a.id  # the import, A's
+    _review(desk.api_b, desk.c1)  # the first review starts the article's review: B's change
+    tag_b, body = _state(desk.api_a, desk.url)
+    assert body["status"] == "in_review" and body["changed_by_id"] == desk.b.id and tag_b != tag
+    tag = tag_b
     again = desk.api_a.get(desk.url, headers={"If-None-Match": tag})
     assert again.status_code == 304 and again.headers["ETag"] == tag and again.data == b""
     other = desk.api_a.get(desk.url, headers={"If-None-Match": '"not-it"'})
