@@ -136,3 +136,38 @@ def _has(cls):
     import re
 
     return re.compile(rf"(^|\s){cls}(\s|$)")
+
+
+def test_a_hidden_tab_stops_asking_and_errors_back_off(
+    app, live_server, new_page, make_user, make_article
+):
+    app.extensions["factcheck"] = replace(app_settings(app), LIVE_POLL_SECONDS=1)
+    rita = make_user("reviewer", name="Rita")
+    article = make_article(text=TEXT, actor=rita)
+    page = new_page(WIDE)
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith("/changes") else None)
+    sign_in(page, live_server, rita)
+    page.goto(f"{live_server}/articles/{article.id}")
+    page.wait_for_timeout(2500)
+    assert len(asked) >= 2, asked  # visible: about once a second
+    # hidden (another tab in front): no more questions; shown again: one at once
+    page.evaluate("""() => { Object.defineProperty(document, "hidden", {configurable: true, get: () => true});
+                             document.dispatchEvent(new Event("visibilitychange")); }""")
+    page.wait_for_timeout(300)
+    before = len(asked)
+    page.wait_for_timeout(3000)
+    assert len(asked) == before, "a hidden tab kept asking"
+    page.evaluate("""() => { Object.defineProperty(document, "hidden", {configurable: true, get: () => false});
+                             document.dispatchEvent(new Event("visibilitychange")); }""")
+    page.wait_for_timeout(500)
+    assert len(asked) == before + 1
+    # the server failing: 1 s, 2 s, 4 s … between questions, not one a second
+    page.route("**/changes", lambda route: route.fulfill(status=503, body="{}"))
+    page.wait_for_timeout(1200)  # the question due now fails
+    failing = len(asked)
+    page.wait_for_timeout(5000)
+    assert len(asked) - failing <= 2, asked[failing:]  # ~2 s then ~4 s, not five more
+    page.unroute("**/changes")
+    page.console_errors.clear()  # the 503s, as Chromium logs them
+    check_page(page)
