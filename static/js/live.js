@@ -69,7 +69,8 @@ export function initLive(ws, workspace, panel, desk) {
     } else if (listChanged) {
       message = t("The claim list changed.");
     }
-    const actionsDirty = dirtyWithin(document.querySelector("main > .actions"));
+    const bar = document.querySelector("main > .actions"); // an open menu or typed address: ask first
+    const actionsDirty = dirtyWithin(bar) || Boolean(bar?.querySelector("details[open]"));
     const actions = [];
     if (actionsDirty) actions.push([t("Refresh"), () => desk.refresh().then(clear)]);
     else await desk.refresh();
