@@ -79,6 +79,7 @@ class Settings:
 
     # -- the desk
     REVIEWS_REQUIRED: int = 1  # reviews before a claim counts as reviewed
+    LIVE_POLL_SECONDS: int = 4  # the workspace asks what changed this often (0: never)
     ORGANISATION: str = "Factcheck desk"  # the desk's name in reports (ClaimReview author)
     # The interface's language when neither the person's saved choice nor the browser's
     # Accept-Language names one of LOCALES (factcheck/web/i18n.py).

@@ -165,6 +165,7 @@ ROUTES = [
     ("POST", "/api/v1/tokens", lambda w: {"email": w["helper_email"], "password": PASSWORD}, {A: 201, R: 201, L: 201, D: 201}),
     ("GET", "/api/v1/me", None, API_READ),
     ("GET", "/api/v1/notifications", None, API_READ),
+    ("GET", "/api/v1/articles/{big}/changes", None, API_READ),
     ("POST", "/api/v1/notifications/{notice}/read", None, {A: 401, R: 404, L: 404, D: 404}),  # another's
     ("POST", "/api/v1/notifications/read-all", None, API_READ),
     ("GET", "/api/v1/me/email-notices", None, API_READ),

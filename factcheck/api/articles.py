@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, url_for
+from flask import Response, jsonify, request, url_for
 from werkzeug.datastructures import FileStorage
 
 from factcheck.api import requests as inp
@@ -19,7 +19,7 @@ from factcheck.models import iso
 from factcheck.permissions import Permission, can
 from factcheck.reports.render import with_bom
 from factcheck.services import agreement as agreement_service
-from factcheck.services import articles, languages, sources, versions
+from factcheck.services import articles, languages, live, sources, versions
 from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.render_requests import RequestState
@@ -113,6 +113,18 @@ def list_articles(query: inp.ArticleList):
 @route("GET", "/articles/<int:article_id>", summary="An article with its claims", ok=ARTICLE)
 def read_article(article_id: int):
     return _article_response(article_id)
+
+
+@route("GET", "/articles/<int:article_id>/changes",
+       summary="The article's live state as the caller may see it (poll with If-None-Match)",
+       ok=(answer(out.ArticleLive, headers=("ETag",)),
+           Answer(304, {}, "Not modified: the state still has the ETag sent", ("ETag",))))  # fmt: skip
+def article_changes(article_id: int):
+    state = live.article_state(db.session, current_actor(), article_id)
+    tag = live.state_tag(state)
+    resp = Response(status=304) if tag in request.if_none_match else jsonify(state)
+    resp.set_etag(tag)
+    return resp
 
 
 @route("POST", "/articles/<int:article_id>/approve", summary="Approve the article",

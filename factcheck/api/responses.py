@@ -321,3 +321,36 @@ class BulkRendering(Out):
     pending: list[int] = Field(description="the articles whose files are not ready")
     retry_after: int
     detail: str
+
+
+class ClaimLive(Out):
+    """A claim as the caller may see it now (blind review: another reviewer's save the
+    caller may not read yet changes nothing here)."""
+
+    id: int
+    number: int | None
+    status: ClaimStatus = Field(
+        description='"reviewed" reads as before it while the reviews are blind to you'
+    )
+    verdict: Verdict | None = Field(description="the final verdict, once approved")
+    version: int = Field(
+        description="steps with each change you may see (not the claim's own version)"
+    )
+    changed_by: str | None = Field(description="who made the last change you may see")
+    changed_by_id: int | None
+    change: str | None = Field(
+        description='that change\'s action: "claim.approved", "review.saved", …'
+    )
+    changed_at: Time
+
+
+class ArticleLive(Out):
+    """What the workspace polls: send the ETag back in If-None-Match, 304 while nothing changed."""
+
+    article_id: int
+    status: ArticleStatus
+    version: int
+    changed_by: str | None = Field(description="who made the article's last change (as an article)")
+    changed_by_id: int | None
+    viewer_id: int | None = Field(description="the caller (changes of their own need no notice)")
+    claims: list[ClaimLive]

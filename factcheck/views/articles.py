@@ -213,6 +213,7 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
         ws_url=url_for("articles.show", article_id=article.id, **keep), keep=keep, missing=missing,
         language_form=_language_form(article),
         language_facts=languages.language_facts(db.session, article), LANGUAGES=LANGUAGES,
+        live_seconds=settings_of(db.session).LIVE_POLL_SECONDS,
         **desk_views.queue_context(article, numbered, flt),
     )  # fmt: skip
 

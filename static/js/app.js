@@ -7,6 +7,7 @@ import { initShortcuts } from "./keys.js";
 import { initEdits } from "./edits.js";
 import { initPoll } from "./poll.js";
 import { initDesk } from "./desk.js";
+import { initLive } from "./live.js";
 
 document.documentElement.classList.add("js");
 enhance(document);
@@ -19,6 +20,7 @@ if (ws && panel) {
   const desk = initDesk(ws, workspace, panel);
   initShortcuts(ws, workspace, panel, desk);
   initEdits(ws, workspace);
+  initLive(ws, workspace, panel, desk);
 }
 
 const poll = document.querySelector("[data-render-state][data-poll]");

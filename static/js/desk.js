@@ -154,7 +154,10 @@ export function initDesk(ws, workspace, panel) {
     if (!resp.ok) {
       panel.status("");
       showFormErrors(form, resp.data);
-      if (resp.data.stale) panel.status(t("Someone changed this claim meanwhile: reload it to see their change (your input is kept)."), "error");
+      if (resp.data.stale) {
+        panel.status(t("Someone changed this claim meanwhile: reload it to see their change (your input is kept)."), "error");
+        panel.offerReload();
+      }
       return;
     }
     for (const old of document.querySelectorAll("main > .flash")) old.remove(); // the last page's news

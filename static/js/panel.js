@@ -88,8 +88,78 @@ export function initPanel(panelEl) {
     }
     if (resp.data.errors) showErrors(form, resp.data.errors);
     const detail = resp.data.detail ? t(resp.data.detail) : `HTTP ${resp.status}`;
-    const hint = resp.status === 409 ? ` ${t("Your input is kept; reload the claim to see the newer version.")}` : "";
+    const stale = resp.status === 409 && "current_version" in resp.data;
+    const end = /[.!?]$/.test(detail) ? "" : ".";
+    const hint = stale ? `${end} ${t("Your input is kept; reload the claim to see the newer version.")}` : "";
     status(t("Not saved: %(why)s", { why: detail }) + hint, "error");
+    if (stale) offerReload();
+  }
+
+  /** The texts typed into the panel and not saved (a note, a comment), with their labels. */
+  function typed() {
+    const out = [];
+    for (const el of body()?.querySelectorAll("textarea, input[type=text], input[type=url], input:not([type])") || []) {
+      if (el.classList.contains("split-source") || !el.value.trim() || el.value === el.defaultValue) continue;
+      const label = el.id ? body().querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
+      out.push({ label: label ? label.textContent.trim() : el.name, value: el.value });
+    }
+    return out;
+  }
+
+  /** True when the panel holds input not saved yet (typed text, a verdict or stance chosen). */
+  function dirty() {
+    const root = body();
+    if (!root) return false;
+    for (const el of root.querySelectorAll("input, textarea, select")) {
+      if (el.classList.contains("split-source") || el.type === "hidden") continue;
+      if (el.type === "radio" || el.type === "checkbox") {
+        if (el.checked !== el.defaultChecked) return true;
+      } else if (el.tagName === "SELECT") {
+        if ([...el.options].some((o) => o.selected !== o.defaultSelected)) return true;
+      } else if (el.value !== el.defaultValue) return true;
+    }
+    return false;
+  }
+
+  /** Load the claim as it is now; what was typed stays on screen in a box to copy back. */
+  async function reloadKeeping() {
+    const id = body()?.dataset.claimId;
+    if (!id) return null;
+    const kept = typed();
+    const node = await load(id);
+    if (!node) return null;
+    status(t("This is the claim as it is now."), "info");
+    if (kept.length) {
+      const box = document.createElement("section");
+      box.className = "card kept-input";
+      const h = document.createElement("p");
+      h.className = "kept-title";
+      h.textContent = t("What you typed, not saved: copy what you still need back into the form.");
+      box.append(h);
+      for (const { label, value } of kept) {
+        const field = document.createElement("label");
+        field.className = "field";
+        const area = document.createElement("textarea");
+        area.readOnly = true;
+        area.rows = Math.min(8, value.split("\n").length + 1);
+        area.value = value;
+        field.append(label, area);
+        box.append(field);
+      }
+      node.prepend(box);
+    }
+    node.querySelector("h2, h3")?.focus({ preventScroll: true });
+    return node;
+  }
+
+  /** A stale save: a "Reload this claim" button in the error message. */
+  function offerReload() {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small reload-claim";
+    button.textContent = t("Reload this claim");
+    button.addEventListener("click", () => reloadKeeping());
+    statusEl.append(" ", button);
   }
 
   /** Run after a review is saved (the workspace moves on to the next claim that needs you). */
@@ -97,7 +167,7 @@ export function initPanel(panelEl) {
     saved.push(fn);
   }
 
-  return { load, status, body, onLoad, onSaved, element: panelEl };
+  return { load, status, body, onLoad, onSaved, dirty, reloadKeeping, offerReload, element: panelEl };
 }
 
 const STANCE_REQUIRED = "choose a stance: supports, contradicts or context";

@@ -211,6 +211,7 @@ def _article_pages(meter: Meter, desk: Desk, size: str, article_id: int, claim_i
             (f"/articles/{article_id}", "/articles/<id>"),
             (f"/articles/{article_id}/agreement", "/articles/<id>/agreement"),
             (f"/articles/{article_id}/needs-me", "/articles/<id>/needs-me"),
+            (f"/articles/{article_id}/changes", "/articles/<id>/changes"),  # every page, every 4 s
             (f"/claims/{claim_id}", "/claims/<id>"),
             (f"/claims/{claim_id}/history", "/claims/<id>/history"),
             (f"/claims/{claim_id}/similar", "/claims/<id>/similar"),
@@ -374,7 +375,7 @@ MEASURED = {
     "api.read_article", "api.agreement", "api.export", "api.read_claim", "api.claim_history",
     "api.similar", "api.queue", "api.list_audit", "api.verify_audit", "api.list_users",
     "api.read_user", "api.me", "desk.next_claim", "api.needs_me", "notifications.index",
-    "api.list_notifications",
+    "api.list_notifications", "api.article_changes",
 }  # fmt: skip
 
 
