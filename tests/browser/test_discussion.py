@@ -22,6 +22,7 @@ def _shoot(page, name):
     folder = os.environ.get("FACTCHECK_SHOTS", "/tmp/shots")
     os.makedirs(folder, exist_ok=True)
     page.screenshot(path=f"{folder}/discussion-{name}.png", full_page=True)
+    page.locator("#discussion").screenshot(path=f"{folder}/discussion-{name}-section.png")
 
 
 def test_discussion_on_the_claim_page(live_server, new_page, make_user, make_article):
@@ -36,7 +37,9 @@ def test_discussion_on_the_claim_page(live_server, new_page, make_user, make_art
     page.goto(f"{live_server}/claims/{cid}")
     section = page.locator("#discussion")
     expect(section).to_contain_text("No comments yet.")
-    section.get_by_label("Your comment", exact=True).fill("The 1991 figure is in the **annual report**, @bo.")
+    section.get_by_label("Your comment", exact=True).fill(
+        "The 1991 figure is in the **annual report**, @bo."
+    )
     section.get_by_role("button", name="Add comment").click()
     expect(page.locator(".flash-success")).to_contain_text("Comment added.")
     expect(section.locator(".comment strong", has_text="annual report")).to_be_visible()
@@ -45,7 +48,9 @@ def test_discussion_on_the_claim_page(live_server, new_page, make_user, make_art
     _shoot(page, "added")
 
     section.locator("summary", has_text="Edit").click()
-    section.locator(".comment-edit-form textarea").fill("The 1991 figure is on page 4 of the annual report, @bo.")
+    section.locator(".comment-edit-form textarea").fill(
+        "The 1991 figure is on page 4 of the annual report, @bo."
+    )
     section.get_by_role("button", name="Save comment").click()
     expect(page.locator(".flash-success")).to_contain_text("Comment changed.")
     expect(section.locator(".comment")).to_contain_text("page 4")
@@ -57,7 +62,8 @@ def test_discussion_on_the_claim_page(live_server, new_page, make_user, make_art
     expect(section.locator(".comment-form .error")).to_be_visible()
     expect(section.locator(".comment")).to_have_count(1)
     page.console_errors.remove(  # the refusal's own status, the only error expected
-        "Failed to load resource: the server responded with a status of 422 (UNPROCESSABLE ENTITY)")
+        "Failed to load resource: the server responded with a status of 422 (UNPROCESSABLE ENTITY)"
+    )
     axe_check(page)
     _shoot(page, "refused")
 
@@ -68,6 +74,7 @@ def test_discussion_on_the_claim_page(live_server, new_page, make_user, make_art
     bo_page.goto(f"{live_server}/claims/{cid}")
     expect(bo_page.locator("#discussion")).to_contain_text("1 comment by others is hidden")
     expect(bo_page.locator("#discussion")).not_to_contain_text("page 4")
+    expect(bo_page.locator("#discussion")).not_to_contain_text("No comments yet.")
     check_page(bo_page)
     axe_check(bo_page)
     _shoot(bo_page, "blind-narrow")
