@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from factcheck.errors import InvalidInput
@@ -148,6 +148,17 @@ def edit_comment(session: Session, *, actor, comment_id, body) -> ClaimComment:
                  article_id=comment.claim.article_id, before=before, after=_snapshot(comment))  # fmt: skip
     _mention(session, actor=actor, comment=comment, claim=comment.claim, already=already)
     return comment
+
+
+def move_thread(session: Session, *, from_claim_id: int, to_claim_id: int) -> int:
+    """Give a claim that a merge (or an undone split) removes its discussion's new home: the
+    claim it became part of. Part of that change's unit of work; its event says what
+    happened. Returns how many comments moved."""
+    moved = session.execute(
+        update(ClaimComment).where(ClaimComment.claim_id == from_claim_id)
+        .values(claim_id=to_claim_id).execution_options(synchronize_session="fetch")
+    )  # fmt: skip
+    return moved.rowcount or 0
 
 
 def delete_comment(session: Session, *, actor, comment_id) -> ClaimComment:

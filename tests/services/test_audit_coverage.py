@@ -91,6 +91,7 @@ HELPERS = {
     "notifications.returned",
     "notifications.review_saved",
     "notifications.new_version",
+    "discussion.move_thread",  # a merge's (or an undone split's) event says what happened
 }  # parts of other units of work
 DERIVED = {
     "exports.keep_render",

@@ -159,3 +159,17 @@ def test_a_missing_claim_or_comment_is_not_found(desk):
         discussion.add_comment(s, actor=desk["r1"], claim_id=999_999, body="Hello")
     with pytest.raises(NotFound), transaction() as s:
         discussion.edit_comment(s, actor=desk["r1"], comment_id=999_999, body="Hello")
+
+
+def test_a_merge_keeps_the_merged_claims_discussion(desk, make_article):
+    from factcheck.services import claims
+
+    article = get_claim(db.session, desk["claim"]).article
+    first, second = article.claims[2].id, article.claims[3].id
+    cid = _add(desk["r1"], second, "Is this one sentence or two?")
+    with transaction() as s:
+        claims.merge_claims(s, actor=desk["r1"], claim_id=first, with_id=second,
+                            version=get_claim(s, first).version)  # fmt: skip
+    db.session.rollback()
+    assert db.session.get(ClaimComment, cid).claim_id == first
+    assert [c.id for c in _thread(desk["r1"], first).comments] == [cid]
