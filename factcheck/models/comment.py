@@ -20,8 +20,8 @@ class ClaimComment(db.Model):
     __table_args__ = (Index("ix_claim_comments_claim_created", "claim_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # A claim removed by a merge or an undo takes its (unreviewed) discussion with it;
-    # the audit trail keeps every comment's words.
+    # A merge moves the removed claim's comments to the merged claim (services/claims);
+    # an undone "add claim" takes them with it; the audit trail keeps every comment's words.
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     body: Mapped[str] = mapped_column(Text)  # Markdown source; "" once deleted

@@ -1,6 +1,6 @@
 """A claim's discussion in Chromium, without JS in the way: comment with a mention, edit in
 place through the <details> form, the mentioned reviewer sees the thread hidden until they
-review, the lead deletes; axe-core on each state, shots in $FACTCHECK_SHOTS (default
+review, the lead comments and deletes in the workspace, in place (desk.js); axe-core on each state, shots in $FACTCHECK_SHOTS (default
 /tmp/shots) as discussion-*.png."""
 
 from __future__ import annotations
@@ -84,9 +84,16 @@ def test_discussion_on_the_claim_page(live_server, new_page, make_user, make_art
     lead_page.goto(f"{live_server}/articles/{article.id}?claim={cid}#panel")
     thread = lead_page.locator("#discussion")
     expect(thread).to_contain_text("page 4")
-    thread.get_by_role("button", name="Delete comment").click()
-    lead_page.wait_for_url(f"**/articles/{article.id}?claim={cid}#panel")
+    thread.get_by_label("Your comment", exact=True).fill("Thanks, Ana.")
+    thread.get_by_role("button", name="Add comment").click()  # in place: the panel reloads
+    expect(lead_page.locator(".panel-status")).to_contain_text("Comment added.")
+    expect(lead_page.locator("#discussion .comment")).to_have_count(2)
+    lead_page.locator("#discussion .comment").first.get_by_role(
+        "button", name="Delete comment"
+    ).click()
+    expect(lead_page.locator(".panel-status")).to_contain_text("Comment deleted.")
     expect(lead_page.locator("#discussion")).to_contain_text("This comment was deleted.")
+    expect(lead_page.locator("#discussion")).to_contain_text("Thanks, Ana.")
     check_page(lead_page)
     axe_check(lead_page)
     _shoot(lead_page, "deleted-workspace")
