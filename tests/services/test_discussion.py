@@ -173,3 +173,22 @@ def test_a_merge_keeps_the_merged_claims_discussion(desk, make_article):
     db.session.rollback()
     assert db.session.get(ClaimComment, cid).claim_id == first
     assert [c.id for c in _thread(desk["r1"], first).comments] == [cid]
+
+
+def test_the_article_history_keeps_the_others_comments_blind(desk):
+    from factcheck.services import history
+
+    _add(desk["r1"], desk["claim"], "ANA-WORDS-7f3c")
+    _add(desk["r2"], desk["claim"], "BO-WORDS-91ab")
+    article = get_claim(db.session, desk["claim"]).article
+
+    def seen(user):
+        return str(history.article_history(db.session, article, user))
+
+    assert "ANA-WORDS-7f3c" not in seen(desk["r2"]) and "BO-WORDS-91ab" in seen(desk["r2"])
+    assert "ANA-WORDS-7f3c" in seen(desk["lead"])
+    with transaction() as s:
+        reviews.submit_review(
+            s, actor=desk["r2"], claim_id=desk["claim"], verdict="confirmed", links=LINK
+        )
+    assert "ANA-WORDS-7f3c" in seen(desk["r2"])
