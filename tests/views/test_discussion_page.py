@@ -89,3 +89,23 @@ def test_the_workspace_panel_has_the_discussion_and_comes_back_to_it(client, log
         f"/claims/{cid}/comments", data={"body": "From the workspace", "back": "workspace"}
     )
     assert r.headers["Location"] == f"/articles/{article.id}?claim={cid}#panel"
+
+
+def test_a_refused_edit_opens_that_comments_form_with_the_reason(client, login, make_user,
+                                                                 make_article):  # fmt: skip
+    ana = make_user("reviewer")
+    cid = make_article(actor=ana).claims[0].id
+    with transaction() as s:
+        first = discussion.add_comment(s, actor=ana, claim_id=cid, body="First").id
+        second = discussion.add_comment(s, actor=ana, claim_id=cid, body="Second").id
+    login(ana)
+    r = client.post(f"/comments/{second}/edit", data={"body": "y" * 10_001})
+    assert r.status_code == 422
+    section = _section(r.get_data(as_text=True))
+    assert section.count('<details class="comment-edit" open>') == 1
+    opened = section[section.index(f'id="comment-{second}"') :]
+    assert opened.index("open>") < opened.index("at most 10000 characters")
+    assert (
+        f'id="comment-{first}"' in section and db.session.get(ClaimComment, second).body == "Second"
+    )
+    assert client.post("/comments/999999/edit", data={"body": "x"}).status_code == 404
