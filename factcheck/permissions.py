@@ -50,6 +50,9 @@ class Permission(Enum):
     SET_LANGUAGE = auto()  # the article's language (its claims are split again)
     RECEIVE_NOTICE = auto()  # the desk tells this account things (services/notifications)
     READ_NOTICE = auto()  # a notice in the inbox: the recipient's own, nobody else's
+    COMMENT_ON_CLAIM = auto()  # write in a claim's discussion (reading others': SEE_OTHER_REVIEWS)
+    EDIT_COMMENT = auto()  # a comment: its author only
+    DELETE_COMMENT = auto()  # a comment: its author, or a lead or an admin
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,20 @@ def is_recipient(actor, obj=None) -> bool:
     return getattr(obj, "user_id", None) is not None and obj.user_id == getattr(actor, "id", None)
 
 
+@_rule("only the author of a comment may change it", reads_object=True)
+def is_comment_author(actor, obj=None) -> bool:
+    """The comment was written by the actor."""
+    return getattr(obj, "author_id", None) is not None and obj.author_id == getattr(
+        actor, "id", None
+    )
+
+
+@_rule("only the author of a comment, a lead or an admin may delete it", reads_object=True)
+def is_comment_author_or_lead(actor, obj=None) -> bool:
+    """The comment was written by the actor, or a lead or an admin acts."""
+    return is_comment_author(actor, obj) or actor.has_role(Role.LEAD)
+
+
 @_rule("only a lead or an admin may see every review")
 def may_see_all_reviews(actor, obj=None) -> bool:
     """Leads and admins read every review of every claim."""
@@ -214,6 +231,12 @@ def claim_accepts_reviews(actor, obj=None) -> bool:
 def claim_span_editable(actor, obj=None) -> bool:
     """Unreviewed and in review: span changes would detach reviews from the text they judged."""
     return obj.status == ClaimStatus.OPEN and not _reviews(obj)
+
+
+@_state("this comment was deleted")
+def comment_not_deleted(actor, obj=None) -> bool:
+    """The comment is not deleted (a deleted comment is neither edited nor deleted again)."""
+    return getattr(obj, "deleted_at", None) is None
 
 
 @_state("only a claim in review can be excluded")
@@ -296,6 +319,11 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.EXPORT: [is_active],
     Permission.RECEIVE_NOTICE: [is_active],
     Permission.READ_NOTICE: [is_active, is_recipient],
+    # Discussion stays open on approved and excluded claims: a comment changes no verdict,
+    # and it is how a correction after publication reaches the lead who may reopen.
+    Permission.COMMENT_ON_CLAIM: [is_active, is_reviewer],
+    Permission.EDIT_COMMENT: [is_active, is_comment_author, comment_not_deleted],
+    Permission.DELETE_COMMENT: [is_active, is_comment_author_or_lead, comment_not_deleted],
     Permission.SET_LANGUAGE: [is_active, is_reviewer, article_not_approved, article_work_not_started],
 }  # fmt: skip
 

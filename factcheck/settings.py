@@ -64,6 +64,7 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 6 * 1024 * 1024  # a whole request body (413 beyond)
     MAX_LINKS_PER_REVIEW: int = 50
     MAX_NOTE_CHARS: int = 20_000
+    MAX_COMMENT_CHARS: int = 10_000  # a comment in a claim's discussion
     MAX_EXCERPT_CHARS: int = 2_000
     MAX_TITLE_CHARS: int = 500
     MAX_URL_CHARS: int = 2_048

@@ -17,6 +17,7 @@ from factcheck.models import SystemActor, WebhookEvent
 from factcheck.services import (
     approvals,
     claims,
+    discussion,
     notifications,
     reviews,
     users,
@@ -130,6 +131,9 @@ ROUTES = [
      {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/claims/{c_include_html}/include", lambda w: {"version": w["v"]["c_include_html"]},
      {A: 302, R: 302, L: 302, D: 302}),
+    ("POST", "/claims/{c_read}/comments", lambda w: {"body": "A thought."}, {A: 302, R: 302, L: 302, D: 302}),
+    ("POST", "/comments/{my_comment_html}/edit", lambda w: {"body": "Changed."}, {A: 302, R: 302, L: 302, D: 302}),
+    ("POST", "/comments/{other_comment_html}/delete", lambda w: {}, {A: 302, R: 403, L: 302, D: 302}),  # author or lead
     ("POST", "/account/tokens", lambda w: {"name": "script"}, {A: 302, R: 201, L: 201, D: 201}),
     ("POST", "/account/tokens/{my_token}/revoke", lambda w: {}, {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/account/password", lambda w: {"current": "wrong-password-1", "password": "x" * 12, "confirm": "x" * 12},
@@ -179,6 +183,7 @@ ROUTES = [
     ("GET", "/api/v1/claims/{c_read}", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}/history", None, API_READ),
     ("GET", "/api/v1/claims/{c_read}/similar", None, API_READ),
+    ("GET", "/api/v1/claims/{c_read}/comments", None, API_READ),
     ("GET", "/api/v1/queue", None, API_READ),
     ("GET", "/api/v1/exports?since=2000-01-01&until=2999-12-31", None, API_READ),
     ("POST", "/api/v1/articles/{ver_api}/versions", lambda w: {"text": CORRECTED, "version": w["ver_api_v"]},
@@ -211,6 +216,10 @@ ROUTES = [
      {A: 401, R: 403, L: 200, D: 200}),
     ("POST", "/api/v1/claims/{c_reopen_api}/reopen", lambda w: {"reason": "new facts", "version": w["v"]["c_reopen_api"]},
      {A: 401, R: 403, L: 200, D: 200}),
+    ("POST", "/api/v1/claims/{c_read}/comments", lambda w: {"body": "A thought."}, {A: 401, R: 201, L: 201, D: 201}),
+    ("PATCH", "/api/v1/comments/{my_comment_api}", lambda w: {"body": "Changed."}, {A: 401, R: 200, L: 200, D: 200}),
+    ("PATCH", "/api/v1/comments/{other_comment_api}", lambda w: {"body": "Not mine."}, {A: 401, R: 403, L: 403, D: 403}),
+    ("DELETE", "/api/v1/comments/{other_comment_api}", None, {A: 401, R: 403, L: 200, D: 200}),  # author or lead
     ("POST", "/api/v1/assignments", lambda w: {"user_id": w["assignee"], "article_id": w["big"]},
      {A: 401, R: 403, L: 201, D: 201}),
     ("POST", "/api/v1/claims/bulk", lambda w: {"action": "due", "claim_ids": [1], "due_on": "2030-01-01"},
@@ -322,6 +331,14 @@ def _world(make_user, make_article, role):
             w["my_token"] = users.create_token(s, actor=sys, user_id=helper.id, name="not yours")[
                 0
             ].id
+    with transaction() as s:  # comments: one's own to change, another's to delete
+        for key in ("html", "api"):
+            w[f"my_comment_{key}"] = discussion.add_comment(
+                s, actor=me or helper, claim_id=w["c_read"], body="Mine."
+            ).id
+            w[f"other_comment_{key}"] = discussion.add_comment(
+                s, actor=helper, claim_id=w["c_read"], body="The helper's."
+            ).id
     with transaction() as s:  # a notice for someone else: nobody else may read it
         w["notice"] = notifications.notify(s, recipient=helper.id, kind="assigned", actor=sys,
                                            article=big.id).id  # fmt: skip

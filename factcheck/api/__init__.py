@@ -79,6 +79,7 @@ from factcheck.api import (  # noqa: E402,F401
     audit,
     claims,
     desk,
+    discussion,
     notifications,
     openapi,
     tokens,

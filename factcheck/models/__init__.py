@@ -8,6 +8,7 @@ from factcheck.models.review import EvidenceLink, Review, Stance
 from factcheck.models.audit import AuditAction, AuditEvent
 from factcheck.models.claim import Claim, ClaimStatus, Verdict
 from factcheck.models.assignment import Assignment
+from factcheck.models.comment import ClaimComment
 from factcheck.models.job import Job, JobStatus
 from factcheck.models.notification import Notification, NoticeKind
 from factcheck.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -16,6 +17,6 @@ from factcheck.models.transitions import ArticleAction, ClaimAction
 from factcheck.models.types import iso, utcnow
 
 __all__ = [
-    "ApiToken", "Article", "ArticleAction", "ClaimAction", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",
+    "ApiToken", "Article", "ArticleAction", "ClaimAction", "ClaimComment", "ArticleVersion", "Assignment", "ArticleStatus", "AuditAction", "AuditEvent", "Claim", "ClaimStatus",
     "DeliveryStatus", "EvidenceLink", "FailureKind", "Job", "JobStatus", "NoticeKind", "Notification", "RenderRequest", "ReportRender", "Review", "Role", "SignInFailure", "Stance", "SystemActor", "User", "Verdict", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "iso", "utcnow",
 ]  # fmt: skip

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from factcheck.errors import InvalidInput
 from factcheck.models import Claim, ClaimAction
 from factcheck.permissions import Permission, require, require_actor
-from factcheck.services import audit
+from factcheck.services import audit, discussion
 from factcheck.services.common import (
     check_version,
     claim_snapshot,
@@ -128,6 +128,7 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     # What undo needs to bring the other claim back as it was, under its own id.
     merged_from = {"id": other.id, "number": other.number, "start": other.start, "end": other.end, "text": other.text,
                    "speaker": other.speaker, "statement": other.statement, "is_quote": other.is_quote}  # fmt: skip
+    discussion.move_thread(session, from_claim_id=other.id, to_claim_id=claim.id)
     session.delete(other)
     session.flush()
     _set_span(claim, lo.start, hi.end)

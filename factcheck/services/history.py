@@ -15,16 +15,18 @@ HIDDEN = "(hidden until you submit your own review)"
 CONTEXT_KEYS = {"claim_id"}  # identify the target; not a change worth a timeline line
 
 
+MASKED = {"review": ("verdict", "note", "links"), "comment": ("body",)}  # by target type
+
+
 def _redact(ev: AuditEvent, viewer_id) -> dict:
-    """An event as a dict; another reviewer's verdict and note are masked."""
+    """An event as a dict; another reviewer's verdict and note, and the words of another's
+    comment in a claim's discussion, are masked."""
     d = event_dict(ev)
-    if ev.target_type == "review" and ev.actor_id != viewer_id:
+    masked = MASKED.get(ev.target_type, ())
+    if masked and ev.actor_id != viewer_id:
         for side in ("before", "after"):
             if d[side]:
-                d[side] = {
-                    k: (HIDDEN if k in ("verdict", "note", "links") else v)
-                    for k, v in d[side].items()
-                }
+                d[side] = {k: (HIDDEN if k in masked else v) for k, v in d[side].items()}
     return d
 
 

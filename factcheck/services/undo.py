@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from factcheck.errors import Conflict, InvalidTransition, NotFound
 from factcheck.models import AuditEvent, Claim, ClaimAction, ClaimStatus
 from factcheck.permissions import Permission, require
-from factcheck.services import audit
+from factcheck.services import audit, discussion
 from factcheck.services.claims import _check_no_overlap, _set_span
 from factcheck.services.common import claim_snapshot, get_article, parse_id
 
@@ -128,6 +128,7 @@ def _unsplit(session, actor, ev) -> Claim:
     before = {**claim_snapshot(first), "removed_claim": _brief(second)}
     start = (ev.before or {}).get("start", first.start)
     end = (ev.before or {}).get("end", first.end)
+    discussion.move_thread(session, from_claim_id=second.id, to_claim_id=first.id)
     session.delete(second)
     session.flush()
     _check_no_overlap(session, first.article_id, start, end, ignore=[first.id])

@@ -26,6 +26,7 @@ from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
 from factcheck.views.desk import wants_json
+from factcheck.views.discussion import discussion_context
 from factcheck.web.i18n import detail, label
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
@@ -83,6 +84,7 @@ def claim_context(claim_id: int, **forms) -> dict:
         blind=len(visible) < len(claim.reviews), hidden_count=len(claim.reviews) - len(visible),
         timeline=timeline, neighbours=neighbours, render_markdown=render_markdown,
         ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), refused=forms.get("refused"), similar=similar, **ctx,
+        **discussion_context(claim, forms),
     )  # fmt: skip
 
 
@@ -115,7 +117,7 @@ def show(claim_id: int):
     return render_claim(claim_id)
 
 
-def _act(claim_id: int, form, form_key: str, call, success: str):
+def _act(claim_id: int, form, form_key: str, call, success: str, **extra):
     """Validate a form, run one service in one transaction, then redirect (or answer the page
     script in JSON); a refusal is shown once, next to the form, with the input kept."""
     as_json = wants_json()
@@ -123,7 +125,7 @@ def _act(claim_id: int, form, form_key: str, call, success: str):
         if as_json:
             errors = {k: "; ".join(map(str, v)) for k, v in form.errors.items()}
             return jsonify({"detail": _("check the highlighted fields"), "errors": errors}), 422
-        return _refused(claim_id, 422, **{form_key: form})
+        return _refused(claim_id, 422, **{form_key: form}, **extra)
     try:
         with transaction() as s:
             result = call(s)
@@ -135,14 +137,14 @@ def _act(claim_id: int, form, form_key: str, call, success: str):
                             **({"current_version": exc.extra["current_version"]} if stale else {})}), exc.status  # fmt: skip
         if stale and hasattr(form, "version"):
             form.version.data = exc.extra["current_version"]
-            return _refused(claim_id, exc.status, conflict=detail(exc), **{form_key: form})
+            return _refused(claim_id, exc.status, conflict=detail(exc), **{form_key: form}, **extra)
         apply_errors(form, exc)
-        return _refused(claim_id, exc.status, **{form_key: form})
+        return _refused(claim_id, exc.status, **{form_key: form}, **extra)
     except FORM_ERRORS as exc:
         if as_json:
             return jsonify({"detail": detail(exc), "errors": _errors(exc)}), exc.status
         apply_errors(form, exc)
-        return _refused(claim_id, exc.status, **{form_key: form})
+        return _refused(claim_id, exc.status, **{form_key: form}, **extra)
     if as_json:
         return jsonify({"message": success, "claim_id": target})
     flash(success, "success")

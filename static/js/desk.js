@@ -140,10 +140,10 @@ export function initDesk(ws, workspace, panel) {
     else panel.status(hadQueue ? `${message} ${t("That was the last claim here that needs you.")}` : message);
   });
 
-  // The lead's decisions and the edits of the panel: saved in place.
+  // The lead's decisions, the edits of the panel and its discussion: saved in place.
   panel.element.addEventListener("submit", async (event) => {
     const form = event.target.closest("form");
-    if (!form || form.matches(".review-form") || !form.closest(".lead, .edits")) return;
+    if (!form || form.matches(".review-form") || !form.closest(".lead, .edits, .discussion")) return;
     event.preventDefault();
     const button = event.submitter;
     const pending = postForm(form, button); // reads the form (and its button) before disabling it

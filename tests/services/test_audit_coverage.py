@@ -25,6 +25,7 @@ from factcheck.services import (
     assignments,
     claims,
     desk,
+    discussion,
     exports,
     languages,
     notifications,
@@ -70,6 +71,7 @@ READERS = {
     "languages.parse_language", "languages.language_for", "languages.language_facts",
     "notifications.email_kinds", "notifications.article_leads", "notifications.list_notifications",
     "notifications.unread_count", "notifications.get_notification",
+    "discussion.get_comment", "discussion.may_read", "discussion.thread", "discussion.mentioned_users",
 }  # fmt: skip
 HELPERS = {
     "audit.record",
@@ -89,6 +91,7 @@ HELPERS = {
     "notifications.returned",
     "notifications.review_saved",
     "notifications.new_version",
+    "discussion.move_thread",  # a merge's (or an undone split's) event says what happened
 }  # parts of other units of work
 DERIVED = {
     "exports.keep_render",
@@ -240,6 +243,12 @@ SCENARIOS = {
         s, actor=c["lead"], claim_id=c["article"].claims[2].id, due_on="2030-02-01")),
     "webhooks.retry_delivery": ("webhook.delivery_retried", lambda c: _hook(c, delivery=True),
                                 lambda s, c: webhooks.retry_delivery(s, actor=c["admin"], delivery_id=c["delivery"])),
+    "discussion.add_comment": ("comment.added", None, lambda s, c: discussion.add_comment(
+        s, actor=c["r1"], claim_id=c["article"].claims[1].id, body="@nobody, see the minutes")),
+    "discussion.edit_comment": ("comment.edited", lambda c: _comment(c), lambda s, c: discussion.edit_comment(
+        s, actor=c["r1"], comment_id=c["comment"], body="Changed my mind")),
+    "discussion.delete_comment": ("comment.deleted", lambda c: _comment(c), lambda s, c: discussion.delete_comment(
+        s, actor=c["lead"], comment_id=c["comment"])),
 }  # fmt: skip
 HOOK_URL = "https://93.184.216.34/hook"  # a public IP literal: no DNS, no network
 
@@ -290,6 +299,13 @@ def _assigned_claim(ctx):
     with transaction() as s:
         assignments.assign(s, actor=ctx["lead"], user_id=ctx["r2"].id, article_id=ctx["article"].id,
                            claim_ids=[ctx["article"].claims[2].id])  # fmt: skip
+
+
+def _comment(ctx):
+    with transaction() as s:
+        ctx["comment"] = discussion.add_comment(
+            s, actor=ctx["r1"], claim_id=ctx["article"].claims[1].id, body="First thought"
+        ).id
 
 
 def _exclude(ctx):

@@ -26,7 +26,16 @@ from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Claim, SystemActor, WebhookDelivery, utcnow
 from factcheck.reports.render import FORMATS
-from factcheck.services import approvals, assignments, claims, reviews, sources, versions, webhooks
+from factcheck.services import (
+    approvals,
+    assignments,
+    claims,
+    discussion,
+    reviews,
+    sources,
+    versions,
+    webhooks,
+)
 from factcheck.services.webhooks import CheckedUrl
 
 SLACK = 0  # extra statements allowed for the large desk over the small one
@@ -174,6 +183,10 @@ class Desk:
                 decide(approvals.return_claim, cid, comment="Check the year.")
             elif shape == 5:
                 decide(claims.exclude_claim, cid, actor=r1, reason="Not check-worthy.")
+        with transaction() as s:  # the chosen claim's discussion grows with the article
+            for _ in range(n // SHAPES):
+                for user in (r1, r2, lead):
+                    discussion.add_comment(s, actor=user, claim_id=ids[CHOSEN], body="Why **so**?")
         kept = [line for i, line in enumerate(lines) if i % SHAPES != 6]
         with transaction() as s:
             versions.import_new_version(s, actor=r1, article_id=article_id,
@@ -215,6 +228,7 @@ def _article_pages(meter: Meter, desk: Desk, size: str, article_id: int, claim_i
             (f"/claims/{claim_id}", "/claims/<id>"),
             (f"/claims/{claim_id}/history", "/claims/<id>/history"),
             (f"/claims/{claim_id}/similar", "/claims/<id>/similar"),
+            (f"/claims/{claim_id}/comments", "/claims/<id>/comments"),
             *((f"/articles/{article_id}/export?format={f}", f"/articles/<id>/export?format={f}")
               for f in EXPORT_FORMATS),
         ):  # fmt: skip
@@ -375,7 +389,7 @@ MEASURED = {
     "api.read_article", "api.agreement", "api.export", "api.read_claim", "api.claim_history",
     "api.similar", "api.queue", "api.list_audit", "api.verify_audit", "api.list_users",
     "api.read_user", "api.me", "desk.next_claim", "api.needs_me", "notifications.index",
-    "api.list_notifications", "api.article_changes",
+    "api.list_notifications", "api.article_changes", "api.list_comments",
 }  # fmt: skip
 
 
