@@ -76,6 +76,7 @@ ROUTES = [
     ("GET", "/account", None, OK_ALL_PAGES),
     ("GET", "/queue", None, OK_ALL_PAGES),
     ("GET", "/inbox", None, OK_ALL_PAGES),
+    ("GET", "/search?q=rose&status=open", None, OK_ALL_PAGES),
     ("POST", "/inbox/{notice}/read", lambda w: {}, {A: 302, R: 404, L: 404, D: 404}),  # another's notice
     ("POST", "/inbox/read-all", lambda w: {}, {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/account/notices", lambda w: {"kinds": ["assigned"]}, {A: 302, R: 302, L: 302, D: 302}),
@@ -155,6 +156,7 @@ ROUTES = [
     ("POST", "/api/v1/tokens", lambda w: {"email": w["helper_email"], "password": PASSWORD}, {A: 201, R: 201, L: 201, D: 201}),
     ("GET", "/api/v1/me", None, API_READ),
     ("GET", "/api/v1/notifications", None, API_READ),
+    ("GET", "/api/v1/search/claims?q=rose", None, API_READ),
     ("POST", "/api/v1/notifications/{notice}/read", None, {A: 401, R: 404, L: 404, D: 404}),  # another's
     ("POST", "/api/v1/notifications/read-all", None, API_READ),
     ("GET", "/api/v1/me/email-notices", None, API_READ),

@@ -81,6 +81,7 @@ from factcheck.api import (  # noqa: E402,F401
     desk,
     notifications,
     openapi,
+    search,
     tokens,
     users,
 )

@@ -20,11 +20,11 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, and_, func, or_, select, text
+from sqlalchemy import Float, Integer, and_, func, select, text
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from factcheck.errors import InvalidInput
-from factcheck.models import Article, Claim, ClaimStatus, Review, Verdict
+from factcheck.models import Article, Claim, ClaimStatus, Verdict
 from factcheck.permissions import Permission, can
 
 MAX_QUERY_CHARS = 200  # the API documents it (maxLength); longer is refused, not cut
@@ -160,11 +160,15 @@ def search_claims(
     order = [Article.created_at.desc(), Article.id.desc(), Claim.start]
     if terms:
         dialect = session.get_bind().dialect.name
-        found = _postgres_hits(q, viewer) if dialect == "postgresql" else _sqlite_hits(terms, viewer)
+        found = (
+            _postgres_hits(q, viewer) if dialect == "postgresql" else _sqlite_hits(terms, viewer)
+        )
         hits = found.subquery("hits")
         stmt = stmt.join(hits, hits.c.claim_id == Claim.id)
         order = [hits.c.score.desc(), *order]
-    total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(Claim.id).subquery()))
+    total = session.scalar(
+        select(func.count()).select_from(stmt.with_only_columns(Claim.id).subquery())
+    )
     claims = session.scalars(
         stmt.options(
             contains_eager(Claim.article).load_only(Article.id, Article.title, Article.language),

@@ -18,6 +18,7 @@ def register_views(app: Flask) -> None:
         health,
         notifications,
         queues,
+        search,
         webhooks,
     )
 
@@ -34,5 +35,6 @@ def register_views(app: Flask) -> None:
         health,
         webhooks,
         exports,
+        search,
     ):
         app.register_blueprint(module.bp)

@@ -122,7 +122,9 @@ def test_filters(desk, make_user):
     assert set(_ids(lead, language="en")[0]) >= {first.id, second.id}
     assert es.id not in _ids(lead, language="en")[0]
     assert _ids(lead, language="es", q="ministro") == ([es.id], 1)
-    assert set(_ids(lead, article_id=desk["article"].id)[0]) == {c.id for c in _claims(desk["article"])}
+    assert set(_ids(lead, article_id=desk["article"].id)[0]) == {
+        c.id for c in _claims(desk["article"])
+    }
     with transaction() as s:
         claims.update_claim(s, actor=reviewer, claim_id=second.id, speaker="The 100% Ministry",
                             version=s.get(Claim, second.id).version)  # fmt: skip
@@ -156,7 +158,17 @@ HOSTILE = ['"', '""', "'", "*", "wine*", "NEAR(wine exports)", "wine OR", "AND",
            "ünïcödé ☃ 𝔘", "\u202ewine"]  # fmt: skip
 
 
-FOUND = ["wine*", "wine)", "(wine", "-wine", '"wine', "^wine", "wine\x00", "wine OR", "wine & | ! :*"]
+FOUND = [
+    "wine*",
+    "wine)",
+    "(wine",
+    "-wine",
+    '"wine',
+    "^wine",
+    "wine\x00",
+    "wine OR",
+    "wine & | ! :*",
+]
 
 
 @pytest.mark.parametrize("q", HOSTILE + FOUND)
