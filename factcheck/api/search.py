@@ -10,12 +10,13 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from factcheck.api.contract import answer, route
 from factcheck.api.fields import NO_NUL, Id
-from factcheck.api.requests import Language, Page, Paging, Time
+from factcheck.api.requests import Page, Paging, Time
 from factcheck.api.responses import Out
 from factcheck.api.responses import Page as PageOut
 from factcheck.extensions import db
 from factcheck.models import ClaimStatus, Verdict
 from factcheck.services import search
+from factcheck.text.language import LANGUAGES
 from factcheck.web.auth import current_actor
 
 STATUSES = tuple(s.value for s in ClaimStatus)
@@ -26,11 +27,11 @@ def _blank_is_none(value):
     return None if value == "" else value
 
 
-def _choice(values: tuple[str, ...]):
+def _choice(values: tuple[str, ...], description: str = ""):
+    """One of the values, or "" (or nothing) for any."""
+    schema = {"type": "string", "enum": ["", *values], "description": description + '"": any'}
     return Annotated[
-        Literal[values] | None,
-        BeforeValidator(_blank_is_none),
-        WithJsonSchema({"type": "string", "enum": ["", *values], "description": '"": any'}),
+        Literal[values] | None, BeforeValidator(_blank_is_none), WithJsonSchema(schema)
     ]
 
 
@@ -46,7 +47,7 @@ class ClaimSearch(Paging):
         None, max_length=search.MAX_SPEAKER_CHARS, pattern=NO_NUL,
         description="part of the speaker's name (any case)",
     )  # fmt: skip
-    language: Annotated[Language | None, BeforeValidator(_blank_is_none)] = None
+    language: _choice(tuple(LANGUAGES), "the article's language, ISO 639-1; ") = None
     article_id: Id | None = None
     since: Time = Field(None, description="articles imported at or after")
     until: Time = Field(None, description="articles imported at or before")
