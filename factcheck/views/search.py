@@ -34,6 +34,11 @@ def _day(name: str, end: bool = False) -> tuple[str, datetime | None]:
     return value, datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
 
 
+def _article_arg() -> int | None:
+    value = request.args.get("article", "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None  # no overflow
+
+
 def _args() -> dict:
     since_text, since = _day("since")
     until_text, until = _day("until", end=True)
@@ -43,7 +48,7 @@ def _args() -> dict:
         "status": _choice("status", ClaimStatus), "verdict": _choice("verdict", Verdict),
         "speaker": (request.args.get("speaker") or "").replace("\x00", "").strip()[:200] or None,
         "language": _choice("language", LANGUAGES), "since": since, "until": until,
-        "article_id": request.args.get("article", type=int) or None,
+        "article_id": _article_arg(),
         "page": max(1, min(int(page), 100_000)) if page.isdigit() else 1,
         "shown": {"since": since_text, "until": until_text},
     }  # fmt: skip

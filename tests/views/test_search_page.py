@@ -56,6 +56,9 @@ def test_hostile_and_long_words(client, login, make_user, make_article):
     resp = client.get("/search", query_string={"q": "x" * 10_000})
     assert resp.status_code == 422 and "at most 200 characters" in resp.get_data(as_text=True)
     assert client.get("/search?page=abc&since=nope&status=zzz&q=prices").status_code == 200
+    for odd in ("article=99999999999999999999999", "article=-1", "page=" + "9" * 30,
+                "since=0001-01-01&until=9999-12-31", "speaker=" + "%00" * 300):  # fmt: skip
+        assert client.get("/search?q=prices&" + odd).status_code == 200, odd
 
 
 def test_nothing_asked_shows_the_prompt(client, login, make_user):
