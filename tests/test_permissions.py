@@ -87,6 +87,7 @@ ROUTES = [
     ("GET", "/account", None, OK_ALL_PAGES),
     ("GET", "/queue", None, OK_ALL_PAGES),
     ("GET", "/inbox", None, OK_ALL_PAGES),
+    ("GET", "/search?q=rose&status=open", None, OK_ALL_PAGES),
     ("POST", "/inbox/{notice}/read", lambda w: {}, {A: 302, R: 404, L: 404, D: 404}),  # another's notice
     ("POST", "/inbox/read-all", lambda w: {}, {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/account/notices", lambda w: {"kinds": ["assigned"]}, {A: 302, R: 302, L: 302, D: 302}),
@@ -170,6 +171,7 @@ ROUTES = [
     ("GET", "/api/v1/me", None, API_READ),
     ("GET", "/api/v1/notifications", None, API_READ),
     ("GET", "/api/v1/articles/{big}/changes", None, API_READ),
+    ("GET", "/api/v1/search/claims?q=rose", None, API_READ),
     ("POST", "/api/v1/notifications/{notice}/read", None, {A: 401, R: 404, L: 404, D: 404}),  # another's
     ("POST", "/api/v1/notifications/read-all", None, API_READ),
     ("GET", "/api/v1/me/email-notices", None, API_READ),

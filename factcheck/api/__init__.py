@@ -82,6 +82,7 @@ from factcheck.api import (  # noqa: E402,F401
     discussion,
     notifications,
     openapi,
+    search,
     tokens,
     users,
     versions,

@@ -19,6 +19,7 @@ def register_views(app: Flask) -> None:
         health,
         notifications,
         queues,
+        search,
         webhooks,
     )
 
@@ -36,5 +37,6 @@ def register_views(app: Flask) -> None:
         health,
         webhooks,
         exports,
+        search,
     ):
         app.register_blueprint(module.bp)

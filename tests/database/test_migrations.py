@@ -194,8 +194,49 @@ def test_claim_search_survives_the_upgrade(released):
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'claims'"
             ).scalars())  # fmt: skip
             rows = conn.exec_driver_sql("SELECT rowid FROM claims_fts").scalars().all()
-        assert triggers == {"claims_fts_insert", "claims_fts_update", "claims_fts_delete"}
+        assert triggers == {"claims_fts_insert", "claims_fts_update", "claims_fts_delete",
+                            "claim_search_claim_insert", "claim_search_claim_update",
+                            "claim_search_claim_delete"}  # fmt: skip
         assert rows == [claims[0].id]
+
+
+def _search_structures(conn) -> set[str]:
+    if conn.dialect.name == "postgresql":
+        return set(conn.exec_driver_sql(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_claim_search%%' UNION "
+            "SELECT proname FROM pg_proc WHERE proname = 'claim_search_fold'").scalars())  # fmt: skip
+    return set(conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'claim_search%' AND type IN ('table', 'trigger')"
+    ).scalars())  # fmt: skip
+
+
+def test_claim_search_backfills_the_release_and_goes_down_and_up(released):
+    """0027 indexes the claims and review notes already there, and its downgrade removes all
+    it made (the search page's index: every claim, accents folded, notes apart)."""
+    from flask_migrate import downgrade
+
+    from factcheck.models import Claim, User
+    from factcheck.services import search
+
+    upgrade(directory=str(MIGRATIONS))
+    db.session.remove()
+    lead = db.session.scalars(select(User).where(User.email == "lead@example.org")).one()
+    first = db.session.scalars(select(Claim).order_by(Claim.start)).first()
+    found = search.search_claims(db.session, lead, q="council minutes")  # ada's note
+    assert [i["claim_id"] for i in found[0]] == [first.id]
+    assert search.search_claims(db.session, lead, q="ridership")[1] == 1
+    db.session.remove()
+    with db.engine.connect() as conn:
+        made = _search_structures(conn)
+    assert len(made) == (
+        3 if db.engine.dialect.name == "postgresql" else 12
+    )  # FTS5: 5 shadow tables
+    downgrade(directory=str(MIGRATIONS), revision="0025_claim_numbers")
+    with db.engine.connect() as conn:
+        assert _search_structures(conn) == set()
+    upgrade(directory=str(MIGRATIONS))
+    with db.engine.connect() as conn:
+        assert _search_structures(conn) == made
 
 
 def test_the_enum_migration_goes_down_and_up_again(released):

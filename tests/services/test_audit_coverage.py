@@ -46,6 +46,8 @@ READERS = {
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
     "common.claim_snapshot", "common.primary_key", "common.check_version_number", "sources.normalise_body", "sources.check_article_text", "sources.prepare", "sources.split_of",
     "common.claim_from_span", "languages.language_of", "languages.prepare_language",
+    "exports.check_language", "live.article_state", "live.state_tag",
+    "version_diff.diff_versions", "version_diff.resolve", "version_diff.version_numbers",
     "articles.list_articles", "articles.progress_for", "reviews.parse_verdict", "reviews.parse_links",
     "reviews.get_own_review", "reviews.visible_reviews", "reviews.get_review",
     "users.normalise_email", "users.check_password", "users.check_role", "users.user_for_token", "users.list_users",

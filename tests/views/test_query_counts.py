@@ -252,6 +252,10 @@ def _lists(meter: Meter, desk: Desk, size: str) -> None:
         meter.measure(size, f"GET /inbox ({role})", web[role], "/inbox")
         meter.measure(size, f"GET /api/v1/notifications ({role})", desk.api_client,
                       "/api/v1/notifications", headers=api(role))  # fmt: skip
+        # notes match too ("Checked **confirmed**."), blind review filtering them: a page of 20
+        meter.measure(size, f"GET /search?q=checked ({role})", web[role], "/search?q=checked")
+        meter.measure(size, f"GET /api/v1/search/claims?q=checked ({role})", desk.api_client,
+                      "/api/v1/search/claims?q=checked", headers=api(role))  # fmt: skip
     for role in ("lead", "admin"):
         meter.measure(size, f"GET /audit ({role})", web[role], "/audit")
         meter.measure(size, f"GET /audit/export?format=csv ({role})", web[role],
@@ -389,7 +393,8 @@ MEASURED = {
     "api.read_article", "api.agreement", "api.export", "api.read_claim", "api.claim_history",
     "api.similar", "api.queue", "api.list_audit", "api.verify_audit", "api.list_users",
     "api.read_user", "api.me", "desk.next_claim", "api.needs_me", "notifications.index",
-    "api.list_notifications", "api.article_changes", "api.list_comments",
+    "api.list_notifications", "api.article_changes", "api.list_comments", "search.index",
+    "api.search_claims",
 }  # fmt: skip
 
 
