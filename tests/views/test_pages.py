@@ -64,8 +64,10 @@ def test_article_page_marks_every_claim(make_user, client_for, make_article):
     marked = {int(x) for x in re.findall(r'<a class="claim-mark[^"]*" data-claim-id="(\d+)"', html)}
     assert marked == {c.id for c in article.claims}
     assert "Telegram" not in "".join(re.findall(r'data-claim-id="\d+"[^>]*><bdi>([^<]*)', html))
+    # the export menu: a GET form to /articles/<id>/export, one button per format
+    assert f'action="/articles/{article.id}/export"' in html
     for fmt in ("html", "md", "csv", "json"):
-        assert f"/articles/{article.id}/export?format={fmt}" in html
+        assert f'name="format" value="{fmt}"' in html
 
 
 def test_article_page_404(make_user, client_for):

@@ -212,6 +212,8 @@ def _article_pages(meter: Meter, desk: Desk, size: str, article_id: int, claim_i
         meter.measure(size, f"GET /articles/<id>?claim=<id> with panel ({role})", web[role],
                       f"/articles/{article_id}?claim={claim_id}")  # fmt: skip
         meter.measure(size, f"GET /claims/<id> ({role})", web[role], f"/claims/{claim_id}")
+        meter.measure(size, f"GET /articles/<id>/versions/diff ({role})", web[role],
+                      f"/articles/{article_id}/versions/diff")  # fmt: skip
         meter.measure(size, f"GET /articles/<id>?status=reviewed&speaker=m filtered ({role})", web[role],
                       f"/articles/{article_id}?status=reviewed&speaker=m&worth=10&select=all")  # fmt: skip
         meter.measure(size, f"GET /articles/<id>/next (JSON, {role})", web[role],
@@ -225,6 +227,7 @@ def _article_pages(meter: Meter, desk: Desk, size: str, article_id: int, claim_i
             (f"/articles/{article_id}/agreement", "/articles/<id>/agreement"),
             (f"/articles/{article_id}/needs-me", "/articles/<id>/needs-me"),
             (f"/articles/{article_id}/changes", "/articles/<id>/changes"),  # every page, every 4 s
+            (f"/articles/{article_id}/versions/diff", "/articles/<id>/versions/diff"),
             (f"/claims/{claim_id}", "/claims/<id>"),
             (f"/claims/{claim_id}/history", "/claims/<id>/history"),
             (f"/claims/{claim_id}/similar", "/claims/<id>/similar"),
@@ -394,7 +397,7 @@ MEASURED = {
     "api.similar", "api.queue", "api.list_audit", "api.verify_audit", "api.list_users",
     "api.read_user", "api.me", "desk.next_claim", "api.needs_me", "notifications.index",
     "api.list_notifications", "api.article_changes", "api.list_comments", "search.index",
-    "api.search_claims",
+    "api.search_claims", "articles.version_changes", "api.diff_article_versions",
 }  # fmt: skip
 
 

@@ -136,6 +136,21 @@ def test_two_servers_share_one_database_and_one_chain(scratch, servers):
         ("disputed", review["version"])
     ]
 
+    # live updates (issue #19 item 6): a page polling server B sees a change made through A
+    changes = f"/api/v1/articles/{art['id']}/changes"
+    status, headers, _raw = b.request("GET", changes, token=tok["lead"])
+    tag = headers.get("ETag")
+    assert status == 200 and tag, headers
+    status, _h, _raw = b.request("GET", changes, headers={"If-None-Match": tag}, token=tok["lead"])
+    assert status == 304  # nothing changed: nothing to send
+    status, claim = a.api("GET", f"/claims/{c2}", token=tok["lead"])
+    status, claim = a.api("POST", f"/claims/{c2}/return",
+                          {"comment": "Which source?", "version": claim["version"]}, tok["lead"])  # fmt: skip
+    assert status == 200 and claim["status"] == "returned", claim
+    status, headers, raw = b.request("GET", changes, headers={"If-None-Match": tag}, token=tok["lead"])
+    assert status == 200 and headers.get("ETag") != tag
+    assert [c["status"] for c in json.loads(raw)["claims"] if c["id"] == c2] == ["returned"]
+
     # writes through both servers at once: two reviewers revise their reviews of one claim
     errors: list = []
 
