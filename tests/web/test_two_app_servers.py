@@ -147,7 +147,9 @@ def test_two_servers_share_one_database_and_one_chain(scratch, servers):
     status, claim = a.api("POST", f"/claims/{c2}/return",
                           {"comment": "Which source?", "version": claim["version"]}, tok["lead"])  # fmt: skip
     assert status == 200 and claim["status"] == "returned", claim
-    status, headers, raw = b.request("GET", changes, headers={"If-None-Match": tag}, token=tok["lead"])
+    status, headers, raw = b.request(
+        "GET", changes, headers={"If-None-Match": tag}, token=tok["lead"]
+    )
     assert status == 200 and headers.get("ETag") != tag
     assert [c["status"] for c in json.loads(raw)["claims"] if c["id"] == c2] == ["returned"]
 
