@@ -59,3 +59,18 @@ const TYPING =
 export function isTyping(target) {
   return target instanceof Element && target.closest(TYPING) !== null;
 }
+
+/** True when a form field under root differs from what the page loaded with (typed text,
+ * a choice made); hidden fields, submit buttons and the split form's source text do not count. */
+export function dirtyWithin(root) {
+  if (!root) return false;
+  for (const el of root.querySelectorAll("input, textarea, select")) {
+    if (el.type === "hidden" || el.type === "submit" || el.classList.contains("split-source")) continue;
+    if (el.type === "radio" || el.type === "checkbox") {
+      if (el.checked !== el.defaultChecked) return true;
+    } else if (el.tagName === "SELECT") {
+      if ([...el.options].some((o) => o.selected !== o.defaultSelected)) return true;
+    } else if (el.value !== el.defaultValue) return true;
+  }
+  return false;
+}

@@ -3,6 +3,7 @@
 // When someone else changed a claim, a notice says so and the list and the open panel
 // are refreshed in place — unless you have typed something, which is never thrown away:
 // then the notice offers to reload. Hidden tabs stop asking; errors back off.
+import { dirtyWithin } from "./dom.js";
 import { t } from "./i18n.js";
 
 const MAX_BACKOFF = 16; // times the interval
@@ -137,15 +138,3 @@ function describe(c) {
 }
 
 /** True when a field inside root holds input not saved yet. */
-function dirtyWithin(root) {
-  if (!root) return false;
-  for (const el of root.querySelectorAll("input, textarea, select")) {
-    if (el.type === "hidden" || el.type === "submit") continue;
-    if (el.type === "radio" || el.type === "checkbox") {
-      if (el.checked !== el.defaultChecked) return true;
-    } else if (el.tagName === "SELECT") {
-      if ([...el.options].some((o) => o.selected !== o.defaultSelected)) return true;
-    } else if (el.value !== el.defaultValue) return true;
-  }
-  return false;
-}

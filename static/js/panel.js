@@ -1,6 +1,6 @@
 // The claim panel: loads a claim's server-rendered panel and saves reviews through the
 // JSON API without reloading the page. Without JavaScript the same forms post normally.
-import { enhance, fetchHTML, sendJSON } from "./dom.js";
+import { dirtyWithin, enhance, fetchHTML, sendJSON } from "./dom.js";
 import { t } from "./i18n.js";
 
 export function initPanel(panelEl) {
@@ -108,17 +108,7 @@ export function initPanel(panelEl) {
 
   /** True when the panel holds input not saved yet (typed text, a verdict or stance chosen). */
   function dirty() {
-    const root = body();
-    if (!root) return false;
-    for (const el of root.querySelectorAll("input, textarea, select")) {
-      if (el.classList.contains("split-source") || el.type === "hidden") continue;
-      if (el.type === "radio" || el.type === "checkbox") {
-        if (el.checked !== el.defaultChecked) return true;
-      } else if (el.tagName === "SELECT") {
-        if ([...el.options].some((o) => o.selected !== o.defaultSelected)) return true;
-      } else if (el.value !== el.defaultValue) return true;
-    }
-    return false;
+    return dirtyWithin(body());
   }
 
   /** Load the claim as it is now; what was typed stays on screen in a box to copy back. */

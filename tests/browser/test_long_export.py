@@ -23,7 +23,7 @@ def test_a_long_pdf_is_prepared_then_downloads_by_itself(app, live_server, new_p
     sign_in(page, live_server, lead)
     page.goto(f"{live_server}/articles/{article.id}")
     page.get_by_text("Export report").click()
-    page.get_by_role("link", name="PDF", exact=True).click()
+    page.get_by_role("button", name="PDF", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Preparing the PDF")
     expect(page.get_by_role("status")).to_contain_text("queued for rendering")

@@ -165,7 +165,7 @@ def test_export_download(live_server, new_page, make_user, make_article):
     page.goto(f"{base}/articles/{article.id}")
     page.get_by_text("Export report").click()
     with page.expect_download() as info:
-        page.get_by_role("link", name="Markdown").click()
+        page.get_by_role("button", name="Markdown").click()
     download = info.value
     assert download.suggested_filename.endswith(".md")
     with open(download.path(), encoding="utf-8") as fh:
