@@ -29,7 +29,7 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's own name for "mark, translat
     return text
 
 
-# The msgids the pages use for the same words (factcheck/web/i18n.py), so both agree.
+# The vocabulary's words, one map for the reports and the pages (factcheck/web/i18n.py).
 VERDICT_WORDS = {Verdict.CONFIRMED: N_("Confirmed"), Verdict.UNCONFIRMED: N_("Unconfirmed"),
                  Verdict.DISPUTED: N_("Disputed")}  # fmt: skip
 STATUS_WORDS = {ClaimStatus.OPEN: N_("open"), ClaimStatus.REVIEWED: N_("reviewed"),

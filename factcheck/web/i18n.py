@@ -105,28 +105,13 @@ def init_app(app: Flask) -> None:
 
 # The vocabulary's words as the pages show them (the values stay English in the API, CSV and JSON).
 def _vocabulary() -> dict[str, dict[str, str]]:
-    from factcheck.models import ArticleStatus, ClaimStatus, DeliveryStatus, Role, Stance, Verdict
+    from factcheck.models import DeliveryStatus, Role
+    from factcheck.reports import words  # the reports' words are the pages' words
 
     return {
-        "status": {
-            ClaimStatus.OPEN: _l("open"),
-            ClaimStatus.REVIEWED: _l("reviewed"),
-            ClaimStatus.APPROVED: _l("approved"),
-            ClaimStatus.RETURNED: _l("returned"),
-            ClaimStatus.EXCLUDED: _l("excluded"),
-            ArticleStatus.DRAFT: _l("draft"),
-            ArticleStatus.IN_REVIEW: _l("in review"),
-        },
-        "verdict": {
-            Verdict.CONFIRMED: _l("Confirmed"),
-            Verdict.UNCONFIRMED: _l("Unconfirmed"),
-            Verdict.DISPUTED: _l("Disputed"),
-        },
-        "stance": {
-            Stance.SUPPORTS: _l("Supports"),
-            Stance.CONTRADICTS: _l("Contradicts"),
-            Stance.CONTEXT: _l("Context"),
-        },
+        "status": {key: _l(msgid) for key, msgid in words.STATUS_WORDS.items()},
+        "verdict": {key: _l(msgid) for key, msgid in words.VERDICT_WORDS.items()},
+        "stance": {key: _l(msgid) for key, msgid in words.STANCE_WORDS.items()},
         "delivery": {
             DeliveryStatus.PENDING: _l("pending"),
             DeliveryStatus.DELIVERED: _l("delivered"),
