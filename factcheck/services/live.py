@@ -14,9 +14,9 @@ import hashlib
 import json
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, with_parent
 
-from factcheck.models import AuditEvent, Claim, ClaimStatus, Review, User, iso
+from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, Review, User, iso
 from factcheck.permissions import Permission, can, require
 from factcheck.services.common import get_article
 
@@ -26,9 +26,9 @@ def article_state(session: Session, viewer, article_id) -> dict:
     final verdict, visible version and the last visible change (who, what, when)."""
     require(viewer, Permission.USE_DESK)
     article = get_article(session, article_id)
-    claims = session.scalars(
+    claims = session.scalars(  # the current body's claims (Article.claims), in one query
         select(Claim)
-        .where(Claim.id.in_([c.id for c in article.claims]))
+        .where(with_parent(article, Article.claims))
         .options(selectinload(Claim.reviews).selectinload(Review.reviewer))
         .order_by(Claim.start)
     ).all()
