@@ -20,6 +20,7 @@ from babel.support import NullTranslations, Translations
 from factcheck.models.review import Stance
 from factcheck.models.transitions import ClaimStatus
 from factcheck.models.vocabulary import Verdict
+from factcheck.reports.formats.common import to_utc
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LANGUAGES = ("en", "es", "fr", "de", "pt")
@@ -109,8 +110,6 @@ class Words:
         a four-digit year: a report is kept), always marked UTC."""
         if value is None:
             return ""
-        from factcheck.reports.formats.common import to_utc
-
         utc = to_utc(value)
         if self.language == "en":
             return utc.strftime("%Y-%m-%d %H:%M UTC")
