@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from factcheck.errors import InvalidInput
@@ -33,6 +33,7 @@ from factcheck.services.common import clean_text, get_claim, get_or_404
 from factcheck.settings import settings_of
 
 MAX_MENTIONS = 20  # people told by one comment; more handles are left as text
+MAX_HANDLES = 100  # distinct handles looked up per comment
 MENTION = re.compile(
     r"(?<![\w@.+-])@([A-Za-z0-9][A-Za-z0-9._+-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
 )
@@ -72,18 +73,34 @@ def thread(session: Session, actor, claim: Claim) -> Thread:
         1 for c in shown if not c.is_deleted))  # fmt: skip
 
 
+def _like_prefix(handle: str) -> str:
+    """A LIKE pattern for the addresses whose local part is ``handle`` (``\\`` escapes)."""
+    return handle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "@%"
+
+
 def mentioned_users(session: Session, body: str) -> list[User]:
-    """The active accounts ``body`` mentions (see the module's rules), at most MAX_MENTIONS."""
-    handles = {h.rstrip(".").lower() for h in MENTION.findall(body or "")} - {""}
+    """The active accounts ``body`` mentions (see the module's rules), at most MAX_MENTIONS.
+
+    One query on the handles, not a read of every account: the first MAX_HANDLES distinct
+    handles (in sorted order) are looked up; more are left as text."""
+    handles = sorted({h.rstrip(".").lower() for h in MENTION.findall(body or "")} - {""})
+    handles = handles[:MAX_HANDLES]
     if not handles:
         return []
-    people = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+    email = func.lower(User.email)
+    whole = [h for h in handles if "@" in h]
+    local = [h for h in handles if "@" not in h]
+    wanted = [email.in_(whole)] if whole else []
+    wanted += [email.like(_like_prefix(h), escape="\\") for h in local]
+    people = list(session.scalars(
+        select(User).where(User.active.is_(True), or_(*wanted)).order_by(User.id)
+    ))  # fmt: skip
     by_email = {u.email.lower(): u for u in people}
     by_local: dict[str, list[User]] = {}
     for u in people:
         by_local.setdefault(u.email.lower().partition("@")[0], []).append(u)
     found: dict[int, User] = {}
-    for handle in sorted(handles):
+    for handle in handles:
         if "@" in handle:
             match = [by_email[handle]] if handle in by_email else []
         else:

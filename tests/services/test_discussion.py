@@ -9,7 +9,7 @@ from sqlalchemy import select
 from factcheck.database import transaction
 from factcheck.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, ClaimComment, Notification
+from factcheck.models import AuditEvent, ClaimComment, Notification, User
 from factcheck.services import discussion, reviews
 from factcheck.services.common import get_claim
 
@@ -192,3 +192,30 @@ def test_the_article_history_keeps_the_others_comments_blind(desk):
             s, actor=desk["r2"], claim_id=desk["claim"], verdict="confirmed", links=LINK
         )
     assert "ANA-WORDS-7f3c" in seen(desk["r2"])
+
+
+def test_mentions_are_looked_up_by_handle_not_by_reading_every_account(desk, make_user):
+    """A handle's ``_`` and ``%`` are letters, not LIKE wildcards; the lookup is one query
+    whatever the desk's size (it used to load every active account for each comment)."""
+    from sqlalchemy import event as sa_event
+
+    from tests.dbtools import count_queries
+
+    make_user("reviewer", email="aXb@desk.org")
+    make_user("reviewer", email="c100@desk.org")
+    under = make_user("reviewer", email="a_b@desk.org").id
+    db.session.rollback()
+    db.session.expunge_all()
+    loaded: list[str] = []
+    on_load = lambda user, _context: loaded.append(user.email)  # noqa: E731
+    sa_event.listen(User, "load", on_load)
+    try:
+        with count_queries() as queries:
+            found = discussion.mentioned_users(db.session, "@a_b, @c% and @C100 — ping")
+    finally:
+        sa_event.remove(User, "load", on_load)
+    assert sorted(loaded) == ["a_b@desk.org", "c100@desk.org"]  # not the other four accounts
+    assert sorted(u.email for u in found) == ["a_b@desk.org", "c100@desk.org"]
+    assert len([q for q in queries if q.lstrip().upper().startswith("SELECT")]) == 1
+    assert discussion.mentioned_users(db.session, "@%") == []
+    assert [u.id for u in discussion.mentioned_users(db.session, "@A_B@DESK.ORG")] == [under]
