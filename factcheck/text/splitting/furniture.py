@@ -57,6 +57,8 @@ _SHARE_FIRST = P.SOCIAL | {"share", "share:"}
 def _is_share(text: str, low: str, words: list[str]) -> bool:
     if len(words) > 12:
         return False
+    if len(words) == 1 and _social_run(low):
+        return True
     if words[0].lower().rstrip(":") not in _SHARE_FIRST:
         return low.startswith("click to") and bool(P.SHARE_START.match(text))
     tokens = [t.lower() for t in _WORD.findall(text)]
@@ -64,6 +66,19 @@ def _is_share(text: str, low: str, words: list[str]) -> bool:
     if tokens and all(t in P.SOCIAL for t in tokens) and social >= 2:
         return True
     return bool(P.SHARE_START.match(text)) and len(words) <= 10 and text[-1] not in ".?!"
+
+
+def _social_run(token: str) -> bool:
+    """Share buttons' labels run together ("facebooktwitterflipboardwhatsapp")."""
+    if len(token) < 10 or not token.isalpha():
+        return False
+    ends = {0: 0}  # position -> how many names end there
+    for i in range(len(token)):
+        if i in ends:
+            for name in P.SOCIAL:
+                if len(name) > 2 and token.startswith(name, i):
+                    ends[i + len(name)] = max(ends.get(i + len(name), 0), ends[i] + 1)
+    return ends.get(len(token), 0) >= 2
 
 
 def _is_byline(text: str, low: str, words: list[str]) -> bool:
@@ -102,6 +117,8 @@ def _is_date_line(text: str, low: str, words: list[str]) -> bool:
 
 
 def _is_caption(text: str, low: str = "", words: list[str] | None = None) -> bool:
+    if len(text) <= 200 and _credit_label(text):
+        return True
     if P.CAPTION_START.match(text) or (":" in text[-90:] and P.CAPTION_END.search(text[-90:])):
         return True
     if not text.endswith(")"):
@@ -217,6 +234,8 @@ _RULES = (
     ("contact", _is_contact),
     ("embargo", _is_embargo),
     ("timestamp", _simple(P.TIMESTAMP, 4, full=True)),
+    ("timestamp", lambda t, low, w: len(w) <= 8 and bool(P.AGO.search(t))),
+    ("media", lambda t, low, w: len(w) <= 16 and bool(P.PLAYER.match(t))),
     ("label", _is_label),
 )
 
@@ -227,7 +246,68 @@ def mark_lines(lines: list[Line], lang=None) -> None:
     for line in lines:
         line.kind = (lang and lang.furniture_kind(line.text)) or classify_line(line.text)
     _mark_section_labels(lines)
+    _mark_caption_blocks(lines)
+    _mark_related_boxes(lines)
     _mark_trailing_furniture(lines)
+
+
+_CAPTION_WORDS = 45  # a caption above its credit line is a sentence or two
+
+
+def _credit_label(text: str) -> bool:
+    """A line opened by a credit or caption label without a colon. "Image caption ..." is
+    one whatever follows; "Photographs by ..." only as a short unpunctuated line (not
+    "Photographs by the survey team were published in 1998.")."""
+    m = P.CREDIT_START.match(text)
+    if not m:
+        return False
+    if "caption" in m.group().lower() or "copyright" in m.group().lower():
+        return True
+    return len(text.split()) <= 12 and text[-1] not in ".!?"
+
+
+def _is_credit(text: str) -> bool:
+    """A short credit line: "Photograph by Ed Marshall", "Photo: Unnati Chauhan"."""
+    short = len(text.split()) <= 8
+    return _credit_label(text) or bool(short and P.CAPTION_START.match(text))
+
+
+def _mark_caption_blocks(lines: list[Line]) -> None:
+    """A caption's text beside its credit line in the same paragraph ("The island, once
+    doomed." / "Photograph by Ed Marshall", or the credit first) is caption too."""
+    for i, line in enumerate(lines):
+        if line.kind != "caption" or not _is_credit(line.text):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines):
+                other = lines[j]
+                same = other.para == line.para and other.kind is None
+                if same and len(other.text.split()) <= _CAPTION_WORDS:
+                    other.kind = "caption"
+                    break
+
+
+def _headline_like(text: str) -> bool:
+    return 2 <= len(text.split()) <= 16 and text[-1] not in '.:;,"”'
+
+
+def _mark_related_boxes(lines: list[Line]) -> None:
+    """Under a "Related stories" / "Read more" heading, the run of headline-shaped lines
+    that follows (the rest of its paragraph and the next one) lists other stories."""
+    for i, line in enumerate(lines):
+        if line.kind != "related":
+            continue
+        run, j = [], i + 1
+        while j < len(lines) and lines[j].para <= line.para + 1:
+            nxt = lines[j]
+            if nxt.kind is None and not _headline_like(nxt.text):
+                break
+            if nxt.kind is None:
+                run.append(nxt)
+            j += 1
+        if len(run) >= 2:
+            for x in run:
+                x.kind = "related"
 
 
 def _is_body_line(line: Line) -> bool:

@@ -168,6 +168,20 @@ CAPTION_START = re.compile(
     r"|screenshot|video)\s*(?::|—|–|-)\s|FILE\s*(?:—|–|-)\s|FILE PHOTO\b",
     _I,
 )
+# A credit or caption label opening the line without a colon ("Photograph by Ed Marshall",
+# "Image copyright Reuters", "Media captionDrone footage ...", "Photo Source: Pexels").
+CREDIT_START = re.compile(
+    r"(?:photo(?:graph)?s?|images?|pictures?|illustrations?|video|footage)\s+(?:by|courtesy\b"
+    r"|credit|copyright|source)\b|(?:image|media|photo|video)\s?caption|image copyright\b",
+    _I,
+)
+# What a page's media player prints where a reader's browser shows no video.
+PLAYER = re.compile(
+    r"(?:media playback is (?:unsupported|not supported)|your browser does(?: not|n[’']t) support"
+    r"|(?:this|the) video (?:is (?:no longer )?available|cannot be played|is unavailable)"
+    r"|(?:please )?enable javascript|javascript is (?:disabled|required))\b",
+    _I,
+)
 CAPTION_END = re.compile(
     r"(?:photo|photograph|image|picture|illustration)(?: credit)?\s*:\s*[^.:]{2,80}$", _I
 )
@@ -197,7 +211,8 @@ RELATED = re.compile(
     r"(?:related(?: (?:articles?|stories|content|coverage|news|posts|reading|topics|links))?"
     r"|read more|read also|also read|see also|more from\b|more on this|more stories|recommended"
     r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested)|further reading"
-    r"|watch|listen|trending|popular|our standards)\s*(?::|—|–|-|>|»|\||$)",
+    r"|read next|up next|next story\b|watch|listen|trending|popular|our standards)"
+    r"\s*(?::|—|–|-|>|»|\||$)",
     _I,
 )
 TAGS = re.compile(
@@ -246,5 +261,9 @@ CLOCK = (
     rf"|\d{{1,2}}(?:[:.]\d{{2}})?\s*{ZONE})"
 )
 TIMESTAMP = re.compile(rf"(?:updated |posted )?{CLOCK}", _I)
+# A teaser's age in a list of stories ("Holiday / 19 mins ago", "2 hours ago").
+AGO = re.compile(
+    r"\b\d{1,3}\s*(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago$", _I
+)
 # ... and run in at the start of an entry ("6 p.m.: Florida, ...", "10:42 ET — The ...").
 RUN_IN_TIME = re.compile(rf"{CLOCK}\s*(?::|—|–|-{{1,2}}|\|)\s+(?=[\"“‘'(A-Z0-9])")

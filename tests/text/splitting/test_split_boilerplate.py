@@ -33,6 +33,14 @@ FURNITURE = [
     ("Read more: How the levee failed", "related"),
     ("Tags: elections, Congress, budget", "category"),
     ("Lot 42", "listing"),
+    ("Photograph by Lena Ortiz, Coastal Trust", "caption"),
+    ("Image copyright AFP", "caption"),
+    ("Image caption Rescuers reach the village on Friday", "caption"),
+    ("Media captionRescuers reach the village", "caption"),
+    ("facebooktwittertelegramemail", "share"),
+    ("Politics / 12 mins ago", "timestamp"),
+    ("Media playback is unsupported on your device", "media"),
+    ("Read next >", "related"),
     ("  •  ", "separator"),
     ("***", "separator"),
 ]
@@ -45,6 +53,10 @@ PROSE = [
     "Join the debate, the mayor urged residents at the meeting.",
     "The agency said the dam was built in 1932 (and repaired in 1987).",
     "Home sales fell for a third month in a row.",
+    "Photographs by the survey team were published in 1998.",
+    "Video footage by residents shows the flooded square",
+    "Sixty minutes ago the polls closed.",
+    "Facebookmarketplace",
 ]
 
 
@@ -148,3 +160,26 @@ def test_trailing_chrome_after_last_paragraph():
     result = analyze(body)
     assert [c.text for c in result.claims][-1].startswith("The museum")
     assert len(result.boilerplate) == 3
+
+
+def test_a_caption_beside_its_credit_and_a_related_box_are_furniture():
+    body = (
+        "Ravenous goats ruled the island for a century\n\n"
+        "By Dana Reyes\n"
+        "The island, once thought doomed, is green again.\n"
+        "Photograph by Lena Ortiz, Coastal Trust\n\n"
+        "The island has recovered faster than anyone expected, the trust said on Monday.\n\n"
+        "Related stories\n\n"
+        "Why islands lose their birds first\n"
+        "Rats are leaving the Galapagos for good\n\n"
+        "Volunteers will count the lizards again next spring, the trust said.\n"
+    )
+    result = analyze(body)
+    furniture = {body[b.start : b.end]: b.kind for b in result.boilerplate}
+    assert furniture["The island, once thought doomed, is green again."] == "caption"
+    assert furniture["Photograph by Lena Ortiz, Coastal Trust"] == "caption"
+    assert furniture["Why islands lose their birds first"] == "related"
+    assert furniture["Rats are leaving the Galapagos for good"] == "related"
+    claims = [c.text for c in result.claims]
+    assert "Volunteers will count the lizards again next spring, the trust said." in claims
+    assert not any("doomed" in c or "Galapagos" in c for c in claims)
