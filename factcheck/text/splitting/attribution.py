@@ -116,7 +116,10 @@ def find_attribution(masked: str) -> Attribution | None:
         if low in L.REPORT_VERBS:
             if _not_saying(toks, v, word):
                 continue
-            found = _subject(masked, toks, v) or _inverted(masked, toks, v)
+            found = _subject(masked, toks, v)
+            if found is None or found.rank > 1:  # "..., when ..., said David Marcus"
+                inverted = _inverted(masked, toks, v)
+                found = inverted if inverted and (found is None or inverted.rank < found.rank) else found
         elif low == "according" and v + 1 < len(toks) and toks[v + 1][0].lower() == "to":
             found = _according(masked, toks, v + 2)
         if found and (best is None or found.rank < best.rank):
@@ -212,8 +215,12 @@ def _appositive(masked: str, toks, comma: int) -> Attribution | None:
     name = _named_before_comma(masked, toks, k)
     first = phrase.split()[0]
     if _PARTY.match(phrase) or first.lower() in _STOP_BACK or participle(first):
-        # "Two engineers, speaking anonymously, said": the subject precedes the aside
-        return name or _phrase_before_comma(masked, toks, k)
+        # "Two engineers, speaking anonymously, said": the subject precedes the aside (a
+        # guess when it is no name: "The alert began, when ..., said Smith" names Smith)
+        if name:
+            return name
+        before = _phrase_before_comma(masked, toks, k)
+        return Attribution(before.speaker, 2) if before else None
     if name is None:
         return None
     if valid_phrase(phrase) and determiner(phrase.split()[0].lower()):
@@ -288,7 +295,20 @@ def _according(masked: str, toks, a: int) -> Attribution | None:
     if k == a:
         return None
     phrase = _span(masked, toks, a, k - 1)
-    return Attribution(phrase, 3) if valid_phrase(phrase) else None
+    # What follows "according to" names a source, also in lower case ("according to court
+    # documents", "according to estimates"), but not in the idioms of manner ("according
+    # to plan", "according to the rules").
+    if phrase.split()[-1].lower().strip(".,") in _MANNER:
+        return None
+    if valid_phrase(phrase) or (phrase[0].islower() and valid_phrase("the " + phrase)):
+        return Attribution(phrase, 3)
+    return None
+
+
+_MANNER = frozenset(
+    "plan plans schedule script rules rule law laws protocol tradition custom need needs "
+    "taste instructions size age".split()
+)
 
 
 def _to_speaker(masked: str, toks) -> Attribution | None:

@@ -54,7 +54,8 @@ REPORT_VERBS = _words(
     alleged alleges remarked observed cautioned emphasized emphasised stressed declared
     maintained contended countered responded quipped joked laughed whispered yelled
     complained boasted vowed pledged announced disclosed revealed reiterated agreed
-    told"""
+    told remembered remembers indicated indicates argue claim insist contend allege
+    remember maintain"""
 )
 
 # Skipped between a speaker and its verb: "had earlier reported", "also said".
