@@ -119,7 +119,11 @@ def find_attribution(masked: str) -> Attribution | None:
             found = _subject(masked, toks, v)
             if found is None or found.rank > 1:  # "..., when ..., said David Marcus"
                 inverted = _inverted(masked, toks, v)
-                found = inverted if inverted and (found is None or inverted.rank < found.rank) else found
+                found = (
+                    inverted
+                    if inverted and (found is None or inverted.rank < found.rank)
+                    else found
+                )
         elif low == "according" and v + 1 < len(toks) and toks[v + 1][0].lower() == "to":
             found = _according(masked, toks, v + 2)
         if found and (best is None or found.rank < best.rank):
@@ -306,8 +310,8 @@ def _according(masked: str, toks, a: int) -> Attribution | None:
 
 
 _MANNER = frozenset(
-    "plan plans schedule script rules rule law laws protocol tradition custom need needs "
-    "taste instructions size age".split()
+    ["plan", "plans", "schedule", "script", "rules", "rule", "law", "laws", "protocol"]
+    + ["tradition", "custom", "need", "needs", "taste", "instructions", "size", "age"]
 )
 
 
