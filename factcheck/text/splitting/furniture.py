@@ -353,18 +353,31 @@ def _label_like(text: str, max_spaces: int) -> bool:
     )
 
 
+_SHORT_TAIL = 3  # spaces in an unpunctuated line after the last paragraph: chrome
+_CHROME_TAIL = 19  # ... once the page's chrome has begun there (a list of headlines, tags)
+
+
 def _mark_trailing_furniture(lines: list[Line]) -> None:
-    """Short unpunctuated lines after the last paragraph of prose are page chrome."""
+    """Unpunctuated lines after the last paragraph of prose are page chrome: short ones
+    always ("Next", "Privacy Policy"), longer ones (other stories' headlines, a line of
+    tags) once a line of furniture has shown that the article is over. A list that ends
+    the article itself ("Chile: Fox Sports Chile, Star+") comes before any furniture."""
     last_body = -1
     for i, line in enumerate(lines):
         if _is_body_line(line):
             last_body = i
     if last_body < 0:
         return
+    chrome = False
     for line in lines[last_body + 1 :]:
+        if line.kind is not None:
+            chrome = chrome or line.kind != "separator"
+            continue
         t = line.text
-        if line.kind is None and t.count(" ") <= 3 and t[-1] not in '.!?:"”' and t[0].isalnum():
+        limit = _CHROME_TAIL if chrome else _SHORT_TAIL
+        if t.count(" ") <= limit and t[-1] not in '.!?:"”' and t[0].isalnum():
             line.kind = "related" if not any(c.isdigit() for c in t) else "listing"
+            chrome = chrome or ":" not in t  # "Chile: ESPN" may be the article's own list
 
 
 def find_dateline(text: str, lang=None) -> re.Match[str] | None:

@@ -183,3 +183,24 @@ def test_a_caption_beside_its_credit_and_a_related_box_are_furniture():
     claims = [c.text for c in result.claims]
     assert "Volunteers will count the lizards again next spring, the trust said." in claims
     assert not any("doomed" in c or "Galapagos" in c for c in claims)
+
+
+def test_after_the_article_its_chrome_takes_longer_unpunctuated_lines_too():
+    story = (
+        "The council approved the new budget on Tuesday after a long debate, the mayor said.\n\n"
+        "Residents will see the first repairs on the bridge in the spring, officials said.\n\n"
+    )
+    tail = (
+        "© 2024 Example Media. All rights reserved.\n\n"
+        "Why the old ferry terminal is still standing after forty years of plans\n\n"
+        "School board delays vote on the new calendar until next month\n"
+    )
+    result = analyze(story + tail)
+    dropped = {(story + tail)[b.start : b.end] for b in result.boilerplate}
+    assert "Why the old ferry terminal is still standing after forty years of plans" in dropped
+    assert "School board delays vote on the new calendar until next month" in dropped
+    assert len(result.claims) == 2  # the story itself stays
+
+    listing = story + "Where to watch:\n\nChile: Fox Sports Chile, Star+ and ESPN Chile\n"
+    claims = [c.text for c in analyze(listing).claims]
+    assert "Chile: Fox Sports Chile, Star+ and ESPN Chile" in claims  # the article's own list
