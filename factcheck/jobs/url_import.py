@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from factcheck.errors import FactcheckError
 from factcheck.jobs.queue import MAX_ERROR_CHARS, ClaimedJob
 from factcheck.jobs.worker import Handler, JobError
-from factcheck.models import Job, JobStatus, User
-from factcheck.permissions import Permission, why_not
+from factcheck.models import Job, JobStatus
 from factcheck.services import url_imports
 from factcheck.services.sources import Source
 
@@ -40,8 +39,7 @@ class UrlImportHandler(Handler):
         return source
 
     def done(self, session: Session, job: ClaimedJob, source: Source, *, now: datetime) -> str:
-        actor = session.get(User, job.payload["requested_by"])
-        refused = why_not(actor, Permission.IMPORT_ARTICLE)
+        refused = url_imports.import_refusal(session, job.payload)
         if refused:  # the account was deactivated (or demoted) while the page was fetched
             _fail(session, job, f"not imported: {refused}", now)
             return f"failed: {refused}"

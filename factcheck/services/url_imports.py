@@ -28,11 +28,11 @@ from factcheck.errors import InvalidInput, NotFound, RateLimited
 from factcheck.jobs import queue
 from factcheck.models import Job, JobStatus, User
 from factcheck.net.policy import parse_url
-from factcheck.permissions import Permission, can, require
-from factcheck.services import audit
+from factcheck.permissions import Permission, can, require, why_not
+from factcheck.services import audit, sources
 from factcheck.services.articles import check_import_fields, import_article
 from factcheck.services.languages import parse_language
-from factcheck.services.sources import Source, fetch_policy, from_url
+from factcheck.services.sources import Source
 
 KIND = "url_import"  # the job kind (jobs/url_import.py)
 MAX_WAITING_PER_USER = 5
@@ -92,7 +92,7 @@ def request_url_import(session: Session, *, actor, url, title=None, publisher=No
     require(actor, Permission.IMPORT_ARTICLE)
     if not isinstance(url, str) or not url.strip():
         raise InvalidInput("url is required", errors={"url": "required"})
-    policy = fetch_policy()
+    policy = sources.fetch_policy()
     target = parse_url(url.strip(), allowed_ports=policy.allowed_ports,
                        max_chars=policy.max_url_chars)  # fmt: skip
     if isinstance(published_at, date | datetime):
@@ -151,8 +151,14 @@ def retry_url_import(session: Session, *, actor, job_id: int) -> ImportState:
 def fetch_source(payload: dict) -> Source:
     """Fetch and split the page (no database, no write): the job's run. Domain errors
     (refused address, 404 at the publisher, too big, not HTML or text, timeout) as raised."""
-    return from_url(payload["url"], fetch_policy(), language=payload.get("language"),
-                    slot=False)  # fmt: skip
+    policy = sources.fetch_policy()  # looked up here: tests give it a resolver of their own
+    return sources.from_url(payload["url"], policy, language=payload.get("language"), slot=False)
+
+
+def import_refusal(session: Session, payload: dict) -> str | None:
+    """Why the person who asked may no longer import (deactivated or demoted while the page
+    was fetched), or None."""
+    return why_not(session.get(User, payload["requested_by"]), Permission.IMPORT_ARTICLE)
 
 
 def finish_import(session: Session, payload: dict, source: Source) -> int:
