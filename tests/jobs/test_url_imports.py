@@ -118,7 +118,10 @@ def test_web_form_queues_the_import_and_the_worker_runs_it(app, publisher, make_
             imported = [e for e in _events("article.imported") if e.article_id == art.id]
             assert len(imported) == 1 and imported[0].actor_id == user.id
             polled = client.get(status_page, headers={"X-Poll": "1"}).get_data(as_text=True)
-            assert f'data-download="/articles/{art.id}"' in polled
+            assert (
+                f'data-download="{status_page}"' in polled
+                and f'href="/articles/{art.id}"' in polled
+            )
         else:
             page = resp.get_data(as_text=True)
             assert resp.status_code == 200 and 'data-render-state="failed"' in page, page[:500]
