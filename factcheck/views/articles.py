@@ -196,7 +196,7 @@ def retry_import(job_id: int):
         with transaction() as s:
             url_imports.retry_url_import(s, actor=current_user, job_id=job_id)
     except RateLimited as exc:
-        flash(exc.detail, "error")
+        flash(detail(exc), "error")
     return redirect(url_for("articles.import_status", job_id=job_id))
 
 
