@@ -60,10 +60,10 @@ serve: install
 	FACTCHECK_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make worker: run the job queue until stopped: webhook sends (retries with back-off), notice e-mails
-## and the daily due-tomorrow notices, and PDF renders, in two processes so a long render never holds
+## and the daily due-tomorrow notices, URL imports, and PDF renders, in two processes so a long render never holds
 ## up a webhook or a mail
 worker: install
-	trap 'kill 0' INT TERM EXIT; $(FLASK) worker --loop --kind render & $(FLASK) worker --loop --kind webhook --kind notice_mail
+	trap 'kill 0' INT TERM EXIT; $(FLASK) worker --loop --kind render & $(FLASK) worker --loop --kind webhook --kind notice_mail --kind url_import
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

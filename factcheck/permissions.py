@@ -53,6 +53,7 @@ class Permission(Enum):
     COMMENT_ON_CLAIM = auto()  # write in a claim's discussion (reading others': SEE_OTHER_REVIEWS)
     EDIT_COMMENT = auto()  # a comment: its author only
     DELETE_COMMENT = auto()  # a comment: its author, or a lead or an admin
+    SEE_URL_IMPORT = auto()  # a URL import's job: the person who asked, or a lead or an admin
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,17 @@ def is_comment_author(actor, obj=None) -> bool:
 def is_comment_author_or_lead(actor, obj=None) -> bool:
     """The comment was written by the actor, or a lead or an admin acts."""
     return is_comment_author(actor, obj) or actor.has_role(Role.LEAD)
+
+
+@_rule(
+    "only the person who asked for this import, a lead or an admin may see it", reads_object=True
+)
+def is_requester_or_lead(actor, obj=None) -> bool:
+    """The actor asked for the import (obj.requested_by_id), or a lead or an admin acts."""
+    mine = getattr(obj, "requested_by_id", None) is not None and obj.requested_by_id == getattr(
+        actor, "id", None
+    )
+    return mine or actor.has_role(Role.LEAD)
 
 
 @_rule("only a lead or an admin may see every review")
@@ -324,6 +336,7 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.COMMENT_ON_CLAIM: [is_active, is_reviewer],
     Permission.EDIT_COMMENT: [is_active, is_comment_author, comment_not_deleted],
     Permission.DELETE_COMMENT: [is_active, is_comment_author_or_lead, comment_not_deleted],
+    Permission.SEE_URL_IMPORT: [is_active, is_requester_or_lead],
     Permission.SET_LANGUAGE: [is_active, is_reviewer, article_not_approved, article_work_not_started],
 }  # fmt: skip
 

@@ -20,6 +20,7 @@ from factcheck.services import (
     discussion,
     notifications,
     reviews,
+    url_imports,
     users,
     versions,
     webhooks,
@@ -89,6 +90,8 @@ ROUTES = [
     ("GET", "/inbox", None, OK_ALL_PAGES),
     ("GET", "/search?q=rose&status=open", None, OK_ALL_PAGES),
     ("POST", "/inbox/{notice}/read", lambda w: {}, {A: 302, R: 404, L: 404, D: 404}),  # another's notice
+    ("GET", "/imports/{helper_import}", None, {A: 302, R: 404, L: 200, D: 200}),  # another's URL import
+    ("POST", "/imports/{helper_import}/retry", lambda w: {}, {A: 302, R: 404, L: 302, D: 302}),
     ("POST", "/inbox/read-all", lambda w: {}, {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/account/notices", lambda w: {"kinds": ["assigned"]}, {A: 302, R: 302, L: 302, D: 302}),
     ("POST", "/account/language", lambda w: {"locale": "es"}, {A: 302, R: 302, L: 302, D: 302}),
@@ -173,6 +176,7 @@ ROUTES = [
     ("GET", "/api/v1/articles/{big}/changes", None, API_READ),
     ("GET", "/api/v1/search/claims?q=rose", None, API_READ),
     ("POST", "/api/v1/notifications/{notice}/read", None, {A: 401, R: 404, L: 404, D: 404}),  # another's
+    ("GET", "/api/v1/imports/{helper_import}", None, {A: 401, R: 404, L: 200, D: 200}),  # another's
     ("POST", "/api/v1/notifications/read-all", None, API_READ),
     ("GET", "/api/v1/me/email-notices", None, API_READ),
     ("PUT", "/api/v1/me/email-notices", lambda w: {"kinds": ["assigned"]}, API_READ),
@@ -324,6 +328,10 @@ def _world(make_user, make_article, role):
         webhooks.enqueue(s, WebhookEvent.CLAIM_APPROVED, {"claim_id": w["c_read"]})
         s.flush()
         w["delivery"] = next(d.id for d in hook.deliveries if d.endpoint_id == w["hook"])
+    with transaction() as s:  # a URL import another reviewer asked for (never fetched here)
+        w["helper_import"] = url_imports.request_url_import(
+            s, actor=helper, url="https://93.184.216.34/news"
+        )[0].id
     with transaction() as s:
         w["v"] = {name: get_claim(s, w[name]).version for name in CLAIM_NAMES}
         if me is not None:

@@ -19,7 +19,7 @@ from factcheck.models import iso
 from factcheck.permissions import Permission, can
 from factcheck.reports.render import with_bom
 from factcheck.services import agreement as agreement_service
-from factcheck.services import articles, languages, live, sources, versions
+from factcheck.services import articles, languages, live, sources, url_imports, versions
 from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.render_requests import RequestState
@@ -52,10 +52,22 @@ def _article_response(article_id: int, status: int = 200):
     return with_etag(article_json(article, progress, article.claims), article.version, status)
 
 
+QUEUED = (
+    "Prefer: respond-async with a url: the import is queued for the worker (no request waits "
+    "on the publisher); poll Location (GET /imports/{job_id}) until its status is done "
+    "(article: the new article) or failed (error: why; nothing was imported)"
+)
+IMPORT = answer(out.UrlImport, description="The URL import: queued, running, done or failed")
+
+
 @route("POST", "/articles", summary="Import an article (JSON text, html or url; or multipart with a file)",
-       body=inp.NewArticle, upload=inp.NewArticleUpload, refusals=SOURCE_RULES, problems=SOURCE_PROBLEMS,
-       ok=answer(out.Article, 201, "Created", headers=("ETag", "Location")))  # fmt: skip
+       body=inp.NewArticle, upload=inp.NewArticleUpload, refusals=SOURCE_RULES, prefer=True,
+       problems=(*SOURCE_PROBLEMS, 429),  # 429: five URL imports of the caller's waiting already
+       ok=(answer(out.Article, 201, "Created", headers=("ETag", "Location")),
+           answer(out.UrlImport, 202, QUEUED, headers=("Location", "Preference-Applied"))))  # fmt: skip
 def import_article(body: inp.NewArticle | inp.NewArticleUpload):
+    if isinstance(body, inp.NewArticle) and body.url is not None and _prefers_async():
+        return _queue_url_import(body)
     source = _source(body, body.language)
     fields = {k: getattr(body, k) for k in META}
     with transaction() as s:
@@ -64,6 +76,44 @@ def import_article(body: inp.NewArticle | inp.NewArticleUpload):
     resp = _article_response(article_id, 201)
     resp.headers["Location"] = url_for("api.read_article", article_id=article_id)
     return resp
+
+
+def _prefers_async() -> bool:
+    """RFC 7240: Prefer is a comma-separated list of preferences (parameters after ';')."""
+    prefs = ",".join(request.headers.getlist("Prefer")).lower().split(",")
+    return any(p.split(";")[0].strip() == "respond-async" for p in prefs)
+
+
+def _queue_url_import(body: inp.NewArticle):
+    with transaction() as s:
+        state, _new = url_imports.request_url_import(
+            s, actor=current_actor(), url=body.url, title=body.title, publisher=body.publisher,
+            published_at=body.published_at, language=body.language,
+        )  # fmt: skip
+    resp = _import_response(state, 202)
+    resp.headers["Location"] = url_for("api.read_import", job_id=state.id)
+    resp.headers["Preference-Applied"] = "respond-async"
+    return resp
+
+
+def _import_response(state: url_imports.ImportState, status: int = 200):
+    article = None
+    if state.article_id is not None:
+        article = {"id": state.article_id,
+                   "url": url_for("api.read_article", article_id=state.article_id)}  # fmt: skip
+    resp = jsonify({"id": state.id, "url": state.url, "status": state.status, "error": state.error,
+                    "requested_at": iso(state.requested_at), "started_at": iso(state.started_at),
+                    "finished_at": iso(state.finished_at), "article": article})  # fmt: skip
+    resp.status_code = status
+    return resp
+
+
+@route("GET", "/imports/<int:job_id>", ok=IMPORT,
+       summary="A URL import asked for with Prefer: respond-async (the caller's own; a lead's: any)")  # fmt: skip
+def read_import(job_id: int):
+    return _import_response(
+        url_imports.get_url_import(db.session, actor=current_actor(), job_id=job_id)
+    )
 
 
 def _source(

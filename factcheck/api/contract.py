@@ -58,6 +58,7 @@ class Operation:
     refusals: tuple[Refusal, ...] = ()
     versioned: bool = False  # a change to an existing object: version / If-Match, 409, 428
     public: bool = False  # no authentication
+    prefer: bool = False  # honours Prefer: respond-async (RFC 7240)
 
     @property
     def path(self) -> str:

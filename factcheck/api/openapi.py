@@ -23,6 +23,8 @@ HEADERS = {
     "Location": {"description": "where the object is, or where to ask again", "schema": {"type": "string"}},
     "Retry-After": {"description": "seconds to wait before asking again", "schema": {"type": "integer"}},
     "Content-Disposition": {"description": "attachment; the file name", "schema": {"type": "string"}},
+    "Preference-Applied": {"description": "respond-async: the request was queued (RFC 7240)",
+                           "schema": {"type": "string"}},
 }  # fmt: skip
 PROBLEMS = {
     400: "malformed JSON, a CSRF token missing or invalid (cookie-authenticated changes), or "
@@ -50,6 +52,15 @@ IF_MATCH = {
     "required": False,
     "description": 'the version the change is based on ("3"), when the body has no version',
     "schema": {"type": "string", "pattern": r'^(?:W/)?"?[0-9]+"?$'},
+}
+PREFER = {
+    "name": "Prefer",
+    "in": "header",
+    "required": False,
+    "description": "respond-async (RFC 7240): a url import is queued and answered 202 at once, "
+    "with Location: the import to poll (GET /imports/{job_id}); text, html and files are "
+    "imported within the request whatever this says",
+    "schema": {"type": "string"},
 }
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
@@ -146,6 +157,8 @@ def _parameters(op: Operation) -> list[dict]:
             params.append(param | {"schema": _present(prop)})
     if op.versioned:
         params.append(IF_MATCH)
+    if op.prefer:
+        params.append(PREFER)
     return params
 
 

@@ -313,6 +313,27 @@ class Rendering(Out):
     detail: str
 
 
+class ArticleLink(Out):
+    id: int
+    url: str = Field(description="the article in the API")
+
+
+class UrlImport(Out):
+    """A URL import asked for with Prefer: respond-async, fetched by the worker."""
+
+    id: int = Field(description="the import's job")
+    url: str
+    status: Literal["queued", "running", "done", "failed"]
+    error: str | None = Field(
+        description="failed: why (the publisher's answer, a limit, the "
+        "address policy); nothing was imported"
+    )
+    requested_at: Time
+    started_at: Time
+    finished_at: Time
+    article: ArticleLink | None = Field(description="done: the imported article")
+
+
 class BulkRendering(Out):
     """202: files of a bulk export are being rendered."""
 

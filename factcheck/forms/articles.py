@@ -19,6 +19,10 @@ class ImportForm(FlaskForm):
     language = SelectField(_l("Language"), validate_choice=False)
 
 
+class ImportRetryForm(FlaskForm):
+    """The "Try again" button of a failed URL import (its CSRF token only)."""
+
+
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), validate_choice=False)  # choices as ImportForm's
     version = HiddenField()

@@ -90,9 +90,10 @@ class Handler:
 
 def handlers() -> dict[str, Handler]:
     """Every kind the worker runs."""
-    from factcheck.jobs import notices, render, webhooks
+    from factcheck.jobs import notices, render, url_import, webhooks
 
-    return {h.kind: h for h in (webhooks.HANDLER, render.HANDLER, notices.HANDLER)}
+    handlers = (webhooks.HANDLER, render.HANDLER, notices.HANDLER, url_import.HANDLER)
+    return {h.kind: h for h in handlers}
 
 
 def check_kinds(kinds: Iterable[str] | None) -> list[str]:

@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
     ARTICLE_IMPORTED = "article.imported"
+    ARTICLE_IMPORT_REQUESTED = "article.import_requested"  # a URL import queued (url_imports)
+    ARTICLE_IMPORT_RETRIED = "article.import_retried"  # a failed URL import queued again
     ARTICLE_VERSION_IMPORTED = "article.version_imported"
     ARTICLE_APPROVED = "article.approved"
     ARTICLE_REVIEW_STARTED = "article.review_started"  # its first review: draft -> in review

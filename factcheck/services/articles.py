@@ -51,6 +51,15 @@ def _check_date(value, *, lenient: bool = False) -> str | None:
         ) from None
 
 
+def check_import_fields(session: Session, *, title=None, publisher=None, published_at=None) -> None:
+    """The person's metadata of an import, checked as ``import_article`` checks it (a URL
+    import asked for in the background is refused at once, not when its page arrives)."""
+    limits = settings_of(session)
+    clean_text(title, "title", max_chars=limits.MAX_TITLE_CHARS)
+    clean_text(publisher, "publisher", max_chars=limits.MAX_TITLE_CHARS)
+    _check_date(published_at)
+
+
 def import_article(
     session: Session,
     *,

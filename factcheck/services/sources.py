@@ -162,13 +162,18 @@ def fetch_url(url: str, policy: FetchPolicy):
     return fetch.fetch_url(url, policy)
 
 
-def from_url(url, policy: FetchPolicy, *, language: str | None = None) -> Source:
-    """Fetch a page with the SSRF-safe fetcher, then extract it."""
+def from_url(url, policy: FetchPolicy, *, language: str | None = None, slot: bool = True) -> Source:
+    """Fetch a page with the SSRF-safe fetcher, then extract it. ``slot``: take one of the
+    server-wide fetch slots first (a request's fetch); a background job (services.url_imports)
+    is capped by its kind instead."""
     if not isinstance(url, str) or not url.strip():
         raise InvalidInput("url is required", errors={"url": "required"})
     limits = settings_of()
-    # One of a few server-wide slots, or 503 at once: slow publishers never hold every worker.
-    with fetch_slot(Path(limits.INSTANCE_PATH) / "fetch-slots", limits.FETCH_MAX_CONCURRENT):
+    if slot:
+        # One of a few server-wide slots, or 503 at once: slow publishers never hold every worker.
+        with fetch_slot(Path(limits.INSTANCE_PATH) / "fetch-slots", limits.FETCH_MAX_CONCURRENT):
+            fetched = fetch_url(url.strip(), policy)
+    else:
         fetched = fetch_url(url.strip(), policy)
     if fetched.is_html:
         return from_html(fetched.text, kind="url", url=fetched.url, language=language)

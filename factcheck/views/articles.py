@@ -8,13 +8,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from factcheck.database import transaction
-from factcheck.errors import FORM_ERRORS, Conflict, InvalidInput, InvalidTransition, NotFound
+from factcheck.errors import (
+    FORM_ERRORS,
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    RateLimited,
+)
 from factcheck.extensions import db
 from factcheck.forms import apply_errors
 from factcheck.forms.articles import (
     AddClaimForm,
     ApproveArticleForm,
     ImportForm,
+    ImportRetryForm,
     LanguageForm,
     NewVersionForm,
 )
@@ -33,6 +41,7 @@ from factcheck.services import (
     render_requests,
     sources,
     undo,
+    url_imports,
     version_diff,
     versions,
 )
@@ -123,6 +132,9 @@ def new():
         return render_template("articles/new.html", form=form)
     if not form.validate():
         return render_template("articles/new.html", form=form), 422
+    upload = form.file.data
+    if form.url.data and not (upload and upload.filename):
+        return _request_url_import(form)
     try:
         source = _import_source(form, form.language.data or None)
         with transaction() as s:
@@ -138,6 +150,54 @@ def new():
         return render_template("articles/new.html", form=form), exc.status
     flash(_("Article imported and split into %(num)s claims.", num=n), "success")
     return redirect(url_for("articles.show", article_id=article_id))
+
+
+def _request_url_import(form):
+    """A web address: the page is fetched by the worker (no web worker waits on a publisher);
+    the person watches the import's status page."""
+    try:
+        with transaction() as s:
+            state, _new = url_imports.request_url_import(
+                s, actor=current_user, url=form.url.data, title=form.title.data,
+                publisher=form.publisher.data, published_at=form.published_at.data,
+                language=form.language.data or None,
+            )  # fmt: skip
+    except FORM_ERRORS as exc:
+        apply_errors(form, exc)
+        return render_template("articles/new.html", form=form), exc.status
+    return redirect(url_for("articles.import_status", job_id=state.id))
+
+
+IMPORT_POLL_SECONDS = 2
+
+
+@bp.get("/imports/<int:job_id>")
+@login_required
+def import_status(job_id: int):
+    """A URL import: reloads itself while queued or fetching; done: on to the article."""
+    state = url_imports.get_url_import(db.session, actor=current_user, job_id=job_id)
+    done = state.status == "done" and state.article_id is not None
+    article_url = url_for("articles.show", article_id=state.article_id) if done else None
+    if done and not request.headers.get("X-Poll"):  # the poll (static/js/poll.js) goes itself
+        flash(_("Article imported from %(url)s.", url=state.url), "success")
+        return redirect(article_url, 303)
+    return render_template("articles/import_status.html", state=state, poll=IMPORT_POLL_SECONDS,
+                           article_url=article_url)  # fmt: skip
+
+
+@bp.post("/imports/<int:job_id>/retry")
+@login_required
+def retry_import(job_id: int):
+    """Try a failed URL import again."""
+    if not ImportRetryForm().validate_on_submit():
+        flash(_("The form expired; reload the page and try again."), "error")
+        return redirect(url_for("articles.import_status", job_id=job_id))
+    try:
+        with transaction() as s:
+            url_imports.retry_url_import(s, actor=current_user, job_id=job_id)
+    except RateLimited as exc:
+        flash(detail(exc), "error")
+    return redirect(url_for("articles.import_status", job_id=job_id))
 
 
 def _import_source(form, language: str | None) -> sources.Source:

@@ -4,8 +4,10 @@ don't write on a stranger's behalf.
 INT-05: Argon2 (sign-in page, token exchange, re-authentication, a recovery code) and the
 CLI's export render never run inside the write unit (the SQLite writers' turn).
 INT-06: deeply nested JSON is a 400 problem on every JSON endpoint, and nothing changes.
-INT-07 (live gunicorn -w 2): two URL imports from a publisher that never answers: one is
-fetched, the other refused at once (503, Retry-After); /healthz answers meanwhile.
+INT-07 (live gunicorn -w 2): URL imports from a publisher that never answers: queued ones
+(the web form, the API with Prefer: respond-async) are answered 202 at once and fail in the
+worker at the deadline; of two within the request, one is fetched, the other refused at
+once (503, Retry-After); /healthz answers meanwhile.
 INT-08: a GET or HEAD that would record a final report's export (web page, API with a
 cookie, bulk ZIP) is refused when a browser sends it from another site (Sec-Fetch-Site,
 Origin, Referer), records nothing and fires no webhook; same-origin and bearer-token
@@ -18,10 +20,12 @@ import threading
 import time
 
 import pytest
+from settings_helpers import override_settings
 from sqlalchemy import func, select
 
 from factcheck.database import engine as db_engine
 from factcheck.extensions import db
+from factcheck.jobs import worker
 from factcheck.models import AuditEvent
 
 PASSWORD = "correct-horse-battery"
@@ -136,15 +140,27 @@ def _never_answers(conn, server):
 
 @pytest.mark.slow
 def test_int07_slow_fetches_leave_workers_for_the_desk(
-    make_user, token_for, serve, live_server, snapshot, figure, h
+    app, make_user, token_for, serve, live_server, snapshot, figure, h
 ):
     token = token_for(make_user("reviewer"))
     peer = serve(_never_answers)
-    server = live_server(workers=2, env={"FACTCHECK_FETCH_ALLOWED_ADDRESSES": h.PUBLIC_IP,
-                                         "FACTCHECK_FETCH_ALLOWED_PORTS": f"80,443,{peer.port}",
-                                         "FACTCHECK_FETCH_DEADLINE_SECONDS": "6"})  # fmt: skip
+    allowed = {"FACTCHECK_FETCH_ALLOWED_ADDRESSES": h.PUBLIC_IP,
+               "FACTCHECK_FETCH_ALLOWED_PORTS": f"80,443,{peer.port}",
+               "FACTCHECK_FETCH_DEADLINE_SECONDS": "6"}  # fmt: skip
+    server = live_server(workers=2, env=allowed)
     assert server.request("GET", "/healthz")[0] == 200
     before = snapshot()
+    # Queued (the web form's path, and the API's with Prefer: respond-async): answered at
+    # once, no web worker waits on the publisher at all; the worker's fetch fails later.
+    queued = []
+    for n in range(2):
+        t0 = time.perf_counter()
+        status, headers, _ = server.request(
+            "POST", "/api/v1/articles", {"url": peer.url(f"/slow-{n}")}, token=token,
+            headers={"Prefer": "respond-async"},
+        )  # fmt: skip
+        queued.append((status, headers.get("Location"), time.perf_counter() - t0))
+    # Within the request (the API without the preference): the slots, as before.
     results = []
 
     def run():
@@ -166,15 +182,34 @@ def test_int07_slow_fetches_leave_workers_for_the_desk(
         time.sleep(0.2)
     for t in threads:
         t.join()
+    # the worker fetches the queued pages: each fails at the deadline, nothing imported
+    override_settings(app, FETCH_ALLOWED_ADDRESSES=h.PUBLIC_IP, FETCH_ALLOWED_PORTS=f"80,443,{peer.port}",
+                      FETCH_DEADLINE_SECONDS=2)  # fmt: skip
+    db.session.remove()
+    stats = worker.run(app, kinds=["url_import"])
+    db.session.remove()
     after = snapshot()
     statuses = sorted(s for s, _r, _t in results)
     refused = [r for r in results if r[0] == 503]
     worst = max(ms for _s, ms in health)
-    figure("INT-07", cases=2, ok=f"imports {statuses} (503 in {refused[0][2]:.2f} s, Retry-After {refused[0][1]})"
-           if refused else f"imports {statuses}", rows=h.diff(before, after),
+    slowest = max(t for _s, _l, t in queued)
+    figure("INT-07", cases=4, ok=f"queued {[s for s, _l, _t in queued]} (slowest {slowest:.2f} s), worker: {stats.failed} failed at the deadline; in-request imports {statuses} "
+           + (f"(503 in {refused[0][2]:.2f} s, Retry-After {refused[0][1]})" if refused else ""),
+           rows=h.diff({k: v for k, v in before.items() if k not in ("jobs", "audit_events")},
+                       {k: v for k, v in after.items() if k not in ("jobs", "audit_events")}),
            notes=f"/healthz {sum(s == 200 for s, _ in health)}/{len(health)} ok, worst {worst:.0f} ms; gunicorn -w 2")  # fmt: skip
+    assert [s for s, _l, _t in queued] == [202, 202] and slowest < 2, queued
+    assert all(loc and loc.startswith("/api/v1/imports/") for _s, loc, _t in queued)
+    assert stats.failed == 2 and all("did not respond within 2 s" in e for e in stats.errors), (
+        stats.errors
+    )
     assert statuses == [503, 504] and refused[0][2] < 2 and refused[0][1]
-    assert after == before and all(s == 200 for s, _ in health) and worst < 2000, health
+    # what changed: the two queued jobs and their import_requested events, nothing else
+    assert after == before | {
+        "jobs": before["jobs"] + 2,
+        "audit_events": before["audit_events"] + 2,
+    }
+    assert all(s == 200 for s, _ in health) and worst < 2000, health
 
 
 # --------------------------------------------------------------------------- INT-08

@@ -39,7 +39,7 @@ from factcheck.extensions import db
 from factcheck.models import Article
 from factcheck.net.fetch import Fetched
 from factcheck.net.policy import parse_url
-from factcheck.services import discussion, notifications, reviews, sources
+from factcheck.services import discussion, notifications, reviews, sources, url_imports
 
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import GenerationMode  # noqa: E402
@@ -209,8 +209,12 @@ def test_rev15_schemathesis_all_operations(
         notice_id = notice.id
         # one comment of the reviewer's, so edit and delete have an object that exists
         comment_id = discussion.add_comment(s, actor=reviewer, claim_id=c1, body="see @lead").id
+        # one URL import of the reviewer's (never fetched: the test is offline)
+        job_id = url_imports.request_url_import(s, actor=reviewer, url="https://93.184.216.34/a")[
+            0
+        ].id
     known = {"article_id": article.id, "claim_id": c1, "user_id": spare.id,
-             "notification_id": notice_id, "comment_id": comment_id}  # fmt: skip
+             "notification_id": notice_id, "comment_id": comment_id, "job_id": job_id}  # fmt: skip
     tokens = {"lead": token_for(lead), "reviewer": token_for(reviewer)}
     admin_token = token_for(admin)  # also for the admin-only operations, so they get past 403
 

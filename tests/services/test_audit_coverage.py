@@ -18,7 +18,7 @@ from sqlalchemy import select
 import factcheck.services as services_pkg
 from factcheck.database import transaction
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim, WebhookEvent, utcnow
+from factcheck.models import AuditEvent, Claim, Job, JobStatus, WebhookEvent, utcnow
 from factcheck.services import (
     approvals,
     articles,
@@ -34,6 +34,7 @@ from factcheck.services import (
     sign_in,
     sources,
     undo,
+    url_imports,
     users,
     versions,
     webhooks,
@@ -76,6 +77,8 @@ READERS = {
     "notifications.email_kinds", "notifications.article_leads", "notifications.list_notifications",
     "notifications.unread_count", "notifications.get_notification",
     "discussion.get_comment", "discussion.may_read", "discussion.thread", "discussion.mentioned_users",
+    "articles.check_import_fields", "url_imports.get_url_import", "url_imports.import_refusal",
+    "url_imports.fetch_source",  # the worker's fetch, outside any write
 }  # fmt: skip
 HELPERS = {
     "audit.record",
@@ -173,7 +176,23 @@ def _final_report_prep(ctx):
     ctx["approved"] = article
 
 
+def _failed_url_import(ctx):
+    with transaction() as s:
+        state, _new = url_imports.request_url_import(
+            s, actor=ctx["r1"], url="https://93.184.216.34/a"
+        )
+        job = s.get(Job, state.id)
+        job.status, job.attempts, job.last_error = JobStatus.FAILED, 1, "source answered HTTP 404"
+    ctx["url_import"] = state.id
+
+
 SCENARIOS = {
+    "url_imports.request_url_import": ("article.import_requested", None, lambda s, c: url_imports.request_url_import(
+        s, actor=c["r1"], url="https://93.184.216.34/news")),
+    "url_imports.retry_url_import": ("article.import_retried", _failed_url_import, lambda s, c: url_imports.retry_url_import(
+        s, actor=c["r1"], job_id=c["url_import"])),
+    "url_imports.finish_import": ("article.imported", None, lambda s, c: url_imports.finish_import(
+        s, {"requested_by": c["r1"].id}, sources.from_text("One claim here. Another one."))),
     "users.create_user": ("user.created", None, lambda s, c: users.create_user(
         s, actor=c["admin"], email="n@example.org", display_name="N", role="reviewer", password="long-password-1")),
     "users.update_user": ("user.updated", None, lambda s, c: users.update_user(s, actor=c["admin"], user_id=c["r1"].id, role="lead")),

@@ -383,6 +383,8 @@ NOT_MEASURED = {
     "api.report_schema": "a constant file",
     "api.read_email_notices": "the caller's own row",
     "articles.render_status": "the article and one render request row; no list",
+    "articles.import_status": "one job row; no list",
+    "api.read_import": "one job row; no list",
     "exports.bulk_status": "the approved ids in the range and their open render requests: two queries",
     # One report per approved article, streamed: a fixed cost per article by design; each
     # report is the same build_report the single export above measures.

@@ -1,0 +1,63 @@
+"""URL imports in the background (the ``url_import`` job kind): services.url_imports asks.
+
+The run fetches and splits the page outside any write (the publisher may take the whole
+fetch deadline; no web worker waits on it), and the write that completes the job stores
+the article through the one import use case, as the person who asked. A fetch that fails
+(an address the policy refuses, 404 at the publisher, too big, not HTML or text, no
+answer within the deadline) fails the job with that message and changes nothing else;
+the status page offers to try again. Not retried by itself: a person is watching.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from factcheck.errors import FactcheckError
+from factcheck.jobs.queue import MAX_ERROR_CHARS, ClaimedJob
+from factcheck.jobs.worker import Handler, JobError
+from factcheck.models import Job, JobStatus
+from factcheck.services import url_imports
+from factcheck.services.sources import Source
+
+MAX_RUNNING = 4  # fetches at once, over every worker
+
+
+class UrlImportHandler(Handler):
+    kind = url_imports.KIND
+    max_running = MAX_RUNNING
+
+    def run(self, session: Session, job: ClaimedJob) -> Source:
+        try:
+            source = url_imports.fetch_source(job.payload)
+        except FactcheckError as exc:  # the publisher's or the policy's answer: say it plainly
+            raise JobError(exc.detail) from None
+        if not source.split.claims:
+            raise JobError("no sentence found in the page")
+        return source
+
+    def done(self, session: Session, job: ClaimedJob, source: Source, *, now: datetime) -> str:
+        refused = url_imports.import_refusal(session, job.payload)
+        if refused:  # the account was deactivated (or demoted) while the page was fetched
+            _fail(session, job, f"not imported: {refused}", now)
+            return f"failed: {refused}"
+        article_id = url_imports.finish_import(session, job.payload, source)
+        session.execute(
+            update(Job).where(Job.id == job.id)
+            .values(payload={**job.payload, "article_id": article_id})
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        return f"{job.payload['url']}: article {article_id}"
+
+
+def _fail(session: Session, job: ClaimedJob, error: str, now: datetime) -> None:
+    session.execute(
+        update(Job).where(Job.id == job.id)
+        .values(status=JobStatus.FAILED, last_error=error[:MAX_ERROR_CHARS], finished_at=now)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+
+
+HANDLER = UrlImportHandler()
