@@ -19,17 +19,29 @@ from factcheck.forms.claims import (
     MergeForm,
     SplitForm,
 )
+from factcheck.forms.comments import CommentForm, DeleteCommentForm, EditCommentForm
 from factcheck.forms.reviews import ApproveForm, ReopenForm, ReturnForm, ReviewForm
 from factcheck.models import Claim, ClaimStatus
-from factcheck.services import approvals, claims, history, reviews
+from factcheck.services import approvals, claims, discussion, history, reviews
 from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
 from factcheck.views.desk import wants_json
-from factcheck.views.discussion import discussion_context
 from factcheck.web.i18n import detail, label
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
+
+
+def discussion_context(claim, forms: dict) -> dict:
+    """What the panel's Discussion section shows; a refused form keeps its input and errors."""
+    return {
+        "thread": discussion.thread(db.session, current_user, claim),
+        "comment_form": forms.get("comment_form") or CommentForm(formdata=None),
+        "edit_comment_form": forms.get("edit_comment_form"),  # None: each comment's is fresh
+        "edited_comment_id": forms.get("edited_comment_id"),
+        "EditCommentForm": EditCommentForm,
+        "delete_comment_form": DeleteCommentForm(formdata=None),
+    }
 
 
 def _review_form(claim, own, cite: dict | None = None) -> ReviewForm:
@@ -117,7 +129,7 @@ def show(claim_id: int):
     return render_claim(claim_id)
 
 
-def _act(claim_id: int, form, form_key: str, call, success: str, **extra):
+def act_on_claim(claim_id: int, form, form_key: str, call, success: str, **extra):
     """Validate a form, run one service in one transaction, then redirect (or answer the page
     script in JSON); a refusal is shown once, next to the form, with the input kept."""
     as_json = wants_json()
@@ -203,7 +215,7 @@ def _back(claim_id: int) -> str:
 @login_required
 def review(claim_id: int):
     form = ReviewForm()
-    return _act(claim_id, form, "review_form", lambda s: reviews.submit_review(
+    return act_on_claim(claim_id, form, "review_form", lambda s: reviews.submit_review(
         s, actor=current_user, claim_id=claim_id, verdict=form.verdict.data, note=form.note.data,
         links=form.link_data(), version=form.version.data or None), _("Review saved."))  # fmt: skip
 
@@ -212,7 +224,7 @@ def review(claim_id: int):
 @login_required
 def approve(claim_id: int):
     form = ApproveForm()
-    return _act(claim_id, form, "approve_form", lambda s: approvals.approve_claim(
+    return act_on_claim(claim_id, form, "approve_form", lambda s: approvals.approve_claim(
         s, actor=current_user, claim_id=claim_id, verdict=form.verdict.data, note=form.note.data,
         version=form.version.data), _("Final verdict approved."))  # fmt: skip
 
@@ -221,7 +233,7 @@ def approve(claim_id: int):
 @login_required
 def return_(claim_id: int):
     form = ReturnForm()
-    return _act(claim_id, form, "return_form", lambda s: approvals.return_claim(
+    return act_on_claim(claim_id, form, "return_form", lambda s: approvals.return_claim(
         s, actor=current_user, claim_id=claim_id, comment=form.comment.data,
         version=form.version.data), _("Claim returned to the reviewers."))  # fmt: skip
 
@@ -230,7 +242,7 @@ def return_(claim_id: int):
 @login_required
 def reopen(claim_id: int):
     form = ReopenForm()
-    return _act(claim_id, form, "reopen_form", lambda s: approvals.reopen_claim(
+    return act_on_claim(claim_id, form, "reopen_form", lambda s: approvals.reopen_claim(
         s, actor=current_user, claim_id=claim_id, reason=form.reason.data,
         version=form.version.data), _("Claim reopened."))  # fmt: skip
 
@@ -239,7 +251,7 @@ def reopen(claim_id: int):
 @login_required
 def edit(claim_id: int):
     form = EditClaimForm()
-    return _act(claim_id, form, "edit_form", lambda s: claims.update_claim(
+    return act_on_claim(claim_id, form, "edit_form", lambda s: claims.update_claim(
         s, actor=current_user, claim_id=claim_id, version=form.version.data,
         start=form.start.data, end=form.end.data, speaker=form.speaker.data,
         statement=form.statement.data), _("Claim updated."))  # fmt: skip
@@ -249,7 +261,7 @@ def edit(claim_id: int):
 @login_required
 def confirm_speaker(claim_id: int):
     form = ConfirmSpeakerForm()
-    return _act(claim_id, form, "confirm_speaker_form", lambda s: claims.update_claim(
+    return act_on_claim(claim_id, form, "confirm_speaker_form", lambda s: claims.update_claim(
         s, actor=current_user, claim_id=claim_id, version=form.version.data,
         confirm_speaker=True), _("Speaker confirmed."))  # fmt: skip
 
@@ -258,7 +270,7 @@ def confirm_speaker(claim_id: int):
 @login_required
 def split(claim_id: int):
     form = SplitForm()
-    return _act(claim_id, form, "split_form", lambda s: claims.split_claim(
+    return act_on_claim(claim_id, form, "split_form", lambda s: claims.split_claim(
         s, actor=current_user, claim_id=claim_id, at=form.at.data,
         version=form.version.data), _("Claim split in two."))  # fmt: skip
 
@@ -267,7 +279,7 @@ def split(claim_id: int):
 @login_required
 def merge(claim_id: int):
     form = MergeForm()
-    return _act(claim_id, form, "merge_form", lambda s: claims.merge_claims(
+    return act_on_claim(claim_id, form, "merge_form", lambda s: claims.merge_claims(
         s, actor=current_user, claim_id=claim_id, with_id=form.with_id.data,
         version=form.version.data), _("Claims merged."))  # fmt: skip
 
@@ -276,7 +288,7 @@ def merge(claim_id: int):
 @login_required
 def exclude(claim_id: int):
     form = ExcludeForm()
-    return _act(claim_id, form, "exclude_form", lambda s: claims.exclude_claim(
+    return act_on_claim(claim_id, form, "exclude_form", lambda s: claims.exclude_claim(
         s, actor=current_user, claim_id=claim_id, reason=form.reason.data,
         version=form.version.data), _("Claim excluded from review."))  # fmt: skip
 
@@ -285,6 +297,6 @@ def exclude(claim_id: int):
 @login_required
 def include(claim_id: int):
     form = IncludeForm()
-    return _act(claim_id, form, "include_form", lambda s: claims.include_claim(
+    return act_on_claim(claim_id, form, "include_form", lambda s: claims.include_claim(
         s, actor=current_user, claim_id=claim_id, version=form.version.data),
         _("Claim brought back into review."))  # fmt: skip
