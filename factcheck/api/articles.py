@@ -48,14 +48,22 @@ ARTICLE = answer(out.Article, headers=("ETag",))
 def _article_response(article_id: int, status: int = 200):
     db.session.expire_all()
     article = get_article(db.session, article_id)
-    progress = articles.progress_for(db.session, [article.id])[article.id]
-    return with_etag(article_json(article, progress, article.claims), article.version, status)
+    viewer = current_actor()
+    progress = articles.progress_for(db.session, [article.id], viewer)[article.id]
+    claims = articles.claims_as_seen(db.session, viewer, article)
+    return with_etag(article_json(article, progress, claims), article.version, status)
 
 
 QUEUED = (
     "Prefer: respond-async with a url: the import is queued for the worker (no request waits "
     "on the publisher); poll Location (GET /imports/{job_id}) until its status is done "
     "(article: the new article) or failed (error: why; nothing was imported)"
+)
+QUEUED_VERSION = (
+    "Prefer: respond-async with a url: the corrected version is queued for the worker (who "
+    "may, the lock and the version are checked now); poll Location (GET /imports/{job_id}) "
+    "until done (reanchored: the claims' outcomes) or failed (error: why, e.g. the article "
+    "changed meanwhile; nothing was stored)"
 )
 IMPORT = answer(out.UrlImport, description="The URL import: queued, running, done or failed")
 
@@ -90,6 +98,10 @@ def _queue_url_import(body: inp.NewArticle):
             s, actor=current_actor(), url=body.url, title=body.title, publisher=body.publisher,
             published_at=body.published_at, language=body.language,
         )  # fmt: skip
+    return _queued(state)
+
+
+def _queued(state: url_imports.ImportState):
     resp = _import_response(state, 202)
     resp.headers["Location"] = url_for("api.read_import", job_id=state.id)
     resp.headers["Preference-Applied"] = "respond-async"
@@ -103,7 +115,8 @@ def _import_response(state: url_imports.ImportState, status: int = 200):
                    "url": url_for("api.read_article", article_id=state.article_id)}  # fmt: skip
     resp = jsonify({"id": state.id, "url": state.url, "status": state.status, "error": state.error,
                     "requested_at": iso(state.requested_at), "started_at": iso(state.started_at),
-                    "finished_at": iso(state.finished_at), "article": article})  # fmt: skip
+                    "finished_at": iso(state.finished_at), "article": article,
+                    "new_version_of": state.new_version_of, "reanchored": state.reanchored})  # fmt: skip
     resp.status_code = status
     return resp
 
@@ -135,10 +148,19 @@ def _source(
 
 @route("POST", "/articles/<int:article_id>/versions", versioned=True, refusals=SOURCE_RULES,
        summary="Import a corrected version; claims are re-anchored (counts per outcome returned)",
-       body=inp.NewVersion, upload=inp.NewVersionUpload, problems=SOURCE_PROBLEMS,
-       ok=answer(out.Reanchored, headers=("ETag",)))  # fmt: skip
+       body=inp.NewVersion, upload=inp.NewVersionUpload, prefer=True,
+       problems=(*SOURCE_PROBLEMS, 429),
+       ok=(answer(out.Reanchored, headers=("ETag",)),
+           answer(out.UrlImport, 202, QUEUED_VERSION, headers=("Location", "Preference-Applied"))))  # fmt: skip
 def new_version(article_id: int, body: inp.NewVersion | inp.NewVersionUpload):
     """Import a corrected version; claims are re-anchored (counts per outcome returned)."""
+    if isinstance(body, inp.NewVersion) and body.url is not None and _prefers_async():
+        with transaction() as s:
+            state, _new = url_imports.request_url_import(
+                s, actor=current_actor(), url=body.url, new_version_of=article_id,
+                version=version_of(body),
+            )  # fmt: skip
+        return _queued(state)
     source = _source(body, languages.language_of(db.session, article_id))
     with transaction() as s:
         counts = versions.import_new_version(s, actor=current_actor(), article_id=article_id, source=source,
@@ -155,7 +177,7 @@ def new_version(article_id: int, body: inp.NewVersion | inp.NewVersionUpload):
 def list_articles(query: inp.ArticleList):
     items, total = articles.list_articles(db.session, status=query.status, q=query.q,
                                           page=query.page, per_page=query.per_page)  # fmt: skip
-    progress = articles.progress_for(db.session, [a.id for a in items])
+    progress = articles.progress_for(db.session, [a.id for a in items], current_actor())
     return paginated([article_summary(a, progress[a.id]) for a in items], query.page,
                      query.per_page, total)  # fmt: skip
 

@@ -12,7 +12,7 @@ from factcheck.api.serializers import claim_json, review_json
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Claim
-from factcheck.services import approvals, claims, history, reviews
+from factcheck.services import approvals, blind, claims, history, reviews
 from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.web.auth import current_actor
@@ -29,10 +29,10 @@ def claim_payload(claim_id: int) -> dict:
     actor = current_actor()
     visible = reviews.visible_reviews(db.session, actor, claim)
     return {
-        **claim_json(claim),
+        **claim_json(blind.as_seen(actor, claim)),  # blind review: status and version as seen
         "reviews": [review_json(r) for r in visible],
-        "review_count": len(claim.reviews),
-        "reviews_hidden": len(claim.reviews) - len(visible),
+        "review_count": len(visible),
+        "reviews_hidden": blind.is_blind(actor, claim),
         "history": url_for("api.claim_history", claim_id=claim.id),
     }
 
@@ -69,7 +69,10 @@ def split_claim(claim_id: int, body: inp.Split):
                                            at=body.at, version=version_of(body))  # fmt: skip
         ids = (first.id, second.id)
     db.session.expire_all()
-    return jsonify({"claims": [claim_json(db.session.get(Claim, i)) for i in ids]})
+    actor = current_actor()
+    return jsonify(
+        {"claims": [claim_json(blind.as_seen(actor, db.session.get(Claim, i))) for i in ids]}
+    )
 
 
 @route("POST", "/claims/<int:claim_id>/merge", summary="Merge with the adjacent claim", ok=CLAIM,

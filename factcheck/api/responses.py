@@ -121,13 +121,19 @@ class Claim(Out):
     approval_note: str | None
     return_comment: str | None
     excluded_reason: str | None
-    version: int
+    version: int = Field(
+        description="as the caller may see it: under blind review, the others' review saves "
+        'do not step it and "reviewed" reads as the status before them'
+    )
 
 
 class ClaimDetail(Claim):
     reviews: list[Review] = Field(description="the reviews the caller may see (blind review)")
-    review_count: int
-    reviews_hidden: int
+    review_count: int = Field(description="the reviews the caller may see (len of reviews)")
+    reviews_hidden: bool = Field(
+        description="blind review: the others' reviews stay hidden (whether there are any, "
+        "too) until the caller submits their own"
+    )
     history: str = Field(description="the claim's history (a path of this API)")
 
 
@@ -332,6 +338,12 @@ class UrlImport(Out):
     started_at: Time
     finished_at: Time
     article: ArticleLink | None = Field(description="done: the imported article")
+    new_version_of: int | None = Field(
+        description="a corrected version of this article (POST /articles/{id}/versions)"
+    )
+    reanchored: dict[str, int] | None = Field(
+        description="a corrected version, done: claims per outcome (unchanged, moved, …)"
+    )
 
 
 class BulkRendering(Out):

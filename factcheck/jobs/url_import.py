@@ -43,13 +43,18 @@ class UrlImportHandler(Handler):
         if refused:  # the account was deactivated (or demoted) while the page was fetched
             _fail(session, job, f"not imported: {refused}", now)
             return f"failed: {refused}"
-        article_id = url_imports.finish_import(session, job.payload, source)
+        try:
+            with session.begin_nested():  # a refusal takes back what the import wrote, only
+                kept = url_imports.finish_import(session, job.payload, source)
+        except FactcheckError as exc:  # a corrected version, and the article changed (or was
+            _fail(session, job, exc.detail, now)  # approved) meanwhile: the job says why
+            return f"failed: {exc.detail}"
         session.execute(
             update(Job).where(Job.id == job.id)
-            .values(payload={**job.payload, "article_id": article_id})
+            .values(payload={**job.payload, **kept})
             .execution_options(synchronize_session=False)
         )  # fmt: skip
-        return f"{job.payload['url']}: article {article_id}"
+        return f"{job.payload['url']}: article {kept['article_id']}"
 
 
 def _fail(session: Session, job: ClaimedJob, error: str, now: datetime) -> None:

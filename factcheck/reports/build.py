@@ -18,7 +18,8 @@ from factcheck.models import (
     utcnow,
 )
 from factcheck.reports.model import ClaimItem, EvidenceItem, Report, ReviewItem, Summary
-from factcheck.services.audit import chain_head, last_article_event
+from factcheck.services import blind
+from factcheck.services.audit import chain_head, last_article_event, last_article_event_seen
 from factcheck.services.reviews import visible_review_rows
 from factcheck.settings import settings_of
 from factcheck.text.markup import render_markdown
@@ -26,7 +27,8 @@ from factcheck.text.markup import render_markdown
 _CLAIM_COLUMNS = (
     Claim.id, Claim.start, Claim.end, Claim.text, Claim.statement, Claim.speaker, Claim.is_quote,
     Claim.status, Claim.final_verdict, Claim.approval_note, Claim.approved_at,
-    Claim.excluded_reason, Claim.checkworthiness, Claim.speaker_type, User.display_name.label("approved_by"),
+    Claim.excluded_reason, Claim.checkworthiness, Claim.speaker_type, Claim.return_comment,
+    User.display_name.label("approved_by"),
 )  # fmt: skip
 _REVIEW_COLUMNS = (
     Review.id, Review.claim_id, Review.reviewer_id, Review.verdict, Review.note, Review.updated_at,
@@ -87,12 +89,14 @@ def _review_item(r, links: dict[int, list[EvidenceItem]]) -> ReviewItem:
 
 
 def _claim_item(session: Session, c, seq: int, viewer, reviews, links) -> ClaimItem:
+    status = c.status
     if viewer is not None:  # blind review: the one rule, on what these rows say of the claim
+        status = blind.seen_status_of_rows(viewer, c.id, c.status, c.return_comment, reviews)
         reviews = visible_review_rows(session, viewer, c.id, c.status, reviews)
     return ClaimItem(
         id=c.id, seq=seq, start=c.start, end=c.end, text=c.text,
         statement=c.statement or c.text, speaker=c.speaker, is_quote=c.is_quote,
-        status=c.status, final_verdict=c.final_verdict, approval_note=c.approval_note,
+        status=status, final_verdict=c.final_verdict, approval_note=c.approval_note,
         approval_note_html=render_markdown(c.approval_note),
         approved_by=c.approved_by, approved_at=c.approved_at, excluded_reason=c.excluded_reason,
         checkworthiness=c.checkworthiness, reviews=tuple(_review_item(r, links) for r in reviews),
@@ -128,7 +132,10 @@ def build_report(session: Session, article: Article, *, viewer=None, language=No
     never the desk's own pages."""
     settings = settings_of(session)
     claims, reviews, links = _rows(session, article.id)
-    last_hash = session.scalar(last_article_event(article.id))
+    if viewer is None or blind.sees_every_review(viewer):
+        last_hash = session.scalar(last_article_event(article.id))
+    else:  # blind review: the last event this viewer may know of
+        last_hash = session.scalar(last_article_event_seen(article.id, getattr(viewer, "id", None)))
     head = chain_head(session)
     return Report(
         article_id=article.id, title=article.title, body=article.body, status=article.status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload, with_parent
 
 from factcheck.errors import InvalidInput
 from factcheck.models import (
@@ -19,7 +19,7 @@ from factcheck.models import (
     utcnow,
 )
 from factcheck.permissions import Permission, require, require_actor
-from factcheck.services import audit, webhooks
+from factcheck.services import audit, blind, webhooks
 from factcheck.services.common import (
     article_snapshot,
     check_http_url,
@@ -238,17 +238,21 @@ def list_articles(session: Session, *, status=None, q=None, page=1, per_page=50)
     return items, total
 
 
-def progress_for(session: Session, article_ids: list[int]) -> dict[int, dict]:
-    """{article_id: {total, reviewed, approved, excluded}} in one query."""
+def progress_for(session: Session, article_ids: list[int], viewer) -> dict[int, dict]:
+    """{article_id: {total, reviewed, approved, excluded}} in one query, counted on the
+    statuses the viewer sees (blind review: another's review does not make a claim count
+    as reviewed for a reviewer who has not submitted theirs)."""
     out = {aid: {"total": 0, "reviewed": 0, "approved": 0, "excluded": 0} for aid in article_ids}
     if not article_ids:
         return out
+    status = blind.status_column(viewer).label("status")
     rows = session.execute(
-        select(Claim.article_id, Claim.status, func.count())
+        select(Claim.article_id, status, func.count())
         .where(Claim.article_id.in_(article_ids), Claim.current())
-        .group_by(Claim.article_id, Claim.status)
+        .group_by(Claim.article_id, status)
     )
     for aid, status, n in rows:
+        status = ClaimStatus(status)
         p = out[aid]
         p["total"] += n
         if status in (ClaimStatus.REVIEWED, ClaimStatus.RETURNED):
@@ -259,3 +263,15 @@ def progress_for(session: Session, article_ids: list[int]) -> dict[int, dict]:
         elif status == ClaimStatus.EXCLUDED:
             p["excluded"] += n
     return out
+
+
+def claims_as_seen(session: Session, viewer, article: Article) -> list:
+    """The article's current claims in reading order, each as the viewer may see it
+    (services.blind), with their reviews loaded in one more query."""
+    claims = session.scalars(
+        select(Claim)
+        .where(with_parent(article, Article.claims))
+        .options(selectinload(Claim.reviews))
+        .order_by(Claim.start)
+    ).all()
+    return blind.as_seen_all(viewer, claims)

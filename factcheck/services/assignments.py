@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from factcheck.errors import InvalidInput
 from factcheck.models import Assignment, Claim, ClaimStatus, Review, Role, User, utcnow
 from factcheck.permissions import Permission, can, require
-from factcheck.services import audit, notifications
+from factcheck.services import audit, blind, notifications
 from factcheck.services.common import get_article, get_user, parse_id
 
 ACTIVE = (ClaimStatus.OPEN.value, ClaimStatus.REVIEWED.value, ClaimStatus.RETURNED.value)
@@ -107,8 +107,9 @@ def reviewer_queue(session: Session, user: User) -> dict[str, list[Claim]]:
     returned = select(Claim).where(Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id))
     order = (Claim.article_id, Claim.start)
     with_article = joinedload(Claim.article)  # the queue page shows each claim's article title
-    return {
-        "assigned": list(session.scalars(todo.options(with_article).order_by(*order).limit(500))),
+    todo = todo.options(with_article, selectinload(Claim.reviews)).order_by(*order).limit(500)
+    return {  # not reviewed by me: blind review shows their status and version as I may see them
+        "assigned": blind.as_seen_all(user, session.scalars(todo)),
         "returned": list(session.scalars(returned.options(with_article).order_by(*order).limit(500))),
     }  # fmt: skip
 

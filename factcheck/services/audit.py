@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from json.encoder import encode_basestring
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from factcheck.canonical import canonical_json
-from factcheck.models import AuditAction, AuditEvent, iso, utcnow
+from factcheck.models import AuditAction, AuditEvent, Review, iso, utcnow
 from factcheck.settings import settings_of
 
 GENESIS = "0" * 64
@@ -495,6 +495,21 @@ def last_article_event(article_id):
         )
         .order_by(AuditEvent.id.desc())
         .limit(1)
+    )
+
+
+def last_article_event_seen(article_id: int, viewer_id: int | None):
+    """last_article_event as a reviewer under blind review may know it: another's review
+    event counts only on a claim the viewer has reviewed too (else a report's "last event"
+    would change, for them, when someone reviews a claim whose reviews they may not read)."""
+    mine = select(Review.claim_id).where(Review.reviewer_id == (viewer_id or 0))
+    readable = select(Review.id).where(Review.claim_id.in_(mine))
+    return last_article_event(article_id).where(
+        or_(
+            AuditEvent.target_type != "review",
+            AuditEvent.actor_id == viewer_id,
+            AuditEvent.target_id.in_(readable),
+        )
     )
 
 

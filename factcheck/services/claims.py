@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 from factcheck.errors import InvalidInput
 from factcheck.models import Claim, ClaimAction
 from factcheck.permissions import Permission, require, require_actor
-from factcheck.services import audit, discussion
+from factcheck.services import audit, blind, discussion
 from factcheck.services.common import (
-    check_version,
     claim_snapshot,
     clean_text,
     get_article,
@@ -75,7 +74,7 @@ def split_claim(session: Session, *, actor, claim_id, at, version) -> tuple[Clai
     """Split a claim at a body offset into two claims."""
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.EDIT_SPAN)
-    check_version(claim, version, what=f"claim {claim.id}")
+    blind.check_seen_version(actor, claim, version)
     require(actor, Permission.EDIT_SPAN, claim)
     if not isinstance(at, int) or isinstance(at, bool) or not claim.start < at < claim.end:
         raise InvalidInput(
@@ -100,7 +99,7 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     """Merge a claim with its adjacent neighbour `with_id` into one claim."""
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.EDIT_SPAN)
-    check_version(claim, version, what=f"claim {claim.id}")
+    blind.check_seen_version(actor, claim, version)
     require(actor, Permission.EDIT_SPAN, claim)
     other = get_claim(session, parse_id(with_id, "with"), for_update=True)
     if other.article_id != claim.article_id or other.id == claim.id:
@@ -157,7 +156,7 @@ def update_claim(
     limits = settings_of(session)
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.EDIT_CLAIM)
-    check_version(claim, version, what=f"claim {claim.id}")
+    blind.check_seen_version(actor, claim, version)
     require(actor, Permission.EDIT_CLAIM, claim)
     before = claim_snapshot(claim)
     if start is not None or end is not None:
@@ -196,7 +195,7 @@ def exclude_claim(session: Session, *, actor, claim_id, reason, version) -> Clai
     reason = clean_text(reason, "reason", max_chars=limits.MAX_REASON_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.EXCLUDE_CLAIM)
-    check_version(claim, version, what=f"claim {claim.id}")
+    blind.check_seen_version(actor, claim, version)
     require(actor, Permission.EXCLUDE_CLAIM, claim)
     before = claim_snapshot(claim)
     claim.transition(ClaimAction.EXCLUDE)
@@ -209,7 +208,7 @@ def include_claim(session: Session, *, actor, claim_id, version) -> Claim:
     """Bring an excluded claim back into review."""
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.INCLUDE_CLAIM)
-    check_version(claim, version, what=f"claim {claim.id}")
+    blind.check_seen_version(actor, claim, version)
     require(actor, Permission.INCLUDE_CLAIM, claim)
     before = claim_snapshot(claim)
     enough = len(claim.reviews) >= settings_of(session).REVIEWS_REQUIRED

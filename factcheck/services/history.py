@@ -55,7 +55,14 @@ def claim_history(session: Session, claim: Claim, viewer) -> list[dict]:
     ).all()
     if can(viewer, Permission.SEE_OTHER_REVIEWS, claim):  # blind review
         return [event_dict(ev) for ev in events]
-    return [_redact(ev, getattr(viewer, "id", None)) for ev in events]
+    viewer_id = getattr(viewer, "id", None)
+    return [_redact(ev, viewer_id) for ev in events if not _others_review(ev, viewer_id)]
+
+
+def _others_review(ev: AuditEvent, viewer_id) -> bool:
+    """Blind review: another's review event is left out of a timeline altogether (masking
+    its verdict is not enough: that someone reviewed, and when, is already a hint)."""
+    return ev.target_type == "review" and ev.actor_id != viewer_id
 
 
 def article_history(session: Session, article, viewer, *, limit: int = 200) -> list[dict]:
@@ -73,7 +80,10 @@ def article_history(session: Session, article, viewer, *, limit: int = 200) -> l
     out = []
     for ev in events:
         claim_id = (ev.after or {}).get("claim_id") or (ev.before or {}).get("claim_id")
-        out.append(event_dict(ev) if claim_id in seen else _redact(ev, viewer_id))
+        if claim_id in seen:
+            out.append(event_dict(ev))
+        elif not _others_review(ev, viewer_id):
+            out.append(_redact(ev, viewer_id))
     return out
 
 

@@ -16,8 +16,9 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, with_parent
 
-from factcheck.models import Article, AuditEvent, Claim, ClaimStatus, Review, User, iso
-from factcheck.permissions import Permission, can, require
+from factcheck.models import Article, AuditEvent, Claim, Review, User, iso
+from factcheck.permissions import Permission, require
+from factcheck.services import blind
 from factcheck.services.common import get_article
 
 
@@ -36,18 +37,15 @@ def article_state(session: Session, viewer, article_id) -> dict:
     viewer_id = getattr(viewer, "id", None)
     out = []
     for claim in claims:
-        visible = can(viewer, Permission.SEE_OTHER_REVIEWS, claim)
-        version, status = claim.version, claim.status
+        visible = not blind.is_blind(viewer, claim)
+        seen = blind.as_seen(viewer, claim)  # blind review: version and status before others' saves
+        version, status = seen.version, seen.status
         change = last.get(claim.id)
         if visible:  # a visible review saved after the claim's own last event is the change
             newest = max(claim.reviews, key=lambda r: r.updated_at, default=None)
             if newest is not None and (change is None or newest.updated_at > change["at"]):
                 change = {"at": newest.updated_at, "action": "review.saved",
                           "by_id": newest.reviewer_id, "by": newest.reviewer.display_name}  # fmt: skip
-        else:  # every review save stepped the claim's version once: take them back out
-            version -= sum(r.version for r in claim.reviews if r.reviewer_id != viewer_id)
-            if status == ClaimStatus.REVIEWED:
-                status = ClaimStatus.RETURNED if claim.return_comment else ClaimStatus.OPEN
         out.append({
             "id": claim.id, "number": claim.number, "status": status.value,
             "verdict": claim.final_verdict.value if claim.final_verdict else None,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from factcheck.errors import InvalidInput
 from factcheck.models import Article, Claim, ClaimStatus, Verdict
 from factcheck.permissions import Permission, can
+from factcheck.services import blind
 
 MAX_QUERY_CHARS = 200  # the API documents it (maxLength); longer is refused, not cut
 MAX_TERMS = 12
@@ -113,10 +114,10 @@ def _postgres_hits(q: str, viewer):
     return sql.bindparams(words=" ".join(words), **params).columns(claim_id=Integer, score=Float)
 
 
-def _filters(status, verdict, speaker, language, article_id, since, until) -> list:
+def _filters(viewer, status, verdict, speaker, language, article_id, since, until) -> list:
     where = [Claim.current()]
-    if status:
-        where.append(Claim.status == ClaimStatus(status))
+    if status:  # as the viewer sees it (blind review: another's review does not make it reviewed)
+        where.append(blind.status_column(viewer) == ClaimStatus(status))
     if verdict:
         where.append(Claim.final_verdict == Verdict(verdict))
     if speaker:
@@ -153,7 +154,7 @@ def search_claims(
     """A page of the claims matching the words and filters, best match first, with the
     total; without words, the filtered claims newest article first; neither: nothing."""
     terms = query_terms(q)
-    where = _filters(status, verdict, speaker, language, article_id, since, until)
+    where = _filters(viewer, status, verdict, speaker, language, article_id, since, until)
     if not terms and len(where) == 1:
         return [], 0
     stmt = select(Claim).join(Claim.article).where(and_(*where))
@@ -198,7 +199,7 @@ def _result(c: Claim, terms: list[str], viewer) -> dict:
     return {
         "claim_id": c.id, "number": c.number, "article_id": c.article_id,
         "article_title": c.article.title, "language": c.article.language,
-        "status": c.status.value, "final_verdict": c.final_verdict.value if c.final_verdict else None,
+        "status": blind.seen_status(viewer, c).value, "final_verdict": c.final_verdict.value if c.final_verdict else None,
         "speaker": c.speaker, "statement": c.effective_statement,
         "link": f"/articles/{c.article_id}?claim={c.id}#panel",
         "snippet": {"field": field, "text": snippet, "highlights": marks},

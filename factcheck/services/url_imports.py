@@ -26,11 +26,12 @@ from sqlalchemy.orm import Session
 
 from factcheck.errors import InvalidInput, NotFound, RateLimited
 from factcheck.jobs import queue
-from factcheck.models import Job, JobStatus, User
+from factcheck.models import Article, Job, JobStatus, User
 from factcheck.net.policy import parse_url
-from factcheck.permissions import Permission, can, require, why_not
-from factcheck.services import audit, sources
+from factcheck.permissions import Permission, can, require, require_actor, why_not
+from factcheck.services import audit, sources, versions
 from factcheck.services.articles import check_import_fields, import_article
+from factcheck.services.common import check_version, get_article, primary_key
 from factcheck.services.languages import parse_language
 from factcheck.services.sources import Source
 
@@ -53,6 +54,8 @@ class ImportState:
     started_at: datetime | None
     finished_at: datetime | None
     article_id: int | None
+    new_version_of: int | None = None  # a corrected version of this article, not a new one
+    reanchored: dict | None = None  # for a corrected version: its claims' outcomes (counts)
 
 
 @dataclass(frozen=True)
@@ -70,38 +73,61 @@ def _state(job: Job) -> ImportState:
         job.id, payload.get("url", ""), job.status.value,
         (job.last_error or "the import failed") if failed else None,
         payload.get("requested_by"), job.created_at, job.started_at, job.finished_at,
-        payload.get("article_id"),
+        payload.get("article_id"), payload.get("new_version_of"), payload.get("reanchored"),
     )  # fmt: skip
 
 
 def _open_jobs(session: Session, user_id: int) -> list[Job]:
-    """The person's waiting imports (few: they are capped; the payload is read here)."""
+    """The person's waiting imports (few: they are capped; the payload is read here).
+
+    Their own account row is locked first (PostgreSQL: FOR UPDATE, to the end of the
+    write; SQLite's writers take turns already), so two requests of one person at once
+    are counted one after the other: the cap and "the same URL is the same job" hold
+    under a race, and nobody else's requests wait."""
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
     jobs = session.scalars(select(Job).where(Job.kind == KIND, Job.status.in_(OPEN))).all()
     return [j for j in jobs if (j.payload or {}).get("requested_by") == user_id]
 
 
 def request_url_import(session: Session, *, actor, url, title=None, publisher=None,
-                       published_at=None, language=None) -> tuple[ImportState, bool]:  # fmt: skip
+                       published_at=None, language=None, new_version_of=None,
+                       version=None) -> tuple[ImportState, bool]:  # fmt: skip
     """Queue the import of a web page (in the caller's write); (its state, whether it is new).
 
     The URL's form and the metadata are checked now (a clear 422 at once); whether the
     address may be reached, and what the page holds, when the worker fetches it. The same
     URL asked for again while it waits returns that job; a person with
     MAX_WAITING_PER_USER imports waiting is refused (429).
+
+    With ``new_version_of`` (an article id) and the article's ``version``, the page is a
+    corrected version of that article: who may import one, the lock of an approved
+    article and the version are checked now (403/409 at once) and again when the worker
+    stores it (versions.import_new_version: a change meanwhile fails the job, 409's words).
     """
-    require(actor, Permission.IMPORT_ARTICLE)
+    correcting = new_version_of is not None
+    if correcting:
+        article = get_article(session, primary_key(Article, new_version_of))
+        require_actor(actor, Permission.IMPORT_VERSION)
+        check_version(article, version, what=f"article {article.id}")
+        require(actor, Permission.IMPORT_VERSION, article)  # an approved article is final
+        meta = {"language": article.language, "new_version_of": article.id,
+                "version": article.version}  # fmt: skip
+    else:
+        require(actor, Permission.IMPORT_ARTICLE)
     if not isinstance(url, str) or not url.strip():
         raise InvalidInput("url is required", errors={"url": "required"})
     policy = sources.fetch_policy()
     target = parse_url(url.strip(), allowed_ports=policy.allowed_ports,
                        max_chars=policy.max_url_chars)  # fmt: skip
-    if isinstance(published_at, date | datetime):
-        published_at = published_at.isoformat()
-    meta = {"title": title, "publisher": publisher, "published_at": published_at,
-            "language": parse_language(language) if language not in (None, "") else None}  # fmt: skip
-    check_import_fields(session, title=title, publisher=publisher, published_at=published_at)
+    if not correcting:
+        if isinstance(published_at, date | datetime):
+            published_at = published_at.isoformat()
+        meta = {"title": title, "publisher": publisher, "published_at": published_at,
+                "language": parse_language(language) if language not in (None, "") else None}  # fmt: skip
+        check_import_fields(session, title=title, publisher=publisher, published_at=published_at)
     waiting = _open_jobs(session, actor.id)
-    same = next((j for j in waiting if j.payload.get("url") == target.url), None)
+    same = next((j for j in waiting if j.payload.get("url") == target.url
+                 and j.payload.get("new_version_of") == meta.get("new_version_of")), None)  # fmt: skip
     if same is not None:
         return _state(same), False
     if len(waiting) >= MAX_WAITING_PER_USER:
@@ -114,6 +140,7 @@ def request_url_import(session: Session, *, actor, url, title=None, publisher=No
     job = queue.enqueue(session, KIND, payload)
     session.flush()
     audit.record(session, actor, "article.import_requested", "job", job.id,
+                 article_id=meta.get("new_version_of"),
                  after={"url": target.url, **{k: v for k, v in meta.items() if v}})  # fmt: skip
     return _state(job), True
 
@@ -132,8 +159,13 @@ def get_url_import(session: Session, *, actor, job_id: int) -> ImportState:
 def retry_url_import(session: Session, *, actor, job_id: int) -> ImportState:
     """Queue a failed URL import once more (the status page's "Try again"); audited."""
     state = get_url_import(session, actor=actor, job_id=job_id)
-    require(actor, Permission.IMPORT_ARTICLE)
     job = session.get(Job, job_id)
+    if (
+        state.new_version_of is not None
+    ):  # on the version first asked for: a change since fails again
+        require(actor, Permission.IMPORT_VERSION, get_article(session, state.new_version_of))
+    else:
+        require(actor, Permission.IMPORT_ARTICLE)
     if job.status != JobStatus.FAILED:
         return state  # waiting or done already: nothing to retry
     if len(_open_jobs(session, actor.id)) >= MAX_WAITING_PER_USER:
@@ -158,13 +190,23 @@ def fetch_source(payload: dict) -> Source:
 def import_refusal(session: Session, payload: dict) -> str | None:
     """Why the person who asked may no longer import (deactivated or demoted while the page
     was fetched), or None."""
-    return why_not(session.get(User, payload["requested_by"]), Permission.IMPORT_ARTICLE)
+    needed = (
+        Permission.IMPORT_VERSION if payload.get("new_version_of") else Permission.IMPORT_ARTICLE
+    )
+    return why_not(session.get(User, payload["requested_by"]), needed)
 
 
-def finish_import(session: Session, payload: dict, source: Source) -> int:
-    """Store the fetched article as the person who asked (the one import use case and its
-    audit event), in the write that completes the job; the article's id."""
+def finish_import(session: Session, payload: dict, source: Source) -> dict:
+    """Store the fetched page as the person who asked, in the write that completes the job:
+    a new article (the one import use case and its audit event) or a corrected version
+    (versions.import_new_version, on the version asked for). What the job's payload keeps:
+    the article's id and, for a version, the claims' outcomes."""
     actor = session.get(User, payload["requested_by"])
+    if payload.get("new_version_of"):
+        counts = versions.import_new_version(session, actor=actor, source=source,
+                                             article_id=payload["new_version_of"],
+                                             version=payload["version"])  # fmt: skip
+        return {"article_id": payload["new_version_of"], "reanchored": counts}
     fields = {k: payload.get(k) for k in META}
     article = import_article(session, actor=actor, source=source, **fields)
-    return article.id
+    return {"article_id": article.id}

@@ -85,7 +85,7 @@ def index():
         items, total = articles.list_articles(
             db.session, status=status, q=q, page=page, per_page=PER_PAGE
         )
-    progress = articles.progress_for(db.session, [a.id for a in items])
+    progress = articles.progress_for(db.session, [a.id for a in items], current_user)
     return render_template("articles/index.html", articles=items, progress=progress, total=total,
                            page=page, per_page=PER_PAGE, status=status, q=q or "", mine=mine,
                            conflicts=conflicts)  # fmt: skip
@@ -179,7 +179,11 @@ def import_status(job_id: int):
     done = state.status == "done" and state.article_id is not None
     article_url = url_for("articles.show", article_id=state.article_id) if done else None
     if done and not request.headers.get("X-Poll"):  # the poll (static/js/poll.js) goes itself
-        flash(_("Article imported from %(url)s.", url=state.url), "success")
+        if state.new_version_of is not None:
+            counts = version_counts(state.reanchored or {})
+            flash(_("Corrected version imported: %(counts)s.", counts=counts), "success")
+        else:
+            flash(_("Article imported from %(url)s.", url=state.url), "success")
         return redirect(article_url, 303)
     return render_template("articles/import_status.html", state=state, poll=IMPORT_POLL_SECONDS,
                            article_url=article_url)  # fmt: skip
@@ -237,7 +241,8 @@ def show(article_id: int):
 def render_workspace(article_id: int, *, selected=None, panel=None, missing=None) -> str:
     """The workspace page, with the given claim panel (fresh, or a refused form kept)."""
     article = get_article(db.session, article_id)
-    progress = articles.progress_for(db.session, [article.id])[article.id]
+    progress = articles.progress_for(db.session, [article.id], current_user)[article.id]
+    claims = articles.claims_as_seen(db.session, current_user, article)  # blind review
     timeline = [
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
         for ev in history.article_history(db.session, article, current_user, limit=50)
@@ -252,18 +257,18 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
         agreement = agreement_service.article_agreement(db.session, article.id, viewer=current_user)
     if can(current_user, Permission.UNDO_EDIT, article):
         last_edit = undo.last_undoable_edit(db.session, actor=current_user, article_id=article.id)
-    numbered = [(c.number, c) for c in article.claims]  # reading order, each claim's own number
+    numbered = [(c.number, c) for c in claims]  # reading order, each claim's own number
     sort = "worth" if request.args.get("sort") == "worth" else None
     if sort == "worth":  # what to check first: most check-worthy, then position
         numbered.sort(key=lambda pair: (-pair[1].checkworthiness, pair[1].start))
     flt = desk.ClaimFilter.from_args(request.args)
     keep = desk_views.workspace_args(flt, sort)
     return render_template(
-        "articles/show.html", article=article, claims=article.claims, numbered=numbered, sort=sort,
+        "articles/show.html", article=article, claims=claims, numbered=numbered, sort=sort,
         progress=progress, timeline=timeline, agreement=agreement, assign=assign,
         version_form=NewVersionForm(version=article.version), orphans=versions.orphans(db.session, article),
         seq_of={c.id: c.number for c in article.all_claims},
-        segments=_segments(article), approve_form=ApproveArticleForm(
+        segments=_segments(article, claims), approve_form=ApproveArticleForm(
             version=article.version, published_url=article.published_url
             or settings_of(db.session).default_published_url(article.id)),
         long_statements=[n for n, c in numbered if c.status != ClaimStatus.EXCLUDED
@@ -289,11 +294,12 @@ def _claim_owner(claim_id: int) -> int | None:
     return db.session.scalar(select(Claim.article_id).where(Claim.id == claim_id))
 
 
-def _segments(article) -> list[tuple[str, object, int]]:
-    """The body cut into plain text and claim pieces with their code-point offsets, for
-    highlighting in place (the page script maps a selection back to body offsets)."""
+def _segments(article, claims) -> list[tuple[str, object, int]]:
+    """The body cut into plain text and claim pieces (the article's current claims, in
+    reading order) with their code-point offsets, for highlighting in place (the page
+    script maps a selection back to body offsets)."""
     out, pos = [], 0
-    for claim in article.claims:
+    for claim in claims:
         if claim.start > pos:
             out.append((article.body[pos : claim.start], None, pos))
         out.append((claim.text, claim, claim.start))
@@ -331,6 +337,9 @@ def new_version(article_id: int):
     if not form.validate_on_submit():
         flash(_("Not imported: the form was incomplete."), "error")
         return redirect(url_for("articles.show", article_id=article_id))
+    upload = form.file.data
+    if form.url.data and not (upload and upload.filename):  # fetched by the worker, watched
+        return _request_version_by_url(form, article_id)
     try:
         source = _import_source(form, languages.language_of(db.session, article_id))
         with transaction() as s:
@@ -344,6 +353,21 @@ def new_version(article_id: int):
         "success",
     )
     return redirect(url_for("articles.show", article_id=article_id))
+
+
+def _request_version_by_url(form, article_id: int):
+    """A corrected version at a web address: checked now (who, the lock, the version), the
+    page fetched by the worker; the person watches the import's status page."""
+    try:
+        with transaction() as s:
+            state, _new = url_imports.request_url_import(
+                s, actor=current_user, url=form.url.data, new_version_of=article_id,
+                version=form.version.data,
+            )  # fmt: skip
+    except FORM_ERRORS as exc:
+        flash(_("Corrected version not imported: %(why)s", why=detail(exc)), "error")
+        return redirect(url_for("articles.show", article_id=article_id))
+    return redirect(url_for("articles.import_status", job_id=state.id))
 
 
 @bp.post("/articles/<int:article_id>/language")

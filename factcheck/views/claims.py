@@ -22,7 +22,7 @@ from factcheck.forms.claims import (
 from factcheck.forms.comments import CommentForm, DeleteCommentForm, EditCommentForm
 from factcheck.forms.reviews import ApproveForm, ReopenForm, ReturnForm, ReviewForm
 from factcheck.models import Claim, ClaimStatus
-from factcheck.services import approvals, claims, discussion, history, reviews
+from factcheck.services import approvals, blind, claims, discussion, history, reviews
 from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
@@ -75,6 +75,11 @@ def claim_context(claim_id: int, **forms) -> dict:
     visible = reviews.visible_reviews(db.session, current_user, claim)
     similar = similar_claims(db.session, claim, limit=5)
     neighbours = _neighbours(claim)
+    hidden = blind.is_blind(current_user, claim)
+    real, claim = (
+        claim,
+        blind.as_seen(current_user, claim),
+    )  # the page shows the status and version seen
     ctx = {
         "review_form": forms.get("review_form") or _review_form(claim, own, _citation(similar)),
         "approve_form": forms.get("approve_form") or ApproveForm(formdata=None, verdict=_consensus(visible), version=claim.version),
@@ -89,14 +94,14 @@ def claim_context(claim_id: int, **forms) -> dict:
     }  # fmt: skip
     timeline = [
         dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
-        for ev in history.claim_history(db.session, claim, current_user)
+        for ev in history.claim_history(db.session, real, current_user)
     ]
     return dict(
         claim=claim, article=claim.article, own=own, reviews=visible,
-        blind=len(visible) < len(claim.reviews), hidden_count=len(claim.reviews) - len(visible),
+        blind=hidden,
         timeline=timeline, neighbours=neighbours, render_markdown=render_markdown,
         ClaimStatus=ClaimStatus, conflict=forms.get("conflict"), refused=forms.get("refused"), similar=similar, **ctx,
-        **discussion_context(claim, forms),
+        **discussion_context(real, forms),
     )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from factcheck.errors import FORM_ERRORS
 from factcheck.extensions import db
 from factcheck.models import Claim
 from factcheck.permissions import Permission, can
-from factcheck.services import desk, users
+from factcheck.services import blind, desk, users
 from factcheck.services.common import get_article
 
 bp = Blueprint("desk", __name__)
@@ -40,11 +40,14 @@ def queue_context(article, numbered: list, flt: desk.ClaimFilter) -> dict:
     needs = desk.needs_me(db.session, current_user, article.id)
     assigned = desk.assignees_of(db.session, article.id)
     shown = [(n, c) for n, c in numbered if flt.keeps(c, assigned.get(c.id, set()))]
+    # the reviews' common verdict (bulk approval's default), never for a claim whose reviews
+    # the viewer may not read yet: blind review holds in the page's data too
+    agreed = {c.id: desk.agreed_verdict(c) for _, c in shown if not blind.is_blind(current_user, c)}
     reviewers = []
     if can(current_user, Permission.DECIDE_CLAIMS):
         reviewers = [u for u in users.list_users(db.session) if u.active]
     return {"needs": needs, "reasons": desk.REASONS, "shown": shown, "flt": flt,
-            "reviewers": reviewers, "agreed": {c.id: desk.agreed_verdict(c) for _, c in shown},
+            "reviewers": reviewers, "agreed": agreed,
             "select_all": request.args.get("select") == "all"}  # fmt: skip
 
 

@@ -136,3 +136,116 @@ def test_int04_blind_review_in_aggregates(
     figure("INT-04", cases=f"{len(alone)} aggregates", ok=f"{len(leaks)} leaks before submitting; "
            "opens on the claim submitted only", rows="-", notes=str(leaks)[:100])  # fmt: skip
     assert not leaks, leaks
+
+
+# ----------------------------------------------------------------- INT-10: the claim itself
+
+_VOLATILE = (
+    (re.compile(r'(name="csrf_token"[^>]*value=")[^"]*'), r"\1"),
+    (re.compile(r'(<meta name="csrf-token" content=")[^"]*'), r"\1"),
+    (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
+    # the whole desk's trail head (every event of every article moves it; it names no claim)
+    (re.compile(r'"chain_head":\{"seq":\d+,"hash":"[0-9a-f]+"\}'), '"chain_head":{}'),
+    (re.compile(r'"generated_at":"[^"]*"'), '"generated_at":""'),
+)
+
+
+def _steady(text: str) -> str:
+    for pattern, repl in _VOLATILE:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _claim_seen_by(c, api, art: int, cid: int) -> dict:
+    """Everything a reviewer reads of one article and one of its claims, through the pages
+    and the API: bodies (volatile tokens blanked) and ETags."""
+    out = {}
+    for path in (f"/articles/{art}", f"/articles/{art}?claim={cid}", f"/claims/{cid}",
+                 f"/claims/{cid}?panel=workspace", "/articles", "/queue",
+                 "/search?status=reviewed", "/search?status=open", f"/articles/{art}?status=reviewed",
+                 f"/articles/{art}/export?format=json", f"/articles/{art}/export?format=csv"):  # fmt: skip
+        resp = c.get(path)
+        assert resp.status_code == 200, (path, resp.status_code)
+        out["web " + path] = _steady(resp.get_data(as_text=True))
+    for path in (f"/claims/{cid}", f"/articles/{art}", "/articles", "/queue",
+                 "/search/claims?status=reviewed", "/search/claims?status=open",
+                 f"/claims/{cid}/history", f"/articles/{art}/changes", f"/articles/{art}/needs-me",
+                 f"/articles/{art}/export?format=json", f"/articles/{art}/export?format=csv"):  # fmt: skip
+        resp = api.get(path)
+        assert resp.status_code == 200, (path, resp.status_code)
+        out["api " + path] = (resp.headers.get("ETag"), _steady(resp.get_data(as_text=True)))
+    return out
+
+
+def _first_difference(a: str, b: str) -> str:
+    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return f"…{a[max(0, i - 60) : i + 60]!r} vs …{b[max(0, i - 60) : i + 60]!r}"
+
+
+def test_int10_blind_review_holds_on_the_claim_itself(
+    app, fresh_contexts, make_user, api_as, login, client, figure
+):
+    """A reviewer who has not reviewed a claim reads the same claim, byte for byte, before
+    and after others review it, revise, and a lead returns it: no status, version, ETag,
+    count, badge, history line or progress figure moves; the version they were shown
+    still saves their edit, and a stale one is refused naming only versions they saw."""
+    from factcheck.services import assignments
+
+    a, b, lead, art, ids = _six(make_user)
+    c_user = make_user("reviewer")
+    with transaction() as s:
+        assignments.assign(s, actor=lead, user_id=c_user.id, article_id=art)
+    c = login(c_user, c=client.application.test_client())
+    c.get("/articles")  # the sign-in's flash message is shown once
+    api_c = api_as(c_user)
+    cid = ids[0]
+    _review(a, ids[1], "confirmed")  # the article is in review before the first look
+    states = {"alone": _claim_seen_by(c, api_c, art, cid)}
+    _review(a, cid, "confirmed")
+    states["reviewed by another"] = _claim_seen_by(c, api_c, art, cid)
+    _review(a, cid, "disputed", version=1)
+    _review(b, cid, "confirmed")
+    states["revised, second review"] = _claim_seen_by(c, api_c, art, cid)
+    with transaction() as s:
+        approvals.return_claim(s, actor=lead, claim_id=cid, comment="look again",
+                               version=s.get(Claim, cid).version)  # fmt: skip
+    states_returned = _claim_seen_by(c, api_c, art, cid)
+    _review(b, cid, "disputed", version=1)
+    states_returned_revised = _claim_seen_by(c, api_c, art, cid)
+    leaks = []
+    base = states["alone"]
+    for name, seen in states.items():
+        for path, value in seen.items():
+            if value != base[path]:
+                leaks.append(f"{name}: {path}: " + _first_difference(str(base[path]), str(value)))
+    # a lead's return is the lead's own act, shown to all; the revision after it is not
+    for path, value in states_returned_revised.items():
+        if value != states_returned[path]:
+            leaks.append(f"revised after return: {path}: "
+                         + _first_difference(str(states_returned[path]), str(value)))  # fmt: skip
+    paths = len(base) * (len(states) + 1)
+    figure("INT-10", cases=f"{len(base)} paths x 5 states", ok=f"{len(leaks)} of {paths} reads moved "
+           "before submitting; shown version saves, stale one 409 with it; opens on submitting",
+           rows="-", notes="; ".join(leaks)[:100])  # fmt: skip
+    assert not leaks, "\n".join(leaks)
+    # the version C was shown still saves C's edit (nobody changed what C can see) …
+    shown = api_c.get(f"/claims/{cid}").get_json()
+    assert shown["status"] == "returned" and shown["reviews_hidden"] is True
+    edit = api_c.patch(
+        f"/claims/{cid}", json={"speaker": "The ministry", "version": shown["version"]}
+    )
+    assert edit.status_code == 200, edit.get_json()
+    # … and a stale copy is refused with the versions C saw, nothing about the reviews
+    stale = api_c.patch(f"/claims/{cid}", json={"speaker": "Someone", "version": shown["version"]})
+    assert stale.status_code == 409
+    assert stale.get_json()["current_version"] == edit.get_json()["version"] == shown["version"] + 1
+    # once C submits, C sees the claim as it is
+    _review(c_user, cid, "confirmed")
+    after = api_c.get(f"/claims/{cid}").get_json()
+    db.session.expire_all()
+    real = db.session.get(Claim, cid)
+    assert (after["version"], after["status"], after["review_count"]) == (
+        real.version,
+        real.status.value,
+        3,
+    )

@@ -205,3 +205,160 @@ def test_async_api_cap_dedupe_and_who_sees_a_job(fresh_contexts, app, publisher,
     failed = api.get(f"/imports/{gone['id']}").get_json()
     assert failed["status"] == "failed" and failed["error"] == "source answered HTTP 404"
     assert failed["article"] is None and snapshot()["articles"] == articles
+
+
+def _race(app, calls):
+    """Run the calls at the same instant in threads with their own sessions; each result
+    is "ok" or the exception raised."""
+    import threading
+
+    from factcheck.database import transaction
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        with app.app_context():
+            try:
+                barrier.wait()
+                with transaction() as s:
+                    results[i] = ("ok", call(s))
+            except BaseException as exc:  # noqa: BLE001 - surfaced by the assertions
+                results[i] = ("refused", exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_the_cap_and_dedupe_hold_when_one_person_asks_many_times_at_once(app, make_user, round_):
+    """Eight requests of one person at the same instant (and two of them for the same URL):
+    no more than the cap ever wait, and one URL is one job (PostgreSQL runs them truly at
+    once; the person's own row is the turn they take)."""
+    from factcheck.errors import RateLimited
+    from factcheck.models import JobStatus, User
+
+    me = make_user("reviewer")
+    me_id = me.id
+    db.session.rollback()
+    urls = [f"https://news.example.org/story-{round_}-{i}" for i in range(7)] + [
+        f"https://news.example.org/story-{round_}-0"
+    ]
+
+    def ask(url):
+        return lambda s: url_imports.request_url_import(s, actor=s.get(User, me_id), url=url)
+
+    results = _race(app, [ask(u) for u in urls])
+    db.session.rollback()
+    jobs = [j for j in db.session.scalars(select(Job).where(Job.kind == url_imports.KIND))
+            if j.payload.get("requested_by") == me_id and j.status == JobStatus.QUEUED]  # fmt: skip
+    refused = [r[1] for r in results if r[0] == "refused"]
+    assert all(isinstance(e, RateLimited) for e in refused), refused
+    assert len(jobs) == url_imports.MAX_WAITING_PER_USER, [j.payload["url"] for j in jobs]
+    assert len({j.payload["url"] for j in jobs}) == len(jobs)  # one URL, one job
+    requested = [e for e in _events("article.import_requested") if e.actor_id == me_id]
+    assert len(requested) == len(jobs)  # an event per job, none for a refusal or a repeat
+
+
+FIRST = "The city council approved a $4.2 million budget on Tuesday, Mayor Ann Lee said.\n"
+
+
+def test_a_corrected_version_at_a_url_is_fetched_by_the_worker(fresh_contexts, app, publisher, make_user,
+                                                                login, api_as, snapshot, review_all):  # fmt: skip
+    """The article page's "import a corrected version" with a web address and the API's
+    POST /articles/{id}/versions with Prefer: respond-async: checked at once (the version,
+    the lock), fetched by the worker, stored as a new version with its claims re-anchored;
+    a change meanwhile fails the job and stores nothing."""
+    from factcheck.database import transaction
+    from factcheck.models import ArticleVersion
+    from factcheck.services import articles
+
+    user, lead = make_user("reviewer"), make_user("lead")
+    with transaction() as s:
+        art_id = articles.import_article(s, actor=user, text=FIRST, title="Budget").id
+    version = db.session.get(Article, art_id).version
+    api, lead_id = api_as(user), lead.id
+    other = make_user("reviewer")
+    other_id = other.id
+    db.session.rollback()
+    c = app.test_client()
+    login(user, c=c)
+    # the web form: answered at once, the status page, then the worker
+    url = publisher.url("/news?v=2")
+    before = snapshot()
+    resp = c.post(f"/articles/{art_id}/versions", data={"url": url, "version": version})
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/imports/")
+    status_page = resp.headers["Location"]
+    assert f"Fetching {url}" in c.get(status_page).get_data(as_text=True)
+    queued = snapshot()
+    assert queued["article_versions"] == before["article_versions"]
+    requested = [e for e in _events("article.import_requested") if e.after["url"] == url]
+    assert len(requested) == 1 and requested[0].article_id == art_id
+    assert requested[0].after["new_version_of"] == art_id
+    assert _run_worker(app).done == 1
+    resp = c.get(status_page)
+    assert resp.status_code == 303 and resp.headers["Location"] == f"/articles/{art_id}"
+    page = c.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Corrected version imported: 1 moved, 2 new." in page
+    db.session.rollback()
+    art = db.session.get(Article, art_id)
+    assert art.current_version == 2 and "roads by 12%" in art.body
+    n_versions = len(
+        db.session.scalars(select(ArticleVersion).where(ArticleVersion.article_id == art_id)).all()
+    )
+    assert n_versions == 2
+    # the API: 202 + Location; a stale version is refused at once (409), nothing queued
+    prefer = {"Prefer": "respond-async"}
+    before = snapshot()
+    stale = api.post(f"/articles/{art_id}/versions", json={"url": publisher.url("/news?v=3"),
+                     "version": version}, headers=prefer)  # fmt: skip
+    assert stale.status_code == 409 and snapshot() == before
+    current = api.get(f"/articles/{art_id}").get_json()["version"]
+    resp = api.post(f"/articles/{art_id}/versions", json={"url": publisher.url("/gone"),
+                    "version": current}, headers=prefer)  # fmt: skip
+    assert resp.status_code == 202 and resp.headers["Preference-Applied"] == "respond-async"
+    body = resp.get_json()
+    assert body["new_version_of"] == art_id and body["status"] == "queued"
+    # the article changes while the page is fetched (another corrected version, pasted):
+    # the job fails saying so, and stores nothing of its own
+    ok = api.post(f"/articles/{art_id}/versions", json={"url": publisher.url("/news?v=4"),
+                  "version": current}, headers=prefer)  # fmt: skip
+    assert ok.status_code == 202 and ok.get_json()["id"] != body["id"]
+    pasted = api.post(f"/articles/{art_id}/versions", json={"text": FIRST + "Roads get 12% more.\n",
+                      "version": current})  # fmt: skip
+    assert pasted.status_code == 200, pasted.get_json()
+    stats = _run_worker(app)
+    assert stats.run == 2, stats.lines
+    failed = api.get(f"/imports/{body['id']}").get_json()
+    assert failed["status"] == "failed" and "404" in failed["error"]
+    raced = api.get(f"/imports/{ok.get_json()['id']}").get_json()
+    assert raced["status"] == "failed" and "changed by someone else meanwhile" in raced["error"]
+    assert raced["reanchored"] is None
+    db.session.rollback()
+    art = db.session.get(Article, art_id)
+    assert art.current_version == 3 and "Roads get 12% more." in art.body
+    # an approved article is final: refused at once on the page and the API, nothing queued
+    from factcheck.models import User
+
+    with transaction() as s:
+        art_id = articles.import_article(s, actor=s.get(User, other_id), text=FIRST, title="B").id
+    review_all(art_id, db.session.get(User, other_id), db.session.get(User, lead_id))
+    final = db.session.get(Article, art_id).version
+    before = snapshot()
+    refused = api.post(f"/articles/{art_id}/versions", json={"url": publisher.url("/news?v=5"),
+                       "version": final}, headers=prefer)  # fmt: skip
+    assert refused.status_code in (403, 409) and "approved" in refused.get_json()["detail"]
+    form = c.post(
+        f"/articles/{art_id}/versions", data={"url": publisher.url("/news?v=6"), "version": final}
+    )
+    assert form.status_code == 302 and form.headers["Location"] == f"/articles/{art_id}"
+    assert "Corrected version not imported" in c.get(form.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert snapshot() == before

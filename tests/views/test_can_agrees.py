@@ -18,7 +18,7 @@ from factcheck.database import transaction
 from factcheck.errors import InvalidTransition, PermissionDenied
 from factcheck.extensions import db
 from factcheck.models import Article, Claim
-from factcheck.services import approvals, articles, claims, reviews, versions
+from factcheck.services import approvals, articles, blind, claims, reviews, versions
 from factcheck.services.sources import Source
 
 TEXT = "Prices rose 5% in 2021, the bank said. Unemployment fell to 3.9% in March. Exports doubled since 2019.\n"
@@ -134,18 +134,19 @@ def _own_version(w: World):
 def _service(w: World, action: str):
     """The service call of an action, on a claim or an article (never committed)."""
     c, a, me = w.claim, w.article, w.me
+    cv = blind.seen_version(me, c) if c is not None else None  # the version `me` was shown
     calls = {
         "review": lambda s: reviews.submit_review(s, actor=me, claim_id=c.id, verdict="confirmed",
                                                   links=[LINK], version=_own_version(w)),
         "approve": lambda s: approvals.approve_claim(s, actor=me, claim_id=c.id, verdict="confirmed",
-                                                     note="checked", version=c.version),
-        "return": lambda s: approvals.return_claim(s, actor=me, claim_id=c.id, comment="why?", version=c.version),
-        "reopen": lambda s: approvals.reopen_claim(s, actor=me, claim_id=c.id, reason="new facts", version=c.version),
-        "edit": lambda s: claims.update_claim(s, actor=me, claim_id=c.id, version=c.version, speaker="Someone"),
-        "split": lambda s: claims.split_claim(s, actor=me, claim_id=c.id, at=c.start + 6, version=c.version),
-        "merge": lambda s: claims.merge_claims(s, actor=me, claim_id=c.id, with_id=w.neighbour.id, version=c.version),
-        "exclude": lambda s: claims.exclude_claim(s, actor=me, claim_id=c.id, reason="opinion", version=c.version),
-        "include": lambda s: claims.include_claim(s, actor=me, claim_id=c.id, version=c.version),
+                                                     note="checked", version=cv),
+        "return": lambda s: approvals.return_claim(s, actor=me, claim_id=c.id, comment="why?", version=cv),
+        "reopen": lambda s: approvals.reopen_claim(s, actor=me, claim_id=c.id, reason="new facts", version=cv),
+        "edit": lambda s: claims.update_claim(s, actor=me, claim_id=c.id, version=cv, speaker="Someone"),
+        "split": lambda s: claims.split_claim(s, actor=me, claim_id=c.id, at=c.start + 6, version=cv),
+        "merge": lambda s: claims.merge_claims(s, actor=me, claim_id=c.id, with_id=w.neighbour.id, version=cv),
+        "exclude": lambda s: claims.exclude_claim(s, actor=me, claim_id=c.id, reason="opinion", version=cv),
+        "include": lambda s: claims.include_claim(s, actor=me, claim_id=c.id, version=cv),
         "add_claim": lambda s: claims.add_claim(s, actor=me, article_id=a.id, start=w.gap[0], end=w.gap[1]),
         "import_version": lambda s: versions.import_new_version(
             s, actor=me, article_id=a.id, version=a.version,
@@ -217,7 +218,10 @@ def api_allows(api, w: World, action: str) -> bool | None:
     method, path, body = requests[action]
     obj = c if c is not None else a
     if action not in ("review", "add_claim"):  # changes to an existing object carry its version
-        body = {**body, "version": obj.version}
+        # as the caller was shown it (blind review: another's review steps a claim's version
+        # only for those who may see that review)
+        shown = api("GET", f"/claims/{c.id}").get_json()["version"] if c is not None else None
+        body = {**body, "version": shown if shown is not None else obj.version}
     resp = api(method, path, json=body)
     assert resp.status_code in (200, 201, 403, 409), (resp.status_code, resp.get_json())
     return resp.status_code < 300
