@@ -337,6 +337,10 @@ def test_a_corrected_version_at_a_url_is_fetched_by_the_worker(fresh_contexts, a
     assert stats.run == 2, stats.lines
     failed = api.get(f"/imports/{body['id']}").get_json()
     assert failed["status"] == "failed" and "404" in failed["error"]
+    page = c.get(f"/imports/{body['id']}").get_data(
+        as_text=True
+    )  # back to the article, not a new import
+    assert "Try again" in page and f'href="/articles/{art_id}">Open the article' in page
     raced = api.get(f"/imports/{ok.get_json()['id']}").get_json()
     assert raced["status"] == "failed" and "changed by someone else meanwhile" in raced["error"]
     assert raced["reanchored"] is None
