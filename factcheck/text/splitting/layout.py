@@ -111,4 +111,11 @@ def _is_hard_wrapped(para: list[Line]) -> bool:
     if min(widths) < 35 or max(widths) > 110 or max(widths) - min(widths) > 45:
         return False
     open_ends = sum(1 for ln in body if ln.text[-1] not in _TERMINAL_END)
-    return open_ends * 2 >= len(body)
+    if open_ends * 2 < len(body):
+        return False
+    # Wrapping breaks lines wherever a word ends: somewhere the next line goes on in lower
+    # case, or the line stops on a comma. A stack of headlines (a headline, its
+    # subheadline, the first sentence) has neither: every line is a title of its own.
+    pairs = list(zip(content, content[1:], strict=False))
+    return any(nxt.text[0].islower() or nxt.text[0].isdigit() or ln.text[-1] in _SOFT_END
+               for ln, nxt in pairs)  # fmt: skip

@@ -23,6 +23,19 @@ def test_a_number_that_ends_a_sentence_still_ends_it():
     ]
 
 
+def test_an_ordinal_after_an_article_and_its_adjective_is_not_an_end():
+    text = (
+        "Die Kirche stammt aus der Zeit des späten 15. Jahrhunderts. Sie feiert ihr "
+        "traditionell begangenes 60. Jubiläum. Unter den besten 10. Danach kam er nicht mehr."
+    )
+    assert sentences(text, "de") == [
+        "Die Kirche stammt aus der Zeit des späten 15. Jahrhunderts.",
+        "Sie feiert ihr traditionell begangenes 60. Jubiläum.",
+        "Unter den besten 10.",  # a word that opens sentences follows: an end after all
+        "Danach kam er nicht mehr.",
+    ]
+
+
 def test_abbreviations():
     text = "Er nannte Nr. 5 und z. B. die Wohnung von Dr. Meier usw. Die Polizei ermittelt."
     assert sentences(text, "de") == [

@@ -115,3 +115,27 @@ def test_carriage_returns_do_not_crash():
 @pytest.mark.parametrize("body", ["", "   ", "\n\n", "...", "•", "\r\n\r\n"])
 def test_empty_or_punctuation_only(body):
     assert split_article(body) == []
+
+
+def test_a_stack_of_headlines_is_not_a_hard_wrapped_paragraph():
+    """Headline, subheadline and first sentence on consecutive lines each stand alone; a
+    paragraph wrapped at a fixed width (lines going on in lower case) is still one text."""
+    stacked = (
+        "Council approves the budget for next year\n"
+        "Spending on roads rises for the third year\n"
+        "The city council approved a $4.2 million budget on Tuesday.\n"
+    )
+    assert texts(stacked) == [
+        "Council approves the budget for next year",
+        "Spending on roads rises for the third year",
+        "The city council approved a $4.2 million budget on Tuesday.",
+    ]
+    wrapped = (
+        "The city council approved a budget of $4.2 million\n"
+        "on Tuesday after a debate that ran late into the\n"
+        "night, and spending on roads rises by 12 percent.\n"
+    )
+    assert texts(wrapped) == [
+        "The city council approved a budget of $4.2 million\non Tuesday after a debate that "
+        "ran late into the\nnight, and spending on roads rises by 12 percent."
+    ]

@@ -63,12 +63,34 @@ class Profile:
         if word.isdigit() and len(word) <= 3 and (self.months or self.ordinal_lead):
             if _word_at(text, w).lower() in self.months:
                 return False
-            if _word_before(text, i - len(word)).lower() in self.ordinal_lead:
+            if self._ordinal_follows(text, i - len(word), _word_at(text, w).lower()):
                 return False
         if low in self.ambiguous:
             starter = not self.nouns_capitalised or _word_at(text, w).lower() in self.starters
             return nxt.isupper() and starter
         return None
+
+    def _ordinal_follows(self, text: str, at: int, following: str) -> bool:
+        """The number ending at ``at`` stands where an ordinal does: after a word that
+        leads one ("am 3.", "die 27."), or, where nouns are capitalised (German), after
+        inflected adjectives that such a word opens ("des späten 15. Jahrhunderts", "ihr
+        traditionell begangenes 60. Jubiläumsjahr"): a sentence does not end on a number
+        right after an article's adjective, unless a word that opens sentences follows
+        ("unter den besten 10. Danach …")."""
+        word, start = _word_and_start_before(text, at)
+        if word.lower() in self.ordinal_lead:
+            return True
+        if not (self.nouns_capitalised and word.islower() and word.endswith(INFLECTED)):
+            return False
+        if following in self.starters:
+            return False
+        for _ in range(3):  # the adjective, and up to two words more back to the article
+            word, start = _word_and_start_before(text, start)
+            if word.lower() in self.ordinal_lead:
+                return True
+            if not word.islower():
+                return False
+        return False
 
     # ---------------------------------------------------------------- furniture
     def furniture_kind(self, line: str) -> str | None:
@@ -151,6 +173,20 @@ _NOT_FIRST = frozenset(
 def _word_at(text: str, w: int) -> str:
     m = _LETTERS.match(text, w)
     return m.group() if m else ""
+
+
+INFLECTED = ("e", "en", "es", "em", "er")  # German adjective endings
+
+
+def _word_and_start_before(text: str, i: int) -> tuple[str, int]:
+    """The word ending before position i (spaces skipped) and where it starts."""
+    k = i
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    j = k
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return text[j:k], j
 
 
 def _word_before(text: str, i: int) -> str:

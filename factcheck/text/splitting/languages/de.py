@@ -66,7 +66,7 @@ PROFILE = Profile(
         """der die das den dem des ein eine einen einem einer es er sie wir ich ihr man in im
         an am auf aus bei mit nach seit von vom zu zum zur für gegen ohne um und oder aber
         doch denn wenn als wie was wer wo warum auch so dann nun jetzt heute gestern dabei
-        damit dazu daher deshalb trotzdem außerdem zudem allerdings jedoch laut nach dies
+        damit dazu daher deshalb danach davor trotzdem außerdem zudem allerdings jedoch laut nach dies
         diese dieser dieses jeder jede alle viele mehr nicht kein keine sein seine ihre
         unser das hier dort da"""
     ),
