@@ -136,6 +136,25 @@ def find_attribution(masked: str) -> Attribution | None:
 _NEGATION = frozenset(["not", "never", "no", "hasn't", "hadn't", "didn't", "haven't", "won't"])
 _DOING = frozenset(["added", "adds", "add", "posted", "posts", "post", "recorded", "reported"])
 _COUNT_WORDS = L.NUMBER_WORDS
+_GOING_ON = frozenset(["continued", "continues", "continue"])
+_OBJECT_START = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "this",
+        "that",
+        "these",
+        "those",
+        "with",
+    ]
+)
 
 
 def _not_saying(toks, v: int, word: str) -> bool:
@@ -147,7 +166,9 @@ def _not_saying(toks, v: int, word: str) -> bool:
       not a statement;
     - capitalised inside a line ("LKQ Corporation Announces Results", "Game Notes"):
       a headline's title case, where the word is as often a noun;
-    - last in a line with no stop and no quotation ("Game notes"): a label, not a report.
+    - last in a line with no stop and no quotation ("Game notes"): a label, not a report;
+    - "continued" with an object or "to" ("has continued a program", "continued to
+      rise"): going on, not speaking.
     """
     if word[0].isupper() and v > 0 and not word.isupper():
         return True
@@ -163,6 +184,8 @@ def _not_saying(toks, v: int, word: str) -> bool:
         and (nxt[0].isdigit() or nxt.lower() in _COUNT_WORDS)
     ):
         return True
+    if word.lower() in _GOING_ON and nxt is not None and nxt.lower() in _OBJECT_START:
+        return True  # "has continued a program", "continued to rise": going on, not speaking
     return nxt is None and not any(t[0] == QUOTE for t in toks[:v])
 
 
@@ -173,7 +196,13 @@ def _span(masked: str, toks, a: int, b: int) -> str:
 def _subject(masked: str, toks, v: int) -> Attribution | None:
     """Speaker before the verb: back over auxiliaries, then to the clause boundary."""
     k = v - 1
-    while k >= 0 and (toks[k][0].lower() in L.AUX or _adverb(toks[k][0])):
+    while k >= 0 and (
+        toks[k][0].lower() in L.AUX
+        or _adverb(toks[k][0])
+        or (
+            toks[k][0] == "since" and k > 0 and toks[k - 1][0].lower() in _PERFECT
+        )  # "have since said"
+    ):
         k -= 1
     if k >= 0 and toks[k][0] == ",":
         return _appositive(masked, toks, k)
@@ -190,6 +219,17 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
     if k == end:
         return None
     before = toks[k][0] if k >= 0 else None
+    if before is not None and before.lower() == "who" and toks[k + 1][0].islower():
+        # "The logger who stayed back claimed": the noun the relative clause describes
+        head = _subject(masked, toks, k)
+        return Attribution(head.speaker, 2) if head is not None else None
+    if (
+        before is not None
+        and before.lower() in _CLAUSE_OPENERS
+        and (k == 0 or toks[k - 1][0] == ",")
+    ):
+        # "But Vice-President Mike Pence stressed", "…, but the minister said": the clause's subject
+        before = None if k == 0 else ","
     phrase = _span(masked, toks, k + 1, end)
     if before == QUOTE:
         return Attribution(phrase, 0) if valid_phrase(phrase, loose=True) else None
@@ -198,6 +238,10 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
     if before == ",":
         return Attribution(phrase, 1)
     return Attribution(phrase, 2) if before is None else None
+
+
+_PERFECT = frozenset(["have", "has", "had"])
+_CLAUSE_OPENERS = frozenset(["but", "yet", "so", "and"])
 
 
 def _open_paren(toks, k: int) -> int:
@@ -226,7 +270,10 @@ def _appositive(masked: str, toks, comma: int) -> Attribution | None:
         before = _phrase_before_comma(masked, toks, k)
         return Attribution(before.speaker, 2) if before else None
     if name is None:
-        return None
+        # "The chief executive of the authority, Gary Scott, added": the role first, the
+        # name in apposition to it
+        inner = _named_before_comma(masked, toks, comma)
+        return inner if inner is not None and " " in inner.speaker else None
     if valid_phrase(phrase) and determiner(phrase.split()[0].lower()):
         return Attribution(f"{name.speaker}, {phrase}", 1)
     return name

@@ -42,6 +42,17 @@ SINGLE = [
     ("We asked the ministry for comment.", None),
     ("The program ended and told nobody why.", None),
     ("The city, which officials said was bankrupt, closed the school.", None),
+    # a clause opened by "but" / "so": its subject speaks
+    ("But Deputy Mayor Ed Park stressed on Monday that the vote stands.", "Deputy Mayor Ed Park"),
+    ("Turnout fell, but the election board said that no ballots were lost.", "the election board"),
+    # "have since said": the adverb between the auxiliary and the verb
+    ("Two witnesses have since claimed that the car ran a red light.", "Two witnesses"),
+    # a relative clause after the subject: the noun it describes
+    ("The nurse who stayed behind said that the ward had no power.", "The nurse"),
+    # the role first, the name in apposition to it
+    ("The director of the port authority, Rosa Diaz, added that cargo was delayed.", "Rosa Diaz"),
+    # "continued" with an object is going on, not speaking
+    ("No, but the council has continued a program that pays for repairs.", None),
 ]
 
 
