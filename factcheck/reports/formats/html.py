@@ -75,11 +75,11 @@ def _environment(language: str) -> Environment:
     )
     env.install_gettext_translations(w.catalog, newstyle=True)
 
-    def source(report: Report, field: str, print: bool = False) -> Markup:
+    def source(report: Report, field: str, plain: bool = False) -> Markup:
         label = w.source((report.meta_sources or {}).get(field))
         if not label:
             return Markup("")
-        return Markup(" (%s)" if print else ' <span class="muted">(%s)</span>') % label
+        return Markup(" (%s)" if plain else ' <span class="muted">(%s)</span>') % label
 
     env.filters.update(
         bdi=_bdi,
