@@ -45,3 +45,12 @@ def test_pdf_fetches_nothing(draft_report, monkeypatch):
 def test_refuse_all_refuses():
     with pytest.raises(pdf_format.FetchRefused):
         pdf_format.refuse_all("http://127.0.0.1:9/")
+
+
+def test_printed_links_show_their_address_once(draft_report):
+    # The PDF is paper too: a link in a note and an evidence link print where they lead.
+    text = " ".join(_text(render(draft_report, "pdf").content).split())
+    assert "the report <https://police.example/r>" in text  # in the lead's note
+    evidence = "Annual crime statistics 2023 <https://police.example/annual-2023.pdf>"
+    assert text.count(evidence) == 1, text
+    assert text.count("<https://police.example/annual-2023.pdf>") == 1

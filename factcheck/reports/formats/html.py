@@ -58,7 +58,7 @@ def _print_link(url: str | None, text: str | None = None) -> Markup:
     if safe is None or not text:
         return _link(url, text)
     address = Markup(" &lt;%s&gt;") % _isolate(url)
-    return Markup('<a href="%s">%s</a>') % (safe, _isolate(text)) + address
+    return Markup('<a href="%s" class="bare">%s</a>') % (safe, _isolate(text)) + address
 
 
 @cache
