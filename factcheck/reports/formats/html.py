@@ -26,6 +26,11 @@ def _bdi(text: str | None) -> Markup:
     return Markup("<bdi>%s</bdi>") % common.balance_bidi(text)
 
 
+def _isolate(text: str | None) -> str:
+    # Print: FSI ... PDI around the field. Pango isolates it; WeasyPrint ignores <bdi>.
+    return f"\u2068{common.balance_bidi(text)}\u2069" if text else ""
+
+
 def _time(w: Words, value) -> Markup:
     if value is None:
         return Markup("")
@@ -47,6 +52,15 @@ def _link(url: str | None, text: str | None = None) -> Markup:
     return Markup('<a href="%s"%s rel="noopener noreferrer nofollow">%s</a>') % (safe, css, label)
 
 
+def _print_link(url: str | None, text: str | None = None) -> Markup:
+    # Print: the address follows the link's text (a screen page shows it on hover).
+    safe = common.safe_url(url)
+    if safe is None or not text:
+        return _link(url, text)
+    address = Markup(" &lt;%s&gt;") % _isolate(url)
+    return Markup('<a href="%s" class="bare">%s</a>') % (safe, _isolate(text)) + address
+
+
 @cache
 def _environment(language: str) -> Environment:
     """The report template's environment in one language (gettext from the catalogs)."""
@@ -61,9 +75,11 @@ def _environment(language: str) -> Environment:
     )
     env.install_gettext_translations(w.catalog, newstyle=True)
 
-    def source(report: Report, field: str) -> Markup:
+    def source(report: Report, field: str, plain: bool = False) -> Markup:
         label = w.source((report.meta_sources or {}).get(field))
-        return Markup(' <span class="muted">(%s)</span>') % label if label else Markup("")
+        if not label:
+            return Markup("")
+        return Markup(" (%s)" if plain else ' <span class="muted">(%s)</span>') % label
 
     env.filters.update(
         bdi=_bdi,
@@ -71,6 +87,9 @@ def _environment(language: str) -> Environment:
         sanitized=_sanitized,
         time=lambda value: _time(w, value),
         link=_link,
+        isolate=_isolate,
+        print_time=lambda value: w.time(value) if value is not None else "",
+        print_link=_print_link,
         verdict_label=w.verdict,
         status_label=w.status,
         state_word=w.state,
@@ -83,7 +102,16 @@ def _environment(language: str) -> Environment:
 
 def render_html(report: Report) -> bytes:
     """The report as a standalone, printable HTML page (UTF-8), in its report language."""
-    template = _environment(report.report_language).get_template("report.html")
+    return _render(report, "report.html")
+
+
+def render_print_html(report: Report) -> bytes:
+    """The report's HTML for WeasyPrint (print.html: the same facts in fewer boxes)."""
+    return _render(report, "print.html")
+
+
+def _render(report: Report, name: str) -> bytes:
+    template = _environment(report.report_language).get_template(name)
     w = words(report.report_language)
     counts = [(w.verdict(v), v, getattr(report.summary, v)) for v in VERDICTS]
     head = report.chain_head_hash

@@ -1,7 +1,7 @@
 """PDF: the standalone HTML report printed by WeasyPrint, fetching nothing.
 
 WeasyPrint's docs warn that rendering untrusted HTML can read local files or reach the
-network (HOSTILE.md §2.13). The report HTML is self-contained (inline CSS, no images),
+network (HOSTILE.md §2.13). The printed HTML (print.html) is self-contained (inline CSS, no images),
 so the URL fetcher refuses every request; a note's link is text, never fetched.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 
-from factcheck.reports.formats.html import render_html
+from factcheck.reports.formats.html import render_print_html
 from factcheck.reports.model import Report
 
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's accessible variant: a tagged PDF
@@ -28,7 +28,7 @@ def render_pdf(report: Report) -> bytes:
     """Render the report's HTML to PDF with no external fetches."""
     from weasyprint import HTML  # imported lazily: it loads Pango at import time
 
-    html = render_html(report).decode("utf-8")
+    html = render_print_html(report).decode("utf-8")
     try:
         # PDF/UA-1: tagged (structure tree from the HTML), with the title and language
         return HTML(string=html, url_fetcher=refuse_all, base_url=None).write_pdf(
