@@ -245,6 +245,14 @@ def claim_span_editable(actor, obj=None) -> bool:
     return obj.status == ClaimStatus.OPEN and not _reviews(obj)
 
 
+@_state("review of this article has begun: only a lead can still split, merge or move its claims")
+def span_open_to_actor(actor, obj=None) -> bool:
+    """A reviewer changes spans only while the article is a draft (blind review)."""
+    # nobody has reviewed any claim of a draft: whether a claim has a review they may not
+    # read yet is never theirs to learn from a refusal; leads read every review
+    return may_see_all_reviews(actor) or _article_status(obj) == ArticleStatus.DRAFT
+
+
 @_state("this comment was deleted")
 def comment_not_deleted(actor, obj=None) -> bool:
     """The comment is not deleted (a deleted comment is neither edited nor deleted again)."""
@@ -310,7 +318,7 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.ADD_CLAIM: [is_active, is_reviewer, article_not_approved],
     Permission.UNDO_EDIT: [is_active, is_reviewer, article_not_approved],
     Permission.EDIT_CLAIM: [is_active, is_reviewer, article_not_approved, claim_not_approved],
-    Permission.EDIT_SPAN: [is_active, is_reviewer, article_not_approved, claim_not_approved, claim_span_editable],
+    Permission.EDIT_SPAN: [is_active, is_reviewer, article_not_approved, claim_not_approved, span_open_to_actor, claim_span_editable],
     Permission.CHANGE_CLAIM_TEXT: [is_active, is_reviewer, article_not_approved, claim_not_approved],
     Permission.EXCLUDE_CLAIM: [is_active, is_reviewer, article_not_approved, claim_not_approved, claim_can_be_excluded],
     Permission.INCLUDE_CLAIM: [is_active, is_reviewer, article_not_approved, claim_is_excluded],
