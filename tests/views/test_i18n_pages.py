@@ -220,7 +220,10 @@ def test_the_history_speaks_the_pages_language(make_user, make_article, client_f
     stored = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "review.created").order_by(AuditEvent.id)
     ).first()
-    assert stored.after["verdict"] == "disputed" and stored.after["links"][0]["stance"] == "contradicts"
+    assert (
+        stored.after["verdict"] == "disputed"
+        and stored.after["links"][0]["stance"] == "contradicts"
+    )
 
 
 def test_the_history_in_english_names_the_action(make_user, make_article, client_for):
