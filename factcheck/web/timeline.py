@@ -153,15 +153,16 @@ def summary(ev: dict) -> Markup:
 
 
 def change_lines(ev: dict) -> list[str]:
-    """One "field: old → new" line per changed field (a field the event sets: "field: new")."""
+    """One "field: old → new" line per changed field (a field the event sets: "field: new";
+    one it leaves empty, none)."""
     before, after = ev.get("before") or {}, ev.get("after") or {}
     lines = []
     for key in sorted(
         (set(before) | set(after)) - CONTEXT_KEYS, key=lambda k: (ORDER.get(k, len(ORDER)), k)
     ):
         old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
+        if old == new or (key not in before and new in (None, "", [])):
+            continue  # unchanged, or a new event's empty field: nothing to read
         if key == "revised_after_seen":
             if new is True:
                 lines.append(_("revised after seeing the other reviews"))
