@@ -244,3 +244,21 @@ def test_a_hidden_review_is_hidden_in_the_pages_language(make_user, make_article
     text = _history(html, 'id="history-h"')
     assert "Veredicto: (oculto hasta que envíes tu propia revisión)" in text
     assert "The census says otherwise." not in text and "hidden until" not in text
+
+
+def test_the_undo_button_names_the_edit_in_the_pages_language(make_user, make_article, client_for):
+    from factcheck.database import transaction
+    from factcheck.services import claims
+
+    reviewer = make_user("reviewer")
+    claim = make_article(actor=reviewer).claims[0]
+    with transaction() as s:
+        c = s.get(type(claim), claim.id)
+        claims.split_claim(s, actor=reviewer, claim_id=c.id, at=c.start + 6, version=c.version)
+    c = client_for(reviewer)
+    html = c.get(f"/articles/{claim.article_id}", headers={"Accept-Language": "fr"})
+    html = html.get_data(as_text=True)
+    assert "Annuler ma dernière modification : scission d&#39;une affirmation" in html
+    assert "split of a claim" not in html
+    en = c.get(f"/articles/{claim.article_id}", headers={"Accept-Language": "en"})
+    assert "Undo my last edit: split of a claim" in en.get_data(as_text=True)
