@@ -235,15 +235,27 @@ def test_the_history_in_english_names_the_action(make_user, make_article, client
     assert 'data-action="review.created"' in html and 'data-action="claim.returned"' in html
 
 
-def test_a_hidden_review_is_hidden_in_the_pages_language(make_user, make_article, client_for):
-    """Blind review: a reviewer who has not reviewed reads the mask in Spanish, never the note."""
+def test_blind_review_holds_in_the_pages_language(make_user, make_article, client_for):
+    """Blind review: a reviewer who has not reviewed sees no one else's review in the
+    History, and reads another's comment masked, in Spanish; never the words."""
+    from factcheck.database import transaction
+    from factcheck.services import discussion
+
     claim, _, newcomer = _reviewed_and_returned(make_user, make_article, client_for)
-    html = newcomer.get(f"/claims/{claim.id}", headers={"Accept-Language": "es"}).get_data(
-        as_text=True
-    )
-    text = _history(html, 'id="history-h"')
-    assert "Veredicto: (oculto hasta que envíes tu propia revisión)" in text
-    assert "The census says otherwise." not in text and "hidden until" not in text
+    commenter = db.session.scalars(select(AuditEvent.actor_id).where(
+        AuditEvent.action == "review.created")).first()  # fmt: skip
+    with transaction() as s:
+        discussion.add_comment(s, actor=s.get(User, commenter), claim_id=claim.id,
+                               body="Secret: the census table 4.")  # fmt: skip
+    headers = {"Accept-Language": "es"}
+    text = _history(newcomer.get(f"/claims/{claim.id}", headers=headers).get_data(as_text=True),
+                    'id="history-h"')  # fmt: skip
+    assert "devolvió la afirmación a los verificadores" in text
+    assert "envió una revisión" not in text and "The census says otherwise." not in text
+    html = newcomer.get(f"/articles/{claim.article_id}", headers=headers).get_data(as_text=True)
+    text = _history(html, 'id="history"')
+    assert "comentó" in text and "Comentario: (oculto hasta que envíes tu propia revisión)" in text
+    assert "Secret" not in text and "hidden until" not in text
 
 
 def test_the_undo_button_names_the_edit_in_the_pages_language(make_user, make_article, client_for):
