@@ -57,6 +57,8 @@ from factcheck.views.claims import claim_context
 from factcheck.views.queues import assign_form
 from factcheck.web.i18n import detail, version_counts
 from factcheck.web.safe_reads import require_same_site_read
+from factcheck.web.timeline import timeline as page_timeline
+from factcheck.web.timeline import undo_label
 
 bp = Blueprint("articles", __name__)
 
@@ -243,10 +245,7 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
     article = get_article(db.session, article_id)
     progress = articles.progress_for(db.session, [article.id], current_user)[article.id]
     claims = articles.claims_as_seen(db.session, current_user, article)  # blind review
-    timeline = [
-        dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
-        for ev in history.article_history(db.session, article, current_user, limit=50)
-    ]
+    timeline = page_timeline(history.article_history(db.session, article, current_user, limit=50))
     agreement = assign = last_edit = None
     if can(current_user, Permission.ASSIGN):
         assign = {
@@ -274,7 +273,7 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
         long_statements=[n for n, c in numbered if c.status != ClaimStatus.EXCLUDED
                          and len(c.effective_statement) > CLAIM_REVIEWED_GUIDE],
         add_form=AddClaimForm(), formats=[(f, FORMAT_LABELS[f]) for f in FORMATS],
-        report_language=settings_of(db.session).report_language, ClaimStatus=ClaimStatus, panel=panel, selected=selected, last_edit=last_edit,
+        report_language=settings_of(db.session).report_language, ClaimStatus=ClaimStatus, panel=panel, selected=selected, last_edit=last_edit, undo_label=undo_label,
         ws_url=url_for("articles.show", article_id=article.id, **keep), keep=keep, missing=missing,
         language_form=_language_form(article),
         language_facts=languages.language_facts(db.session, article), LANGUAGES=LANGUAGES,

@@ -28,6 +28,7 @@ from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
 from factcheck.views.desk import wants_json
 from factcheck.web.i18n import detail, label
+from factcheck.web.timeline import timeline as page_timeline
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
 
@@ -92,10 +93,7 @@ def claim_context(claim_id: int, **forms) -> dict:
         "merge_form": MergeForm(formdata=None, version=claim.version),
         "confirm_speaker_form": ConfirmSpeakerForm(formdata=None, version=claim.version),
     }  # fmt: skip
-    timeline = [
-        dict(ev, lines=history.describe_changes(ev["before"], ev["after"]))
-        for ev in history.claim_history(db.session, real, current_user)
-    ]
+    timeline = page_timeline(history.claim_history(db.session, real, current_user))
     return dict(
         claim=claim, article=claim.article, own=own, reviews=visible,
         blind=hidden,

@@ -153,3 +153,124 @@ def test_the_claim_panel_speaks_the_pages_language(client, make_user, make_artic
         "Accept-Language": "es", "Accept": "application/json"})  # fmt: skip
     assert resp.status_code == 422
     assert resp.get_json()["detail"] == "revisa los campos marcados"
+
+
+# -- the History timelines (issue #20 item 4: the lines come from the audit trail) ----------
+
+HISTORY_WORDS = {  # one event's sentence and two of its lines, per language
+    "es": ("envió una revisión", "Veredicto: Desmentido", "Enlaces de evidencia: 1 enlace",
+           "devolvió la afirmación a los verificadores", "Estado: revisada → devuelta"),
+    "fr": ("a envoyé une vérification", "Verdict : Démenti", "Liens de preuve : 1 lien",
+           "a renvoyé l'affirmation aux vérificateurs", "Statut : vérifiée → renvoyée"),
+    "de": ("hat eine Prüfung abgegeben", "Urteil: Widerlegt", "Belege (Links): 1 Link",
+           "hat die Behauptung an die Prüfenden zurückgegeben", "Status: geprüft → zurückgegeben"),
+    "pt": ("enviou uma verificação", "Veredito: Desmentido", "Links de evidência: 1 link",
+           "devolveu a afirmação aos verificadores", "Situação: verificada → devolvida"),
+}  # fmt: skip
+ENGLISH_HISTORY = ("submitted a review", "returned the claim", "Verdict:", "Status: reviewed",
+                   "Evidence links", "review.created", "claim.returned", "links:", "verdict:",
+                   "→ returned", "Disputed")  # fmt: skip
+
+
+def _history(html: str, start: str) -> str:
+    """The visible text of the History list after ``start`` (its data-action codes left out)."""
+    import re
+    from html import unescape
+
+    part = html[html.index(start) :]
+    part = part[: part.index("</ol>")]
+    return unescape(re.sub(r"<[^>]+>", "", part))
+
+
+def _reviewed_and_returned(make_user, make_article, client_for):
+    from factcheck.database import transaction
+    from factcheck.services import approvals, reviews
+
+    reviewer, other, lead = make_user("reviewer"), make_user("reviewer"), make_user("lead")
+    claim = make_article(actor=reviewer).claims[0]
+    link = [{"url": "https://example.org/census", "title": "Census", "stance": "contradicts"}]
+    with transaction() as s:
+        reviews.submit_review(s, actor=reviewer, claim_id=claim.id, verdict="disputed",
+                              note="The census says otherwise.", links=link)  # fmt: skip
+    with transaction() as s:
+        reviews.submit_review(s, actor=other, claim_id=claim.id, verdict="disputed", links=link)
+    db.session.rollback()
+    with transaction() as s:
+        version = s.get(type(claim), claim.id).version
+        approvals.return_claim(s, actor=lead, claim_id=claim.id, comment="Cite the table.",
+                               version=version)  # fmt: skip
+    return claim, client_for(lead), client_for(make_user("reviewer"))
+
+
+@pytest.mark.parametrize("lang", list(HISTORY_WORDS))
+def test_the_history_speaks_the_pages_language(make_user, make_article, client_for, lang):
+    """A review and a lead's return, then the claim page and the article page in the
+    page's language: the History lines are made from the event at display time, so no
+    English sentence, field name or action code is left; the trail keeps its English."""
+    claim, lead, _ = _reviewed_and_returned(make_user, make_article, client_for)
+    headers = {"Accept-Language": lang}
+    for path, start in ((f"/claims/{claim.id}", 'id="history-h"'),
+                        (f"/articles/{claim.article_id}", 'id="history"')):  # fmt: skip
+        text = _history(lead.get(path, headers=headers).get_data(as_text=True), start)
+        for words in HISTORY_WORDS[lang]:
+            assert words in text, (path, words, text)
+        for english in ENGLISH_HISTORY:
+            assert english not in text, (path, english, text)
+    db.session.rollback()
+    stored = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "review.created").order_by(AuditEvent.id)
+    ).first()
+    assert (
+        stored.after["verdict"] == "disputed"
+        and stored.after["links"][0]["stance"] == "contradicts"
+    )
+
+
+def test_the_history_in_english_names_the_action(make_user, make_article, client_for):
+    claim, lead, _ = _reviewed_and_returned(make_user, make_article, client_for)
+    html = lead.get(f"/claims/{claim.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    text = _history(html, 'id="history-h"')
+    assert "submitted a review" in text and "Verdict: Disputed" in text
+    assert "Status: reviewed → returned" in text and "Evidence links: 1 link" in text
+    assert 'data-action="review.created"' in html and 'data-action="claim.returned"' in html
+
+
+def test_blind_review_holds_in_the_pages_language(make_user, make_article, client_for):
+    """Blind review: a reviewer who has not reviewed sees no one else's review in the
+    History, and reads another's comment masked, in Spanish; never the words."""
+    from factcheck.database import transaction
+    from factcheck.services import discussion
+
+    claim, _, newcomer = _reviewed_and_returned(make_user, make_article, client_for)
+    commenter = db.session.scalars(select(AuditEvent.actor_id).where(
+        AuditEvent.action == "review.created")).first()  # fmt: skip
+    with transaction() as s:
+        discussion.add_comment(s, actor=s.get(User, commenter), claim_id=claim.id,
+                               body="Secret: the census table 4.")  # fmt: skip
+    headers = {"Accept-Language": "es"}
+    text = _history(newcomer.get(f"/claims/{claim.id}", headers=headers).get_data(as_text=True),
+                    'id="history-h"')  # fmt: skip
+    assert "devolvió la afirmación a los verificadores" in text
+    assert "envió una revisión" not in text and "The census says otherwise." not in text
+    html = newcomer.get(f"/articles/{claim.article_id}", headers=headers).get_data(as_text=True)
+    text = _history(html, 'id="history"')
+    assert "comentó" in text and "Comentario: (oculto hasta que envíes tu propia revisión)" in text
+    assert "Secret" not in text and "hidden until" not in text
+
+
+def test_the_undo_button_names_the_edit_in_the_pages_language(make_user, make_article, client_for):
+    from factcheck.database import transaction
+    from factcheck.services import claims
+
+    reviewer = make_user("reviewer")
+    claim = make_article(actor=reviewer).claims[0]
+    with transaction() as s:
+        c = s.get(type(claim), claim.id)
+        claims.split_claim(s, actor=reviewer, claim_id=c.id, at=c.start + 6, version=c.version)
+    c = client_for(reviewer)
+    html = c.get(f"/articles/{claim.article_id}", headers={"Accept-Language": "fr"})
+    html = html.get_data(as_text=True)
+    assert "Annuler ma dernière modification : scission d&#39;une affirmation" in html
+    assert "split of a claim" not in html
+    en = c.get(f"/articles/{claim.article_id}", headers={"Accept-Language": "en"})
+    assert "Undo my last edit: split of a claim" in en.get_data(as_text=True)

@@ -266,3 +266,24 @@ def test_script_texts_go_through_t(path):
     known = {text._args[0] for text in JS_TEXTS}
     unknown = [m for m in re.findall(r'\bt\("((?:[^"\\]|\\.)*)"', source) if m not in known]
     assert not unknown, f"{path.name}: t() texts missing from JS_TEXTS: {unknown}"
+
+
+def test_the_history_has_words_for_every_action_and_field():
+    """The History lines are made at display time (web/timeline.py): every action an
+    article's or a claim's trail can hold has its sentence, every field the services
+    record in a claim's, an article's, a review's or a comment's event has its name, and
+    every edit the undo button offers has its label; else the page would show English codes."""
+    from factcheck.models import Article, AuditAction, Claim
+    from factcheck.services import undo
+    from factcheck.services.common import article_snapshot, claim_snapshot
+    from factcheck.web import timeline
+
+    page_actions = {a.value for a in AuditAction if a.value.startswith(timeline.PAGE_FAMILIES)}
+    assert page_actions - set(timeline.ACTIONS) == set()
+    assert set(timeline.ACTIONS) <= {a.value for a in AuditAction}
+    recorded = set(claim_snapshot(Claim())) | set(article_snapshot(Article()))
+    recorded |= {"verdict", "note", "links", "body", "edited_at", "deleted_at", "author_id"}
+    assert recorded - set(timeline.FIELDS) - timeline.CONTEXT_KEYS == set()
+    assert set(undo.UNDOABLE) == set(timeline.UNDOABLE)
+    for sentence in timeline.ACTIONS.values():
+        assert "%(actor)s" in sentence._args[0]
