@@ -77,10 +77,8 @@ def claim_context(claim_id: int, **forms) -> dict:
     similar = similar_claims(db.session, claim, limit=5)
     neighbours = _neighbours(claim)
     hidden = blind.is_blind(current_user, claim)
-    real, claim = (
-        claim,
-        blind.as_seen(current_user, claim),
-    )  # the page shows the status and version seen
+    real = claim
+    claim = blind.as_seen(current_user, claim)  # the page shows the status and version seen
     ctx = {
         "review_form": forms.get("review_form") or _review_form(claim, own, _citation(similar)),
         "approve_form": forms.get("approve_form") or ApproveForm(formdata=None, verdict=_consensus(visible), version=claim.version),
