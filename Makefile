@@ -37,11 +37,11 @@ test: install-test
 ## make messages: extract the marked texts (babel.cfg), update the es/fr/de/pt catalogs, compile them
 TRANSLATIONS := factcheck/translations
 messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output --width 100 \
 		--project=Factcheck -o $(TRANSLATIONS)/messages.pot .
 	for lang in es fr de pt; do \
 		if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel -q update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+			$(BIN)/pybabel -q update --no-fuzzy-matching --width 100 -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
 		else $(BIN)/pybabel -q init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; fi; \
 	done
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
