@@ -135,12 +135,16 @@ def review_saved(session: Session, *, actor, claim_id: int, article_id: int, old
     others = {v for r, v in rows if r != getattr(actor, "id", None)}
     before = others | ({old_verdict} if old_verdict else set())
     conflict_now = len(verdicts) > 1 and new_status in ACTIVE
+    new_conflict = conflict_now and len(before) <= 1
+    awaiting = reaches_review and not conflict_now
+    if not (new_conflict or awaiting):
+        return  # most saves (a revision of an open conflict, an agreeing second review): no lead is read
     facts = ClaimFacts(claim_id, new_status, reviews=[_Reviewer(r) for r, _v in rows])
     for lead in article_leads(session, article_id):
-        if conflict_now and len(before) <= 1:
+        if new_conflict:
             notify(session, recipient=lead, kind=NoticeKind.CONFLICT, actor=actor,
                    article=article_id, claim=claim_id)  # fmt: skip
-        elif reaches_review and not conflict_now and can(lead, Permission.APPROVE_CLAIM, facts):
+        elif awaiting and can(lead, Permission.APPROVE_CLAIM, facts):
             notify(session, recipient=lead, kind=NoticeKind.AWAITING_APPROVAL, actor=actor,
                    article=article_id, claim=claim_id)  # fmt: skip
 

@@ -222,3 +222,31 @@ def test_email_choices_are_checked_and_audited(desk):
         notifications.set_email_notices(s, actor=r2, kinds=["conflict"])
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
     assert event.action == "user.updated" and event.after == {"email_notices": ["conflict"]}
+
+
+def test_a_save_that_tells_nobody_reads_no_account(desk):
+    """The desk's most frequent write: a revision inside a conflict that has begun already,
+    or an agreeing second review, looks for no lead to tell (a query of the users table on
+    every such save was a tenth of a save's time)."""
+    from dbtools import count_queries
+
+    cid = desk["claims"][2]
+    _review(desk["r1"], cid, "confirmed")
+    _review(desk["r2"], cid, "disputed")  # the conflict begins: the lead is told
+    with count_queries() as statements:
+        _review(desk["r2"], cid, "unconfirmed", version=1)  # still a conflict: nobody new to tell
+    assert not [s for s in statements if _looks_for_leads(s)], statements
+    agreeing = desk["claims"][3]
+    _review(desk["r1"], agreeing, "confirmed")  # reviewed: the lead is asked to approve
+    with count_queries() as statements:
+        _review(desk["r2"], agreeing, "confirmed")
+    assert not [s for s in statements if _looks_for_leads(s)], statements
+    assert len(_notices(desk["lead"], kind="conflict")) == 1
+
+
+def _looks_for_leads(statement: str) -> bool:
+    """notifications.article_leads' queries (the actor's own row, reloaded after the last
+    commit, is not one)."""
+    return "FROM users" in statement and (
+        "assigned_by_id" in statement or "users.role" in statement.split("WHERE")[-1]
+    )
