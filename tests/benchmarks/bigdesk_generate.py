@@ -200,7 +200,7 @@ class Chain:
         values = (self.seq, at, actor["id"] if actor else None,
                   actor["email"] if actor else "system:bigdesk", action, target_type, target_id,
                   article_id, before, after, f"req-{self.seq:012x}",
-                  "203.0.113.%d" % (self.seq % 250 + 1) if actor else None,
+                  f"203.0.113.{self.seq % 250 + 1}" if actor else None,
                   AGENT if actor else "cli", self.prev)  # fmt: skip
         payload = event_payload(values)
         row = dict(zip(HASHED_COLUMNS, values, strict=True))
