@@ -341,8 +341,9 @@ class Desk:
                                         "article_id": article_id, "claim_id": None,
                                         "assigned_by_id": lead["id"],
                                         "due_on": (at + timedelta(days=3)).date(), "created_at": at})  # fmt: skip
-                chain.add(at, lead, "assignment.created", "assignment", self.assign_id, article_id,
-                          after={"user_id": r["id"], "claim_id": None})  # fmt: skip
+                chain.add(at, lead, "assignment.created", "article", article_id, article_id,
+                          after={"user_id": r["id"], "user": r["email"], "claim_ids": None,
+                                 "due_on": (at + timedelta(days=3)).date().isoformat()})  # fmt: skip
         started = False
         reviews_made, revisable = 0, []
         for n, (t, (start, end), status, k, pick) in enumerate(
