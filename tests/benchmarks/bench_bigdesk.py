@@ -133,7 +133,7 @@ def cases(ids: dict) -> list[tuple[str, str, str, float]]:
     ]
 
 
-def run_pages(app, stmts: Statements, repeat: int) -> list[dict]:
+def run_pages(app, stmts: Statements, repeat: int, only: str = "") -> list[dict]:
     """Requests are made with no app context pushed here: each request gets its own (an
     outer one would be reused, and Flask-Login's user in ``g`` with it)."""
     with app.app_context():
@@ -146,6 +146,8 @@ def run_pages(app, stmts: Statements, repeat: int) -> list[dict]:
         seal()
     out = []
     for label, who, path, goal in cases(ids):
+        if only and only not in label:
+            continue
         client = clients.get(who) or clients["reviewer"]
         headers = {"Authorization": f"Bearer {tokens[who]}"} if who in tokens else {}
         if who in tokens:
@@ -228,6 +230,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--explain", type=int, default=5, help="slowest statements to EXPLAIN")
     ap.add_argument("--no-verify", action="store_true")
+    ap.add_argument("--only", default="", help="only the pages whose label contains this")
     ap.add_argument("--since-back", type=int, default=10_000,
                     help="verify --since-head from the head this many events before the tip")  # fmt: skip
     args = ap.parse_args()
@@ -247,7 +250,7 @@ def main() -> None:
         }
         stmts = Statements(db.engine)
         db.session.remove()
-    rows = run_pages(app, stmts, args.repeat)
+    rows = run_pages(app, stmts, args.repeat, args.only)
     with app.app_context():
         print(f"\n{db.engine.dialect.name}: {counts}; median of {args.repeat} after a warm-up\n")
         print("| page | status | ms | goal | queries | SQL ms | slowest statement (ms) |")
