@@ -42,7 +42,7 @@ from factcheck.services import (
 
 READERS = {
     "audit.set_context", "audit.reset_context", "audit.context_client", "audit.compute_digest", "audit.count_unsealed", "audit.canonical", "audit.event_payload",
-    "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.chain_head", "audit.count_events", "audit.last_article_event",
+    "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.verify_since", "audit.chain_head", "audit.count_events", "audit.last_article_event",
     "common.get_or_404", "common.parse_id", "second_factor.provisioning_uri", "second_factor.check_code", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
     "common.claim_snapshot", "common.primary_key", "common.check_version_number", "sources.normalise_body", "sources.check_article_text", "sources.prepare", "sources.split_of",
