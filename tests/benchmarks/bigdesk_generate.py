@@ -170,6 +170,8 @@ class Writer:
             self.raw.close()
         else:
             self.conn.commit()
+            # the pooled connection goes back to the app as the app tunes it (engine.py)
+            self.conn.connection.driver_connection.execute("PRAGMA synchronous=FULL")
             self.conn.close()
 
 
