@@ -287,19 +287,35 @@ def audit_cli():
     help="Check in this many processes, each reading its own part of the chain "
     "[default: one per core].",
 )
+@click.option(
+    "--since-head",
+    "since_head",
+    default=None,
+    metavar="'SEQ HASH' | FILE",
+    help="Check only the events after this head, kept from an earlier run (the last line "
+    "of `audit verify --since-head`, `audit head`, or the head file): incremental.",
+)
 @command
-def audit_verify(head, processes):
+def audit_verify(head, processes, since_head):
     """Recompute the hash chain; exit 1 naming the first bad event, or an event left
-    unsealed longer than FACTCHECK_AUDIT_SEAL_LIMIT seconds."""
-    processes = processes or min(len(os.sched_getaffinity(0)), 8)
-    result = audit.verify_chain(db.session, head=head, processes=processes)
+    unsealed longer than FACTCHECK_AUDIT_SEAL_LIMIT seconds. With --since-head, only the
+    events after a kept head (and that head still in place), then the new head to keep."""
+    if since_head is not None:
+        since = _kept_head(since_head)
+        result = audit.verify_since(db.session, since, head=head)
+    else:
+        processes = processes or min(len(os.sched_getaffinity(0)), 8)
+        result = audit.verify_chain(db.session, head=head, processes=processes)
     if result.ok:
         waiting = (
             f" ({result.unsealed} awaiting the sealer, oldest {result.oldest_unsealed_s:.1f} s)"
             if result.unsealed
             else ""
         )
-        click.echo(f"OK {result.events} events{waiting}")
+        after = f" after seq {since[0]}" if since_head is not None else ""
+        click.echo(f"OK {result.events} events{after}{waiting}")
+        if since_head is not None and result.head_seq:
+            click.echo(f"{result.head_seq} {result.head_hash}")  # the head to keep for next time
         return
     where = (
         f"event id={result.first_bad_id} seq={result.first_bad_seq}: "
@@ -308,6 +324,24 @@ def audit_verify(head, processes):
     )
     click.echo(f"FAIL {where}{result.reason} ({result.events} events verified before it)", err=True)
     sys.exit(1)
+
+
+def _kept_head(value: str) -> tuple[int, str]:
+    """'SEQ HASH' given inline or as the file holding it (the head file's format)."""
+    text = value
+    if not value.strip()[:1].isdigit() or Path(value).is_file():
+        try:
+            text = Path(value).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot read {value}: {exc}", param_hint="--since-head"
+            ) from None
+    parts = text.split()
+    if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+        raise click.BadParameter(
+            "expected 'SEQ HASH' (as `audit head` prints)", param_hint="--since-head"
+        )
+    return int(parts[0]), parts[1]
 
 
 @audit_cli.command("head")

@@ -79,6 +79,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (  # the sealer's and verify's look-up of pending rows
         Index("ix_audit_events_unsealed", "id", postgresql_where=_UNSEALED, sqlite_where=_UNSEALED),
+        Index("ix_audit_events_target", "target_type", "target_id"),  # a claim's history
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # the writer's order (a sequence)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from factcheck.extensions import db
@@ -23,6 +23,8 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("claim_id", "reviewer_id", name="uq_reviews_claim_reviewer"),
+        # conflicts (services/assignments._conflicting) read verdicts per claim from the index
+        Index("ix_reviews_claim_verdict", "claim_id", "verdict"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

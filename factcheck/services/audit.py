@@ -212,6 +212,43 @@ def verify_chain(
     return _check_unsealed(session, dialect, result, limit)
 
 
+def verify_since(
+    session: Session, since: tuple[int, str], *, head: str | None = None, limit: float | None = None
+) -> Verification:
+    """Check only the events after a head kept from an earlier verification: (seq, hash).
+
+    The kept event must still be at that seq with that hash (a rewritten or truncated chain
+    fails here), then every later event is checked as ``verify_chain`` does, linking from the
+    kept hash, and the unsealed ones after it. Events before the kept head are not read:
+    they were verified when the head was kept, and the table is append-only (triggers), so
+    this is the check to run often; a full ``verify_chain`` stays the periodic one.
+    """
+    if limit is None:
+        limit = settings_of(session).AUDIT_SEAL_LIMIT
+    seq, kept = int(since[0]), since[1]
+    stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+    if stored is None:
+        reason = f"kept head seq {seq} not found: events are missing from the tail"
+        return Verification(False, 0, None, seq, reason)
+    if stored != kept:
+        reason = f"the event at seq {seq} no longer has the kept hash: the chain was rewritten"
+        return Verification(False, 0, None, seq, reason)
+    dialect = session.get_bind().dialect.name
+    cursor = session.connection().exec_driver_sql(
+        _select(dialect, seq + 1), execution_options=_STREAM
+    )
+    try:
+        part = _check_part(_rows(cursor), seq + 1, head)
+    finally:
+        cursor.close()
+    result = _stitch([part], head if head != kept else None, start=(seq + 1, kept))
+    if result.ok and not result.events:  # nothing new since the kept head
+        result = replace(result, head_seq=seq, head_hash=kept)
+    if not result.ok:
+        return result
+    return _check_unsealed(session, dialect, result, limit)
+
+
 def _digest_stored(session: Session, head: str | None) -> bool:
     """``head`` is an event's digest (a report's last event): is that event stored?"""
     return (
@@ -415,9 +452,13 @@ def _check_part(rows, expected_seq: int, head: str | None) -> _Part:
     return part
 
 
-def _stitch(parts: list[_Part], head: str | None) -> Verification:
-    """Join the parts in sequence order; the first failure in that order wins."""
-    expected, prev, count, head_found = 1, GENESIS, 0, head is None
+def _stitch(
+    parts: list[_Part], head: str | None, start: tuple[int, str] = (1, GENESIS)
+) -> Verification:
+    """Join the parts in sequence order; the first failure in that order wins. ``start``:
+    the first seq expected and the hash its prev_hash must name (GENESIS: from the start)."""
+    (expected, prev), count, head_found = start, 0, head is None
+    before = start[0] - 1  # events before the first checked (verify_since)
     for part in parts:
         if part.first is None:
             continue  # a range with no rows: the next part's first row shows the gap
@@ -444,7 +485,9 @@ def _stitch(parts: list[_Part], head: str | None) -> Verification:
             f"head {head} not found: events are missing from the tail",
             head_hash=prev if count else None,
         )
-    return Verification(True, count, head_seq=count or None, head_hash=prev if count else None)
+    return Verification(
+        True, count, head_seq=(before + count) or None, head_hash=prev if count else None
+    )
 
 
 def _verify_range(url: str, dialect: str, lo: int | None, hi: int | None, head: str | None):

@@ -42,7 +42,7 @@ from factcheck.services import (
 
 READERS = {
     "audit.set_context", "audit.reset_context", "audit.context_client", "audit.compute_digest", "audit.count_unsealed", "audit.canonical", "audit.event_payload",
-    "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.chain_head", "audit.count_events", "audit.last_article_event",
+    "audit.compute_hash", "audit.changes", "audit.verify_chain", "audit.verify_since", "audit.chain_head", "audit.count_events", "audit.last_article_event",
     "blind.is_blind", "blind.sees_every_review", "audit.last_article_event_seen", "blind.seen_version", "blind.seen_status", "blind.status_before_reviews", "blind.seen_status_of_rows",
     "blind.as_seen", "blind.as_seen_all", "blind.status_column", "blind.check_seen_version", "articles.claims_as_seen",
     "common.get_or_404", "common.parse_id", "second_factor.provisioning_uri", "second_factor.check_code", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",

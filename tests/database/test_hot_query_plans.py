@@ -1,0 +1,93 @@
+"""EXPLAIN checks of a big desk's hot queries (issue #21 item 5, RESULTS.md).
+
+The query-count tests (tests/views/test_query_counts.py) keep the number of statements
+flat; these keep the statements that tests/benchmarks/bench_bigdesk.py found hot on their
+indexes. On a tiny desk (the generator at scale 0.0005) a planner may prefer a scan, so
+PostgreSQL plans with sequential scans switched off: the check is that an index path
+exists for the statement as the service writes it (the claim history's ``IN (subquery)``
+under an ``OR`` had none, and read the whole trail on a big desk).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+from factcheck.extensions import db
+from factcheck.models import Claim, User
+from factcheck.services import assignments, history
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bigdesk_generate.py"
+
+
+def _desk(app):
+    if "bigdesk_generate" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bigdesk_generate", SCRIPT)
+        sys.modules["bigdesk_generate"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules["bigdesk_generate"])
+    sys.modules["bigdesk_generate"].generate(app, 0.0005)
+    if db.engine.dialect.name == "postgresql":  # what autovacuum does for a desk: the
+        # visibility map makes an index-only scan (no heap visits) an option
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE reviews")
+            conn.exec_driver_sql("VACUUM ANALYZE audit_events")
+
+
+def _statements(fn) -> list[tuple[str, object]]:
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def _plan(statement: str, parameters) -> str:
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if db.engine.dialect.name == "postgresql":
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute("EXPLAIN " + statement, parameters)
+        else:
+            cur.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+        text = "\n".join(" ".join(str(x) for x in row) for row in cur.fetchall())
+        raw.rollback()
+        return text
+    finally:
+        raw.close()
+
+
+def test_claim_history_reads_the_trail_by_target(app):
+    _desk(app)
+    claim = db.session.scalars(select(Claim).where(Claim.status == "reviewed")).first()
+    lead = db.session.scalars(select(User).where(User.role == "lead")).first()
+    events = history.claim_history(db.session, claim, lead)
+    assert events and any(e["target_type"] == "review" for e in events)
+    ran = _statements(lambda: history.claim_history(db.session, claim, lead))
+    trail = [(s, p) for s, p in ran if "FROM audit_events" in s]
+    assert len(trail) == 1
+    plan = _plan(*trail[0])
+    assert "ix_audit_events_target" in plan, plan
+    assert "pk_audit_events" not in plan and "SCAN audit_events" not in plan, plan
+
+
+def test_conflicts_are_grouped_from_the_claim_verdict_index(app):
+    _desk(app)
+    lead = db.session.scalars(select(User).where(User.role == "lead")).first()
+    counts = assignments.queue_counts(db.session, lead)
+    assert counts["conflicts"] > 0  # the generated desk has split verdicts
+    ran = _statements(lambda: assignments.queue_counts(db.session, lead))
+    grouped = [(s, p) for s, p in ran if "GROUP BY reviews.claim_id" in s]
+    assert len(grouped) == 2  # awaiting approval (not conflicting) and conflicts
+    for statement, parameters in grouped:
+        plan = _plan(statement, parameters)
+        assert "ix_reviews_claim_verdict" in plan, plan
