@@ -14,6 +14,8 @@ from dataclasses import dataclass
 _LINE = re.compile(r"[^\r\n]+")
 _TERMINAL_END = frozenset('.!?:;…"”’)]»')
 _SOFT_END = frozenset(",(—–-/&")
+_SENTENCE_END = (".", "!", "?", "…")
+_CLOSERS = "\"'”’»)]"
 _LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z])(?:\.\)|\)|\.)\s")
 
 
@@ -114,8 +116,12 @@ def _is_hard_wrapped(para: list[Line]) -> bool:
     if open_ends * 2 < len(body):
         return False
     # Wrapping breaks lines wherever a word ends: somewhere the next line goes on in lower
-    # case, or the line stops on a comma. A stack of headlines (a headline, its
-    # subheadline, the first sentence) has neither: every line is a title of its own.
+    # case, or the line stops on a comma. A headline over its subheadline over the story's
+    # first sentence has neither, and ends on a sentence: each line is a unit of its own.
+    # (A column of teaser headlines with no sentence under it stays one unit, for the
+    # furniture rules to judge.)
+    if not content[-1].text.rstrip(_CLOSERS).endswith(_SENTENCE_END):
+        return True
     pairs = list(zip(content, content[1:], strict=False))
     return any(nxt.text[0].islower() or nxt.text[0].isdigit() or ln.text[-1] in _SOFT_END
                for ln, nxt in pairs)  # fmt: skip
