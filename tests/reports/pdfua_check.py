@@ -42,10 +42,57 @@ from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, Indirect
 
 # ISO 32000-1 (PDF 1.7) §14.8.4, the standard structure types PDF/UA-1 builds on.
 STANDARD_TYPES = frozenset(
-    """Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private
-    P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot
-    Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP
-    Figure Formula Form""".split()
+    {
+        "Document",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "BlockQuote",
+        "Caption",
+        "TOC",
+        "TOCI",
+        "Index",
+        "NonStruct",
+        "Private",
+        "P",
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "THead",
+        "TBody",
+        "TFoot",
+        "Span",
+        "Quote",
+        "Note",
+        "Reference",
+        "BibEntry",
+        "Code",
+        "Link",
+        "Annot",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "Figure",
+        "Formula",
+        "Form",
+    }
 )
 TEXT_OPS = frozenset({b"Tj", b"TJ", b"'", b'"'})
 # Operators that put marks on the page: text, path painting (not n), images, XObjects, shadings.
@@ -253,13 +300,12 @@ def _check_content(reader, page, number: int, tree: _Tree, parents: dict, failur
                 stack.pop()
             else:
                 fail(f"7.1 {where}: EMC without BMC/BDC")
-        elif operator in PAINT_OPS:
-            if not any(t == "Artifact" or tagged for t, tagged in stack):
-                kind = "text" if operator in TEXT_OPS else "content"
-                fail(
-                    f"01-005 {where}: {kind} ({operator.decode()}) is neither tagged content"
-                    " nor an Artifact"
-                )
+        elif operator in PAINT_OPS and not any(t == "Artifact" or m for t, m in stack):
+            kind = "text" if operator in TEXT_OPS else "content"
+            fail(
+                f"01-005 {where}: {kind} ({operator.decode()}) is neither tagged content"
+                " nor an Artifact"
+            )
     if stack:
         fail(f"7.1 {where}: marked content left open at the end of the content stream")
 
