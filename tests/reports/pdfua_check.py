@@ -137,7 +137,8 @@ class _Tree:
 
     def __init__(self, root: DictionaryObject, failures: list[str]):
         self.failures = failures
-        self.role_map = {str(k): str(v) for k, v in _obj(root.get("/RoleMap", {})).items()}
+        role_map = _obj(root.get("/RoleMap")) or {}
+        self.role_map = {str(k).lstrip("/"): str(_obj(v)).lstrip("/") for k, v in role_map.items()}
         self.elements: set[int] = set()  # object numbers of the elements in the tree
         self.owned: set[tuple[int | None, int, int | None]] = set()  # (page, mcid, element)
         self.objrs: dict[int | None, bool] = {}  # annotation -> its OBJR is inside a /Link
@@ -155,7 +156,7 @@ class _Tree:
             if name in seen or name not in self.role_map:
                 return None
             seen.append(name)
-            name = self.role_map[name].lstrip("/")
+            name = self.role_map[name]
         return name
 
     def _element(self, ref, page: int | None, in_link: bool) -> None:
@@ -357,10 +358,10 @@ def check(pdf_bytes: bytes) -> list[str]:
         else:
             parents = _number_tree(struct_root["/ParentTree"], {})
         for kind, target in tree.role_map.items():
-            if kind.lstrip("/") in STANDARD_TYPES:
-                failures.append(f"02-003 the standard type {kind} is role-mapped to {target}")
-            elif tree.standard_type(kind.lstrip("/")) is None:
-                failures.append(f"02-002 role map of {kind} is circular or ends unmapped")
+            if kind in STANDARD_TYPES:
+                failures.append(f"02-003 the standard type /{kind} is role-mapped to /{target}")
+            elif tree.standard_type(kind) is None:
+                failures.append(f"02-002 role map of /{kind} is circular or ends unmapped")
     _check_headings(tree.headings, failures)
 
     fonts: dict[int, object] = {}
