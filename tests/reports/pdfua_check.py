@@ -16,7 +16,8 @@ What it checks (the Matterhorn checkpoint, or the clause of ISO 14289-1, PDF/UA-
   circular role map (02-002), no standard type remapped (02-003); every /Figure has /Alt or
   /ActualText (13-004); numbered headings start at H1 (14-002) and never skip a level
   (14-003); every Link annotation is an OBJR kid of a /Link element (28-011) and has a
-  /Contents description (7.18.5);
+  /Contents description (7.18.5); every other annotation (but a Popup or hidden one) is in
+  the structure tree too (7.18.1); each /Headers ID of a table cell is a TH's /ID (7.5);
 - each page: /Tabs /S (28-008, 28-009: asked of every page here, not only of pages with
   annotations); every painting operator (text, paths, images, XObjects, shadings) inside
   marked content that is an Artifact or has an MCID whose structure element, found through
@@ -25,7 +26,9 @@ What it checks (the Matterhorn checkpoint, or the clause of ISO 14289-1, PDF/UA-
   Artifact (01-004);
 - every font a page uses (also in its form XObjects, and the descendant font of a Type0
   font) is embedded: its descriptor has /FontFile, /FontFile2 or /FontFile3 (7.21.4.1);
-  Type3 fonts are defined in the file and have no font program.
+  Type3 fonts are defined in the file and have no font program; every font maps its glyphs
+  to Unicode with /ToUnicode (or a standard encoding, 7.21.7); a Type 2 CIDFont has a
+  /CIDToGIDMap (7.21.3.2).
 
 Each failure starts with the checkpoint or clause. Usable as a script: ``python tests/reports/pdfua_check.py file.pdf`` prints the failures
 and exits 1 if there are any.
@@ -104,6 +107,7 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
 }
+STANDARD_ENCODINGS = ("/MacRomanEncoding", "/WinAnsiEncoding", "/MacExpertEncoding")
 EXTRACT_FOR_ACCESSIBILITY = 1 << 9  # bit 10 of /P (ISO 32000-1 table 22)
 
 
@@ -143,6 +147,8 @@ class _Tree:
         self.owned: set[tuple[int | None, int, int | None]] = set()  # (page, mcid, element)
         self.objrs: dict[int | None, bool] = {}  # annotation -> its OBJR is inside a /Link
         self.headings: list[int] = []  # numbered heading levels in document order
+        self.header_ids: set[str] = set()  # /ID of the TH elements
+        self.headers_used: list[str] = []  # the IDs table cells name in /A /Headers
         self._seen: set[int] = set()
         kids = root.get("/K")
         for kid in kids if isinstance(_obj(kids), ArrayObject) else [kids]:
@@ -179,6 +185,13 @@ class _Tree:
         if std and len(std) == 2 and std[0] == "H" and std[1].isdigit():
             self.headings.append(int(std[1]))
         in_link = in_link or std == "Link"
+        if std == "TH" and "/ID" in elem:
+            self.header_ids.add(str(elem["/ID"]))
+        attributes = _obj(elem.get("/A"))
+        for attribute in attributes if isinstance(attributes, ArrayObject) else [attributes]:
+            attribute = _obj(attribute)
+            if isinstance(attribute, DictionaryObject) and "/Headers" in attribute:
+                self.headers_used += [str(_obj(h)) for h in _obj(attribute["/Headers"])]
         page = _key(elem.get("/Pg")) or page
         kids = elem.get("/K")
         for kid in kids if isinstance(_obj(kids), ArrayObject) else [kids]:
@@ -330,7 +343,13 @@ def _check_font(font, failures: list[str]) -> None:
     if subtype == "/Type3":
         return
     faces = [_obj(f) for f in font.get("/DescendantFonts", [])] if subtype == "/Type0" else [font]
+    if "/ToUnicode" not in font and not (
+        subtype in ("/Type1", "/TrueType") and font.get("/Encoding") in STANDARD_ENCODINGS
+    ):
+        failures.append(f"7.21.7 font {name} has no /ToUnicode map to Unicode")
     for face in faces:
+        if face.get("/Subtype") == "/CIDFontType2" and "/CIDToGIDMap" not in face:
+            failures.append(f"7.21.3.2 Type 2 CIDFont {name} has no /CIDToGIDMap")
         descriptor = _obj(face.get("/FontDescriptor")) or {}
         if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
             failures.append(f"7.21.4.1 font {name} is not embedded (no FontFile in its descriptor)")
@@ -363,6 +382,8 @@ def check(pdf_bytes: bytes) -> list[str]:
             elif tree.standard_type(kind) is None:
                 failures.append(f"02-002 role map of /{kind} is circular or ends unmapped")
     _check_headings(tree.headings, failures)
+    for missing in sorted(set(tree.headers_used) - tree.header_ids):
+        failures.append(f"7.5 a table cell's /Headers names {missing!r}, the /ID of no TH")
 
     fonts: dict[int, object] = {}
     for number, page in enumerate(reader.pages, 1):
@@ -372,7 +393,15 @@ def check(pdf_bytes: bytes) -> list[str]:
         _fonts(page.get("/Resources"), fonts)
         for ref in page.get("/Annots") or []:
             annot = _obj(ref)
-            if annot.get("/Subtype") != "/Link":
+            kind = str(annot.get("/Subtype"))
+            hidden = int(annot.get("/F", 0)) & 2  # the Hidden flag
+            if kind == "/Popup" or hidden:
+                continue
+            if _key(ref) not in tree.objrs:
+                failures.append(
+                    f"7.18.1 page {number}: a {kind} annotation is not in the structure tree"
+                )
+            if kind != "/Link":
                 continue
             if not tree.objrs.get(_key(ref)):
                 failures.append(

@@ -156,6 +156,27 @@ def _drop_font_file(writer: PdfWriter) -> None:
         del descriptor[key]
 
 
+def _first_font(writer: PdfWriter) -> DictionaryObject:
+    return next(iter(writer.pages[0]["/Resources"]["/Font"].values())).get_object()
+
+
+def _untagged_annotation(writer: PdfWriter) -> None:
+    note = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Text"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 30, 30)]),
+            NameObject("/Contents"): TextStringObject("A note"),
+        }
+    )
+    writer.pages[0]["/Annots"].append(writer._add_object(note))
+
+
+def _rename_th_id(writer: PdfWriter) -> None:
+    for th in (e for e in _elements(writer) if e["/S"] == "/TH"):
+        th[NameObject("/ID")] = TextStringObject("renamed " + th["/ID"])
+
+
 def _untagged_text(writer: PdfWriter) -> None:
     page = writer.pages[0]
     font = next(iter(page["/Resources"]["/Font"]))
@@ -258,6 +279,19 @@ BROKEN = {
         "28-009 page 1: /Tabs is not /S",
     ),
     "font not embedded": (_drop_font_file, "7.21.4.1 font "),
+    "font without ToUnicode": (
+        lambda w: _first_font(w).pop("/ToUnicode"),
+        "7.21.7 font ",
+    ),
+    "CIDFont without CIDToGIDMap": (
+        lambda w: _first_font(w)["/DescendantFonts"][0].get_object().pop("/CIDToGIDMap"),
+        "7.21.3.2 Type 2 CIDFont ",
+    ),
+    "annotation outside the structure tree": (
+        _untagged_annotation,
+        "7.18.1 page 1: a /Text annotation is not in the structure tree",
+    ),
+    "table Headers names no TH": (_rename_th_id, "7.5 a table cell's /Headers names "),
     "text outside marked content": (
         _untagged_text,
         "01-005 page 1: text (Tj) is neither tagged content nor an Artifact",
