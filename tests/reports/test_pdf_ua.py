@@ -61,10 +61,15 @@ def final_25(report_25, report_helpers):
     )
 
 
+_GOOD: dict[str, bytes] = {}
+
+
 @pytest.fixture
 def good_pdf(final_report) -> bytes:
-    """A final report's PDF, which passes every check."""
-    return render(final_report, "pdf").content
+    """A final report's PDF, which passes every check (rendered once for the module)."""
+    if "final" not in _GOOD:
+        _GOOD["final"] = render(final_report, "pdf").content
+    return _GOOD["final"]
 
 
 def test_the_final_reports_pass(final_25, final_report):
