@@ -3,7 +3,8 @@
 veraPDF, the reference validator, needs Java and Maven Central, which this project's
 machines do not have; this module checks the Matterhorn Protocol's machine-checkable
 failure conditions that apply to WeasyPrint's output, with pypdf and the stdlib's XML
-parser. Each failure names its Matterhorn checkpoint (for example ``01-005``).
+parser. Each failure starts with its Matterhorn checkpoint (``01-005``) or, where no
+checkpoint is machine-checkable for it, the clause of ISO 14289-1 (``7.21.7``).
 
 What it checks (the Matterhorn checkpoint, or the clause of ISO 14289-1, PDF/UA-1):
 
@@ -30,7 +31,10 @@ What it checks (the Matterhorn checkpoint, or the clause of ISO 14289-1, PDF/UA-
   to Unicode with /ToUnicode (or a standard encoding, 7.21.7); a Type 2 CIDFont has a
   /CIDToGIDMap (7.21.3.2).
 
-Each failure starts with the checkpoint or clause. Usable as a script: ``python tests/reports/pdfua_check.py file.pdf`` prints the failures
+Not checked: content inside form XObjects (the Do that paints one must be tagged or an
+Artifact), and whatever needs a human (reading order, the meaning of tags, alt text quality).
+
+Usable as a script: ``python tests/reports/pdfua_check.py file.pdf`` prints the failures
 and exits 1 if there are any.
 """
 
@@ -151,7 +155,7 @@ class _Tree:
         self.headers_used: list[str] = []  # the IDs table cells name in /A /Headers
         self._seen: set[int] = set()
         kids = root.get("/K")
-        for kid in kids if isinstance(_obj(kids), ArrayObject) else [kids]:
+        for kid in _obj(kids) if isinstance(_obj(kids), ArrayObject) else [kids]:
             if kid is not None:
                 self._element(kid, None, False)
 
@@ -194,7 +198,7 @@ class _Tree:
                 self.headers_used += [str(_obj(h)) for h in _obj(attribute["/Headers"])]
         page = _key(elem.get("/Pg")) or page
         kids = elem.get("/K")
-        for kid in kids if isinstance(_obj(kids), ArrayObject) else [kids]:
+        for kid in _obj(kids) if isinstance(_obj(kids), ArrayObject) else [kids]:
             if kid is None:
                 continue
             value = _obj(kid)
