@@ -14,25 +14,6 @@ from pypdf import PdfReader
 
 from factcheck.reports.render import render
 
-SENTENCE = (
-    "Claim {i}: the council said spending on roads rose {i}% in 2023, and 🚓 patrols doubled."
-)
-
-
-@pytest.fixture
-def report_25(make_report, make_claim, request):
-    """A draft of 25 claims, each with two reviews and an evidence link (emoji, CJK title)."""
-    helpers = request.getfixturevalue("report_helpers")
-    body = " ".join(SENTENCE.format(i=i) for i in range(1, 26))
-    claims = []
-    for i in range(1, 26):
-        link = helpers.evidence(f"https://stats.example/{i}", f"Council accounts {i}",
-                                excerpt="Roads: +1%.")  # fmt: skip
-        reviews = (helpers.review("Rita Reviewer", "confirmed", f"Checked **table {i}**.", link),
-                   helpers.review("Sam Second", "confirmed", "Agree.", link))  # fmt: skip
-        claims.append(make_claim(body, SENTENCE.format(i=i), i, reviews=reviews))
-    return make_report(tuple(claims), body=body, title="Roads: 25 claims — 中文 and 🚓")
-
 
 def _reader(content: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(content))
