@@ -1,6 +1,6 @@
 """Test helpers that reach under the app: lift the audit trail's triggers to tamper with it
 (only tamper-detection tests; the app role can never do it, HOSTILE FLT-07), and record
-the SQL statements a block sends.
+the SQL statements a block sends, and run calls in threads at the same instant (race).
 """
 
 from __future__ import annotations
@@ -39,3 +39,33 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def race(app, calls):
+    """Run the calls (each given a session) at the same instant in threads with their own
+    sessions and transactions; per call "ok" or the exception it raised."""
+    import threading
+
+    from factcheck.database import transaction
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        with app.app_context():
+            try:
+                barrier.wait()
+                with transaction() as s:
+                    call(s)
+                results[i] = "ok"
+            except BaseException as exc:  # noqa: BLE001 - surfaced by the caller's assertions
+                results[i] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results

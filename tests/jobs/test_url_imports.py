@@ -207,35 +207,6 @@ def test_async_api_cap_dedupe_and_who_sees_a_job(fresh_contexts, app, publisher,
     assert failed["article"] is None and snapshot()["articles"] == articles
 
 
-def _race(app, calls):
-    """Run the calls at the same instant in threads with their own sessions; each result
-    is "ok" or the exception raised."""
-    import threading
-
-    from factcheck.database import transaction
-
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        with app.app_context():
-            try:
-                barrier.wait()
-                with transaction() as s:
-                    results[i] = ("ok", call(s))
-            except BaseException as exc:  # noqa: BLE001 - surfaced by the assertions
-                results[i] = ("refused", exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 @pytest.mark.parametrize("round_", range(3))
 def test_the_cap_and_dedupe_hold_when_one_person_asks_many_times_at_once(app, make_user, round_):
     """Eight requests of one person at the same instant (and two of them for the same URL):
@@ -254,11 +225,13 @@ def test_the_cap_and_dedupe_hold_when_one_person_asks_many_times_at_once(app, ma
     def ask(url):
         return lambda s: url_imports.request_url_import(s, actor=s.get(User, me_id), url=url)
 
-    results = _race(app, [ask(u) for u in urls])
+    from dbtools import race
+
+    results = race(app, [ask(u) for u in urls])
     db.session.rollback()
     jobs = [j for j in db.session.scalars(select(Job).where(Job.kind == url_imports.KIND))
             if j.payload.get("requested_by") == me_id and j.status == JobStatus.QUEUED]  # fmt: skip
-    refused = [r[1] for r in results if r[0] == "refused"]
+    refused = [r for r in results if r != "ok"]
     assert all(isinstance(e, RateLimited) for e in refused), refused
     assert len(jobs) == url_imports.MAX_WAITING_PER_USER, [j.payload["url"] for j in jobs]
     assert len({j.payload["url"] for j in jobs}) == len(jobs)  # one URL, one job

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from dbtools import race
 from sqlalchemy import func, select
 
 from factcheck.database import transaction
@@ -14,33 +13,6 @@ from factcheck.models import AuditEvent, Claim, User
 from factcheck.services import approvals, reviews
 
 LINK = [{"url": "https://example.org/e", "title": "E", "stance": "supports"}]
-
-
-def _race(app, calls):
-    """Run the calls at the same instant in threads with their own sessions."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        with app.app_context():
-            try:
-                barrier.wait()
-                with transaction() as s:
-                    call(s)
-                results[i] = "ok"
-            except Conflict as exc:
-                results[i] = exc
-            except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 @pytest.mark.parametrize("round_", range(5))
@@ -58,7 +30,7 @@ def test_two_leads_approve_the_same_version(app, make_article, make_user, round_
         return lambda s: approvals.approve_claim(s, actor=s.get(User, lead_id), claim_id=cid, verdict=verdict,
                                                  note=note, version=version)  # fmt: skip
 
-    results = _race(
+    results = race(
         app, [approve(lead1_id, "confirmed", ""), approve(lead2_id, "disputed", "I disagree")]
     )
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "str"], results
@@ -84,7 +56,7 @@ def test_approve_races_a_new_review(app, make_article, make_user):
     version = db.session.get(Claim, cid).version
     lead_id, r2_id = lead.id, r2.id  # read here: the threads must not touch this thread's session
     db.session.rollback()
-    results = _race(app, [
+    results = race(app, [
         lambda s: approvals.approve_claim(s, actor=s.get(User, lead_id), claim_id=cid, verdict="confirmed", note="", version=version),
         lambda s: reviews.submit_review(s, actor=s.get(User, r2_id), claim_id=cid, verdict="disputed", links=LINK),
     ])  # fmt: skip

@@ -191,13 +191,7 @@ def _word_and_start_before(text: str, i: int) -> tuple[str, int]:
 
 def _word_before(text: str, i: int) -> str:
     """The word ending before position i (spaces skipped)."""
-    k = i
-    while k > 0 and text[k - 1].isspace():
-        k -= 1
-    j = k
-    while j > 0 and text[j - 1].isalpha():
-        j -= 1
-    return text[j:k]
+    return _word_and_start_before(text, i)[0]
 
 
 def attribution_patterns(verbs, according, dets: str, aux: str = "", extra=()) -> tuple:
