@@ -64,14 +64,12 @@ def _status_before_reviews(claim) -> ClaimStatus:
 
 def seen_version(viewer, claim) -> int:
     """The claim's version as this viewer may see it (and must send back)."""
-    if not is_blind(viewer, claim):
-        return claim.version
-    return claim.version - _others_saves(viewer, claim)
+    return as_seen(viewer, claim).version
 
 
 def seen_status(viewer, claim) -> ClaimStatus:
     """The claim's status as this viewer may see it."""
-    return _status_before_reviews(claim) if is_blind(viewer, claim) else claim.status
+    return as_seen(viewer, claim).status
 
 
 class SeenClaim:
