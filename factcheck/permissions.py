@@ -27,6 +27,7 @@ class Permission(Enum):
     IMPORT_VERSION = auto()
     ADD_CLAIM = auto()
     UNDO_EDIT = auto()
+    UNDO_SPAN_EDIT = auto()  # undo a split, merge or added claim (not an exclusion)
     EDIT_CLAIM = auto()  # speaker and statement
     EDIT_SPAN = auto()  # split, merge, move a boundary
     CHANGE_CLAIM_TEXT = auto()  # a corrected version edits or removes the claim's text
@@ -253,6 +254,16 @@ def span_open_to_actor(actor, obj=None) -> bool:
     return may_see_all_reviews(actor) or _article_status(obj) == ArticleStatus.DRAFT
 
 
+@_state(
+    "review of this article has begun: only a lead can still undo a split, merge or added claim"
+)
+def span_undo_open_to_actor(actor, obj=None) -> bool:
+    """A reviewer undoes a split, merge or added claim only while the article is a draft."""
+    # blind review: once others review, whether those claims took reviews is not theirs to
+    # learn from a refusal
+    return span_open_to_actor(actor, obj)
+
+
 @_state("this comment was deleted")
 def comment_not_deleted(actor, obj=None) -> bool:
     """The comment is not deleted (a deleted comment is neither edited nor deleted again)."""
@@ -317,6 +328,7 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.IMPORT_VERSION: [is_active, is_reviewer, article_not_approved],
     Permission.ADD_CLAIM: [is_active, is_reviewer, article_not_approved],
     Permission.UNDO_EDIT: [is_active, is_reviewer, article_not_approved],
+    Permission.UNDO_SPAN_EDIT: [is_active, is_reviewer, article_not_approved, span_undo_open_to_actor],
     Permission.EDIT_CLAIM: [is_active, is_reviewer, article_not_approved, claim_not_approved],
     Permission.EDIT_SPAN: [is_active, is_reviewer, article_not_approved, claim_not_approved, span_open_to_actor, claim_span_editable],
     Permission.CHANGE_CLAIM_TEXT: [is_active, is_reviewer, article_not_approved, claim_not_approved],
