@@ -14,6 +14,7 @@ from factcheck.models import (
     ArticleVersion,
     Claim,
     ClaimStatus,
+    Review,
     WebhookEvent,
     iso,
     utcnow,
@@ -265,13 +266,15 @@ def progress_for(session: Session, article_ids: list[int], viewer) -> dict[int, 
     return out
 
 
-def claims_as_seen(session: Session, viewer, article: Article) -> list:
+def claims_as_seen(session: Session, viewer, article: Article, *, reviewers: bool = False) -> list:
     """The article's current claims in reading order, each as the viewer may see it
-    (services.blind), with their reviews loaded in one more query."""
+    (services.blind: the claim itself, or a SeenClaim for a blind reviewer), with their
+    reviews loaded in one more query (and, with ``reviewers``, the reviewers in another)."""
+    reviews = selectinload(Claim.reviews)
     claims = session.scalars(
         select(Claim)
         .where(with_parent(article, Article.claims))
-        .options(selectinload(Claim.reviews))
+        .options(reviews.selectinload(Review.reviewer) if reviewers else reviews)
         .order_by(Claim.start)
     ).all()
     return blind.as_seen_all(viewer, claims)
