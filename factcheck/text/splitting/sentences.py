@@ -15,6 +15,7 @@ from factcheck.text.splitting import lexicon as L
 from factcheck.text.splitting.boundary import glued_boundary, period_ends, starts_sentence
 
 _EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]")
+_EVENT_COLON = re.compile(_EVENT.pattern + r"|:(?=[ \u00a0\u202f]+\S)")  # and lang.colon_ends
 _BULLETS = frozenset("•⁃▪‣◦●■")
 _QUOTE_CLOSERS = frozenset("\"”’'»“‘")
 _MARKER = re.compile(r"(?:[•⁃▪‣◦●■*]\s*)?(?:(\d{1,3})|([A-Za-z]))(\.\)|\)|\.)(?=\s)")
@@ -37,7 +38,8 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
     sent = 0
     mark_end, expect = _marker(text, 0)
     bare = 0  # text[sent:bare] has no letter or digit (so a run of bullets is not rescanned)
-    for m in _EVENT.finditer(text):
+    events = _EVENT_COLON if lang is not None and lang.colon_quotes else _EVENT
+    for m in events.finditer(text):
         i, j = m.span()
         if i < sent:
             continue
@@ -48,6 +50,9 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
             bare = max(bare, sent)
             cut = (i, i) if _ALNUM.search(text, bare, i) else None
             bare = i
+        elif text[i] == ":":
+            w = _skip_space(text, j)
+            cut = (j, w) if lang.colon_ends(text, w) else None
         else:
             cut = _decide(text, i, j, sent, lang)
         if cut:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lang_helpers import furniture, reasons, sentences, speakers
 
+from factcheck.text.splitting import analyze
+
 
 def test_abbreviations():
     text = "O Sr. Silva mora no n.º 5 da rua. A Dra. Costa confirmou."
@@ -33,3 +35,29 @@ def test_worthiness_reasons():
         "number", "date", "named entity", "attribution", "hedge", "comparison",
     )  # fmt: skip
     assert "causal" in reasons("Os voos foram cancelados devido a greve.", "pt")
+
+
+def test_a_quotation_announced_by_a_colon_is_a_sentence_of_its_own():
+    text = (
+        "O treinador Rui Costa falou ontem aos jornalistas: «A equipa está pronta para o "
+        "jogo.» O clube confirmou o plantel: «jovens» e veteranos viajam juntos."
+    )
+    assert sentences(text, "pt") == [
+        "O treinador Rui Costa falou ontem aos jornalistas:",
+        "«A equipa está pronta para o jogo.»",
+        # a quoted word in lower case after a colon goes on with the sentence
+        "O clube confirmou o plantel: «jovens» e veteranos viajam juntos.",
+    ]
+    # Brazilian “aspas” and a colon before plain text keep the sentence whole
+    assert len(sentences("A legenda diz: “O clima está tenso.” Ponto final.", "pt")) == 2
+    assert len(sentences("O problema é simples: ninguém pagou a conta.", "pt")) == 1
+
+
+def test_the_quotation_after_a_colon_line_keeps_its_speaker():
+    text = "O ministro Carlos Moedas afirmou ontem no Parlamento: «O défice vai cair este ano.»"
+    claims = analyze(text, "pt").claims
+    assert [c.text for c in claims] == [
+        "O ministro Carlos Moedas afirmou ontem no Parlamento:",
+        "«O défice vai cair este ano.»",
+    ]
+    assert claims[1].speaker == "O ministro Carlos Moedas"

@@ -47,6 +47,7 @@ class Profile:
     pronouns: frozenset[str] = frozenset()  # never a speaker on their own
     according: tuple[str, ...] = ()  # "según", "de acordo com": an attribution may follow
     entity: Callable[[str], bool] = _ENTITY.search  # does the sentence name someone?
+    colon_quotes: str = ""  # "disse: «Vamos …": a colon before these marks ends a sentence
 
     # ---------------------------------------------------------------- boundaries
     def period_ends(self, text: str, i: int, w: int, word: str) -> bool | None:
@@ -69,6 +70,17 @@ class Profile:
             starter = not self.nouns_capitalised or _word_at(text, w).lower() in self.starters
             return nxt.isupper() and starter
         return None
+
+    def colon_ends(self, text: str, w: int) -> bool:
+        """Whether a colon whose next token starts at w ends the sentence: a quotation
+        opened there by one of colon_quotes that starts with a capital is a sentence of
+        its own ("E acrescentou: «Não falem em falta de diálogo.»")."""
+        if not self.colon_quotes or w >= len(text) or text[w] not in self.colon_quotes:
+            return False
+        k = w + 1
+        while k < len(text) and text[k] in " \u00a0\u202f":
+            k += 1
+        return k < len(text) and text[k].isupper()
 
     def _ordinal_follows(self, text: str, at: int, following: str) -> bool:
         """The number ending at ``at`` stands where an ordinal does: after a word that

@@ -28,6 +28,7 @@ PROFILE = Profile(
         após desde até entre seu sua seus suas ele ela eles elas eu nós você vocês ao à aos
         às cada todo toda todos todas muitos muitas há foi é são era"""
     ),
+    colon_quotes="«",
     report_verbs=VERBS,
     according=ACCORDING,
     attribution=attribution_patterns(VERBS, ACCORDING, "o|a|os|as|um|uma"),
