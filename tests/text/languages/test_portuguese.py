@@ -61,3 +61,33 @@ def test_the_quotation_after_a_colon_line_keeps_its_speaker():
         "«O défice vai cair este ano.»",
     ]
     assert claims[1].speaker == "O ministro Carlos Moedas"
+
+
+def test_addresses_companies_and_centuries_are_not_sentence_ends():
+    text = (
+        "A loja fica na av. Paulista, perto da al. Santos. A Cia. Vale comprou a obra do "
+        "séc. XIX, segundo o catálogo (cf. Silva, ed. Record). Informações pelo tel. "
+        "(011) 5555-0101."
+    )
+    assert sentences(text, "pt") == [
+        "A loja fica na av. Paulista, perto da al. Santos.",
+        "A Cia. Vale comprou a obra do séc. XIX, segundo o catálogo (cf. Silva, ed. Record).",
+        "Informações pelo tel. (011) 5555-0101.",
+    ]
+
+
+def test_an_omission_mark_opens_the_next_sentence_of_a_quotation():
+    text = "«Vamos reconstruir a ponte. (...) Ninguém ficará sem casa», disse o autarca."
+    assert sentences(text, "pt") == [
+        "«Vamos reconstruir a ponte.",
+        "(...) Ninguém ficará sem casa», disse o autarca.",
+    ]
+    assert len(sentences("Ele citou a lei (...) e saiu da sala.", "pt")) == 1
+
+
+def test_a_quotation_glued_to_the_stop_before_it_opens_a_sentence():
+    text = "A atleta venceu a prova.«Foi o melhor dia da minha vida», disse."
+    assert sentences(text, "pt") == [
+        "A atleta venceu a prova.",
+        "«Foi o melhor dia da minha vida», disse.",
+    ]

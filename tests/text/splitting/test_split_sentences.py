@@ -79,6 +79,12 @@ CASES = [
         ['"We will rebuild," the mayor said.', '"It will take years."'],
     ),
     ('"Is it safe?" the reporter asked.', ['"Is it safe?" the reporter asked.']),
+    # an omission mark opens the next sentence of a quotation; inside one it does not
+    (
+        '"We will rebuild the bridge. [...] Nobody will be left behind," the mayor said.',
+        ['"We will rebuild the bridge.', '[...] Nobody will be left behind," the mayor said.'],
+    ),
+    ("He read the law [...] and left the room.", ["He read the law [...] and left the room."]),
     ('"Is it safe?" Reporter Jo Lin asked.', ['"Is it safe?" Reporter Jo Lin asked.']),
     (
         "The report was titled “Why Cities Fail. A Study” and ran to 90 pages.",

@@ -59,8 +59,8 @@ class Profile:
             return True  # a clitic pronoun ("consegue-o.", "dit-il."), not an initial
         if low in self.titles:
             return False
-        if low in self.number_prefix:
-            return not nxt.isdigit()
+        if low in self.number_prefix:  # "tel. (011) 887-8740" has its area code in brackets
+            return not (nxt.isdigit() or nxt == "(" and text[w + 1 : w + 2].isdigit())
         if word.isdigit() and len(word) <= 3 and (self.months or self.ordinal_lead):
             if _word_at(text, w).lower() in self.months:
                 return False
