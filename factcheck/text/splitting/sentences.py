@@ -28,6 +28,7 @@ _ATTR_AFTER = re.compile(
 _LIST_WINDOW = 400
 _INF = float("inf")
 _SPACE = re.compile(r"\s*")
+_DASH_ON = re.compile(r"(?:--?|[–—])\s*(,|[^\W\d_])")
 _CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»)*")  # "« Fini. »" closes
 
 
@@ -122,6 +123,8 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
     ok = starts_sentence(text, w)
     if kind == "soft" or not ok:
         return None
+    if kind == "strong" and _dash_goes_on(text, w):
+        return None  # "«Já?» -- pergunta ela.", "-- o que é a Europa? -- intervêm ..."
     if kind == "ellipsis" and prev.isspace():
         return i, i  # a spaced ellipsis opens the next sentence
     if kind == "period+ellipsis":
@@ -129,6 +132,13 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
     if kind == "period" and not period_ends(text, i, w, sent, lang):
         return None
     return k, w
+
+
+def _dash_goes_on(text: str, w: int) -> bool:
+    """A dash after a question or an exclamation that a lower-case word or a comma
+    follows: a speech tag or the rest of a sentence the dashes interrupted."""
+    m = _DASH_ON.match(text, w)
+    return m is not None and (m.group(1) == "," or m.group(1).islower())
 
 
 def _tag_follows(text: str, w: int) -> bool:

@@ -91,3 +91,16 @@ def test_a_quotation_glued_to_the_stop_before_it_opens_a_sentence():
         "A atleta venceu a prova.",
         "«Foi o melhor dia da minha vida», disse.",
     ]
+
+
+def test_a_dash_after_a_question_goes_on_with_the_sentence():
+    text = (
+        "«Quem paga a conta?» -- pergunta o deputado. A pergunta -- quem decide? -- ficou "
+        "sem resposta. Saiu cedo! -- Amanhã há mais."
+    )
+    assert sentences(text, "pt") == [
+        "«Quem paga a conta?» -- pergunta o deputado.",
+        "A pergunta -- quem decide? -- ficou sem resposta.",
+        "Saiu cedo!",
+        "-- Amanhã há mais.",  # a capital after the dash: a new line of dialogue
+    ]

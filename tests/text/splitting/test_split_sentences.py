@@ -66,6 +66,10 @@ CASES = [
         ],
     ),
     ("The plan — approved in 2019 — stalled.", ["The plan — approved in 2019 — stalled."]),
+    (
+        "The question — who pays? — went unanswered. Who pays? — Nobody knows.",
+        ["The question — who pays? — went unanswered.", "Who pays?", "— Nobody knows."],
+    ),
     # web addresses and glued sentences
     (
         "Visit example.com for details. It is free.",
