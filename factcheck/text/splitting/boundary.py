@@ -40,6 +40,8 @@ def starts_sentence(text: str, w: int) -> bool:
         return True
     if c in "([" and (m := _OMISSION.match(text, w)) and text[m.end() - 1].isupper():
         return True  # "(...) As nossas baixas": a quotation goes on after an omission
+    if c in "»›" and w + 1 < len(text) and (text[w + 1].isupper() or text[w + 1].isdigit()):
+        return True  # "»Wir prüfen das.«": German guillemets point inwards
     if c in _OPENERS or c in ".…":
         k = w
         n = min(len(text), w + _MAX_LEAD)  # never rescan a long run of marks per event

@@ -120,6 +120,8 @@ def _role(body: str, i: int, start: int, end: int) -> str:
     nxt = body[i + 1] if i + 1 < end else " "
     left = prev.isspace() or prev in _LEFT_SPACE or prev in '“"‘'
     right = nxt.isspace() or nxt in _RIGHT_SPACE or nxt in '”"’'
+    if ch in "«»" and (side := _guillemet(prev, nxt)):
+        return side
     if ch in "“„«‘‚":
         return "open" if not prev.isalnum() else "none"
     if ch in "”»":
@@ -135,6 +137,18 @@ def _role(body: str, i: int, start: int, end: int) -> str:
     if left:
         return "open"
     return "close" if right else "toggle"
+
+
+def _guillemet(prev: str, nxt: str) -> str | None:
+    """A guillemet by its sides: glued to the word after it opens, glued to the word or
+    stop before it closes, whichever way it points: «así» (Spanish, Portuguese),
+    »so« (German books and magazines), „Berufung.« Das" (Swiss). Spaced on both sides
+    (« ainsi », French) it keeps its usual role."""
+    if nxt.isalnum() and not prev.isalnum():
+        return "open"
+    if not nxt.isalnum() and (prev.isalnum() or prev in ".!?…"):
+        return "close"
+    return None
 
 
 def title_spans(spans: list[QuoteSpan], body: str) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from factcheck.text.splitting.boundary import glued_boundary, period_ends, start
 _EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]")
 _EVENT_COLON = re.compile(_EVENT.pattern + r"|:(?=[ \u00a0\u202f]+\S)")  # and lang.colon_ends
 _BULLETS = frozenset("•⁃▪‣◦●■")
-_QUOTE_CLOSERS = frozenset("\"”’'»“‘")
+_QUOTE_CLOSERS = frozenset("\"”’'»“‘«")
 _MARKER = re.compile(r"(?:[•⁃▪‣◦●■*]\s*)?(?:(\d{1,3})|([A-Za-z]))(\.\)|\)|\.)(?=\s)")
 _ALNUM = re.compile(r"[^\W_]")
 _ATTR_AFTER = re.compile(
@@ -29,7 +29,8 @@ _LIST_WINDOW = 400
 _INF = float("inf")
 _SPACE = re.compile(r"\s*")
 _DASH_ON = re.compile(r"(?:--?|[–—])\s*(,|[^\W\d_])")
-_CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»)*")  # "« Fini. »" closes
+# "« Fini. »" closes, and so does "Berufung.« Das" (German »…«); "prova.«Foi" opens
+_CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»(?![^\W\d_])|«(?![^\W\d_]))*")
 
 
 def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list[tuple[int, int]]:

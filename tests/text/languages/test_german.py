@@ -79,3 +79,32 @@ def test_worthiness_reasons():
     assert "named entity" not in reasons("Die Große Strafkammer tagt.", "de")
     assert "named entity" in reasons("Heute sprach Olaf Scholz.", "de")
     assert "causal" in reasons("Wegen des Sturms fielen Züge aus.", "de")
+
+
+def test_names_streets_months_and_short_words_before_numbers_are_not_ends():
+    text = (
+        "Prof. Dr. med. Hans Weber spricht im Hl. Geist-Spital. Die Praxis liegt in der "
+        "Bahnhofstr. 12 in Mainz. Die Inflation lag im Jan. 2024 bei rd. 3 Prozent. "
+        "Die Sitzung ist am Di. Vormittag. Das war im Mai. 2025 folgt die nächste Wahl."
+    )
+    assert sentences(text, "de") == [
+        "Prof. Dr. med. Hans Weber spricht im Hl. Geist-Spital.",
+        "Die Praxis liegt in der Bahnhofstr. 12 in Mainz.",
+        "Die Inflation lag im Jan. 2024 bei rd. 3 Prozent.",
+        "Die Sitzung ist am Di. Vormittag.",
+        "Das war im Mai.",  # a month written out ends a sentence before a year
+        "2025 folgt die nächste Wahl.",
+    ]
+
+
+def test_guillemets_pointing_inwards_open_and_close_quotations():
+    text = "»Das ist falsch«, sagte der Minister. »Wir prüfen das.« Er ging. Sie sagte: »Nein.« Dann schwieg sie."
+    claims = analyze(text, "de").claims
+    assert [c.text for c in claims] == [
+        "»Das ist falsch«, sagte der Minister.",
+        "»Wir prüfen das.«",
+        "Er ging.",
+        "Sie sagte: »Nein.«",
+        "Dann schwieg sie.",
+    ]
+    assert [c.speaker for c in claims[:2]] == ["der Minister", "der Minister"]

@@ -104,3 +104,13 @@ def test_a_dash_after_a_question_goes_on_with_the_sentence():
         "Saiu cedo!",
         "-- Amanhã há mais.",  # a capital after the dash: a new line of dialogue
     ]
+
+
+def test_guillemets_glued_to_words_are_read_by_their_sides():
+    text = "«A obra está atrasada», disse o presidente da câmara. «Não há dinheiro.»"
+    claims = analyze(text, "pt").claims
+    assert [c.text for c in claims] == [
+        "«A obra está atrasada», disse o presidente da câmara.",
+        "«Não há dinheiro.»",
+    ]
+    assert claims[1].speaker == "o presidente da câmara"

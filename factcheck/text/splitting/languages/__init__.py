@@ -47,6 +47,7 @@ class Profile:
     pronouns: frozenset[str] = frozenset()  # never a speaker on their own
     according: tuple[str, ...] = ()  # "según", "de acordo com": an attribution may follow
     entity: Callable[[str], bool] = _ENTITY.search  # does the sentence name someone?
+    abbreviation_endings: tuple[str, ...] = ()  # "Hauptstr.": judged like `ambiguous`
     colon_quotes: str = ""  # "disse: «Vamos …": a colon before these marks ends a sentence
 
     # ---------------------------------------------------------------- boundaries
@@ -61,12 +62,18 @@ class Profile:
             return False
         if low in self.number_prefix:  # "tel. (011) 887-8740" has its area code in brackets
             return not (nxt.isdigit() or nxt == "(" and text[w + 1 : w + 2].isdigit())
+        if (
+            nxt.isdigit()
+            and low in self.months
+            and any(m != low and m.startswith(low) for m in self.months)
+        ):
+            return False  # "im Jan. 2024", "Okt. 1989": an abbreviated month before its year
         if word.isdigit() and len(word) <= 3 and (self.months or self.ordinal_lead):
             if _word_at(text, w).lower() in self.months:
                 return False
             if self._ordinal_follows(text, i - len(word), _word_at(text, w).lower()):
                 return False
-        if low in self.ambiguous:
+        if low in self.ambiguous or low.endswith(self.abbreviation_endings or ("\0",)):
             starter = not self.nouns_capitalised or _word_at(text, w).lower() in self.starters
             return nxt.isupper() and starter
         return None

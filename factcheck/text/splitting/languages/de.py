@@ -56,12 +56,16 @@ MONTHS = words(
 
 PROFILE = Profile(
     code="de",
-    titles=words("hr hrn fr dr prof st dipl ing"),
+    # titles and what a name follows: "Prof. Dr. med. Hans Meier", "im Hl. Geist-Spital"
+    titles=words("hr hrn fr dr prof st hl dipl ing med jur phil rer nat habil theol vet dent"),
     number_prefix=words("nr no art abs bd kap tel ziff"),
     ambiguous=words(
         """usw etc bzw ca vgl ggf evtl inkl zzgl mio mrd tsd bspw insb jh jhd gem str ehem std min sek
-        allg sog u.a z.b d.h u.ä o.ä v.a i.d.r z.t"""
+        allg sog u.a z.b d.h u.ä o.ä v.a i.d.r z.t rd max mind bzgl ggü lt
+        mo di mi do sa"""
     ),
+    # "Hauptstr. 12", "Bahnhofstr. 3": a street ends in "str." before its number
+    abbreviation_endings=("str",),
     starters=words(
         """der die das den dem des ein eine einen einem einer es er sie wir ich ihr man in im
         an am auf aus bei mit nach seit von vom zu zum zur für gegen ohne um und oder aber
