@@ -14,7 +14,8 @@ from bisect import bisect_right
 from factcheck.text.splitting import lexicon as L
 from factcheck.text.splitting.boundary import glued_boundary, period_ends, starts_sentence
 
-_EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]")
+# terminal punctuation, a bullet, or an emoticon that closes a sentence of web text
+_EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]|(?<=\s)[:;]-?[()DP](?= )")
 _EVENT_COLON = re.compile(_EVENT.pattern + r"|:(?=[ \u00a0\u202f]+\S)")  # and lang.colon_ends
 _BULLETS = frozenset("•⁃▪‣◦●■")
 _QUOTE_CLOSERS = frozenset("\"”’'»“‘«")
@@ -52,6 +53,9 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
             bare = max(bare, sent)
             cut = (i, i) if _ALNUM.search(text, bare, i) else None
             bare = i
+        elif j - i > 1 and text[i] in ":;":  # ":-) Wir kommen wieder": an emoticon ends it
+            w = _skip_space(text, j)
+            cut = (j, w) if w < len(text) and text[w].isupper() else None
         elif text[i] == ":":
             w = _skip_space(text, j)
             cut = (j, w) if lang.colon_ends(text, w) else None

@@ -108,3 +108,10 @@ def test_guillemets_pointing_inwards_open_and_close_quotations():
         "Dann schwieg sie.",
     ]
     assert [c.speaker for c in claims[:2]] == ["der Minister", "der Minister"]
+
+
+def test_an_emoticon_ends_a_sentence_of_a_reader_comment():
+    assert sentences("Tolles Team :-) Wir kommen gern wieder.", "de") == [
+        "Tolles Team :-)",
+        "Wir kommen gern wieder.",
+    ]

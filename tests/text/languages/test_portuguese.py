@@ -67,12 +67,13 @@ def test_addresses_companies_and_centuries_are_not_sentence_ends():
     text = (
         "A loja fica na av. Paulista, perto da al. Santos. A Cia. Vale comprou a obra do "
         "séc. XIX, segundo o catálogo (cf. Silva, ed. Record). Informações pelo tel. "
-        "(011) 5555-0101."
+        "(011) 5555-0101. O Pe. Manuel benzeu a obra."
     )
     assert sentences(text, "pt") == [
         "A loja fica na av. Paulista, perto da al. Santos.",
         "A Cia. Vale comprou a obra do séc. XIX, segundo o catálogo (cf. Silva, ed. Record).",
         "Informações pelo tel. (011) 5555-0101.",
+        "O Pe. Manuel benzeu a obra.",
     ]
 
 

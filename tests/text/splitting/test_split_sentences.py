@@ -94,6 +94,12 @@ CASES = [
         "The report was titled “Why Cities Fail. A Study” and ran to 90 pages.",
         ["The report was titled “Why Cities Fail. A Study” and ran to 90 pages."],
     ),
+    # an emoticon closes a sentence of web text before a capital, not a colon's list
+    (
+        "Great service :-) We will be back. Sad ending :( Still worth it.",
+        ["Great service :-)", "We will be back.", "Sad ending :(", "Still worth it."],
+    ),
+    ("Grades: D and F were rare.", ["Grades: D and F were rare."]),
     # headlines, lines and lists
     (
         "Storm batters coast\nThousands lost power.",

@@ -20,10 +20,10 @@ PROFILE = Profile(
     code="pt",
     # titles, and what a name or a numeral follows: an address ("av. Paulista", "al.
     # Santos", "pça. da Sé"), a company ("Cia. Vale"), a century ("séc. XIX"), a
-    # publisher ("ed. Record"), a reference ("cf. Silva"), "St. John"
+    # publisher ("ed. Record"), a reference ("cf. Silva"), "St. John", "Pe. António"
     titles=words(
         """sr sra srs sras dr dra drs prof profa profª eng exmo exma d dª sto sta gen cel
-        av avs al pça trav rod cia séc sécs st cf ed"""
+        av avs al pça trav rod cia séc sécs st cf ed pe mons"""
     ),
     number_prefix=words("nº n.º no art arts pág págs p pp cap vol tel"),
     ambiguous=words("etc aprox ex lda ltda"),
