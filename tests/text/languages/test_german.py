@@ -115,3 +115,17 @@ def test_an_emoticon_ends_a_sentence_of_a_reader_comment():
         "Tolles Team :-)",
         "Wir kommen gern wieder.",
     ]
+
+
+def test_abbreviations_before_the_noun_they_qualify_are_not_ends():
+    text = (
+        "Die Halle gehört der Fa. Krüger. Anna Roth, geb. Weiß, erbte sie 2019. Sie zeigt "
+        "die engl. Originalfassung. Das Werk erschien 2015 in der 3. Aufl. Die Kritik lobte es."
+    )
+    assert sentences(text, "de") == [
+        "Die Halle gehört der Fa. Krüger.",
+        "Anna Roth, geb. Weiß, erbte sie 2019.",
+        "Sie zeigt die engl. Originalfassung.",
+        "Das Werk erschien 2015 in der 3. Aufl.",  # a word that opens sentences follows
+        "Die Kritik lobte es.",
+    ]

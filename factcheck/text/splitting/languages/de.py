@@ -59,10 +59,16 @@ PROFILE = Profile(
     # titles and what a name follows: "Prof. Dr. med. Hans Meier", "im Hl. Geist-Spital"
     titles=words("hr hrn fr dr prof st hl dipl ing med jur phil rer nat habil theol vet dent"),
     number_prefix=words("nr no art abs bd kap tel ziff"),
+    # abbreviations that end a sentence only before a word that opens one ("usw. Die
+    # Polizei"), not before the noun they qualify ("Fa. Müller", "geb. Schmidt", "2. Aufl.
+    # Berlin", "engl. Original"); not those that close a sentence as often ("am Hbf.",
+    # "50 v. Chr.", "inkl. MwSt.")
     ambiguous=words(
         """usw etc bzw ca vgl ggf evtl inkl zzgl mio mrd tsd bspw insb jh jhd gem str ehem std min sek
         allg sog u.a z.b d.h u.ä o.ä v.a i.d.r z.t rd max mind bzgl ggü lt
-        mo di mi do sa"""
+        mo di mi do sa
+        abt fa inh co hrsg verf aufl anm jg jh jhdt bde ztg
+        whg zi stk exkl zzt usf geb gegr verh ev kath dt engl franz ital span lat griech"""
     ),
     # "Hauptstr. 12", "Bahnhofstr. 3": a street ends in "str." before its number
     abbreviation_endings=("str",),
