@@ -129,3 +129,22 @@ def test_abbreviations_before_the_noun_they_qualify_are_not_ends():
         "Das Werk erschien 2015 in der 3. Aufl.",  # a word that opens sentences follows
         "Die Kritik lobte es.",
     ]
+
+
+def test_ordinals_after_determiners_and_in_coordinations_are_not_ends():
+    text = (
+        "Jeder 3. Pendler fährt Rad. Eine 2. Umfrage bestätigt das. Die Schüler der 1. "
+        "und 2. Klasse haben frei. Der 1., 2. und 3. Platz gehen nach Bayern. Ins 2. "
+        "Halbjahr startet die Firma stark."
+    )
+    assert sentences(text, "de") == [
+        "Jeder 3. Pendler fährt Rad.",
+        "Eine 2. Umfrage bestätigt das.",
+        "Die Schüler der 1. und 2. Klasse haben frei.",
+        "Der 1., 2. und 3. Platz gehen nach Bayern.",
+        "Ins 2. Halbjahr startet die Firma stark.",
+    ]
+    assert sentences("Bayern steht auf Platz 1. Dortmund folgt.", "de") == [
+        "Bayern steht auf Platz 1.",
+        "Dortmund folgt.",
+    ]

@@ -99,6 +99,8 @@ class Profile:
         word, start = _word_and_start_before(text, at)
         if word.lower() in self.ordinal_lead:
             return True
+        if _ORDINAL_BEFORE.search(text, max(0, at - 24), at):
+            return True  # "der 1. und 2. Klasse", "1., 2. und 3. Platz": coordinated
         if not (self.nouns_capitalised and word.islower() and word.endswith(INFLECTED)):
             return False
         if following in self.starters:
@@ -195,6 +197,7 @@ def _word_at(text: str, w: int) -> str:
 
 
 INFLECTED = ("e", "en", "es", "em", "er")  # German adjective endings
+_ORDINAL_BEFORE = re.compile(r"(?<!\d)\d{1,3}\.\s*(?:,|und|oder|bis|sowie|[-–/])\s*$")
 
 
 def _word_and_start_before(text: str, i: int) -> tuple[str, int]:

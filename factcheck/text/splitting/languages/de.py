@@ -82,9 +82,15 @@ PROFILE = Profile(
     ),
     months=MONTHS,
     nouns_capitalised=True,
+    # words an ordinal follows: articles and determiners ("jeder 3. Deutsche", "eine 2.
+    # Welle", "unser 1. Platz"), contracted prepositions ("ins 2. Halbjahr")
     ordinal_lead=words(
         """der die das dem den des am im vom zum zur bis ab seit zwischen ihr ihre ihrem ihren
-        sein seine seinem seinen seiner ihrer beim"""
+        sein seine seinem seinen seiner ihrer beim seines ihres ins aufs fürs ums
+        ein eine einem einen einer eines kein keine keinem keinen keiner keines
+        jede jeder jedes jedem jeden diese dieser dieses diesem diesen
+        mein meine meinem meinen meiner meines dein deine deinem deinen deiner deines
+        unser unsere unserem unseren unserer unseres euer eure eurem euren eurer eures"""
     ),
     report_verbs=VERBS,
     according=ACCORDING,
