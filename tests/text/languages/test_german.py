@@ -148,3 +148,13 @@ def test_ordinals_after_determiners_and_in_coordinations_are_not_ends():
         "Bayern steht auf Platz 1.",
         "Dortmund folgt.",
     ]
+
+
+def test_a_number_before_a_noun_that_only_ordinals_lead_is_an_ordinal():
+    text = "Die Mühle stammt aus Ende 17. Jahrhundert. Bochum führt nach 4. Spieltag. Er feiert 75. Geburtstag."
+    assert sentences(text, "de") == [
+        "Die Mühle stammt aus Ende 17. Jahrhundert.",
+        "Bochum führt nach 4. Spieltag.",
+        "Er feiert 75. Geburtstag.",
+    ]
+    assert len(sentences("Die Zahl stieg auf 12. Jahrhundertelang war sie kleiner.", "de")) == 2

@@ -38,6 +38,7 @@ class Profile:
     starters: frozenset[str] = frozenset()  # words that typically open a sentence
     months: frozenset[str] = frozenset()  # "25. November": a date, not an end
     ordinal_lead: frozenset[str] = frozenset()  # "Die 27. Große ...": an ordinal follows
+    ordinal_nouns: frozenset[str] = frozenset()  # "Ende 19. Jahrhundert(s)": after ordinals
     report_verbs: frozenset[str] = frozenset()  # "dijo", "sagte" (any inflection listed)
     attribution: tuple[re.Pattern[str], ...] = ()  # patterns with a (?P<who>...) group
     furniture: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (kind, whole-line pattern)
@@ -69,7 +70,8 @@ class Profile:
         ):
             return False  # "im Jan. 2024", "Okt. 1989": an abbreviated month before its year
         if word.isdigit() and len(word) <= 3 and (self.months or self.ordinal_lead):
-            if _word_at(text, w).lower() in self.months:
+            following = _word_at(text, w).lower()
+            if following in self.months or _inflected_in(following, self.ordinal_nouns):
                 return False
             if self._ordinal_follows(text, i - len(word), _word_at(text, w).lower()):
                 return False
@@ -189,6 +191,11 @@ _NOT_FIRST = frozenset(
         "assim",
     ]
 )
+
+
+def _inflected_in(word: str, nouns: frozenset[str]) -> bool:
+    """Is the word one of the nouns, bare or with a case ending ("Jahrhunderts")?"""
+    return bool(nouns) and (word in nouns or word[:-1] in nouns or word[:-2] in nouns)
 
 
 def _word_at(text: str, w: int) -> str:

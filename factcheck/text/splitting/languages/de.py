@@ -92,6 +92,13 @@ PROFILE = Profile(
         mein meine meinem meinen meiner meines dein deine deinem deinen deiner deines
         unser unsere unserem unseren unserer unseres euer eure eurem euren eurer eures"""
     ),
+    # nouns that a number with a period before them makes an ordinal of, article or not
+    # ("Ende 19. Jahrhundert", "nach 3. Spieltag", "feiert 80. Geburtstag")
+    ordinal_nouns=words(
+        """jahrhundert jahrtausend jahrestag geburtstag todestag jubiläum lebensjahr spieltag
+        bundesliga liga weltkrieg quartal halbjahr advent etappe staffel legislatur
+        wahlperiode parteitag sinfonie symphonie auflage stockwerk etage"""
+    ),
     report_verbs=VERBS,
     according=ACCORDING,
     attribution=attribution_patterns(
