@@ -151,8 +151,10 @@ def _guillemet(prev: str, nxt: str) -> str | None:
     return None
 
 
-def title_spans(spans: list[QuoteSpan], body: str) -> list[tuple[int, int]]:
+def title_spans(spans: list[QuoteSpan], body: str, min_content: int = 1) -> list[tuple[int, int]]:
     """Closed quotations that are titles ("How to Spot Fake News"): never split inside.
+    Where every noun is capitalised (German), one capitalised word is no title („Das ist
+    ein Skandal!“): min_content of them are needed.
 
     Sorted and disjoint (overlaps merged), so a position is looked up by bisection.
     """
@@ -164,7 +166,7 @@ def title_spans(spans: list[QuoteSpan], body: str) -> list[tuple[int, int]]:
             continue
         words = re.findall(r"[A-Za-z][\w’'-]*", body[s.start : s.end])
         content = [w for w in words if len(w) > 3]
-        if len(words) >= 3 and content and all(w[0].isupper() for w in content):
+        if len(words) >= 3 and len(content) >= min_content and all(w[0].isupper() for w in content):
             if out and s.start < out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], s.end))
             else:

@@ -158,3 +158,12 @@ def test_a_number_before_a_noun_that_only_ordinals_lead_is_an_ordinal():
         "Er feiert 75. Geburtstag.",
     ]
     assert len(sentences("Die Zahl stieg auf 12. Jahrhundertelang war sie kleiner.", "de")) == 2
+
+
+def test_a_quoted_exclamation_with_one_noun_is_no_title():
+    text = "„Das ist ein Skandal!“ Die Opposition verließ den Saal. Sein Buch „Der Zauberberg. Ein Roman“ erschien 1924."
+    assert sentences(text, "de") == [
+        "„Das ist ein Skandal!“",
+        "Die Opposition verließ den Saal.",
+        "Sein Buch „Der Zauberberg. Ein Roman“ erschien 1924.",  # a title: never cut inside
+    ]
