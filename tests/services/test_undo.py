@@ -82,13 +82,19 @@ def test_a_lead_undo_refuses_when_the_claim_got_a_review(make_user, make_article
     assert _spans(article.id) == spans
 
 
-def _add_in_review(make_user, make_article):
-    """A reviewer adds a claim to an article whose review has begun (on another claim)."""
-    r, starter = make_user("reviewer"), make_user("reviewer")
-    article = make_article(actor=r)
+def _start_review(make_user, article) -> None:
+    """Another reviewer reviews the article's first claim: its review has begun."""
+    starter = make_user("reviewer")
     with transaction() as s:
         reviews.submit_review(s, actor=starter, claim_id=article.claims[0].id,
                               verdict="confirmed", links=[LINK])  # fmt: skip
+
+
+def _add_in_review(make_user, make_article):
+    """A reviewer adds a claim to an article whose review has begun (on another claim)."""
+    r = make_user("reviewer")
+    article = make_article(actor=r)
+    _start_review(make_user, article)
     start, end = _free_span(article)
     with transaction() as s:
         added_id = claims.add_claim(s, actor=r, article_id=article.id, start=start, end=end).id
@@ -127,11 +133,9 @@ def test_a_reviewer_still_undoes_an_exclusion_in_review(make_user, make_article)
 
 
 def test_a_lead_undoes_a_span_edit_in_review(make_user, make_article):
-    lead, starter = make_user("lead"), make_user("reviewer")
+    lead = make_user("lead")
     article = make_article(actor=lead)
-    with transaction() as s:
-        reviews.submit_review(s, actor=starter, claim_id=article.claims[0].id,
-                              verdict="confirmed", links=[LINK])  # fmt: skip
+    _start_review(make_user, article)
     before = _spans(article.id)
     c = db.session.get(Article, article.id).claims[2]
     with transaction() as s:
