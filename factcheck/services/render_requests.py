@@ -28,7 +28,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.errors import RateLimited, RenderFailed, TooLarge
+from factcheck.errors import N_, RateLimited, RenderFailed, TooLarge
 from factcheck.jobs import queue
 from factcheck.models import Job, JobStatus, RenderRequest, ReportRender, User, utcnow
 from factcheck.permissions import Permission, require
@@ -149,8 +149,11 @@ def _check_size(session: Session, jobs: list[RenderJob]) -> None:
     if big is not None:
         cap = settings_of(session).PDF_MAX_CLAIMS
         raise TooLarge(
-            f"a PDF of {big.claims} claims is over the desk's cap of {cap} claims; "
-            "export it as HTML, Markdown or JSON instead"
+            N_(
+                "a PDF of %(claims)s claims is over the desk's cap of %(cap)s claims; export it as HTML, Markdown or JSON instead",
+                claims=big.claims,
+                cap=cap,
+            )
         )
 
 
@@ -161,8 +164,10 @@ def _check_open(session: Session, viewers: set[int]) -> None:
     )  # fmt: skip
     if waiting >= MAX_OPEN_PER_VIEWER:
         raise RateLimited(
-            f"{waiting} files you asked for are still waiting to be rendered; ask again when "
-            "some of them are ready"
+            N_(
+                "%(waiting)s files you asked for are still waiting to be rendered; ask again when some of them are ready",
+                waiting=waiting,
+            )
         )
 
 
