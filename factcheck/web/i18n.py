@@ -101,6 +101,7 @@ def init_app(app: Flask) -> None:
         version_counts=version_counts,
         js_strings=js_strings,
         say=say,
+        input_kind_label=input_kind_label,
     )
 
 
@@ -344,3 +345,10 @@ KINDS = {
 
 def kind_name(kind: str) -> str:
     return str(KINDS.get(kind, kind))
+
+
+def input_kind_label(kind: str | None) -> str:
+    """How a version came in (pasted text, uploaded file, web page), in the page's words."""
+    from factcheck.web.timeline import INPUT_KINDS
+
+    return str(INPUT_KINDS.get(kind, kind or ""))
