@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from factcheck.database import transaction
 from factcheck.errors import (
     FORM_ERRORS,
+    N_,
     Conflict,
     InvalidInput,
     InvalidTransition,
@@ -329,7 +330,8 @@ def _version_arg(name: str) -> int | None:
     if not raw:
         return None
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        raise InvalidInput(f"'{name}' must be a version number", errors={name: "a version number"})
+        raise InvalidInput(N_("'%(name)s' must be a version number", name=name),
+                           errors={name: N_("a version number")})  # fmt: skip
     return int(raw)
 
 
