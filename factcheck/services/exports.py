@@ -37,7 +37,11 @@ def check_format(fmt) -> str:
     """One of the report formats, or 422 listing them."""
     if fmt not in FORMATS:
         raise InvalidInput(
-            f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}",
+            N_(
+                "unknown format %(fmt)s; use one of: %(known)s",
+                fmt=repr(fmt),
+                known=", ".join(FORMATS),
+            ),  # fmt: skip
             errors={"format": N_("one of %(value)s", value=", ".join(FORMATS))},
         )
     return fmt
@@ -49,7 +53,11 @@ def check_language(language) -> str | None:
         return None
     if language not in LOCALES:
         raise InvalidInput(
-            f"unknown report language {language!r}; use one of: {', '.join(LOCALES)}",
+            N_(
+                "unknown report language %(code)s; use one of: %(known)s",
+                code=repr(language),
+                known=", ".join(LOCALES),
+            ),  # fmt: skip
             errors={"lang": N_("one of %(value)s", value=", ".join(LOCALES))},
         )
     return language
