@@ -71,7 +71,7 @@ def _state(job: Job) -> ImportState:
     failed = job.status == JobStatus.FAILED
     return ImportState(
         job.id, payload.get("url", ""), job.status.value,
-        (job.last_error or "the import failed") if failed else None,
+        (job.last_error or N_("the import failed")) if failed else None,
         payload.get("requested_by"), job.created_at, job.started_at, job.finished_at,
         payload.get("article_id"), payload.get("new_version_of"), payload.get("reanchored"),
     )  # fmt: skip
