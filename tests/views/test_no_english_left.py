@@ -245,6 +245,16 @@ def _refusals(client, d: dict, headers) -> dict[str, str]:
     resp = client.post(f"/articles/{d['other']}/approve", data={"version": "1"}, headers=headers,
                        follow_redirects=True)  # fmt: skip
     out["approve"] = resp.get_data(as_text=True)
+    resp = client.post(f"/articles/{a}/bulk", headers=headers, follow_redirects=True,
+                       data={"action": "approve", "claim_ids": [str(d["fresh"]), str(d["claim"])]})  # fmt: skip
+    out["bulk approve"] = resp.get_data(as_text=True)  # per claim: no review yet, reviews disagree
+    resp = client.post(f"/articles/{a}/bulk", headers={**headers, "Accept": "application/json"},
+                       data={"action": "approve", "claim_ids": [str(d["fresh"])]})  # fmt: skip
+    if resp.is_json:  # the page script's answer: its refusals in the page's language too
+        refused = [r["detail"] for r in resp.get_json().get("results", []) if not r["ok"]]
+        out["bulk approve (script)"] = '<div class="flash flash-error">%s</div>' % (
+            " ".join(refused) or resp.get_json().get("detail", "")
+        )
     return out
 
 
