@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, with_parent
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import (
     Article,
     ArticleAction,
@@ -47,8 +47,8 @@ def _check_date(value, *, lenient: bool = False) -> str | None:
         if lenient:
             return None
         raise InvalidInput(
-            "published_at must be an ISO 8601 date (YYYY-MM-DD)",
-            errors={"published_at": "ISO date"},
+            N_("published_at must be an ISO 8601 date (YYYY-MM-DD)"),
+            errors={"published_at": N_("ISO date")},
         ) from None
 
 
@@ -92,7 +92,9 @@ def import_article(
     # split by the entry point, before this transaction, in the language given there
     body, language, result = split_of(source, language)
     if not result.claims:
-        raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
+        raise InvalidInput(
+            N_("no sentence found in the article"), errors={"text": N_("no sentence found")}
+        )
     meta = result.meta
     # "page": the HTML page's own metadata (head, JSON-LD, <time>); a URL import's address
     # is the user's. Nothing is guessed: a field no source gives stays empty.
@@ -205,7 +207,7 @@ def approve_article(session: Session, *, actor, article_id, version, published_u
     )
     article = get_article(session, article_id, for_update=True)
     require_actor(actor, Permission.APPROVE_ARTICLE)
-    check_version(article, version, what=f"article {article.id}")
+    check_version(article, version, what=N_("article %(id)s", id=article.id))
     require(actor, Permission.APPROVE_ARTICLE, article)  # and every claim approved or excluded
     before = article_snapshot(article)
     article.transition(ArticleAction.APPROVE)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import Conflict, InvalidTransition, NotFound
+from factcheck.errors import N_, Conflict, InvalidTransition, NotFound
 from factcheck.models import Article, AuditEvent, Claim, ClaimAction, ClaimStatus
 from factcheck.permissions import Permission, require
 from factcheck.services import audit, discussion
@@ -60,9 +60,11 @@ def undo_last_edit(session: Session, *, actor, article_id, event_id) -> Claim | 
     require(actor, Permission.UNDO_EDIT, article)
     ev = _last_edit(session, actor, article.id)
     if ev is None:
-        raise NotFound("you have no edit on this article to undo")
+        raise NotFound(N_("you have no edit on this article to undo"))
     if ev.id != parse_id(event_id, "event_id"):
-        raise Conflict("your last edit of this article is not the one shown; reload and try again")
+        raise Conflict(
+            N_("your last edit of this article is not the one shown; reload and try again")
+        )
     reverse = _plan(session, ev, actor)
     return reverse(session, actor, ev)
 
@@ -95,7 +97,7 @@ def _plan(session: Session, ev: AuditEvent, actor):
         ids.append(after.get("new_claim_id"))
     claims = [session.get(Claim, i) if i else None for i in ids]
     if any(c is None or c.article_id != ev.article_id or c.is_orphaned for c in claims):
-        raise InvalidTransition("a claim of that edit is gone (merged, undone or re-anchored)")
+        raise InvalidTransition(N_("a claim of that edit is gone (merged, undone or re-anchored)"))
     later = session.scalar(
         select(func.count())
         .select_from(AuditEvent)
@@ -106,14 +108,14 @@ def _plan(session: Session, ev: AuditEvent, actor):
         )
     )
     if later:
-        raise InvalidTransition("the claims changed since (a later edit)")
+        raise InvalidTransition(N_("the claims changed since (a later edit)"))
     if ev.action == "claim.excluded":  # excluded claims take no reviews; status is the check
         if claims[0].status != ClaimStatus.EXCLUDED:
-            raise InvalidTransition("the claim changed since (it is no longer excluded)")
+            raise InvalidTransition(N_("the claim changed since (it is no longer excluded)"))
     elif any(c.reviews for c in claims):
-        raise InvalidTransition("the claims changed since (they got reviews)")
+        raise InvalidTransition(N_("the claims changed since (they got reviews)"))
     elif any(c.status != ClaimStatus.OPEN for c in claims):
-        raise InvalidTransition("the claims changed since (their status moved on)")
+        raise InvalidTransition(N_("the claims changed since (their status moved on)"))
     return {
         "claim.split": _unsplit,
         "claim.merged": _unmerge,
