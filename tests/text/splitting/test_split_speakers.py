@@ -141,3 +141,21 @@ def test_dash_written_as_straight_quote_is_not_a_quote():
 def test_is_quote_flag():
     got = split_article('"We will win." The crowd cheered.')
     assert [c.is_quote for c in got] == [True, False]
+
+
+def test_two_apostrophes_are_a_double_quote():
+    """Typewriter text and news archives write “ and ” as '' (or `` to open)."""
+    body = (
+        "''The bridge is safe. We checked it twice,'' the engineer said.\n\n"
+        "''It will reopen in May.''\n\n"
+        "``Nobody was hurt,'' a police officer said."
+    )
+    got = split_article(body)
+    assert [c.speaker for c in got] == ["the engineer"] * 3 + ["a police officer"]
+    assert all(c.is_quote for c in got)
+
+
+def test_two_apostrophes_quote_masks_its_verbs():
+    """A reporting verb inside a '' quotation is the quote's, not the sentence's."""
+    body = "Rents rose 9 percent, said Ana Ruiz. ''Tenants told me they cannot pay,'' she said."
+    assert [s for _, s in speakers(body)] == ["Ana Ruiz", "Ana Ruiz"]
