@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from factcheck.text.splitting import lexicon as L
-from factcheck.text.splitting.phrases import determiner, participle, valid_phrase
+from factcheck.text.splitting.phrases import determiner, participle, surveyed, valid_phrase
 
 QUOTE = "\x00"
 _TOKEN = re.compile(
@@ -98,10 +98,15 @@ class Attribution:
     rank: int
 
 
+_COLON_QUOTE = re.compile(
+    r":\s*(?:[“\"‘'«]|``|\x00)|^\W{0,2}[A-Z][^:]{0,60}:\s.*(?:[“\"‘«\x00]|'')"
+)
+
+
 def has_cue(text: str, low: str | None = None, words=None) -> bool:
     """Cheap test: could this sentence carry an attribution at all?"""
     low = text.lower() if low is None else low
-    if "according to" in low or _TO_START.match(text):
+    if "according to" in low or _TO_START.match(text) or _COLON_QUOTE.search(text):
         return True
     return not L.REPORT_VERBS.isdisjoint(_CUE_WORD.findall(low) if words is None else words)
 
@@ -110,6 +115,7 @@ def find_attribution(masked: str) -> Attribution | None:
     """The best attribution in a sentence whose quotations are masked."""
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
     best: Attribution | None = None
+    closing: Attribution | None = None  # a sentence-final ", according to X"
     for v, (word, _, _) in enumerate(toks):
         low = word.lower()
         found = None
@@ -126,13 +132,22 @@ def find_attribution(masked: str) -> Attribution | None:
                 )
         elif low == "according" and v + 1 < len(toks) and toks[v + 1][0].lower() == "to":
             found = _according(masked, toks, v + 2)
+            if found and v > 0 and toks[v - 1][0] == "," and _ends_sentence(toks, v + 2):
+                closing = found  # the whole sentence is the source's account
+        elif word == ":" and v > 0:
+            found = _colon_name(masked, toks, v)
         if found and (best is None or found.rank < best.rank):
             best = found
+    if best is not None and best.rank > 0 and closing is not None:
+        best = closing  # "..., the two delegates pledged to back him, according to Ed Lee"
     if best is None and toks and toks[0][0] == "To":
         best = _to_speaker(masked, toks)
     return best
 
 
+_ATTRIBUTIVE = frozenset(
+    ["of", "the", "a", "an", "its", "their", "his", "her", "our", "for", "with"]
+)
 _NEGATION = frozenset(["not", "never", "no", "hasn't", "hadn't", "didn't", "haven't", "won't"])
 _DOING = frozenset(["added", "adds", "add", "posted", "posts", "post", "recorded", "reported"])
 _COUNT_WORDS = L.NUMBER_WORDS
@@ -172,6 +187,13 @@ def _not_saying(toks, v: int, word: str) -> bool:
     """
     if word[0].isupper() and v > 0 and not word.isupper():
         return True
+    if (
+        v > 0
+        and toks[v - 1][0].lower() in _ATTRIBUTIVE
+        and v + 1 < len(toks)
+        and toks[v + 1][0].isalpha()
+    ):
+        return True  # an adjective before its noun: "of pledged delegates", "the reported cases"
     back = v - 1
     while back >= 0 and (toks[back][0].lower() in L.AUX or _adverb(toks[back][0])):
         back -= 1
@@ -235,6 +257,10 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
         return Attribution(phrase, 0) if valid_phrase(phrase, loose=True) else None
     if not valid_phrase(phrase):
         return None
+    if surveyed(phrase.split()):
+        # "51 percent of respondents said": the poll's answer; a named poll ("according
+        # to a county survey") is the better source
+        return Attribution(phrase, 3) if before in (None, ",") else None
     if before == ",":
         return Attribution(phrase, 1)
     return Attribution(phrase, 2) if before is None else None
@@ -329,9 +355,12 @@ def _inverted(masked: str, toks, v: int) -> Attribution | None:
     if k == v + 1:
         return None
     phrase = _span(masked, toks, v + 1, k - 1)
-    if not valid_phrase(phrase) or phrase.lower() in L.PRONOUNS:
+    quoted = toks[v - 1][0] == QUOTE
+    # next to a quotation the phrase may open in lower case ('"...," said conservative
+    # activist Bob Klaus'), as a subject before the verb may
+    if not valid_phrase(phrase, loose=quoted) or phrase.lower() in L.PRONOUNS:
         return None
-    return Attribution(phrase, 0 if toks[v - 1][0] == QUOTE else 1)
+    return Attribution(phrase, 0 if quoted else 1)
 
 
 def _according(masked: str, toks, a: int) -> Attribution | None:
@@ -354,6 +383,47 @@ def _according(masked: str, toks, a: int) -> Attribution | None:
     if valid_phrase(phrase) or (phrase[0].islower() and valid_phrase("the " + phrase)):
         return Attribution(phrase, 3)
     return None
+
+
+def _ends_sentence(toks, a: int) -> bool:
+    """Does the phrase from a run to the end of the sentence (no comma or clause after)?"""
+    return all(t[0] not in _BOUNDARY or t[0] in (")", "(") for t in toks[a:])
+
+
+_NAME_JOINS = frozenset(["and", "of", "de", "van", "von", "&"])
+_TITLE_ABBR = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|St|Jr|Sr|Rev)\.$")
+
+
+def _colon_name(masked: str, toks, colon: int) -> Attribution | None:
+    """'Name: "quote"': a name and a colon before a quotation, as news sets a quote under
+    its speaker ("Carl Bialik: “One lesson ...", "... - More from Jones: “...") and as a
+    headline quotes its speaker ("Trump: Cruz Has ‘To Come a Long Way’"). The name opens
+    the sentence or follows a dash or "from"; it is capitalised words only, and not a
+    heading ("Update:", "Watch:"). Opening the sentence, the quotation may come later in
+    it; elsewhere it must follow the colon."""
+    k = colon - 1
+    while k >= 0 and toks[k][0] not in ("-", "—", "–", QUOTE) and toks[k][0].lower() != "from":
+        k -= 1
+        if colon - k > 6:
+            return None
+    if k == colon - 1:
+        return None
+    words = [t[0] for t in toks[k + 1 : colon]]
+    opens = k < 0
+    if opens:
+        if not any(t[0] == QUOTE for t in toks[colon + 1 :]):
+            return None
+    elif colon + 1 >= len(toks) or toks[colon + 1][0] != QUOTE:
+        return None
+    if not all(w[0].isupper() or w.lower() in _NAME_JOINS for w in words):
+        return None
+    if not words[0][0].isupper() or words[-1].lower() in _NAME_JOINS:
+        return None
+    if any(w.lower().strip(".") in L.LABEL_WORDS for w in words):
+        return None
+    if len(words) == 1 and (len(words[0]) < 2 or words[0].lower() in L.STARTERS):
+        return None
+    return Attribution(_span(masked, toks, k + 1, colon - 1), 1)
 
 
 _MANNER = frozenset(

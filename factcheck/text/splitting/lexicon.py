@@ -165,6 +165,21 @@ AGENCIES = {
     "tass": "TASS",
 }
 
+# Words that open a line with a colon as a heading, not as the name of who speaks
+# ("UPDATE: ...", "Watch: ...", "CLAIM: ...", "Editor's note: ...").
+LABEL_WORDS = _words(
+    """update updated updates breaking note editor editors editor's watch video videos photo
+    photos gallery live exclusive analysis opinion commentary editorial correction
+    clarification read more related source sources credit caption transcript summary
+    background warning alert fact check claim claims verdict rating ruling facts fiction
+    true false misleading topline date time tags topics sponsored advertisement image
+    question answer q a disclaimer disclosure review preview recap poll report study survey
+    latest today tonight why what how who when where here this that these update key
+    takeaways takeaway bottom line what's next see also also listen podcast subscribe
+    contact email phone web website address tel fax the our my your top byline dateline
+    headline subhead section category"""
+)
+
 # Counts written out ("added two goals", "reported three deaths").
 NUMBER_WORDS = _words(
     """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen

@@ -143,7 +143,10 @@ def _role(body: str, i: int, start: int, end: int, width: int = 1) -> str:
             return "open"
         return "close" if not left and not nxt.isalnum() else "none"
     if left and right:
-        return "none"  # stands for a dash
+        # stands for a dash, unless it follows a quotation's last word and its stop
+        # ('... of \'Clinton,\' " said Ann'): a closing mark set off by a space
+        before = body[max(start, i - 2) : i].rstrip()
+        return "close" if before and before[-1] in ",.?!'’" else "none"
     if left:
         return "open"
     return "close" if right else "toggle"

@@ -37,6 +37,7 @@ _PRONOUN_FACTOR = {"he": 0.9, "she": 0.9, "they": 0.75, "it": 0.75}
 _INTRO = 0.8  # a quotation announced by a colon line ("Smith wrote:")
 _SAME_PARAGRAPH = 0.75  # the speaker of the sentence before, in the same paragraph
 _CONTINUED = 0.6
+_MOSTLY = 0.4  # share of a sentence in quotation marks that makes it a quotation
 # A headline names who said its quotation after a colon ("'We will win': Joe Biden").
 _HEADLINE_TAG = re.compile(r"[\"”’']:?[^\"“”]{0,80}:\s+((?:[A-Z][\w.’'-]+ ?){1,3})$")
 _HEADLINE = 0.8  # a paragraph opening with a quotation continues the last account
@@ -76,7 +77,15 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     intro: tuple[int, str] | None = None
     doc_index: _DocIndex | None = None
     last: tuple[int, str] | None = None  # paragraph and speaker of the last attribution
+    turn: tuple[int, str] | None = None  # paragraph and speaker of a transcript label
     for idx, s in enumerate(sents):
+        if lang is None and (idx == 0 or sents[idx - 1].para != s.para):
+            label = _turn_label(body, s)
+            turn = (s.para, label) if label else None
+        if turn and turn[0] == s.para:
+            s.speaker, s.confidence = turn[1], _LABEL  # the turn's speaker says it all
+            last = (s.para, s.speaker)
+            continue
         for r in s.regions:
             if r not in region_speaker:
                 region_speaker[r] = _region_speaker(sents, region_of[r], idx, intro, last)
@@ -98,6 +107,30 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
                 s.speaker, s.confidence = found
         if s.speaker:
             last = (s.para, s.speaker)
+
+
+# A transcript's speaker label opening a paragraph: "MR. SMITH: We will vote.", "SEN.
+# JONES:", "SENIOR ADMINISTRATION OFFICIAL:", "CLINTON:". Capitals only (a heading in
+# title case, "Coronavirus: New York ...", is no speaker), up to five words.
+_LABEL_RX = re.compile(
+    r"((?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.|OF|AND)){0,4}):[ \t]+(?=\S)"
+)
+_LABEL = 0.9
+
+
+def _turn_label(body: str, s: Sentence) -> str | None:
+    """The speaker label of a transcript turn opening this sentence, or None."""
+    m = _LABEL_RX.match(body, s.start, s.end)
+    if m is None:
+        return None
+    label = m.group(1)
+    words = [w.strip(".").lower() for w in label.split()]
+    if all(len(w) < 2 for w in words) or any(w in L.LABEL_WORDS for w in words):
+        return None  # "Q:", "A:" name nobody; "UPDATE:", "NOTE:" are headings
+    words = re.findall(r"[A-Za-z][\w’'-]*", body[m.end() : s.end])[1:]
+    if not words or sum(w[0].isupper() for w in words) > 0.6 * len(words):
+        return None  # "BREAKING NEWS: FIRE IN TOWN", "PRIMER: Indiana’s Race Will Be Close"
+    return label
 
 
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z]+)?) ([A-Z][a-z][\w’'-]+)\b")
@@ -186,6 +219,8 @@ def _region_speaker(sents, members, idx, intro, last) -> tuple[str, float] | Non
     if intro and intro[0] == idx - 1 and first.lead_quote:
         return intro[1], _INTRO  # announced by the colon line just before
     opens_paragraph = idx == 0 or sents[idx - 1].para != first.para
+    if opens_paragraph and first.lead_quote and first.quoted < _MOSTLY * (first.end - first.start):
+        return None  # '"Containment" has been U.S. policy since ...': a term, not an account
     if opens_paragraph and first.lead_quote:
         if last and first.para - last[0] <= _LOOKBACK_PARAS:
             return last[1], _CONTINUED

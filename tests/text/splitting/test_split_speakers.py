@@ -159,3 +159,100 @@ def test_two_apostrophes_quote_masks_its_verbs():
     """A reporting verb inside a '' quotation is the quote's, not the sentence's."""
     body = "Rents rose 9 percent, said Ana Ruiz. ''Tenants told me they cannot pay,'' she said."
     assert [s for _, s in speakers(body)] == ["Ana Ruiz", "Ana Ruiz"]
+
+
+NEWS_STYLE = [
+    # an adjective in -ed before its noun is part of the speaker, not a verb
+    ('"It will pass," said one retired federal judge.', "one retired federal judge"),
+    ('"Rates stay," said the unnamed Treasury official.', "the unnamed Treasury official"),
+    # a first name that is also a word ("Will", "May") inside a name
+    ('"Costs rose," said Will Dunn, a professor.', "Will Dunn"),
+    # next to a quotation the inverted speaker may open in lower case
+    ('"It is a hot item," said conservative activist Ron Gale.', "conservative activist Ron Gale"),
+    # a poll's respondents speak for the poll
+    ("About 9 percent said they had no preference.", "About 9 percent"),
+    ("Those surveyed said the bridge should be rebuilt.", "Those surveyed"),
+    ("Seventy-four percent of voters say they back the plan.", "Seventy-four percent of voters"),
+    ("By 58%-33%, 58% of residents said the tax should stay.", "58% of residents"),
+    # a bare agent noun after a clause: "forecasters say"
+    ("If rates do not fall, forecasters say growth will stall.", "forecasters"),
+    # "pledged" before a noun is an adjective
+    ("She was on track to win a majority of pledged delegates.", None),
+    # a sentence-final "according to X" is the source of the whole sentence
+    (
+        "Ten members prevailed, and the two other delegates pledged to back him, according to Ed Lee.",
+        "Ed Lee",
+    ),
+    (
+        "According to a county survey, 51 percent of respondents said they would vote.",
+        "a county survey",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "speaker"), NEWS_STYLE)
+def test_news_style_speaker(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
+
+
+def test_spaced_closing_quote_after_inner_quote_closes():
+    """'... of 'Clinton,' " said Ann': the double quote set off by a space still closes."""
+    body = "\"They ask why they should vote for 'Clinton,' \" said Ann Bell, a volunteer."
+    assert [s for _, s in speakers(body)] == ["Ann Bell"]
+
+
+def test_name_and_colon_before_a_quotation():
+    body = (
+        "POLLS WERE NOT WRONG - Mark Lee and Jon Ruiz: “The polls ended too early. "
+        "They missed the late shift.”\n\n"
+        "More from Ruiz: “Turnout was high.”"
+    )
+    got = [s for _, s in speakers(body)]
+    assert got == ["Mark Lee and Jon Ruiz", "Mark Lee and Jon Ruiz", "Jon Ruiz"]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Gowdy: Inquiry Found ‘No Evidence’ of Fraud", "Gowdy"),  # a headline quoting its speaker
+        ("Coronavirus: New York ramps up burials", None),  # a topic, not a speaker
+        ("Player of the Game: Ann Casto.", None),
+        ("Update: “We are safe,” the mayor wrote.", "the mayor"),  # a heading word
+    ],
+)
+def test_headline_speaker_before_colon(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
+
+
+def test_transcript_labels_give_the_turn_its_speaker():
+    body = (
+        "Transcript of the hearing\n\n"
+        "MR. SMITH: We will vote on Friday. The bill is ready, he said.\n\n"
+        "Q: Is it?\n\n"
+        "SENATOR LEE: It is not. That is my view.\n\n"
+        "UPDATE: The vote was moved.\n\n"
+        "BREAKING: HALL CLOSED FOR VOTE\n\n"
+        "The hall was empty."
+    )
+    got = [s for _, s in speakers(body)]
+    assert got == [
+        None,
+        "MR. SMITH",
+        "MR. SMITH",
+        None,
+        "SENATOR LEE",
+        "SENATOR LEE",
+        None,
+        None,
+        None,
+    ]
+
+
+def test_scare_quoted_term_opening_a_paragraph_is_narration():
+    body = (
+        '"We will win," the mayor said.\n\n'
+        '"Containment" has been the city\'s policy since the war, when the dams were built.'
+    )
+    assert [s for _, s in speakers(body)] == ["the mayor", None]
