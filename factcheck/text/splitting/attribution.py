@@ -108,7 +108,8 @@ def has_cue(text: str, low: str | None = None, words=None) -> bool:
     low = text.lower() if low is None else low
     if "according to" in low or _TO_START.match(text) or _COLON_QUOTE.search(text):
         return True
-    return not L.REPORT_VERBS.isdisjoint(_CUE_WORD.findall(low) if words is None else words)
+    words = _CUE_WORD.findall(low) if words is None else words
+    return not (L.REPORT_VERBS.isdisjoint(words) and L.REPORT_PARTICIPLES.isdisjoint(words))
 
 
 def find_attribution(masked: str) -> Attribution | None:
@@ -130,9 +131,11 @@ def find_attribution(masked: str) -> Attribution | None:
                     if inverted and (found is None or inverted.rank < found.rank)
                     else found
                 )
+        elif low in L.REPORT_PARTICIPLES and v > 1:
+            found = _participle_clause(masked, toks, v)
         elif low == "according" and v + 1 < len(toks) and toks[v + 1][0].lower() == "to":
             found = _according(masked, toks, v + 2)
-            if found and v > 0 and toks[v - 1][0] == "," and _ends_sentence(toks, v + 2):
+            if found and v > 0 and toks[v - 1][0] in (",", QUOTE) and _ends_sentence(toks, v + 2):
                 closing = found  # the whole sentence is the source's account
         elif word == ":" and v > 0:
             found = _colon_name(masked, toks, v)
@@ -200,6 +203,8 @@ def _not_saying(toks, v: int, word: str) -> bool:
     if back >= 0 and (toks[back][0].lower() in _NEGATION or toks[back][0].lower().endswith("n't")):
         return True
     nxt = toks[v + 1][0] if v + 1 < len(toks) else None
+    if nxt is not None and nxt.lower() in ("nobody", "nothing"):
+        return True  # "told nobody why", "said nothing" (but "said no one was hurt")
     if (
         word.lower() in _DOING
         and nxt is not None
@@ -238,9 +243,14 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
         k -= 1
         if end - k > 14:
             return None
+    speech = _speech_verb(toks, v)
     if k == end:
+        # "X ended the contract and told us ...": the main clause is narration; the desk
+        # leaves the sentence unattributed (PolNeAR gives it to X)
         return None
     before = toks[k][0] if k >= 0 else None
+    if before is not None and before.lower() == "as" and k == 0 and speech:
+        before = None  # "As Michael Dell said last week, ...": the clause's subject
     if before is not None and before.lower() == "who" and toks[k + 1][0].islower():
         # "The logger who stayed back claimed": the noun the relative clause describes
         head = _subject(masked, toks, k)
@@ -263,11 +273,138 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
         return Attribution(phrase, 3) if before in (None, ",") else None
     if before == ",":
         return Attribution(phrase, 1)
+    if before == "and" and speech and k > 0 and toks[k - 1][0].islower():
+        return Attribution(phrase, 2)  # "The rain stopped and officials said ..."
     return Attribution(phrase, 2) if before is None else None
 
 
 _PERFECT = frozenset(["have", "has", "had"])
 _CLAUSE_OPENERS = frozenset(["but", "yet", "so", "and"])
+
+
+_SPEECH = L._words(
+    """said says say told tells added adds stated argued argues insisted insists claimed
+    claims warned warns explained explains noted"""
+)
+_WRITING = frozenset(["wrote", "writes", "tweeted", "posted"])
+
+
+def _speech_verb(toks, v: int) -> bool:
+    """A verb that reports a statement whatever its clause: the core of saying, and
+    writing only with what was written ("wrote that", "wrote:", not "wrote his thesis")."""
+    low = toks[v][0].lower()
+    if low in _SPEECH:
+        return True
+    nxt = toks[v + 1][0] if v + 1 < len(toks) else ""
+    return low in _WRITING and (nxt.lower() == "that" or nxt in (":", ",", QUOTE))
+
+
+_STATEMENT_NOUNS = frozenset(
+    ["statement", "letter", "note", "post", "tweet", "email", "message", "release", "memo"]
+)
+
+
+def _participle_clause(masked: str, toks, v: int) -> Attribution | None:
+    """'X blamed the media, saying ...', 'X issued a statement saying ...': a reporting
+    participle after the main clause reports what the main clause's subject said."""
+    nxt = toks[v + 1][0].lower() if v + 1 < len(toks) else ""
+    if nxt in _NOT_SPEECH_NEXT or nxt[:1].isdigit() or nxt == "$":
+        return None  # "adding to the damage", "promising to act", "posting a video"
+    if toks[v][0].lower() in _DOING_PARTICIPLES and nxt in ("a", "an", "the"):
+        return None
+    before = toks[v - 1][0].lower()
+    if before == ",":
+        return _main_subject(masked, toks, v - 1)
+    if before in _STATEMENT_NOUNS:
+        return _main_subject(masked, toks, v - 1)
+    return None
+
+
+_NOT_SPEECH_NEXT = frozenset(["to", "up", "for", "on", "in", "out", "off", "over"])
+_DOING_PARTICIPLES = frozenset(["adding", "posting", "writing", "asking", "promising", "vowing"])
+_INTRO_WORDS = L._words(
+    """in on at after before during with while when although though despite for since as
+    amid following like unlike if because by from under over without"""
+)
+_LEADING = frozenset(["but", "and", "yet", "so", "still", "then", "meanwhile", "however"])
+_TIME_WORDS = L._words(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
+    morning evening afternoon night week month year weekend"""
+)
+_IRREGULAR_PAST = L._words(
+    """took made gave met went came sent began won lost spent held led left kept put got
+    ran wrote spoke brought thought found told said stood saw became fought struck threw
+    drew broke chose knew rose fell paid sold built hit cut set let sought taught caught
+    bought meant felt heard seemed"""
+)
+_FINITE = L._words(
+    """is was are were has had have will would can could may might must should did does
+    do"""
+)
+
+
+def _main_subject(masked: str, toks, stop: int) -> Attribution | None:
+    """The subject of the sentence's main clause, before its verb and before `stop`:
+    past an opening phrase ("In response to ..., X rallied ...") and a time ("Gov. Ann Lee
+    on Thursday blamed ..."); None when no noun phrase opens the clause."""
+    i = 0
+    while i < stop and toks[i][0].lower() in _LEADING | {","}:
+        i += 1
+    if i < stop and toks[i][0].lower() in _INTRO_WORDS:
+        i = next((j + 1 for j in range(i, stop) if toks[j][0] == ","), stop)
+    j = i
+    while j < stop:
+        w = toks[j][0]
+        if w == "," and j > i and toks[j - 1][0][0].isupper():
+            close = next((c for c in range(j + 1, min(stop, j + 16)) if toks[c][0] == ","), None)
+            if close is None:
+                return None  # "Erin Lee, the activist, endorsed ...": past the apposition
+            j = close + 1
+            continue
+        if w == "(":  # "Mitch McConnell (R-Ky.) issued ..."
+            close = next((c for c in range(j + 1, min(stop, j + 8)) if toks[c][0] == ")"), None)
+            if close is None:
+                return None
+            j = close + 1
+            continue
+        if w in _FORWARD_STOP or w == QUOTE or _verbish(w, toks, j):
+            break
+        j += 1
+        if j - i > 14:
+            return None
+    if j == i or j >= stop or toks[j][0] in _FORWARD_STOP or toks[j][0] == QUOTE:
+        return None
+    end = j - 1
+    while end > i and toks[end][0].lower() in _TIME_WORDS:  # "on Thursday", "last week"
+        end -= 1
+        if end > i and toks[end][0].lower() in ("on", "last", "this", "late", "early"):
+            end -= 1
+    first = toks[i][0]
+    if first.lower() in L.PRONOUNS and end == i:
+        return Attribution(first, 2) if L.PRONOUNS[first.lower()] != "narrator" else None
+    names = _span(masked, toks, i, end)
+    if "(" in names:
+        names = names.split("(")[0].strip()
+    if "," in names:
+        names = names.split(",")[0].strip()  # the name before its apposition
+    return Attribution(names, 2) if valid_phrase(names) else None
+
+
+def _verbish(word: str, toks, j: int) -> bool:
+    """Does this token read as the main verb (or its adverb or auxiliary)?"""
+    if not word.islower():
+        return False
+    if word in _FINITE or word in _IRREGULAR_PAST or _adverb(word):
+        return True
+    if len(word) >= 5 and word.endswith("ed"):
+        return True
+    prev = toks[j - 1][0] if j > 0 else ""
+    return (
+        word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and prev[:1].isupper()
+        and len(word) > 3
+    )
 
 
 def _open_paren(toks, k: int) -> int:

@@ -58,6 +58,14 @@ REPORT_VERBS = _words(
     remember maintain"""
 )
 
+# A reporting verb as a participle after a main clause ("X cut jobs, saying ...", "X
+# issued a statement saying ..."): the main clause's subject speaks.
+REPORT_PARTICIPLES = _words(
+    """saying adding noting telling arguing insisting warning explaining claiming writing
+    asking stating declaring urging acknowledging predicting vowing promising
+    tweeting posting announcing"""
+)
+
 # Skipped between a speaker and its verb: "had earlier reported", "also said".
 AUX = _words(
     """had has have also earlier later previously then once again reportedly publicly

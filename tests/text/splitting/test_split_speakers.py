@@ -256,3 +256,43 @@ def test_scare_quoted_term_opening_a_paragraph_is_narration():
         '"Containment" has been the city\'s policy since the war, when the dams were built.'
     )
     assert [s for _, s in speakers(body)] == ["the mayor", None]
+
+
+MAIN_CLAUSE = [
+    # a reporting participle after the main clause: its subject speaks
+    ("The company cut 300 jobs, saying demand had fallen.", "The company"),
+    ("Gov. Ann Lee on Thursday blamed the press, saying it had twisted her words.", "Gov. Ann Lee"),
+    (
+        "In reply to the plan, the union's chief rallied members, saying it would fail.",
+        "the union's chief",
+    ),
+    (
+        "Rosa Diaz, a retired judge, endorsed the bill on Friday, saying it was overdue.",
+        "Rosa Diaz",
+    ),
+    ("Sen. Tom Hill (R-Ohio) issued a statement saying the vote would wait.", "Sen. Tom Hill"),
+    # a participle that reports nothing
+    ("The storm hit the coast on Monday, adding to the damage.", None),
+    ("The mayor cut the budget, promising to hire later.", None),
+    # a verb of saying coordinated with narration: the main clause is narration
+    ("The agency obtained the video and said it showed no crime.", None),
+    # a clause of its own after "and"
+    ("The rain stopped and officials said the road would reopen.", "officials"),
+    # a verb of doing after "and" reports nothing
+    ("He lived in Leeds and wrote his thesis on farming.", None),
+    ("The file was closed and Lee testified in 1998.", None),
+    # "As X said, ..."
+    ("As the mayor said last week, the budget is tight.", "the mayor"),
+    ("As Soviet states, both fell under Moscow's rule.", None),
+]
+
+
+@pytest.mark.parametrize(("body", "speaker"), MAIN_CLAUSE)
+def test_main_clause_subject_speaks(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
+
+
+def test_saying_nothing_is_no_attribution():
+    got = [s for _, s in speakers("The mayor said nothing. Police said no one was hurt.")]
+    assert got == [None, "Police"]
