@@ -13,7 +13,13 @@ import re
 from dataclasses import dataclass
 
 from factcheck.text.splitting import lexicon as L
-from factcheck.text.splitting.phrases import determiner, participle, surveyed, valid_phrase
+from factcheck.text.splitting.phrases import (
+    determiner,
+    participle,
+    speaker_category,
+    surveyed,
+    valid_phrase,
+)
 
 QUOTE = "\x00"
 _TOKEN = re.compile(
@@ -109,7 +115,11 @@ def has_cue(text: str, low: str | None = None, words=None) -> bool:
     if "according to" in low or _TO_START.match(text) or _COLON_QUOTE.search(text):
         return True
     words = _CUE_WORD.findall(low) if words is None else words
-    return not (L.REPORT_VERBS.isdisjoint(words) and L.REPORT_PARTICIPLES.isdisjoint(words))
+    return not (
+        L.REPORT_VERBS.isdisjoint(words)
+        and L.REPORT_PARTICIPLES.isdisjoint(words)
+        and L.FINDING_VERBS.isdisjoint(words)
+    )
 
 
 def find_attribution(masked: str) -> Attribution | None:
@@ -131,6 +141,8 @@ def find_attribution(masked: str) -> Attribution | None:
                     if inverted and (found is None or inverted.rank < found.rank)
                     else found
                 )
+        elif low in L.FINDING_VERBS and v > 0:
+            found = _finding(masked, toks, v)
         elif low in L.REPORT_PARTICIPLES and v > 1:
             found = _participle_clause(masked, toks, v)
         elif low == "according" and v + 1 < len(toks) and toks[v + 1][0].lower() == "to":
@@ -297,6 +309,31 @@ def _speech_verb(toks, v: int) -> bool:
         return True
     nxt = toks[v + 1][0] if v + 1 < len(toks) else ""
     return low in _WRITING and (nxt.lower() == "that" or nxt in (":", ",", QUOTE))
+
+
+def _finding(masked: str, toks, v: int) -> Attribution | None:
+    """'A state audit found that ...', 'Polls show ...', 'The data suggest ...': what a
+    document or a body of data shows is its account; a person's "suggested" is a
+    statement, an abstract subject's ("The move suggests ...") is not."""
+    if _not_saying(toks, v, toks[v][0]):
+        return None
+    found = _subject(masked, toks, v)
+    if found is None:
+        return None
+    words = found.speaker.split()
+    head = re.split(r"\s(?:of|in|from|by|for|on|at)\s", found.speaker, maxsplit=1)[0].split()
+    if any(re.sub(r"[’']s$", "", w.lower().strip(",.")) in L.DOC_NOUNS for w in head):
+        return found
+    last = head[-1].lower().strip(",.")
+    if toks[v][0].lower() in L.SPOKEN_FINDINGS and (
+        any(w[0].isupper() and w.lower() not in L.STARTERS for w in words)
+        or last in L.SOURCE_NOUNS
+        or last + "s" in L.SOURCE_NOUNS
+        or found.speaker.lower() in ("some", "others", "many", "few")
+        or speaker_category(found.speaker) in ("org", "group")
+    ):
+        return found  # "Senator Ann Lee suggested that ...", "Experts concluded ..."
+    return None
 
 
 _STATEMENT_NOUNS = frozenset(

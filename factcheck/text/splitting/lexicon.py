@@ -58,6 +58,21 @@ REPORT_VERBS = _words(
     remember maintain"""
 )
 
+# What a document or data "shows": its finding is its account ("A state audit found
+# that ...", "Polls show ..."); a person only with SPOKEN_FINDINGS ("Lee suggested ...").
+FINDING_VERBS = _words(
+    """show shows showed shown found finds find indicate indicates indicated suggest
+    suggests suggested conclude concludes concluded urged urges"""
+)
+SPOKEN_FINDINGS = _words("suggest suggests suggested conclude concludes concluded urged urges")
+DOC_NOUNS = _words(
+    """poll polls polling survey surveys study studies report reports data analysis
+    analyses research records figures statistics documents document emails email results
+    review audit investigation census filing filings memo letter tests test estimates
+    findings models model projections paper papers statement statements remarks comments
+    testimony speech"""
+)
+
 # A reporting verb as a participle after a main clause ("X cut jobs, saying ...", "X
 # issued a statement saying ..."): the main clause's subject speaks.
 REPORT_PARTICIPLES = _words(

@@ -66,7 +66,7 @@ class Sentence:
 
 def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     """Fill in each sentence's speaker (a language's Profile finds its attributions)."""
-    _resolve_own(sents, lang)
+    _resolve_own(sents, lang, body)
     if lang is None or not lang.nouns_capitalised:  # German capitalises every noun: "Laut Polizei"
         _full_names(body, sents)
     region_of: dict[int, list[int]] = {}
@@ -173,17 +173,51 @@ _WANTED = {"person": {"person"}, "group": {"group", "org"}, "org": {"org", "doc"
 _NEAR = {"person": 10**9, "group": 2, "org": 2}  # paragraphs a pronoun may reach back
 
 
-def _resolve_own(sents: list[Sentence], lang=None) -> None:
+# A person named as the subject opening a sentence ("Gov. Ann Lee on Thursday blamed
+# ...", "Tom Reyes, a farmer, ..."): who a later "he"/"she" most likely is when no
+# speaker has been named yet.
+_SUBJECT_NAME = re.compile(
+    r"\W{0,2}((?:(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Rev)\.\s)?[A-Z][a-z][\w’'-]*"
+    r"(?:\s[A-Z]\.)?(?:\s[A-Z][a-z][\w’'-]+){1,2})(?=\s[a-z]|,)"
+)
+_SUBJECT_REACH = 3  # paragraphs a pronoun may reach back to such a subject
+
+
+def _subject_name(text: str) -> str | None:
+    """The personal name opening a sentence as its subject, or None."""
+    m = _SUBJECT_NAME.match(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    first = name.split()[0].lower().rstrip(".")
+    if first in L.STARTERS or first in L.ADVERBS or first in L.MONTHS:
+        return None
+    return name if speaker_category(name) == "person" else None
+
+
+def _resolve_own(sents: list[Sentence], lang=None, body: str = "") -> None:
     history: dict[str, tuple[int, str, int]] = {}  # category -> (order, name, paragraph)
     cue = has_cue if lang is None else lambda m: lang.has_cue(m.lower())
     find = find_attribution if lang is None else lang.find_attribution
+    subject: tuple[int, str] | None = None  # paragraph and name of the last named subject
     for order, s in enumerate(sents):
+        if lang is None and body:
+            named = _subject_name(body[s.start : s.end])
+            if named:
+                subject = (s.para, named)
         if not s.masked or not cue(s.masked):
             continue
         att = find(s.masked)
         if att is None:
             continue
         s.own = _resolve(att, history, s.para, order)
+        if (
+            s.own is None
+            and att.speaker.lower() in ("he", "she")
+            and subject is not None
+            and s.para - subject[0] <= _SUBJECT_REACH
+        ):
+            s.own = subject[1]  # "Ann Lee blamed the press. ... “...,” she said."
         if s.own is not None:
             s.own_confidence = _RANK_CONFIDENCE[att.rank]
             if att.speaker.lower() in ("he", "she", "they", "it"):

@@ -296,3 +296,32 @@ def test_main_clause_subject_speaks(body, speaker):
 def test_saying_nothing_is_no_attribution():
     got = [s for _, s in speakers("The mayor said nothing. Police said no one was hurt.")]
     assert got == [None, "Police"]
+
+
+FINDINGS = [
+    # what a document or data shows is its account
+    ("Recent polling shows that the mayor leads.", "Recent polling"),
+    ("A state audit found that the fund was short.", "A state audit"),
+    ("Exit polls in Ohio indicated that turnout was high.", "Exit polls in Ohio"),
+    # a person or a body "suggests" or "concludes" in words
+    ("Senator Ann Lee suggested that the vote wait.", "Senator Ann Lee"),
+    ("Some experts have concluded that the dam is unsafe.", "Some experts"),
+    # an abstract subject, or a person finding a thing, reports nothing
+    ("The move suggests the firm is worried.", None),
+    ("Police found the car in a lake.", None),
+    ("Researchers found the virus in bats.", None),
+]
+
+
+@pytest.mark.parametrize(("body", "speaker"), FINDINGS)
+def test_what_a_document_shows(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
+
+
+def test_pronoun_refers_back_to_a_named_subject_before_any_speaker():
+    body = (
+        "Gov. Ann Lee on Thursday blamed the press for the row.\n\n"
+        "“Maybe they should apologise,” she said on Sunday."
+    )
+    assert [s for _, s in speakers(body)] == [None, "Gov. Ann Lee"]
