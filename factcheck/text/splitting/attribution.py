@@ -244,7 +244,7 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
     ):
         k -= 1
     if k >= 0 and toks[k][0] == ",":
-        return _appositive(masked, toks, k)
+        return _appositive(masked, toks, k) or _opening_subject(masked, toks, k)
     if k >= 0 and toks[k][0] == ")":  # "the Joint Chiefs of Staff (JCS) said"
         k = _open_paren(toks, k)
     end = k
@@ -380,6 +380,13 @@ _FINITE = L._words(
 )
 
 
+def main_subject(text: str) -> str | None:
+    """The subject of a line's main clause ("The mayor issued the following statement:")."""
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    found = _main_subject(text, toks, len(toks) - 1) if toks else None
+    return found.speaker if found else None
+
+
 def _main_subject(masked: str, toks, stop: int) -> Attribution | None:
     """The subject of the sentence's main clause, before its verb and before `stop`:
     past an opening phrase ("In response to ..., X rallied ...") and a time ("Gov. Ann Lee
@@ -442,6 +449,25 @@ def _verbish(word: str, toks, j: int) -> bool:
         and prev[:1].isupper()
         and len(word) > 3
     )
+
+
+def _opening_subject(masked: str, toks, comma: int) -> Attribution | None:
+    """'Senator Ann Lee, the Ohio Republican who heads the committee, which oversees the
+    fund, said ...': the noun phrase opening the sentence, when all between it and the
+    verb is its apposition or relative clause (no stop, no quotation, no second verb
+    of saying before it)."""
+    first = next((j for j, t in enumerate(toks) if t[0] == ","), None)
+    if first is None or first == 0 or first >= comma:
+        return None
+    nxt = toks[first + 1][0].lower()
+    if nxt not in ("who", "whose", "which") and not determiner(nxt):
+        return None  # "After the vote, ...": no apposition follows
+    if any(t[0] in (QUOTE, ";", ":", ".") for t in toks[first:comma]):
+        return None
+    if toks[0][0].lower() in _INTRO_WORDS or first > 8:
+        return None
+    phrase = _span(masked, toks, 0, first - 1)
+    return Attribution(phrase, 2) if valid_phrase(phrase) else None
 
 
 def _open_paren(toks, k: int) -> int:
@@ -528,8 +554,10 @@ def _inverted(masked: str, toks, v: int) -> Attribution | None:
             return None
     if k == v + 1:
         return None
-    phrase = _span(masked, toks, v + 1, k - 1)
     quoted = toks[v - 1][0] == QUOTE
+    if not quoted and k < len(toks) and toks[k][0] == QUOTE:
+        return None  # "..., said Ms. Lee's donations ''call into question ...''": an object
+    phrase = _span(masked, toks, v + 1, k - 1)
     # next to a quotation the phrase may open in lower case ('"...," said conservative
     # activist Bob Klaus'), as a subject before the verb may
     if not valid_phrase(phrase, loose=quoted) or phrase.lower() in L.PRONOUNS:

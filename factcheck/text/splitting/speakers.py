@@ -15,7 +15,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from factcheck.text.splitting import lexicon as L
-from factcheck.text.splitting.attribution import QUOTE, Attribution, find_attribution, has_cue
+from factcheck.text.splitting.attribution import (
+    QUOTE,
+    Attribution,
+    find_attribution,
+    has_cue,
+    main_subject,
+)
 from factcheck.text.splitting.phrases import speaker_category
 
 _DOC_NOUNS = "letter|statement|note|email|e-mail|message|post|tweet|memo|speech|interview|report"
@@ -25,6 +31,10 @@ _THE_DOC = re.compile(rf"\b(?:the|this|that)\s+({_DOC_NOUNS})\b", re.I)
 _INTRO_VERB = re.compile(
     rf"{_NAME}\s+(?:\w+ly\s+)?(?:said|wrote|added|says|writes|adds|told|posted|tweeted|stated"
     r"|explained|noted|declared)\b"
+)
+_ISSUED = re.compile(
+    r"\b(?:issued|released|put out|sent|posted|made|gave|offered|read)\s+(?:the|a|this)\s+"
+    r"(?:following\s+)?(?:\w+\s+)?(?:statement|comment|comments|remarks|response|message)\b"
 )
 _LOOKBACK_PARAS = 2
 # How sure a speaker is, by how it was found. Next to a quotation ('"...," Smith said')
@@ -269,10 +279,16 @@ def _region_speaker(sents, members, idx, intro, last) -> tuple[str, float] | Non
 
 def _intro_speaker(s: Sentence, text: str, doc_index: _DocIndex) -> str | None:
     """Who speaks in the quotation a colon line announces ('X added the following note:')."""
+    if s.own:
+        return s.own  # "Rosa Diaz, a nurse, said:", "Ann Lee, asked about it, replied:"
     masked = s.masked or text
     m = _INTRO_VERB.search(masked.replace(QUOTE, " "))
     if m:
         return m.group(1)
+    if _ISSUED.search(text):
+        found = main_subject(text)  # "The mayor issued the following statement:"
+        if found:
+            return found
     m = _DOC_FROM.search(text)
     if m:
         return m.group(1)

@@ -325,3 +325,30 @@ def test_pronoun_refers_back_to_a_named_subject_before_any_speaker():
         "“Maybe they should apologise,” she said on Sunday."
     )
     assert [s for _, s in speakers(body)] == [None, "Gov. Ann Lee"]
+
+
+def test_subject_with_relative_clauses_before_said():
+    body = (
+        "Senator Ann Lee, the Ohio Republican who heads the committee, which oversees the "
+        "fund, said Mr. Park's donations ''raise questions'' about the fund."
+    )
+    assert [s for _, s in speakers(body)] == ["Senator Ann Lee"]
+
+
+def test_noun_after_comma_said_before_a_quotation_is_its_object():
+    body = "The mayor agreed, said Tom Reyes's letter ''was fair,'' and left."
+    assert [s for _, s in speakers(body)] != ["Tom Reyes's letter"]
+
+
+def test_colon_line_with_apposition_or_a_statement_announces_the_speaker():
+    body = (
+        "President Ann Lee released the following statement:\n\n"
+        '"Tom Park was a friend. He will be missed."\n\n'
+        "Rosa Diaz, a nurse, said:\n\n"
+        '"We had no beds."\n\n'
+        "She said:\n\n"
+        '"We will rebuild."'
+    )
+    got = [s for _, s in speakers(body)]
+    nurse = "Rosa Diaz, a nurse"
+    assert got == [None, "President Ann Lee", "President Ann Lee", None, nurse, None, nurse]
