@@ -88,11 +88,15 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     doc_index: _DocIndex | None = None
     last: tuple[int, str] | None = None  # paragraph and speaker of the last attribution
     turn: tuple[int, str] | None = None  # paragraph and speaker of a transcript label
+    labels = _turn_labels(body, sents) if lang is None else {}
+    transcript = len(labels) >= _TRANSCRIPT_LABELS  # turns run on until the next label
     for idx, s in enumerate(sents):
-        if lang is None and (idx == 0 or sents[idx - 1].para != s.para):
-            label = _turn_label(body, s)
-            turn = (s.para, label) if label else None
-        if turn and turn[0] == s.para:
+        if lang is None and _opens_line(body, s.start):
+            if idx in labels:
+                turn = (s.para, labels[idx])
+            elif _QUESTION.match(body, s.start) or not transcript:
+                turn = None  # "Q:" or "Q (Inaudible.)": the questioner's turn, unnamed
+        if turn and (transcript or turn[0] == s.para):
             s.speaker, s.confidence = turn[1], _LABEL  # the turn's speaker says it all
             last = (s.para, s.speaker)
             continue
@@ -126,6 +130,29 @@ _LABEL_RX = re.compile(
     r"((?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.|OF|AND)){0,4}):[ \t]+(?=\S)"
 )
 _LABEL = 0.9
+
+
+_TRANSCRIPT_LABELS = 3  # speaker labels that make a page a transcript
+_QUESTION = re.compile(r"[ \t]*Q\b[.:]?")
+
+
+def _opens_line(body: str, start: int) -> bool:
+    """Does a sentence start a line (only spaces before it on its line)?"""
+    k = start
+    while k > 0 and body[k - 1] in " \t":
+        k -= 1
+    return k == 0 or body[k - 1] in "\n\r"
+
+
+def _turn_labels(body: str, sents: list[Sentence]) -> dict[int, str]:
+    """Sentence index -> the transcript label opening its line."""
+    out = {}
+    for idx, s in enumerate(sents):
+        if body[s.start : s.start + 1].isupper() and _opens_line(body, s.start):
+            label = _turn_label(body, s)
+            if label:
+                out[idx] = label
+    return out
 
 
 def _turn_label(body: str, s: Sentence) -> str | None:

@@ -352,3 +352,28 @@ def test_colon_line_with_apposition_or_a_statement_announces_the_speaker():
     got = [s for _, s in speakers(body)]
     nurse = "Rosa Diaz, a nurse"
     assert got == [None, "President Ann Lee", "President Ann Lee", None, nurse, None, nurse]
+
+
+def test_transcript_turns_run_over_lines_until_the_next_label():
+    body = (
+        "BRIEFING BY THE PRESS SECRETARY\n"
+        "MS. PARK: Good afternoon. Thank you for coming.\n"
+        "Q (Inaudible.)\n"
+        "MS. PARK: We will take questions later.\n"
+        "First, the ground rules. This is on background.\n"
+        "OFFICIAL: Hi, everyone. The speech is about jobs.\n"
+        "Q: Will he mention trade?\n"
+        "OFFICIAL: Yes, he will."
+    )
+    got = [s for _, s in speakers(body)]
+    park, official = "MS. PARK", "OFFICIAL"
+    assert got == [None, park, park, None, park, park, park, official, official, None, official]
+
+
+def test_one_label_in_a_news_story_holds_for_its_paragraph_only():
+    body = (
+        "The senator spoke on Monday.\n\n"
+        "LEE: You should be willing to debate anywhere. It is the job.\n\n"
+        "Why will the governor not debate?"
+    )
+    assert [s for _, s in speakers(body)] == [None, "LEE", "LEE", None]
