@@ -96,6 +96,8 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
                 turn = (s.para, labels[idx])
             elif _QUESTION.match(body, s.start) or not transcript:
                 turn = None  # "Q:" or "Q (Inaudible.)": the questioner's turn, unnamed
+            elif idx and _BLANK_LINE.search(body, sents[idx - 1].end, s.start):
+                turn = None  # a blank line: the story's own text again
         if turn and (transcript or turn[0] == s.para):
             s.speaker, s.confidence = turn[1], _LABEL  # the turn's speaker says it all
             last = (s.para, s.speaker)
@@ -134,6 +136,7 @@ _LABEL = 0.9
 
 _TRANSCRIPT_LABELS = 3  # speaker labels that make a page a transcript
 _QUESTION = re.compile(r"[ \t]*Q\b[.:]?")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
 def _opens_line(body: str, start: int) -> bool:

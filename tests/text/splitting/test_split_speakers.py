@@ -377,3 +377,11 @@ def test_one_label_in_a_news_story_holds_for_its_paragraph_only():
         "Why will the governor not debate?"
     )
     assert [s for _, s in speakers(body)] == [None, "LEE", "LEE", None]
+
+
+def test_a_blank_line_after_a_transcript_excerpt_ends_the_turn():
+    body = (
+        "LEE: We will win.\nPARK: You will not.\nLEE: We will see.\nIt is close.\n\n"
+        "Share your view below."
+    )
+    assert [s for _, s in speakers(body)] == ["LEE", "PARK", "LEE", "LEE", None]
