@@ -237,6 +237,7 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
     k = v - 1
     while k >= 0 and (
         toks[k][0].lower() in L.AUX
+        or toks[k][0].lower() in _TODAY
         or _adverb(toks[k][0])
         or (
             toks[k][0] == "since" and k > 0 and toks[k - 1][0].lower() in _PERFECT
@@ -275,6 +276,9 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
         # "But Vice-President Mike Pence stressed", "…, but the minister said": the clause's subject
         before = None if k == 0 else ","
     phrase = _span(masked, toks, k + 1, end)
+    contracted = re.fullmatch(r"(he|she|they|it)[’']s", phrase, re.I)
+    if contracted:
+        phrase = contracted.group(1)  # "He's said ...": he has said
     if before == QUOTE:
         return Attribution(phrase, 0) if valid_phrase(phrase, loose=True) else None
     if not valid_phrase(phrase):
@@ -291,6 +295,7 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
 
 
 _PERFECT = frozenset(["have", "has", "had"])
+_TODAY = frozenset(["today", "yesterday", "tonight", "now"])  # "X (Nasdaq: X) today reported"
 _CLAUSE_OPENERS = frozenset(["but", "yet", "so", "and"])
 
 
@@ -438,8 +443,8 @@ def _verbish(word: str, toks, j: int) -> bool:
     """Does this token read as the main verb (or its adverb or auxiliary)?"""
     if not word.islower():
         return False
-    if word in _FINITE or word in _IRREGULAR_PAST or _adverb(word):
-        return True
+    if word in _FINITE or word in _IRREGULAR_PAST or _adverb(word) or word in L.AUX:
+        return True  # "X again sought ...", "X also said ..."
     if len(word) >= 5 and word.endswith("ed"):
         return True
     prev = toks[j - 1][0] if j > 0 else ""

@@ -24,6 +24,8 @@ def valid_phrase(phrase: str, loose: bool = False) -> bool:
     if not words or len(words) > 14:
         return False
     first = words[0].lower()
+    if re.split(r"[’']", first)[0] in L.PRONOUNS and re.search(r"[’']", first):
+        return False  # "I’ve", "we're": a pronoun and its verb
     if surveyed(words):
         return True  # "those surveyed", "45 percent of voters", "a majority of respondents"
     if first in L.PRONOUNS:

@@ -217,9 +217,10 @@ _NEAR = {"person": 10**9, "group": 2, "org": 2}  # paragraphs a pronoun may reac
 # ...", "Tom Reyes, a farmer, ..."): who a later "he"/"she" most likely is when no
 # speaker has been named yet.
 _SUBJECT_NAME = re.compile(
-    r"\W{0,2}((?:(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Rev)\.\s)?[A-Z][a-z][\w’'-]*"
+    r"\W{0,2}((?:[A-Z][\w.’'-]*\s){0,3}[A-Z][a-z][\w’'-]*"
     r"(?:\s[A-Z]\.)?(?:\s[A-Z][a-z][\w’'-]+){1,2})(?=\s[a-z]|,)"
 )
+_WEEKDAYS = L._words("monday tuesday wednesday thursday friday saturday sunday")
 _SUBJECT_REACH = 3  # paragraphs a pronoun may reach back to such a subject
 
 
@@ -232,6 +233,8 @@ def _subject_name(text: str) -> str | None:
     first = name.split()[0].lower().rstrip(".")
     if first in L.STARTERS or first in L.ADVERBS or first in L.MONTHS:
         return None
+    if first.endswith(("ed", "ing")) or first in _WEEKDAYS:
+        return None  # "Asked Tuesday about it, ...", "Speaking on Monday, ..."
     return name if speaker_category(name) == "person" else None
 
 
@@ -239,12 +242,12 @@ def _resolve_own(sents: list[Sentence], lang=None, body: str = "") -> None:
     history: dict[str, tuple[int, str, int]] = {}  # category -> (order, name, paragraph)
     cue = has_cue if lang is None else lambda m: lang.has_cue(m.lower())
     find = find_attribution if lang is None else lang.find_attribution
-    subject: tuple[int, str] | None = None  # paragraph and name of the last named subject
+    subject: tuple[int, str, int] | None = None  # paragraph, name, order of the last subject
     for order, s in enumerate(sents):
         if lang is None and body:
             named = _subject_name(body[s.start : s.end])
             if named:
-                subject = (s.para, named)
+                subject = (s.para, named, order)
         if not s.masked or not cue(s.masked):
             continue
         att = find(s.masked)
@@ -252,12 +255,14 @@ def _resolve_own(sents: list[Sentence], lang=None, body: str = "") -> None:
             continue
         s.own = _resolve(att, history, s.para, order)
         if (
-            s.own is None
-            and att.speaker.lower() in ("he", "she")
+            att.speaker.lower() in ("he", "she")
             and subject is not None
             and s.para - subject[0] <= _SUBJECT_REACH
+            and s.own is None
         ):
-            s.own = subject[1]  # "Ann Lee blamed the press. ... “...,” she said."
+            # "Ann Lee blamed the press. “...,” she said.": before any speaker, the
+            # person named as a subject is who "she" is
+            s.own = subject[1]
         if s.own is not None:
             s.own_confidence = _RANK_CONFIDENCE[att.rank]
             if att.speaker.lower() in ("he", "she", "they", "it"):

@@ -385,3 +385,27 @@ def test_a_blank_line_after_a_transcript_excerpt_ends_the_turn():
         "Share your view below."
     )
     assert [s for _, s in speakers(body)] == ["LEE", "PARK", "LEE", "LEE", None]
+
+
+PRESS_AND_PRONOUNS = [
+    # a press release: the company, its ticker in parentheses, "today reported"
+    ("Acme Corp. (Nasdaq: ACME) today reported revenue of $2 billion.", "Acme Corp."),
+    # a pronoun with its verb is no name
+    ("As I’ve said from the start, we are in a fight.", None),
+]
+
+
+@pytest.mark.parametrize(("body", "speaker"), PRESS_AND_PRONOUNS)
+def test_press_release_and_contractions(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
+
+
+def test_pronoun_after_a_titled_subject_with_an_adverb():
+    body = (
+        "US President Ann Lee again sought to cast doubt on the count.\n\n"
+        '"We should know who won," she said.\n\n'
+        "He's said the same before, the official added."
+    )
+    got = [s for _, s in speakers(body)]
+    assert got[:2] == [None, "US President Ann Lee"]
