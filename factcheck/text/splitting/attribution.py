@@ -157,7 +157,27 @@ def find_attribution(masked: str) -> Attribution | None:
         best = closing  # "..., the two delegates pledged to back him, according to Ed Lee"
     if best is None and toks and toks[0][0] == "To":
         best = _to_speaker(masked, toks)
-    return best
+    return _without_long_role(best) if best is not None else None
+
+
+def _without_long_role(att: Attribution) -> Attribution:
+    """'Gadsden County sheriff's office spokeswoman Anglie Hightower' -> 'Anglie Hightower':
+    a long description before a personal name gives way to the name (a short title stays:
+    'economist Li Wei', 'Mayor Ana Soto')."""
+    words = att.speaker.split()
+    if len(words) < 5 or "," in att.speaker:
+        return att
+    k = len(words)
+    while k > 0 and words[k - 1][0].isupper() and words[k - 1][-1] != ".":
+        k -= 1
+    name = words[k:]
+    if not 2 <= len(name) <= 3 or k < 3 or not (words[k - 1].islower() and words[k - 1].isalpha()):
+        return att
+    if speaker_category(" ".join(name)) != "person" or words[k - 1] in L.SOURCE_NOUNS:
+        return att  # "... at the now-defunct National Review", "... officials"
+    if words[k - 1] in ("of", "for", "at", "from", "and", "the", "in", "with", "to"):
+        return att  # "the chairman of Acme Steel Works": the organisation ends it
+    return Attribution(" ".join(name), att.rank)
 
 
 _ATTRIBUTIVE = frozenset(

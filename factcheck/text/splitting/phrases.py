@@ -149,7 +149,7 @@ def speaker_category(speaker: str) -> str:
     ):
         return "org"
     hl = head.lower()
-    if hl in L.SOURCE_NOUNS or (hl.endswith("s") and not hl.endswith("ss") and hl.islower()):
+    if hl in L.SOURCE_NOUNS or (hl.endswith("s") and not hl.endswith("ss") and head.islower()):
         return "group"
     return "person"
 

@@ -409,3 +409,24 @@ def test_pronoun_after_a_titled_subject_with_an_adverb():
     )
     got = [s for _, s in speakers(body)]
     assert got[:2] == [None, "US President Ann Lee"]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a long description before a personal name gives way to the name
+        ("County sheriff's office spokeswoman Ann Hill said a tree fell.", "Ann Hill"),
+        ("Former House speaker Tom Reyes said so.", "Tom Reyes"),
+        # a short title stays, and so does a name that is an organisation
+        ("Alabama coach Nick Saban said it.", "Alabama coach Nick Saban"),
+        ("That is what my friend at the now-defunct National Review wrote.", None),
+    ],
+)
+def test_role_before_a_name(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
+
+
+def test_a_surname_ending_in_s_is_a_person():
+    body = '"We are ready," said Maria Reyes.\n\nThe crowd cheered.\n\n"We will win," she said.'
+    assert [s for _, s in speakers(body)] == ["Maria Reyes", None, "Maria Reyes"]
