@@ -183,6 +183,8 @@ def _without_long_role(att: Attribution) -> Attribution:
 _ATTRIBUTIVE = frozenset(
     ["of", "the", "a", "an", "its", "their", "his", "her", "our", "for", "with"]
 )
+_HEADLINE_SAYS = frozenset(["says", "say", "said", "tells", "told"])
+_WH_WORDS = frozenset(["what", "who", "how", "why", "when", "where", "which", "data", "science"])
 _NEGATION = frozenset(["not", "never", "no", "hasn't", "hadn't", "didn't", "haven't", "won't"])
 _DOING = frozenset(["added", "adds", "add", "posted", "posts", "post", "recorded", "reported"])
 _COUNT_WORDS = L.NUMBER_WORDS
@@ -221,7 +223,9 @@ def _not_saying(toks, v: int, word: str) -> bool:
       rise"): going on, not speaking.
     """
     if word[0].isupper() and v > 0 and not word.isupper():
-        return True
+        # a headline's title case, where the word is as often a noun ("Game Notes"); but
+        # a headline's "X Says Y" is the commonest way a headline attributes
+        return word.lower() not in _HEADLINE_SAYS or toks[v - 1][0].lower() in _WH_WORDS
     if (
         v > 0
         and toks[v - 1][0].lower() in _ATTRIBUTIVE

@@ -430,3 +430,17 @@ def test_role_before_a_name(body, speaker):
 def test_a_surname_ending_in_s_is_a_person():
     body = '"We are ready," said Maria Reyes.\n\nThe crowd cheered.\n\n"We will win," she said.'
     assert [s for _, s in speakers(body)] == ["Maria Reyes", None, "Maria Reyes"]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Ann Lee Says The Vote Was Fair", "Ann Lee"),  # a headline's "X Says Y"
+        ("Dams Could Fail Within A Decade, Engineers Say", "Engineers"),
+        ("What the Data Says About Crime", None),
+        ("Game Notes", None),
+    ],
+)
+def test_headline_says(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
