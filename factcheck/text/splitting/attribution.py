@@ -319,7 +319,9 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
 
 
 _PERFECT = frozenset(["have", "has", "had"])
-_TODAY = frozenset(["today", "yesterday", "tonight", "now"])  # "X (Nasdaq: X) today reported"
+_TODAY = frozenset(
+    ["today", "yesterday", "tonight", "now", "long"]
+)  # "X (Nasdaq: X) today reported"
 _CLAUSE_OPENERS = frozenset(["but", "yet", "so", "and"])
 
 
@@ -485,17 +487,18 @@ def _opening_subject(masked: str, toks, comma: int) -> Attribution | None:
     fund, said ...': the noun phrase opening the sentence, when all between it and the
     verb is its apposition or relative clause (no stop, no quotation, no second verb
     of saying before it)."""
+    start = 1 if toks and toks[0][0].lower() in _LEADING else 0  # "But Tom Fitton, ..."
     first = next((j for j, t in enumerate(toks) if t[0] == ","), None)
-    if first is None or first == 0 or first >= comma:
+    if first is None or first <= start or first >= comma:
         return None
     nxt = toks[first + 1][0].lower()
-    if nxt not in ("who", "whose", "which") and not determiner(nxt):
-        return None  # "After the vote, ...": no apposition follows
+    if nxt not in ("who", "whose", "which") and not determiner(nxt) and not nxt.isdigit():
+        return None  # "After the vote, ...": no apposition (nor an age: "Lee, 58, ...")
     if any(t[0] in (QUOTE, ";", ":", ".") for t in toks[first:comma]):
         return None
-    if toks[0][0].lower() in _INTRO_WORDS or first > 8:
+    if toks[start][0].lower() in _INTRO_WORDS or first - start > 8:
         return None
-    phrase = _span(masked, toks, 0, first - 1)
+    phrase = _span(masked, toks, start, first - 1)
     return Attribution(phrase, 2) if valid_phrase(phrase) else None
 
 

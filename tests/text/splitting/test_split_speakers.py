@@ -444,3 +444,16 @@ def test_a_surname_ending_in_s_is_a_person():
 def test_headline_says(body, speaker):
     [(_, got)] = speakers(body)
     assert got == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("Tom Bell, 58, who lives outside Leeds, says he had not heard of her.", "Tom Bell"),
+        ("But Ann Roe, the head of the trust, a group that sued, said it was over.", "Ann Roe"),
+        ("The mayor has long said that the bridge is safe.", "The mayor"),
+    ],
+)
+def test_opening_subject_past_ages_and_asides(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
