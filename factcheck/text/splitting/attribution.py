@@ -183,6 +183,15 @@ def _without_long_role(att: Attribution) -> Attribution:
 _ATTRIBUTIVE = frozenset(
     ["of", "the", "a", "an", "its", "their", "his", "her", "our", "for", "with"]
 )
+_NOUN_TOO = frozenset(["reports", "states", "notes", "claims", "estimates", "posts", "tells"])
+_NOUN_NEXT = frozenset(
+    ["of", "from", "in", "with", "on", "at", "for", "to", "and", "which", "were"]
+    + ["are", "have", "had", "included", "include", "includes", "suggest", "show", "showed"]
+)
+_DOING_WITH = frozenset(
+    [("responded", "by"), ("responds", "by"), ("reported", "from"), ("reports", "from")]
+    + [("reported", "for"), ("posted", "on"), ("posted", "to")]
+)
 _HEADLINE_SAYS = frozenset(["says", "say", "said", "tells", "told"])
 _WH_WORDS = frozenset(["what", "who", "how", "why", "when", "where", "which", "data", "science"])
 _NEGATION = frozenset(["not", "never", "no", "hasn't", "hadn't", "didn't", "haven't", "won't"])
@@ -241,6 +250,22 @@ def _not_saying(toks, v: int, word: str) -> bool:
     nxt = toks[v + 1][0] if v + 1 < len(toks) else None
     if nxt is not None and nxt.lower() in ("nobody", "nothing"):
         return True  # "told nobody why", "said nothing" (but "said no one was hurt")
+    low, nlow = word.lower(), (nxt or "").lower()
+    prev = toks[v - 1][0].lower() if v > 0 else ""
+    after = toks[v + 2][0] if v + 2 < len(toks) else ""
+    relative = nlow == "that" and (after.lower() in _FINITE or _verbish(after, toks, v + 2))
+    if low in _NOUN_TOO and (
+        nlow in _NOUN_NEXT or prev[:1].isdigit() or prev in _COUNT_WORDS or relative
+    ):
+        return True  # "initial reports of the incident", "five states included", "user reports,"
+    if prev[:1].isdigit() and nlow.isalpha() and nlow.islower():
+        return True  # "300 pledged delegates"
+    if (low, nlow) in _DOING_WITH:
+        return True  # "responded by cutting", "reported from Washington"
+    if low in ("added", "adds", "add") and nlow in (_OBJECT_START - {"that"}) | {"another"}:
+        # "has added another facet to his job", "added to the uncertainty" (but "added to
+        # People", to whom it was said)
+        return not (nlow == "to" and after[:1].isupper())
     if (
         word.lower() in _DOING
         and nxt is not None
@@ -259,6 +284,8 @@ def _span(masked: str, toks, a: int, b: int) -> str:
 def _subject(masked: str, toks, v: int) -> Attribution | None:
     """Speaker before the verb: back over auxiliaries, then to the clause boundary."""
     k = v - 1
+    if k >= 2 and toks[k][0] == "to" and (toks[k - 2][0], toks[k - 1][0]) == ("went", "on"):
+        k -= 3  # "Pence went on to say"
     while k >= 0 and (
         toks[k][0].lower() in L.AUX
         or toks[k][0].lower() in _TODAY
@@ -299,6 +326,10 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
     ):
         # "But Vice-President Mike Pence stressed", "…, but the minister said": the clause's subject
         before = None if k == 0 else ","
+    if toks[v][0].lower() in _NOUN_TOO and any(
+        t[0] in _IRREGULAR_PAST for t in toks[k + 1 : end + 1]
+    ):
+        return None  # "his support fell to single digits in some states": a clause
     phrase = _span(masked, toks, k + 1, end)
     contracted = re.fullmatch(r"(he|she|they|it)[’']s", phrase, re.I)
     if contracted:

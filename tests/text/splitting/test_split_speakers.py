@@ -457,3 +457,29 @@ def test_headline_says(body, speaker):
 def test_opening_subject_past_ages_and_asides(body, speaker):
     [(_, got)] = speakers(body)
     assert got == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a cue word used as a noun
+        ("Within an hour of initial reports of the fire, crews arrived.", None),
+        ("Coastal states that have moved left include Oregon.", None),
+        ("Five states included the measure on the ballot.", None),
+        ("The firm relies on user reports to find abuse.", None),
+        ("She won 300 pledged delegates.", None),
+        # a verb of doing, not of saying
+        ("The city responded by cutting fees.", None),
+        ("Lee reported from Leeds.", None),
+        ("The delay added to the confusion.", None),
+        ("The mayor has added another task to his job.", None),
+        # the same words as verbs of saying
+        ("The report states that the dam is unsafe.", "The report"),
+        ('"It sold well," Ann Lee added to People.', "Ann Lee"),
+        ("Ann Lee added that the dam was safe.", "Ann Lee"),
+        ("Pence went on to say that the men would do great things.", "Pence"),
+    ],
+)
+def test_noun_or_doing_uses_of_cue_words(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
