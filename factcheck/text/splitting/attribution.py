@@ -286,6 +286,7 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
     k = v - 1
     if k >= 2 and toks[k][0] == "to" and (toks[k - 2][0], toks[k - 1][0]) == ("went", "on"):
         k -= 3  # "Pence went on to say"
+    k = _before_time(toks, k)  # "Donald Trump on Sunday tweeted", "Lee Tuesday night said"
     while k >= 0 and (
         toks[k][0].lower() in L.AUX
         or toks[k][0].lower() in _TODAY
@@ -531,6 +532,28 @@ def _opening_subject(masked: str, toks, comma: int) -> Attribution | None:
         return None
     phrase = _span(masked, toks, start, first - 1)
     return Attribution(phrase, 2) if valid_phrase(phrase) else None
+
+
+_DAY_PARTS = frozenset(["night", "morning", "evening", "afternoon"])
+
+
+def _before_time(toks, k: int) -> int:
+    """The index before a time phrase that ends at k ("on Sunday", "Tuesday night",
+    "last week"), or k when none does."""
+    j = k
+    if j >= 0 and toks[j][0].lower() in _DAY_PARTS:
+        j -= 1
+    if j >= 0 and toks[j][0].lower() in _WEEKDAY_NAMES:
+        j -= 1
+        if j >= 0 and toks[j][0].lower() in ("on", "last", "this", "late", "early"):
+            j -= 1
+        return j
+    if j >= 1 and toks[j][0].lower() in ("week", "month", "year") and toks[j - 1][0] == "last":
+        return j - 2
+    return k
+
+
+_WEEKDAY_NAMES = L._words("monday tuesday wednesday thursday friday saturday sunday")
 
 
 def _open_paren(toks, k: int) -> int:

@@ -45,9 +45,14 @@ def valid_phrase(phrase: str, loose: bool = False) -> bool:
         if w[0].isupper() and n + 1 < len(words) and words[n + 1][0].isupper():
             prev = low
             continue  # part of a name: "Will Doyle", "May Chen"
-        if participle(w) and n + 1 < len(words) and (determiner(prev) or n == 0 and loose):
+        named_after = n == 0 and w.endswith("ed") and any(x[0].isupper() for x in words[1:])
+        if (
+            participle(w)
+            and n + 1 < len(words)
+            and (determiner(prev) or n == 0 and loose or named_after)
+        ):
             prev = low
-            continue  # an adjective before its noun: "a retired teacher", "one unnamed aide"
+            continue  # an adjective before its noun: "a retired teacher", "retired judge Ann Lee"
         if low in L.CLAUSE_WORDS or low in L.PRONOUNS or participle(w):
             return False
         prev = low
@@ -55,7 +60,9 @@ def valid_phrase(phrase: str, loose: bool = False) -> bool:
         return first in L.SOURCE_NOUNS or _plural_noun(first)
     if loose:
         return any(w[0].isupper() for w in words) or first in L.SOURCE_NOUNS or determiner(first)
-    return words[0][0].isupper() or first in L.SOURCE_NOUNS or determiner(first)
+    named = len(words) >= 3 and words[-1][0].isupper() and words[-2][0].isupper()
+    # "retired neurosurgeon Ben Carson": a role in lower case before a name
+    return words[0][0].isupper() or first in L.SOURCE_NOUNS or determiner(first) or named
 
 
 _POLLED = frozenset(["surveyed", "polled", "questioned", "interviewed", "asked", "sampled"])

@@ -483,3 +483,20 @@ def test_opening_subject_past_ages_and_asides(body, speaker):
 def test_noun_or_doing_uses_of_cue_words(body, speaker):
     [(_, got)] = speakers(body)
     assert got == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            "Though short of quitting, retired surgeon Ben Carr told fans that he saw no path.",
+            "retired surgeon Ben Carr",
+        ),
+        ("Police on Monday said the road was shut.", "Police"),
+        ("The ministry last week said it would act.", "The ministry"),
+        ("It has been a safe seat, following the track of Deep Southern states.", None),
+    ],
+)
+def test_role_in_lower_case_and_a_time_before_the_verb(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
