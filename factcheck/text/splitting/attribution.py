@@ -655,7 +655,11 @@ def _according(masked: str, toks, a: int) -> Attribution | None:
     k = a
     while k < len(toks) and toks[k][0] not in _FORWARD_STOP and k - a < 10:
         w = toks[k][0]
-        if w.lower() in ("who", "which", "that") or (participle(w) and w.endswith("ed")):
+        prev = toks[k - 1][0].lower()
+        adjective = "-" in w or prev[:1].isdigit() or determiner(prev)  # "court-released",
+        if w.lower() in ("who", "which", "that") or (  # "of 400 registered voters"
+            participle(w) and w.endswith("ed") and not adjective
+        ):
             break
         k += 1
     while k > a and toks[k - 1][0].lower() in L.SUBORDINATORS:

@@ -49,7 +49,7 @@ def valid_phrase(phrase: str, loose: bool = False) -> bool:
         if (
             participle(w)
             and n + 1 < len(words)
-            and (determiner(prev) or n == 0 and loose or named_after)
+            and (_before_noun(prev, w) or n == 0 and loose or named_after)
         ):
             prev = low
             continue  # an adjective before its noun: "a retired teacher", "retired judge Ann Lee"
@@ -105,6 +105,19 @@ def _plural_noun(word: str) -> bool:
     """A bare lower-case plural that can name people who speak ("forecasters say",
     "mourners say", "friends say"): an agent or group noun ending in -s."""
     return len(word) > 4 and word.endswith(("ers", "ors", "ists", "ants", "ents", "ians"))
+
+
+_LY_NOUNS = frozenset(
+    ["family", "assembly", "supply", "rally", "ally", "anomaly", "monopoly", "italy", "daily"]
+)
+
+
+def _before_noun(prev: str, word: str) -> bool:
+    """Is an -ed word here an adjective: after a determiner, a count or an adverb in -ly
+    ("a retired teacher", "400 registered voters", "the recently released report"), or
+    hyphenated ("court-released")?"""
+    ly = len(prev) > 4 and prev.endswith("ly") and prev not in _LY_NOUNS
+    return determiner(prev) or prev[:1].isdigit() or ly or "-" in word
 
 
 def determiner(word: str) -> bool:

@@ -500,3 +500,25 @@ def test_noun_or_doing_uses_of_cue_words(body, speaker):
 def test_role_in_lower_case_and_a_time_before_the_verb(body, speaker):
     [(_, got)] = speakers(body)
     assert got == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            "Fees rose, according to the recently court-released Acme playbook.",
+            "the recently court-released Acme playbook",
+        ),
+        (
+            "Support fell, according to a poll of 400 registered voters released on Friday.",
+            "a poll of 400 registered voters",
+        ),
+        (
+            "Gov. Ann Lee, a Republican who has refused to endorse him, said the Park family deserved better.",
+            "Gov. Ann Lee",
+        ),
+    ],
+)
+def test_adjectives_in_ed_inside_a_source(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
