@@ -110,6 +110,9 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
                 doc_index = _DocIndex(body)
             found = _intro_speaker(s, body[s.start : s.end], doc_index)
             intro = (idx, found) if found else None
+            if s.own is not None:  # "Greta Thunberg states the following:" is hers too
+                s.speaker, s.confidence = s.own, s.own_confidence
+                last = (s.para, s.speaker)
             continue
         if s.own is None and body[s.end - 1] != "." and s.quoted:
             tag = _HEADLINE_TAG.search(body, s.start, s.end)

@@ -107,7 +107,7 @@ def test_colon_line_announces_quote():
     body = 'Governor Lee wrote in a letter:\n"We will act before winter."'
     got = speakers(body)
     assert got == [
-        ("Governor Lee wrote in a letter:", None),
+        ("Governor Lee wrote in a letter:", "Governor Lee"),  # the colon line is his too
         ('"We will act before winter."', "Governor Lee"),
     ]
 
@@ -351,7 +351,9 @@ def test_colon_line_with_apposition_or_a_statement_announces_the_speaker():
     )
     got = [s for _, s in speakers(body)]
     nurse = "Rosa Diaz, a nurse"
-    assert got == [None, "President Ann Lee", "President Ann Lee", None, nurse, None, nurse]
+    # a colon line with its own attribution is the speaker's too; "released the following
+    # statement:" reports no words of its own
+    assert got == [None, "President Ann Lee", "President Ann Lee", nurse, nurse, nurse, nurse]
 
 
 def test_transcript_turns_run_over_lines_until_the_next_label():
