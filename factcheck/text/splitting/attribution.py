@@ -91,7 +91,7 @@ _INVERT_STOP = frozenset(
         "according",
     ]
 )
-_BOUNDARY = frozenset([QUOTE, ",", ";", ":", "—", "–", "(", ")", "[", "]", "?", "!"])
+_BOUNDARY = frozenset([QUOTE, ",", ";", ":", "—", "–", "-", "(", ")", "[", "]", "?", "!"])
 _FORWARD_STOP = _BOUNDARY | {"."}
 _PARTY = re.compile(r"^(?:[DRI]-[A-Z][\w.]*|\d{1,3}|aged? \d+)\.?$")
 
@@ -314,6 +314,8 @@ def _subject(masked: str, toks, v: int) -> Attribution | None:
         # leaves the sentence unattributed (PolNeAR gives it to X)
         return None
     before = toks[k][0] if k >= 0 else None
+    if before in ("-", "—", "–") and k > 0 and not any(t[0][:1].islower() for t in toks[:k]):
+        before = None  # "NEW YORK - candidate Ann Lee on Saturday tweeted": a dateline
     if before is not None and before.lower() == "as" and k == 0 and speech:
         before = None  # "As Michael Dell said last week, ...": the clause's subject
     if before is not None and before.lower() == "who" and toks[k + 1][0].islower():
@@ -528,9 +530,15 @@ def _opening_subject(masked: str, toks, comma: int) -> Attribution | None:
         return None  # "After the vote, ...": no apposition (nor an age: "Lee, 58, ...")
     if any(t[0] in (QUOTE, ";", ":", ".") for t in toks[first:comma]):
         return None
-    if toks[start][0].lower() in _INTRO_WORDS or first - start > 8:
+    if toks[start][0].lower() in _INTRO_WORDS or first - start > 12:
         return None
-    phrase = _span(masked, toks, start, first - 1)
+    end = first - 1
+    paren = next((j for j in range(start, first) if toks[j][0] == "("), None)
+    if paren is not None and toks[end][0] == ")":
+        end = paren - 1  # "Huron Group Inc. (NASDAQ: HURN), a provider of ..., announced"
+    if end < start:
+        return None
+    phrase = _span(masked, toks, start, end)
     return Attribution(phrase, 2) if valid_phrase(phrase) else None
 
 

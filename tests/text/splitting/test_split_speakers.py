@@ -524,3 +524,25 @@ def test_role_in_lower_case_and_a_time_before_the_verb(body, speaker):
 def test_adjectives_in_ed_inside_a_source(body, speaker):
     [(_, got)] = speakers(body)
     assert got == speaker
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            "LEEDS, April 28, 2016 (WIRE) -- Acme Corp. (Nasdaq: ACME) today reported revenue of $2 billion.",
+            "Acme Corp.",
+        ),
+        (
+            "Acme Group Inc. (NASDAQ: ACME), a provider of consulting services, today announced results.",
+            "Acme Group Inc.",
+        ),
+        (
+            "NEW YORK - Candidate Ann Lee on Saturday tweeted that the count was rigged.",
+            "Candidate Ann Lee",
+        ),
+    ],
+)
+def test_press_release_openings(body, speaker):
+    got = [s for _, s in speakers(body)]
+    assert got[-1] == speaker
