@@ -173,7 +173,13 @@ def _turn_label(body: str, s: Sentence) -> str | None:
     words = re.findall(r"[A-Za-z][\w’'-]*", body[m.end() : s.end])[1:]
     if not words or sum(w[0].isupper() for w in words) > 0.6 * len(words):
         return None  # "BREAKING NEWS: FIRE IN TOWN", "PRIMER: Indiana’s Race Will Be Close"
-    return label
+    # "MR. DEERE" -> "Mr. Deere": a person's name in capitals is not an acronym ("NATO"),
+    # so the speaker's type (and ClaimReview's author @type) is a person's
+    parts = label.split()
+    short = 3 if len(parts) > 1 else 4  # "SENATOR LEE" -> "Senator Lee"; "CNN" stays
+    return " ".join(
+        w.capitalize() if len(w.strip(".")) >= short or w.endswith(".") else w for w in parts
+    )
 
 
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z]+)?) ([A-Z][a-z][\w’'-]+)\b")

@@ -239,11 +239,11 @@ def test_transcript_labels_give_the_turn_its_speaker():
     got = [s for _, s in speakers(body)]
     assert got == [
         None,
-        "MR. SMITH",
-        "MR. SMITH",
+        "Mr. Smith",
+        "Mr. Smith",
         None,
-        "SENATOR LEE",
-        "SENATOR LEE",
+        "Senator Lee",
+        "Senator Lee",
         None,
         None,
         None,
@@ -368,7 +368,7 @@ def test_transcript_turns_run_over_lines_until_the_next_label():
         "OFFICIAL: Yes, he will."
     )
     got = [s for _, s in speakers(body)]
-    park, official = "MS. PARK", "OFFICIAL"
+    park, official = "Ms. Park", "Official"
     assert got == [None, park, park, None, park, park, park, official, official, None, official]
 
 
@@ -378,7 +378,7 @@ def test_one_label_in_a_news_story_holds_for_its_paragraph_only():
         "LEE: You should be willing to debate anywhere. It is the job.\n\n"
         "Why will the governor not debate?"
     )
-    assert [s for _, s in speakers(body)] == [None, "LEE", "LEE", None]
+    assert [s for _, s in speakers(body)] == [None, "LEE", "LEE", None]  # three letters: kept
 
 
 def test_a_blank_line_after_a_transcript_excerpt_ends_the_turn():
@@ -386,7 +386,7 @@ def test_a_blank_line_after_a_transcript_excerpt_ends_the_turn():
         "LEE: We will win.\nPARK: You will not.\nLEE: We will see.\nIt is close.\n\n"
         "Share your view below."
     )
-    assert [s for _, s in speakers(body)] == ["LEE", "PARK", "LEE", "LEE", None]
+    assert [s for _, s in speakers(body)] == ["LEE", "Park", "LEE", "LEE", None]
 
 
 PRESS_AND_PRONOUNS = [
