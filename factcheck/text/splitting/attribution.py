@@ -109,10 +109,15 @@ _COLON_QUOTE = re.compile(
 )
 
 
+_SIGNED = re.compile(r"[”\"’'\x00]\s*[―—–-]\s*[A-Z][^\n]{0,60}$")
+
+
 def has_cue(text: str, low: str | None = None, words=None) -> bool:
     """Cheap test: could this sentence carry an attribution at all?"""
     low = text.lower() if low is None else low
     if "according to" in low or _TO_START.match(text) or _COLON_QUOTE.search(text):
+        return True
+    if _SIGNED.search(text):
         return True
     words = _CUE_WORD.findall(low) if words is None else words
     return not (
@@ -151,6 +156,8 @@ def find_attribution(masked: str) -> Attribution | None:
                 closing = found  # the whole sentence is the source's account
         elif word == ":" and v > 0:
             found = _colon_name(masked, toks, v)
+        elif word in ("―", "—", "–", "-") and v > 0 and toks[v - 1][0] == QUOTE:
+            found = _signature(masked, toks, v)
         if found and (best is None or found.rank < best.rank):
             best = found
     if best is not None and best.rank > 0 and closing is not None:
@@ -688,6 +695,19 @@ def _according(masked: str, toks, a: int) -> Attribution | None:
 def _ends_sentence(toks, a: int) -> bool:
     """Does the phrase from a run to the end of the sentence (no comma or clause after)?"""
     return all(t[0] not in _BOUNDARY or t[0] in (")", "(") for t in toks[a:])
+
+
+def _signature(masked: str, toks, dash: int) -> Attribution | None:
+    """'“...” ― Krystal Correa': a quotation signed after a dash by the name that ends its
+    sentence, as readers' quotes and epigraphs are set."""
+    rest = [t for t in toks[dash + 1 :] if t[0] not in (".", ",")]
+    if not 1 <= len(rest) <= 6 or not rest[0][0][:1].isupper():
+        return None
+    if not all(t[0][:1].isupper() or t[0].lower() in _NAME_JOINS for t in rest):
+        return None
+    if any(t[0].lower().strip(".") in L.LABEL_WORDS for t in rest):
+        return None
+    return Attribution(_span(masked, toks, dash + 1, len(toks) - 1).rstrip(" ."), 0)
 
 
 _NAME_JOINS = frozenset(["and", "of", "de", "van", "von", "&"])

@@ -126,6 +126,12 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
                 s.speaker, s.confidence = found
         if s.speaker:
             last = (s.para, s.speaker)
+        signed = (
+            _SIGNATURE.fullmatch(body, s.start, s.end) if idx and sents[idx - 1].regions else None
+        )
+        if signed and sents[idx - 1].para == s.para:
+            _sign_back(sents, idx - 1, signed.group(1).rstrip(" ,."))
+            last = (s.para, sents[idx - 1].speaker)
 
 
 # A transcript's speaker label opening a paragraph: "MR. SMITH: We will vote.", "SEN.
@@ -180,6 +186,19 @@ def _turn_label(body: str, s: Sentence) -> str | None:
     return " ".join(
         w.capitalize() if len(w.strip(".")) >= short or w.endswith(".") else w for w in parts
     )
+
+
+# A quotation signed on its own after a dash ('“Fares went up.” | — Tom Bell, Leeds').
+_SIGNATURE = re.compile(r"[―—–-][ \t]*([A-Z][\w.’'-]*(?:,?[ \t]+[A-Z][\w.’'-]*){0,5})[ \t.]*")
+
+
+def _sign_back(sents: list[Sentence], k: int, name: str) -> None:
+    """Give the quotation that ends at sentence k (all its sentences) to its signer."""
+    regions = set(sents[k].regions)
+    while k >= 0 and regions & set(sents[k].regions) and sents[k].own is None:
+        sents[k].speaker, sents[k].confidence = name, _RANK_CONFIDENCE[0]
+        regions |= set(sents[k].regions)
+        k -= 1
 
 
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z]+)?) ([A-Z][a-z][\w’'-]+)\b")

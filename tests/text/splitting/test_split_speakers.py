@@ -546,3 +546,14 @@ def test_adjectives_in_ed_inside_a_source(body, speaker):
 def test_press_release_openings(body, speaker):
     got = [s for _, s in speakers(body)]
     assert got[-1] == speaker
+
+
+def test_quotation_signed_after_a_dash():
+    body = (
+        "“The bus never comes. We wait an hour.” ― Ann Roe\n"
+        "“Fares went up again.” — Tom Bell, Leeds\n\n"
+        "The vote was close — and the count slow."
+    )
+    got = [s for _, s in speakers(body)]
+    # the signature split off as its own line names the quotation before it
+    assert got == ["Ann Roe", "Ann Roe", "Tom Bell, Leeds", None, None]
