@@ -192,10 +192,13 @@ def _turn_label(body: str, s: Sentence) -> str | None:
 _SIGNATURE = re.compile(r"[―—–-][ \t]*([A-Z][\w.’'-]*(?:,?[ \t]+[A-Z][\w.’'-]*){0,5})[ \t.]*")
 
 
+_SIGNED_REACH = 40  # sentences a signature reaches back over
+
+
 def _sign_back(sents: list[Sentence], k: int, name: str) -> None:
     """Give the quotation that ends at sentence k (all its sentences) to its signer."""
-    regions = set(sents[k].regions)
-    while k >= 0 and regions & set(sents[k].regions) and sents[k].own is None:
+    regions, stop = set(sents[k].regions), max(-1, k - _SIGNED_REACH)  # linear: bounded
+    while k > stop and regions & set(sents[k].regions) and sents[k].own is None:
         sents[k].speaker, sents[k].confidence = name, _RANK_CONFIDENCE[0]
         regions |= set(sents[k].regions)
         k -= 1
