@@ -132,6 +132,8 @@ def find_attribution(masked: str) -> Attribution | None:
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
     best: Attribution | None = None
     closing: Attribution | None = None  # a sentence-final ", according to X"
+    opening: Attribution | None = None  # "X said that ..." opening the sentence
+    best_at = 0  # the token of best's verb
     for v, (word, _, _) in enumerate(toks):
         low = word.lower()
         found = None
@@ -158,8 +160,27 @@ def find_attribution(masked: str) -> Attribution | None:
             found = _colon_name(masked, toks, v)
         elif word in ("―", "—", "–", "-") and v > 0 and toks[v - 1][0] == QUOTE:
             found = _signature(masked, toks, v)
+        if (
+            found
+            and opening is None
+            and best is None
+            and found.rank == 2
+            and v + 1 < len(toks)
+            and toks[v + 1][0].lower() == "that"
+            and _starts_sentence(masked, toks, found)
+        ):
+            opening = found  # "The loggers claimed that ..., Lee told them ...": theirs
         if found and (best is None or found.rank < best.rank):
-            best = found
+            best, best_at = found, v
+    if (
+        opening is not None
+        and best is not None
+        and best.rank > 0
+        and closing is None
+        and not _closes_sentence(masked, toks, best_at, best)
+    ):
+        best = opening  # a later attribution inside what the first one reports (but
+        # "X noted that ..., the Examiner reported." is the Examiner's)
     if best is not None and best.rank > 0 and closing is not None:
         best = closing  # "..., the two delegates pledged to back him, according to Ed Lee"
     if best is None and toks and toks[0][0] == "To":
@@ -690,6 +711,17 @@ def _according(masked: str, toks, a: int) -> Attribution | None:
     if valid_phrase(phrase) or (phrase[0].islower() and valid_phrase("the " + phrase)):
         return Attribution(phrase, 3)
     return None
+
+
+def _closes_sentence(masked: str, toks, v: int, att: Attribution) -> bool:
+    """Does the attribution at verb v end the sentence (", X said." / ", said X.")?"""
+    rest = masked[toks[v][2] :].strip().rstrip(".!? ")
+    return not rest or rest == att.speaker
+
+
+def _starts_sentence(masked: str, toks, att: Attribution) -> bool:
+    """Does the speaker phrase open the sentence (its first word is the first token)?"""
+    return bool(toks) and masked[toks[0][1] :].startswith(att.speaker)
 
 
 def _ends_sentence(toks, a: int) -> bool:

@@ -557,3 +557,20 @@ def test_quotation_signed_after_a_dash():
     got = [s for _, s in speakers(body)]
     # the signature split off as its own line names the quotation before it
     assert got == ["Ann Roe", "Ann Roe", "Tom Bell, Leeds", None, None]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # an attribution inside what the opening one reports is part of its content
+        (
+            "The loggers claimed that he was alive and, along the way, Ramdehol told them that he was in pain.",
+            "The loggers",
+        ),
+        # but a sentence-final one is the source of the whole sentence
+        ("Ann Lee noted that the fund is short, reported the Daily Post.", "the Daily Post"),
+    ],
+)
+def test_nested_and_closing_attributions(body, speaker):
+    [(_, got)] = speakers(body)
+    assert got == speaker
