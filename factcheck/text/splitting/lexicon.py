@@ -58,6 +58,29 @@ REPORT_VERBS = _words(
     remember maintain"""
 )
 
+# What a document or data "shows": its finding is its account ("A state audit found
+# that ...", "Polls show ..."); a person only with SPOKEN_FINDINGS ("Lee suggested ...").
+FINDING_VERBS = _words(
+    """show shows showed shown found finds find indicate indicates indicated suggest
+    suggests suggested conclude concludes concluded urged urges"""
+)
+SPOKEN_FINDINGS = _words("suggest suggests suggested conclude concludes concluded urged urges")
+DOC_NOUNS = _words(
+    """poll polls polling survey surveys study studies report reports data analysis
+    analyses research records figures statistics documents document emails email results
+    review audit investigation census filing filings memo letter tests test estimates
+    findings models model projections paper papers statement statements remarks comments
+    testimony speech"""
+)
+
+# A reporting verb as a participle after a main clause ("X cut jobs, saying ...", "X
+# issued a statement saying ..."): the main clause's subject speaks.
+REPORT_PARTICIPLES = _words(
+    """saying adding noting telling arguing insisting warning explaining claiming writing
+    asking stating declaring urging acknowledging predicting vowing promising
+    tweeting posting announcing"""
+)
+
 # Skipped between a speaker and its verb: "had earlier reported", "also said".
 AUX = _words(
     """had has have also earlier later previously then once again reportedly publicly
@@ -164,6 +187,21 @@ AGENCIES = {
     "bloomberg": "Bloomberg",
     "tass": "TASS",
 }
+
+# Words that open a line with a colon as a heading, not as the name of who speaks
+# ("UPDATE: ...", "Watch: ...", "CLAIM: ...", "Editor's note: ...").
+LABEL_WORDS = _words(
+    """update updated updates breaking note editor editors editor's watch video videos photo
+    photos gallery live exclusive analysis opinion commentary editorial correction
+    clarification read more related source sources credit caption transcript summary
+    background warning alert fact check claim claims verdict rating ruling facts fiction
+    true false misleading topline date time tags topics sponsored advertisement image
+    question answer q a disclaimer disclosure review preview recap poll report study survey
+    latest today tonight why what how who when where here this that these update key
+    takeaways takeaway bottom line what's next see also also listen podcast subscribe
+    contact email phone web website address tel fax the our my your top byline dateline
+    headline subhead section category"""
+)
 
 # Counts written out ("added two goals", "reported three deaths").
 NUMBER_WORDS = _words(

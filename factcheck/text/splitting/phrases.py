@@ -24,6 +24,10 @@ def valid_phrase(phrase: str, loose: bool = False) -> bool:
     if not words or len(words) > 14:
         return False
     first = words[0].lower()
+    if re.split(r"[’']", first)[0] in L.PRONOUNS and re.search(r"[’']", first):
+        return False  # "I’ve", "we're": a pronoun and its verb
+    if surveyed(words):
+        return True  # "those surveyed", "45 percent of voters", "a majority of respondents"
     if first in L.PRONOUNS:
         return len(words) == 1 and L.PRONOUNS[first] != "narrator"
     if first in _FIRST_REJECT or first in L.ADVERBS and len(words) > 1:
@@ -38,14 +42,82 @@ def valid_phrase(phrase: str, loose: bool = False) -> bool:
         if low in ("that", "this") and prev in _PREPOSITIONS:
             prev = low
             continue  # "sources in that report"
+        if w[0].isupper() and n + 1 < len(words) and words[n + 1][0].isupper():
+            prev = low
+            continue  # part of a name: "Will Doyle", "May Chen"
+        named_after = n == 0 and w.endswith("ed") and any(x[0].isupper() for x in words[1:])
+        if (
+            participle(w)
+            and n + 1 < len(words)
+            and (_before_noun(prev, w) or n == 0 and loose or named_after)
+        ):
+            prev = low
+            continue  # an adjective before its noun: "a retired teacher", "retired judge Ann Lee"
         if low in L.CLAUSE_WORDS or low in L.PRONOUNS or participle(w):
             return False
         prev = low
     if len(words) == 1 and words[0].islower():
-        return first in L.SOURCE_NOUNS
+        return first in L.SOURCE_NOUNS or _plural_noun(first)
     if loose:
         return any(w[0].isupper() for w in words) or first in L.SOURCE_NOUNS or determiner(first)
-    return words[0][0].isupper() or first in L.SOURCE_NOUNS or determiner(first)
+    named = len(words) >= 3 and words[-1][0].isupper() and words[-2][0].isupper()
+    # "retired neurosurgeon Ben Carson": a role in lower case before a name
+    return words[0][0].isupper() or first in L.SOURCE_NOUNS or determiner(first) or named
+
+
+_POLLED = frozenset(["surveyed", "polled", "questioned", "interviewed", "asked", "sampled"])
+_SHARE_WORDS = frozenset(["percent", "per", "%", "majority", "minority", "plurality", "half"])
+_SHARE_WORDS |= frozenset(["third", "thirds", "quarter", "quarters", "fifth", "fifths"])
+
+
+def surveyed(words: list[str]) -> bool:
+    """A poll's respondents as the subject of "said": "those surveyed", "voters polled",
+    "45 percent of voters", "58% of Republicans", "a majority of respondents", "About 9
+    percent" — how news reports what a survey's people answered."""
+    low = [w.lower().strip(",.") for w in words]
+    if len(low) == 2 and low[1] in _POLLED and low[0] in ("those", "voters", "people", "adults"):
+        return True
+    if any(w in L.CLAUSE_WORDS for w in low):
+        return False
+    for n, w in enumerate(low[:4]):
+        if w.endswith("%") or w in _SHARE_WORDS:
+            return n == len(low) - 1 or low[n + 1] in ("of", "percent", "cent")
+        if not (w in _APPROX or determiner(w) or w[:1].isdigit() or _number_word(w)):
+            return False
+    return False
+
+
+_UNITS = L._words("one two three four five six seven eight nine ten eleven twelve fifteen")
+_TENS = L._words("twenty thirty forty fifty sixty seventy eighty ninety hundred")
+
+
+def _number_word(word: str) -> bool:
+    """A count written out: "seventy-four", "thirty", "nine"."""
+    return word in _UNITS or word.split("-")[0] in _TENS
+
+
+_APPROX = frozenset(["about", "nearly", "almost", "only", "just", "roughly", "some", "over"])
+_APPROX |= frozenset(["more", "less", "fewer", "than", "under", "around", "a", "an", "the"])
+_APPROX |= frozenset(["at", "least", "most", "almost", "fully", "exactly"])
+
+
+def _plural_noun(word: str) -> bool:
+    """A bare lower-case plural that can name people who speak ("forecasters say",
+    "mourners say", "friends say"): an agent or group noun ending in -s."""
+    return len(word) > 4 and word.endswith(("ers", "ors", "ists", "ants", "ents", "ians"))
+
+
+_LY_NOUNS = frozenset(
+    ["family", "assembly", "supply", "rally", "ally", "anomaly", "monopoly", "italy", "daily"]
+)
+
+
+def _before_noun(prev: str, word: str) -> bool:
+    """Is an -ed word here an adjective: after a determiner, a count or an adverb in -ly
+    ("a retired teacher", "400 registered voters", "the recently released report"), or
+    hyphenated ("court-released")?"""
+    ly = len(prev) > 4 and prev.endswith("ly") and prev not in _LY_NOUNS
+    return determiner(prev) or prev[:1].isdigit() or ly or "-" in word
 
 
 def determiner(word: str) -> bool:
@@ -97,7 +169,7 @@ def speaker_category(speaker: str) -> str:
     ):
         return "org"
     hl = head.lower()
-    if hl in L.SOURCE_NOUNS or (hl.endswith("s") and not hl.endswith("ss") and hl.islower()):
+    if hl in L.SOURCE_NOUNS or (hl.endswith("s") and not hl.endswith("ss") and head.islower()):
         return "group"
     return "person"
 

@@ -2,8 +2,10 @@
 
 Straight quotes are read from their surroundings: space before and a word after opens,
 a word before and space or punctuation after closes, and a straight quote with space
-on both sides stands for a dash (a mangled "—"). A paragraph that ends inside an
-open double quote continues the same quotation when the next paragraph reopens it.
+on both sides stands for a dash (a mangled "—"). Two apostrophes ('') and two
+backticks (``) are a double quote, as typewriter text and news archives render “ and ”
+(''We will win,'' she said.). A paragraph that ends inside an open double quote
+continues the same quotation when the next paragraph reopens it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_MARKS = re.compile(r"[\"“”„«»‘’'‚]")
+_MARKS = re.compile(r"''|``|[\"“”„«»‘’'‚]")
 # German and Czech quotation marks: „low-high“ and ‚low-high‘ (the high mark closes)
 _LOW_CLOSER = {"„": "“", "‚": "‘"}
 _LEFT_SPACE = frozenset("([{—–-/")
@@ -50,7 +52,9 @@ class QuoteTracker:
     def new_paragraph(self, body: str, start: int) -> None:
         """Close what a paragraph left open unless the next paragraph reopens the quote."""
         self._single = None
-        if self._open is not None and body[start] in OPENERS:
+        if self._open is not None and (
+            body[start] in OPENERS or body.startswith(("''", "``"), start)
+        ):
             self._continuing = True
         else:
             self._open = None
@@ -64,8 +68,15 @@ class QuoteTracker:
             self._single_at = start
         for m in _MARKS.finditer(body, start, end):
             i = m.start()
-            role = _role(body, i, start, end)
             mark = m.group()
+            width = len(mark)
+            if width == 2:  # '' or ``: a straight double quote ('' as both, `` opening)
+                role = _role(body, i, start, end, width)
+                if mark == "``":
+                    role = "open" if role != "none" else role
+                self._double_mark(role, i, out, width)
+                continue
+            role = _role(body, i, start, end)
             if mark in "‘’'‚":
                 if mark == "‘" and self._low_single == "‘" and self._single is not None:
                     role = "close"
@@ -85,7 +96,7 @@ class QuoteTracker:
         out.sort(key=lambda s: s.start)
         return out
 
-    def _double_mark(self, role: str, i: int, out: list[QuoteSpan]) -> None:
+    def _double_mark(self, role: str, i: int, out: list[QuoteSpan], width: int = 1) -> None:
         if self._continuing:
             self._continuing = False
             if role == "open":
@@ -95,7 +106,7 @@ class QuoteTracker:
                 out.append(QuoteSpan(self._open_at, i, self._open, True))
             self._open, self._open_at = self._new_region(), i
         elif role in ("close", "toggle") and self._open is not None:
-            out.append(QuoteSpan(self._open_at, i + 1, self._open, True))
+            out.append(QuoteSpan(self._open_at, i + width, self._open, True))
             self._open = None
             self._single = None
 
@@ -113,11 +124,12 @@ class QuoteTracker:
         return self.regions
 
 
-def _role(body: str, i: int, start: int, end: int) -> str:
-    """'open', 'close', 'toggle' or 'none' for the quote mark at i."""
-    ch = body[i]
+def _role(body: str, i: int, start: int, end: int, width: int = 1) -> str:
+    """'open', 'close', 'toggle' or 'none' for the quote mark at i (width 2: '' or ``,
+    read as a straight double quote)."""
+    ch = '"' if width == 2 else body[i]
     prev = body[i - 1] if i > start else " "
-    nxt = body[i + 1] if i + 1 < end else " "
+    nxt = body[i + width] if i + width < end else " "
     left = prev.isspace() or prev in _LEFT_SPACE or prev in '“"‘'
     right = nxt.isspace() or nxt in _RIGHT_SPACE or nxt in '”"’'
     if ch in "«»" and (side := _guillemet(prev, nxt)):
@@ -133,7 +145,10 @@ def _role(body: str, i: int, start: int, end: int) -> str:
             return "open"
         return "close" if not left and not nxt.isalnum() else "none"
     if left and right:
-        return "none"  # stands for a dash
+        # stands for a dash, unless it follows a quotation's last word and its stop
+        # ('... of \'Clinton,\' " said Ann'): a closing mark set off by a space
+        before = body[max(start, i - 2) : i].rstrip()
+        return "close" if before and before[-1] in ",.?!'’" else "none"
     if left:
         return "open"
     return "close" if right else "toggle"

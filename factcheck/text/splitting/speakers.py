@@ -15,7 +15,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from factcheck.text.splitting import lexicon as L
-from factcheck.text.splitting.attribution import QUOTE, Attribution, find_attribution, has_cue
+from factcheck.text.splitting.attribution import (
+    QUOTE,
+    Attribution,
+    find_attribution,
+    has_cue,
+    main_subject,
+)
 from factcheck.text.splitting.phrases import speaker_category
 
 _DOC_NOUNS = "letter|statement|note|email|e-mail|message|post|tweet|memo|speech|interview|report"
@@ -25,6 +31,10 @@ _THE_DOC = re.compile(rf"\b(?:the|this|that)\s+({_DOC_NOUNS})\b", re.I)
 _INTRO_VERB = re.compile(
     rf"{_NAME}\s+(?:\w+ly\s+)?(?:said|wrote|added|says|writes|adds|told|posted|tweeted|stated"
     r"|explained|noted|declared)\b"
+)
+_ISSUED = re.compile(
+    r"\b(?:issued|released|put out|sent|posted|made|gave|offered|read)\s+(?:the|a|this)\s+"
+    r"(?:following\s+)?(?:\w+\s+)?(?:statement|comment|comments|remarks|response|message)\b"
 )
 _LOOKBACK_PARAS = 2
 # How sure a speaker is, by how it was found. Next to a quotation ('"...," Smith said')
@@ -37,6 +47,7 @@ _PRONOUN_FACTOR = {"he": 0.9, "she": 0.9, "they": 0.75, "it": 0.75}
 _INTRO = 0.8  # a quotation announced by a colon line ("Smith wrote:")
 _SAME_PARAGRAPH = 0.75  # the speaker of the sentence before, in the same paragraph
 _CONTINUED = 0.6
+_MOSTLY = 0.4  # share of a sentence in quotation marks that makes it a quotation
 # A headline names who said its quotation after a colon ("'We will win': Joe Biden").
 _HEADLINE_TAG = re.compile(r"[\"”’']:?[^\"“”]{0,80}:\s+((?:[A-Z][\w.’'-]+ ?){1,3})$")
 _HEADLINE = 0.8  # a paragraph opening with a quotation continues the last account
@@ -65,7 +76,7 @@ class Sentence:
 
 def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     """Fill in each sentence's speaker (a language's Profile finds its attributions)."""
-    _resolve_own(sents, lang)
+    _resolve_own(sents, lang, body)
     if lang is None or not lang.nouns_capitalised:  # German capitalises every noun: "Laut Polizei"
         _full_names(body, sents)
     region_of: dict[int, list[int]] = {}
@@ -76,7 +87,21 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     intro: tuple[int, str] | None = None
     doc_index: _DocIndex | None = None
     last: tuple[int, str] | None = None  # paragraph and speaker of the last attribution
+    turn: tuple[int, str] | None = None  # paragraph and speaker of a transcript label
+    labels = _turn_labels(body, sents) if lang is None else {}
+    transcript = len(labels) >= _TRANSCRIPT_LABELS  # turns run on until the next label
     for idx, s in enumerate(sents):
+        if lang is None and _opens_line(body, s.start):
+            if idx in labels:
+                turn = (s.para, labels[idx])
+            elif _QUESTION.match(body, s.start) or not transcript:
+                turn = None  # "Q:" or "Q (Inaudible.)": the questioner's turn, unnamed
+            elif idx and _BLANK_LINE.search(body, sents[idx - 1].end, s.start):
+                turn = None  # a blank line: the story's own text again
+        if turn and (transcript or turn[0] == s.para):
+            s.speaker, s.confidence = turn[1], _LABEL  # the turn's speaker says it all
+            last = (s.para, s.speaker)
+            continue
         for r in s.regions:
             if r not in region_speaker:
                 region_speaker[r] = _region_speaker(sents, region_of[r], idx, intro, last)
@@ -85,6 +110,9 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
                 doc_index = _DocIndex(body)
             found = (lang and s.own) or _intro_speaker(s, body[s.start : s.end], doc_index)
             intro = (idx, found) if found else None
+            if s.own is not None:  # "Greta Thunberg states the following:" is hers too
+                s.speaker, s.confidence = s.own, s.own_confidence
+                last = (s.para, s.speaker)
             continue
         if s.own is None and body[s.end - 1] != "." and s.quoted:
             tag = _HEADLINE_TAG.search(body, s.start, s.end)
@@ -98,6 +126,82 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
                 s.speaker, s.confidence = found
         if s.speaker:
             last = (s.para, s.speaker)
+        signed = (
+            _SIGNATURE.fullmatch(body, s.start, s.end) if idx and sents[idx - 1].regions else None
+        )
+        if signed and sents[idx - 1].para == s.para:
+            _sign_back(sents, idx - 1, signed.group(1).rstrip(" ,."))
+            last = (s.para, sents[idx - 1].speaker)
+
+
+# A transcript's speaker label opening a paragraph: "MR. SMITH: We will vote.", "SEN.
+# JONES:", "SENIOR ADMINISTRATION OFFICIAL:", "CLINTON:". Capitals only (a heading in
+# title case, "Coronavirus: New York ...", is no speaker), up to five words.
+_LABEL_RX = re.compile(
+    r"((?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.|OF|AND)){0,4}):[ \t]+(?=\S)"
+)
+_LABEL = 0.9
+
+
+_TRANSCRIPT_LABELS = 3  # speaker labels that make a page a transcript
+_QUESTION = re.compile(r"[ \t]*Q\b[.:]?")
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+def _opens_line(body: str, start: int) -> bool:
+    """Does a sentence start a line (only spaces before it on its line)?"""
+    k = start
+    while k > 0 and body[k - 1] in " \t":
+        k -= 1
+    return k == 0 or body[k - 1] in "\n\r"
+
+
+def _turn_labels(body: str, sents: list[Sentence]) -> dict[int, str]:
+    """Sentence index -> the transcript label opening its line."""
+    out = {}
+    for idx, s in enumerate(sents):
+        if body[s.start : s.start + 1].isupper() and _opens_line(body, s.start):
+            label = _turn_label(body, s)
+            if label:
+                out[idx] = label
+    return out
+
+
+def _turn_label(body: str, s: Sentence) -> str | None:
+    """The speaker label of a transcript turn opening this sentence, or None."""
+    m = _LABEL_RX.match(body, s.start, s.end)
+    if m is None:
+        return None
+    label = m.group(1)
+    words = [w.strip(".").lower() for w in label.split()]
+    if all(len(w) < 2 for w in words) or any(w in L.LABEL_WORDS for w in words):
+        return None  # "Q:", "A:" name nobody; "UPDATE:", "NOTE:" are headings
+    words = re.findall(r"[A-Za-z][\w’'-]*", body[m.end() : s.end])[1:]
+    if not words or sum(w[0].isupper() for w in words) > 0.6 * len(words):
+        return None  # "BREAKING NEWS: FIRE IN TOWN", "PRIMER: Indiana’s Race Will Be Close"
+    # "MR. DEERE" -> "Mr. Deere": a person's name in capitals is not an acronym ("NATO"),
+    # so the speaker's type (and ClaimReview's author @type) is a person's
+    parts = label.split()
+    short = 3 if len(parts) > 1 else 4  # "SENATOR LEE" -> "Senator Lee"; "CNN" stays
+    return " ".join(
+        w.capitalize() if len(w.strip(".")) >= short or w.endswith(".") else w for w in parts
+    )
+
+
+# A quotation signed on its own after a dash ('“Fares went up.” | — Tom Bell, Leeds').
+_SIGNATURE = re.compile(r"[―—–-][ \t]*([A-Z][\w.’'-]*(?:,?[ \t]+[A-Z][\w.’'-]*){0,5})[ \t.]*")
+
+
+_SIGNED_REACH = 40  # sentences a signature reaches back over
+
+
+def _sign_back(sents: list[Sentence], k: int, name: str) -> None:
+    """Give the quotation that ends at sentence k (all its sentences) to its signer."""
+    regions, stop = set(sents[k].regions), max(-1, k - _SIGNED_REACH)  # linear: bounded
+    while k > stop and regions & set(sents[k].regions) and sents[k].own is None:
+        sents[k].speaker, sents[k].confidence = name, _RANK_CONFIDENCE[0]
+        regions |= set(sents[k].regions)
+        k -= 1
 
 
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z]+)?) ([A-Z][a-z][\w’'-]+)\b")
@@ -140,17 +244,56 @@ _WANTED = {"person": {"person"}, "group": {"group", "org"}, "org": {"org", "doc"
 _NEAR = {"person": 10**9, "group": 2, "org": 2}  # paragraphs a pronoun may reach back
 
 
-def _resolve_own(sents: list[Sentence], lang=None) -> None:
+# A person named as the subject opening a sentence ("Gov. Ann Lee on Thursday blamed
+# ...", "Tom Reyes, a farmer, ..."): who a later "he"/"she" most likely is when no
+# speaker has been named yet.
+_SUBJECT_NAME = re.compile(
+    r"\W{0,2}((?:[A-Z][\w.’'-]*\s){0,3}[A-Z][a-z][\w’'-]*"
+    r"(?:\s[A-Z]\.)?(?:\s[A-Z][a-z][\w’'-]+){1,2})(?=\s[a-z]|,)"
+)
+_WEEKDAYS = L._words("monday tuesday wednesday thursday friday saturday sunday")
+_SUBJECT_REACH = 3  # paragraphs a pronoun may reach back to such a subject
+
+
+def _subject_name(text: str) -> str | None:
+    """The personal name opening a sentence as its subject, or None."""
+    m = _SUBJECT_NAME.match(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    first = name.split()[0].lower().rstrip(".")
+    if first in L.STARTERS or first in L.ADVERBS or first in L.MONTHS:
+        return None
+    if first.endswith(("ed", "ing")) or first in _WEEKDAYS:
+        return None  # "Asked Tuesday about it, ...", "Speaking on Monday, ..."
+    return name if speaker_category(name) == "person" else None
+
+
+def _resolve_own(sents: list[Sentence], lang=None, body: str = "") -> None:
     history: dict[str, tuple[int, str, int]] = {}  # category -> (order, name, paragraph)
     cue = has_cue if lang is None else lambda m: lang.has_cue(m.lower())
     find = find_attribution if lang is None else lang.find_attribution
+    subject: tuple[int, str, int] | None = None  # paragraph, name, order of the last subject
     for order, s in enumerate(sents):
+        if lang is None and body:
+            named = _subject_name(body[s.start : s.end])
+            if named:
+                subject = (s.para, named, order)
         if not s.masked or not cue(s.masked):
             continue
         att = find(s.masked)
         if att is None:
             continue
         s.own = _resolve(att, history, s.para, order)
+        if (
+            att.speaker.lower() in ("he", "she")
+            and subject is not None
+            and s.para - subject[0] <= _SUBJECT_REACH
+            and s.own is None
+        ):
+            # "Ann Lee blamed the press. “...,” she said.": before any speaker, the
+            # person named as a subject is who "she" is
+            s.own = subject[1]
         if s.own is not None:
             s.own_confidence = _RANK_CONFIDENCE[att.rank]
             if att.speaker.lower() in ("he", "she", "they", "it"):
@@ -186,6 +329,8 @@ def _region_speaker(sents, members, idx, intro, last) -> tuple[str, float] | Non
     if intro and intro[0] == idx - 1 and first.lead_quote:
         return intro[1], _INTRO  # announced by the colon line just before
     opens_paragraph = idx == 0 or sents[idx - 1].para != first.para
+    if opens_paragraph and first.lead_quote and first.quoted < _MOSTLY * (first.end - first.start):
+        return None  # '"Containment" has been U.S. policy since ...': a term, not an account
     if opens_paragraph and first.lead_quote:
         if last and first.para - last[0] <= _LOOKBACK_PARAS:
             return last[1], _CONTINUED
@@ -200,10 +345,16 @@ def _region_speaker(sents, members, idx, intro, last) -> tuple[str, float] | Non
 
 def _intro_speaker(s: Sentence, text: str, doc_index: _DocIndex) -> str | None:
     """Who speaks in the quotation a colon line announces ('X added the following note:')."""
+    if s.own:
+        return s.own  # "Rosa Diaz, a nurse, said:", "Ann Lee, asked about it, replied:"
     masked = s.masked or text
     m = _INTRO_VERB.search(masked.replace(QUOTE, " "))
     if m:
         return m.group(1)
+    if _ISSUED.search(text):
+        found = main_subject(text)  # "The mayor issued the following statement:"
+        if found:
+            return found
     m = _DOC_FROM.search(text)
     if m:
         return m.group(1)

@@ -33,3 +33,13 @@ def test_confidence_is_high_when_attributed_and_unclear_when_carried_over():
     assert claims["Prices rose"].speaker_confidence is None
     for c in claims.values():
         assert c.speaker_confidence is None or 0.0 <= c.speaker_confidence <= 1.0
+
+
+def test_transcript_label_is_a_person_not_an_organisation():
+    from factcheck.text.splitting import split_article
+
+    got = split_article(
+        "MR. DEERE: Hi, everybody. Thank you for coming.\nQ: Why?\nMR. DEERE: Because.\nMS. PARK: No."
+    )
+    assert got[0].speaker == "Mr. Deere"
+    assert got[0].speaker_type == "person"
