@@ -17,7 +17,6 @@ from markupsafe import Markup
 from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS, RateLimited, ReauthRequired
 from factcheck.extensions import db
-from factcheck.forms import apply_errors
 from factcheck.forms.auth import (
     ChangePasswordForm,
     LocaleForm,
@@ -36,7 +35,7 @@ from factcheck.services.passwords import hash_password
 from factcheck.services.recent_auth import is_recent
 from factcheck.settings import settings_of
 from factcheck.web.auth import authenticated_at, mark_authenticated, rate_limited_page, safe_next
-from factcheck.web.i18n import browser_locale
+from factcheck.web.i18n import apply_errors, browser_locale
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS
 from factcheck.extensions import db
-from factcheck.forms import apply_errors
 from factcheck.forms.auth import ResetTwoStepForm
 from factcheck.forms.users import CreateUserForm, EditUserForm, ResetPasswordForm
 from factcheck.permissions import Permission, require
@@ -17,6 +16,7 @@ from factcheck.services import second_factor, users
 from factcheck.services.common import get_user
 from factcheck.settings import settings_of
 from factcheck.web.auth import authenticated_at
+from factcheck.web.i18n import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -18,7 +18,6 @@ from factcheck.errors import (
     RateLimited,
 )
 from factcheck.extensions import db
-from factcheck.forms import apply_errors
 from factcheck.forms.articles import (
     AddClaimForm,
     ApproveArticleForm,
@@ -56,7 +55,7 @@ from factcheck.text.language import LANGUAGES
 from factcheck.views import desk as desk_views
 from factcheck.views.claims import claim_context
 from factcheck.views.queues import assign_form
-from factcheck.web.i18n import detail, language_name, version_counts
+from factcheck.web.i18n import apply_errors, detail, language_name, version_counts
 from factcheck.web.safe_reads import require_same_site_read
 from factcheck.web.timeline import timeline as page_timeline
 from factcheck.web.timeline import undo_label

@@ -10,7 +10,6 @@ from markupsafe import escape
 from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS, Conflict
 from factcheck.extensions import db
-from factcheck.forms import apply_errors
 from factcheck.forms.claims import (
     ConfirmSpeakerForm,
     EditClaimForm,
@@ -27,7 +26,7 @@ from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
 from factcheck.views.desk import wants_json
-from factcheck.web.i18n import detail, label, say
+from factcheck.web.i18n import apply_errors, detail, label, say
 from factcheck.web.timeline import timeline as page_timeline
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")

@@ -9,13 +9,12 @@ from flask_login import current_user, login_required
 from factcheck.database import transaction
 from factcheck.errors import FORM_ERRORS, Conflict, InvalidInput
 from factcheck.extensions import db
-from factcheck.forms import apply_errors
 from factcheck.forms.webhooks import ActionForm, CreateEndpointForm, EditEndpointForm
 from factcheck.net.client import check_url
 from factcheck.permissions import Permission, require
 from factcheck.services import webhooks
 from factcheck.services.sources import fetch_policy
-from factcheck.web.i18n import detail
+from factcheck.web.i18n import apply_errors, detail
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 PER_PAGE = 50

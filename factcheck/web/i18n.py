@@ -352,3 +352,16 @@ def input_kind_label(kind: str | None) -> str:
     from factcheck.web.timeline import INPUT_KINDS
 
     return str(INPUT_KINDS.get(kind, kind or ""))
+
+
+def apply_errors(form, exc) -> None:
+    """Show a service's field errors next to the form's fields (the rest as form errors)."""
+    placed = False
+    for key, message in (exc.errors or {}).items():
+        name = key.split(".")[0].split("[")[0]
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), say(message)]
+            placed = True
+    if not placed:
+        form.form_errors.append(say(exc.detail))
