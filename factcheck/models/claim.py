@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    false,
     func,
     or_,
     select,
@@ -34,6 +35,8 @@ class Claim(db.Model):
         CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="span"),
         Index("ix_claims_article_start", "article_id", "start_offset"),
         Index("ux_claims_article_number", "article_id", "number", unique=True),
+        # the badge's and the lead desk's counts: claims in a status, with or without a conflict
+        Index("ix_claims_status_disagree", "status", "verdicts_disagree"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +63,10 @@ class Claim(db.Model):
         enum_column(ClaimStatus, "status"), default=ClaimStatus.OPEN, index=True
     )
     final_verdict: Mapped[Verdict | None] = mapped_column(enum_column(Verdict, "verdict"))
+    # A conflict: the claim's reviews carry more than one distinct verdict (migration 0029).
+    # Kept by the one statement that writes reviews (services/reviews._UPDATE_CLAIM) in the
+    # same transaction; reviews leave only with their claim. Read by services/assignments.
+    verdicts_disagree: Mapped[bool] = mapped_column(default=False, server_default=false())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approval_note: Mapped[str | None] = mapped_column(Text)

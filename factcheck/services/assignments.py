@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from factcheck.errors import InvalidInput
@@ -114,12 +114,26 @@ def reviewer_queue(session: Session, user: User) -> dict[str, list[Claim]]:
     }  # fmt: skip
 
 
-def _conflicting():
+def disagreeing_by_reviews():
+    """SQL: ids of claims whose reviews carry more than one distinct verdict, grouped from
+    the reviews. The definition of a conflict, and what ``Claim.verdicts_disagree`` keeps
+    (migration 0029 backfills it with this; the tests hold the flag to it after every
+    path that writes reviews). A grouping of every review: not for a page."""
     return (
         select(Review.claim_id)
         .group_by(Review.claim_id)
         .having(func.count(func.distinct(Review.verdict)) > 1)
     )
+
+
+_DISAGREE = Claim.verdicts_disagree == true()  # "= true", not "IS": an index condition on both
+_AGREE = Claim.verdicts_disagree == false()
+
+
+def _conflicting():
+    """SQL: ids of claims whose reviews disagree (``disagreeing_by_reviews``), read from the
+    flag the review save keeps on the claim (ix_claims_status_disagree)."""
+    return select(Claim.id).where(_DISAGREE)
 
 
 def conflicting_claims(*, viewer):
@@ -129,14 +143,14 @@ def conflicting_claims(*, viewer):
     if can(viewer, Permission.SEE_ALL_REVIEWS):
         return _conflicting()
     mine = select(Review.claim_id).where(Review.reviewer_id == (getattr(viewer, "id", None) or 0))
-    return _conflicting().where(Review.claim_id.in_(mine))
+    return _conflicting().where(Claim.id.in_(mine))
 
 
 def lead_queue(session: Session) -> dict[str, list]:
     """Reviewed and awaiting approval, conflicts, returned, and overdue assignments."""
     order = (Claim.article_id, Claim.start)
     claim = select(Claim).options(joinedload(Claim.article))  # titles on the queue page
-    conflicts = claim.where(Claim.status.in_(ACTIVE), Claim.id.in_(_conflicting()))
+    conflicts = claim.where(Claim.status.in_(ACTIVE), _DISAGREE)
     overdue = (
         select(Assignment, Claim)
         .options(joinedload(Assignment.user))  # the reviewer's name on the queue page
@@ -157,7 +171,7 @@ def lead_queue(session: Session) -> dict[str, list]:
     )
     return {
         "awaiting_approval": list(session.scalars(
-            claim.where(Claim.status == ClaimStatus.REVIEWED, Claim.id.not_in(_conflicting())).order_by(*order).limit(500))),
+            claim.where(Claim.status == ClaimStatus.REVIEWED, _AGREE).order_by(*order).limit(500))),
         "conflicts": list(session.scalars(conflicts.order_by(*order).limit(500))),
         "returned": list(session.scalars(claim.where(Claim.status == ClaimStatus.RETURNED).order_by(*order).limit(500))),
         "overdue": [(a, c) for a, c in session.execute(overdue)],
@@ -179,10 +193,8 @@ def queue_counts(session: Session, user: User) -> dict[str, int]:
     if user.has_role(Role.LEAD):
         # four-eyes: a claim only the lead reviewed does not await this lead's approval
         by_another = exists().where(Review.claim_id == Claim.id, Review.reviewer_id != user.id)
-        out["awaiting_approval"] = count(
-            Claim.status == ClaimStatus.REVIEWED, Claim.id.not_in(_conflicting()), by_another
-        )
-        out["conflicts"] = count(Claim.status.in_(ACTIVE), Claim.id.in_(_conflicting()))
+        out["awaiting_approval"] = count(Claim.status == ClaimStatus.REVIEWED, _AGREE, by_another)
+        out["conflicts"] = count(Claim.status.in_(ACTIVE), _DISAGREE)
     out["total"] = sum(out.values())
     return out
 

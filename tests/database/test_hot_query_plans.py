@@ -80,14 +80,21 @@ def test_claim_history_reads_the_trail_by_target(app):
     assert "pk_audit_events" not in plan and "SCAN audit_events" not in plan, plan
 
 
-def test_conflicts_are_grouped_from_the_claim_verdict_index(app):
+def test_conflicts_are_read_from_the_claim_flag_not_grouped(app):
+    """The badge's conflict counts (a lead's: awaiting approval and conflicts) read the flag
+    the save keeps (migration 0029) through ix_claims_status_disagree, and never group the
+    desk's reviews; they equal the grouping's answer."""
     _desk(app)
     lead = db.session.scalars(select(User).where(User.role == "lead")).first()
     counts = assignments.queue_counts(db.session, lead)
     assert counts["conflicts"] > 0  # the generated desk has split verdicts
+    truth = set(db.session.scalars(assignments.disagreeing_by_reviews()))
+    active = set(db.session.scalars(select(Claim.id).where(Claim.status.in_(assignments.ACTIVE))))
+    assert counts["conflicts"] == len(truth & active)
     ran = _statements(lambda: assignments.queue_counts(db.session, lead))
-    grouped = [(s, p) for s, p in ran if "GROUP BY reviews.claim_id" in s]
-    assert len(grouped) == 2  # awaiting approval (not conflicting) and conflicts
-    for statement, parameters in grouped:
+    assert not [s for s, _p in ran if "GROUP BY" in s]
+    flagged = [(s, p) for s, p in ran if "verdicts_disagree" in s]
+    assert len(flagged) == 2  # awaiting approval (not conflicting) and conflicts
+    for statement, parameters in flagged:
         plan = _plan(statement, parameters)
-        assert "ix_reviews_claim_verdict" in plan, plan
+        assert "ix_claims_status_disagree" in plan, plan
