@@ -35,8 +35,11 @@ class Claim(db.Model):
         CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="span"),
         Index("ix_claims_article_start", "article_id", "start_offset"),
         Index("ux_claims_article_number", "article_id", "number", unique=True),
-        # the badge's and the lead desk's counts: claims in a status, with or without a conflict
-        Index("ix_claims_status_disagree", "status", "verdicts_disagree"),
+        # the badge's counts (claims in a status, with or without a conflict) and the lead
+        # desk's pages of them in reading order
+        Index(
+            "ix_claims_status_disagree", "status", "verdicts_disagree", "article_id", "start_offset"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

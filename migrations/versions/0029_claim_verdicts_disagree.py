@@ -12,8 +12,12 @@ have reviews that disagree by grouping every review of the desk by claim
 claim: ``verdicts_disagree`` is true exactly when the claim's reviews carry more than one
 distinct verdict; the one statement that writes reviews (services/reviews.submit_review,
 ``_UPDATE_CLAIM``) sets it from the claim's reviews in the same transaction, and a claim's
-reviews leave only with the claim. ``ix_claims_status_disagree`` (status, verdicts_disagree)
-turns the badge's counts into index range scans.
+reviews leave only with the claim. ``ix_claims_status_disagree`` (status, verdicts_disagree,
+article_id, start_offset) turns the badge's counts into index range scans and gives the lead
+desk's sections (awaiting approval, conflicts) a page in their order without a sort; and
+``ix_assignments_due`` (due_on, article_id, id) lets the overdue section walk the
+assignments in due order and stop at the page's end (136,000 overdue rows at 100,000
+claims were joined and sorted to show 500).
 
 Backfilled from the reviews by the same grouping. Plain ADD COLUMN and CREATE INDEX (no
 batch): a batch would rebuild claims on SQLite and drop its search triggers.
@@ -37,10 +41,16 @@ def upgrade():
         "UPDATE claims SET verdicts_disagree = true WHERE id IN ("
         " SELECT claim_id FROM reviews GROUP BY claim_id HAVING count(DISTINCT verdict) > 1)"
     )
-    op.create_index("ix_claims_status_disagree", "claims", ["status", "verdicts_disagree"])
+    op.create_index(
+        "ix_claims_status_disagree",
+        "claims",
+        ["status", "verdicts_disagree", "article_id", "start_offset"],
+    )
+    op.create_index("ix_assignments_due", "assignments", ["due_on", "article_id", "id"])
 
 
 def downgrade():
+    op.drop_index("ix_assignments_due", table_name="assignments")
     op.drop_index("ix_claims_status_disagree", table_name="claims")
     with op.batch_alter_table("claims", recreate="never") as batch:
         batch.drop_column("verdicts_disagree")
