@@ -63,8 +63,8 @@ class Claim(db.Model):
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[ClaimStatus] = mapped_column(
-        enum_column(ClaimStatus, "status"), default=ClaimStatus.OPEN, index=True
-    )
+        enum_column(ClaimStatus, "status"), default=ClaimStatus.OPEN
+    )  # indexed first in ix_claims_status_disagree
     final_verdict: Mapped[Verdict | None] = mapped_column(enum_column(Verdict, "verdict"))
     # A conflict: the claim's reviews carry more than one distinct verdict (migration 0029).
     # Kept by the one statement that writes reviews (services/reviews._UPDATE_CLAIM) in the

@@ -87,30 +87,33 @@ def assign(
     return created
 
 
-_assigned_claims = Claim.__table__.alias("assigned_claims")  # not correlated with the outer claims
+_claims = Claim.__table__
 
 
-def _assigned_to(user_id: int):
-    """Claims assigned to a user: through the whole article or by claim. As ``claims.id IN
-    (the user's claims)``, found from the user's assignments (ix_assignments_user_article,
-    then the articles' claims by ux_claims_article_number), not by asking each active claim
-    of the desk whether it is assigned (a scan of every active claim on every page: 40-130
-    ms at 100,000 claims, RESULTS.md)."""
-    whole = (
-        select(_assigned_claims.c.id)
-        .join(
-            Assignment,
-            and_(
-                Assignment.article_id == _assigned_claims.c.article_id,
-                Assignment.claim_id.is_(None),
-            ),
+def _todo(user_id: int):
+    """SQL: (id, article_id, start_offset) of the claims assigned to a user (through the
+    whole article or by claim), active and not yet reviewed by them. Found from the user's
+    assignments (ix_assignments_user_article, then each article's claims), each branch
+    filtered where it reads the claim: not by asking every active claim of the desk whether
+    it is assigned (40-130 ms at 100,000 claims, RESULTS.md), and with nothing to join back
+    to claims (PostgreSQL hashed such an IN against a scan of every active claim)."""
+
+    def todo(assignment_on):
+        return (
+            select(_claims.c.id, _claims.c.article_id, _claims.c.start_offset)
+            .join(Assignment, assignment_on)
+            .where(
+                Assignment.user_id == user_id,
+                _claims.c.status.in_(ACTIVE),
+                ~select(Review.id)
+                .where(Review.claim_id == _claims.c.id, Review.reviewer_id == user_id)
+                .exists(),
+            )
         )
-        .where(Assignment.user_id == user_id)
-    )
-    some = select(Assignment.claim_id).where(
-        Assignment.user_id == user_id, Assignment.claim_id.is_not(None)
-    )
-    return Claim.id.in_(union(whole, some))
+
+    whole = todo(and_(Assignment.article_id == _claims.c.article_id, Assignment.claim_id.is_(None)))
+    some = todo(Assignment.claim_id == _claims.c.id)
+    return union(whole, some).subquery("todo")
 
 
 def _reviewed_by(user_id: int):
@@ -135,6 +138,10 @@ def _page(session: Session, stmt, page: int, per_page: int) -> tuple[list, bool]
     ) > per_page
 
 
+def _count_todo(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(_todo(user_id))) or 0
+
+
 def _count(session: Session, *where) -> int:
     return session.scalar(select(func.count()).select_from(Claim).where(*where)) or 0
 
@@ -144,12 +151,21 @@ def reviewer_queue(
 ) -> dict[str, list[Claim]]:
     """Assigned to me and not yet reviewed by me; returned claims I reviewed. A page of
     each (``page``, ``per_page``), their ``totals`` and whether ``more`` follow."""
-    mine = (Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id))
     back = (Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id))
     order = (Claim.article_id, Claim.start, Claim.id)
     with_article = joinedload(Claim.article)  # the queue page shows each claim's article title
-    todo = select(Claim).where(*mine).options(with_article, selectinload(Claim.reviews))
-    assigned, more_assigned = _page(session, todo.order_by(*order), page, per_page)
+    todo = _todo(user.id)
+    ids, more_assigned = _page(
+        session,
+        select(todo.c.id).order_by(todo.c.article_id, todo.c.start_offset, todo.c.id),
+        page,
+        per_page,
+    )
+    loaded = session.scalars(
+        select(Claim).where(Claim.id.in_(ids)).options(with_article, selectinload(Claim.reviews))
+    ).all()
+    by_id = {c.id: c for c in loaded}
+    assigned = [by_id[i] for i in ids if i in by_id]
     returned, more_returned = _page(
         session, select(Claim).where(*back).options(with_article).order_by(*order), page, per_page
     )
@@ -157,7 +173,7 @@ def reviewer_queue(
         "assigned": blind.as_seen_all(user, assigned),
         "returned": returned,
         "more": {"assigned": more_assigned, "returned": more_returned},
-        "totals": {"assigned": _count(session, *mine), "returned": _count(session, *back)},
+        "totals": {"assigned": _count_todo(session, user.id), "returned": _count(session, *back)},
     }
 
 
@@ -245,7 +261,7 @@ def queue_counts(session: Session, user: User) -> dict[str, int]:
         return _count(session, *where)
 
     out = {
-        "mine": count(Claim.status.in_(ACTIVE), _assigned_to(user.id), ~_reviewed_by(user.id)),
+        "mine": _count_todo(session, user.id),
         "returned": count(Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id)),
     }
     if user.has_role(Role.LEAD):
