@@ -209,6 +209,22 @@ def conflicting_claims(*, viewer):
     return _conflicting().where(Claim.id.in_(mine))
 
 
+def articles_with_conflicts(*, viewer):
+    """SQL: ids of articles with an active claim whose reviews disagree, among the claims
+    the viewer may compare (``conflicting_claims``' rule: a reviewer's own reviewed claims
+    only, a lead's all). A lead's is a range of ix_claims_status_disagree; a reviewer's
+    starts from their own reviews."""
+    where = (Claim.status.in_(ACTIVE), _DISAGREE)
+    if can(viewer, Permission.SEE_ALL_REVIEWS):
+        return select(Claim.article_id).where(*where)
+    me = getattr(viewer, "id", None) or 0
+    return (
+        select(Claim.article_id)
+        .join(Review, Review.claim_id == Claim.id)
+        .where(Review.reviewer_id == me, *where)
+    )
+
+
 def lead_queue(session: Session, *, page: int = 1, per_page: int = PER_PAGE) -> dict[str, list]:
     """Reviewed and awaiting approval, conflicts, returned, and overdue assignments: a page
     of each (``page``, ``per_page``), whether ``more`` follow, and the ``totals`` of the

@@ -49,6 +49,11 @@ def _holds(*viewers) -> set[int]:
             seen = set(conn.scalars(assignments.conflicting_claims(viewer=viewer)))
             mine = set(conn.scalars(select(Review.claim_id).where(Review.reviewer_id == viewer.id)))
             assert seen == (truth if viewer.role != "reviewer" else truth & mine)
+            active = conn.execute(
+                select(Claim.id, Claim.article_id).where(Claim.status.in_(assignments.ACTIVE))
+            ).all()
+            articles = set(conn.scalars(assignments.articles_with_conflicts(viewer=viewer)))
+            assert articles == {a for c, a in active if c in seen}
     return truth
 
 
