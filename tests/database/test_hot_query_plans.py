@@ -130,7 +130,11 @@ def test_lead_desk_sections_read_a_page_in_index_order(app):
     sections = [(s, p) for s, p in ran if "LIMIT" in s and "FROM claims" in s]
     assert len(sections) == 3, [s[:120] for s, _p in ran]  # awaiting, conflicts, returned
     for statement, parameters in sections:
-        assert "ix_claims_status_disagree" in _plan(statement, parameters)
+        plan = _plan(statement, parameters)
+        assert "Seq Scan on claims" not in plan and "SCAN claims" not in plan, plan
+        # PostgreSQL may walk the claims in article order instead (an incremental sort under
+        # the limit): a page's cost either way
+        assert "ix_claims_status_disagree" in plan or "Incremental Sort" in plan, plan
     overdue = [(s, p) for s, p in ran if "FROM assignments" in s and "LIMIT" in s]
     assert len(overdue) == 1
     plan = _plan(*overdue[0])
