@@ -7,6 +7,7 @@ Environment (all optional):
   FACTCHECK_WORKERS  worker processes                         (default 2: see below)
   FACTCHECK_THREADS  threads per worker; > 1 uses gthread     (default 1: sync workers)
   FACTCHECK_TIMEOUT  seconds before a silent worker is killed (default 30)
+  FACTCHECK_PRELOAD  0: each worker imports the app itself  (default 1: see below)
 
 Workers: one sync worker per core (2 on the 2-core reference machine). A review save is
 CPU-bound Python (Flask, SQLAlchemy, JSON, SHA-256 of the audit event) plus one short
@@ -19,9 +20,14 @@ served. gthread keeps connections alive but pins each to one worker: with 1 thre
 saves/s at a p95 of 200 ms (sync: 118 ms), with 2 threads (FACTCHECK_THREADS=2) 174/s.
 tests/benchmarks/bench_desk.py --workers N measures other counts (see RESULTS.md).
 
-The app creates its engine inside create_app() in each worker (no --preload), so no
-database connection is shared across a fork. If preload_app is switched on, post_fork
-below disposes of any engine inherited from the master.
+Preloading: the master imports the app once, loads the language models
+(factcheck.text.language.warm) and freezes its heap (gc.freeze), then forks; the
+workers share those pages instead of each holding its own copy. Measured with
+tests/benchmarks/bench_desk.py (RESULTS.md, 2026-12-07): per worker after the load 88 ->
+51 MiB PSS, the whole server 173 -> 148 MiB. post_fork below disposes of any engine
+inherited from the master, so no database connection is shared across a fork (HOSTILE
+FLT-12 runs --preload -w 4 with a master that used the database). A preloaded server
+loads new code on a restart, not on SIGHUP: deploy with a restart.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ timeout = int(os.environ.get("FACTCHECK_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5  # seconds (gthread only; sync workers close after each response)
 backlog = 2048
-preload_app = False
+preload_app = os.environ.get("FACTCHECK_PRELOAD", "1") != "0"
 # Headers and request line limits stay at gunicorn's defaults; the app caps bodies itself
 # (MAX_CONTENT_LENGTH, 413).
 accesslog = os.environ.get("FACTCHECK_ACCESS_LOG") or None  # "-" for standard output
@@ -64,6 +70,23 @@ def post_fork(server, worker):
                 db.engine.dispose(close=False)
     except Exception:  # noqa: BLE001 - never keep a worker from starting over this
         server.log.exception("post_fork: could not dispose of the inherited engine")
+
+
+def pre_fork(server, worker):
+    """With preload_app: freeze the master's start-up heap before the first fork, so the
+    workers' garbage collections never write to (and so copy) the pages they share."""
+    if server.cfg.preload_app and not _frozen:
+        import gc
+
+        from factcheck.text.language import warm
+
+        warm()  # the language models: ~20 MiB read-only, one copy for every worker
+        gc.collect()
+        gc.freeze()
+        _frozen.append(True)
+
+
+_frozen: list = []
 
 
 def post_worker_init(worker):

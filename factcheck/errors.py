@@ -34,6 +34,35 @@ PROBLEM_TYPES = {
 }
 
 
+class Msg(str):
+    """A refusal's English text (the API's ``detail``, the logs) that keeps the template it
+    was made from and its values, so a page can say it in its own language
+    (``web/i18n.say``): the template is marked for the catalogs (``N_``), each value that
+    is itself a Msg, or a status, is translated too, ids and numbers are kept. The English
+    text is exactly ``template % values``; the API never sees anything else."""
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values):
+        text = template % {k: str(v) for k, v in values.items()} if values else template
+        self = super().__new__(cls, text)
+        self.template, self.values = template, values
+        return self
+
+    def __reduce__(self):  # pickles (an exception sent between processes) keep the template
+        return (_msg, (self.template, self.values))
+
+
+def _msg(template: str, values: dict) -> Msg:
+    return Msg(template, **values)
+
+
+# gettext's name for "mark for the catalogs, translate when shown" (`make messages` extracts
+# N_("…") calls): the refusals the services raise are Msgs, so the pages can translate them.
+N_ = Msg
+
+
 def problem_type(slug: str) -> str:
     """The registered type URI of a problem (KeyError for an unregistered slug)."""
     PROBLEM_TYPES[slug]  # noqa: B018 - only registered types go out
@@ -42,7 +71,7 @@ def problem_type(slug: str) -> str:
 
 class FactcheckError(Exception):
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
     slug = "bad-request"
 
     def __init__(self, detail: str, *, errors: dict | None = None, **extra):
@@ -54,7 +83,7 @@ class FactcheckError(Exception):
 
 class CSRFFailed(FactcheckError):
     status = 400
-    title = "CSRF token missing or invalid"
+    title = N_("CSRF token missing or invalid")
     slug = "csrf-failed"
 
 
@@ -62,7 +91,7 @@ class MalformedJson(FactcheckError):
     """A body sent as JSON that does not parse (RFC 9110: the request is malformed)."""
 
     status = 400
-    title = "Malformed JSON"
+    title = N_("Malformed JSON")
     slug = "malformed-json"
 
 
@@ -70,19 +99,19 @@ class NotPublished(FactcheckError):
     """A ClaimReview asked of an article that is not approved (or has no public address)."""
 
     status = 409
-    title = "Not published"
+    title = N_("Not published")
     slug = "not-published"
 
 
 class InvalidInput(FactcheckError):
     status = 422
-    title = "Invalid input"
+    title = N_("Invalid input")
     slug = "invalid-input"
 
 
 class NotAuthenticated(FactcheckError):
     status = 401
-    title = "Not authenticated"
+    title = N_("Not authenticated")
     slug = "not-authenticated"
 
 
@@ -90,19 +119,19 @@ class ReauthRequired(FactcheckError):
     """A sensitive change without a recent password (and code) check."""
 
     status = 401
-    title = "Re-authentication required"
+    title = N_("Re-authentication required")
     slug = "reauth-required"
 
 
 class PermissionDenied(FactcheckError):
     status = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
     slug = "forbidden"
 
 
 class NotFound(FactcheckError):
     status = 404
-    title = "Not found"
+    title = N_("Not found")
     slug = "not-found"
 
 
@@ -110,42 +139,42 @@ class Conflict(FactcheckError):
     """A stale version (extra: current_version) or a state conflict."""
 
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
     slug = "conflict"
 
 
 class InvalidTransition(Conflict):
-    title = "Invalid state transition"
+    title = N_("Invalid state transition")
     slug = "invalid-transition"
 
 
 class TooLarge(FactcheckError):
     status = 413
-    title = "Payload too large"
+    title = N_("Payload too large")
     slug = "too-large"
 
 
 class UnsupportedType(FactcheckError):
     status = 415
-    title = "Unsupported media type"
+    title = N_("Unsupported media type")
     slug = "unsupported-type"
 
 
 class VersionRequired(FactcheckError):
     status = 428
-    title = "Version required"
+    title = N_("Version required")
     slug = "version-required"
 
 
 class RateLimited(FactcheckError):
     status = 429
-    title = "Too many requests"
+    title = N_("Too many requests")
     slug = "rate-limited"
 
 
 class Unavailable(FactcheckError):
     status = 503
-    title = "Service unavailable"
+    title = N_("Service unavailable")
     slug = "unavailable"
 
 
@@ -153,7 +182,7 @@ class SourceUnreachable(FactcheckError):
     """A URL import could not reach or read its source."""
 
     status = 502
-    title = "Source unreachable"
+    title = N_("Source unreachable")
     slug = "source-unreachable"
 
 
@@ -161,7 +190,7 @@ class SourceTimeout(FactcheckError):
     """A URL import's source did not answer within the total deadline."""
 
     status = 504
-    title = "Source did not respond"
+    title = N_("Source did not respond")
     slug = "source-timeout"
 
 
@@ -169,7 +198,7 @@ class RenderFailed(FactcheckError):
     """A file rendered in the background could not be made (services/render_requests)."""
 
     status = 500
-    title = "Rendering failed"
+    title = N_("Rendering failed")
     slug = "render-failed"
 
 

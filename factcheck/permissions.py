@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
-from factcheck.errors import InvalidTransition, PermissionDenied
+from factcheck.errors import N_, InvalidTransition, Msg, PermissionDenied
 from factcheck.models import ArticleStatus, ClaimAction, ClaimStatus, Role
 from factcheck.models.transitions import SETTLED, allows
 from factcheck.settings import settings_of
@@ -27,6 +27,7 @@ class Permission(Enum):
     IMPORT_VERSION = auto()
     ADD_CLAIM = auto()
     UNDO_EDIT = auto()
+    UNDO_SPAN_EDIT = auto()  # undo a split, merge or added claim (not an exclusion)
     EDIT_CLAIM = auto()  # speaker and statement
     EDIT_SPAN = auto()  # split, merge, move a boundary
     CHANGE_CLAIM_TEXT = auto()  # a corrected version edits or removes the claim's text
@@ -115,31 +116,31 @@ def _reviews(obj) -> list:
 # ------------------------------------------------------------------ who the actor is
 
 
-@_rule("your account is not active")
+@_rule(N_("your account is not active"))
 def is_active(actor, obj=None) -> bool:
     """An active, signed-in account."""
     return bool(actor is not None and getattr(actor, "is_authenticated", False) and actor.active)
 
 
-@_rule("only reviewers, leads and admins may do this")
+@_rule(N_("only reviewers, leads and admins may do this"))
 def is_reviewer(actor, obj=None) -> bool:
     """Any role: reviewer, lead or admin."""
     return actor.has_role(Role.REVIEWER)
 
 
-@_rule("only a lead or an admin may do this")
+@_rule(N_("only a lead or an admin may do this"))
 def is_lead(actor, obj=None) -> bool:
     """Lead or admin."""
     return actor.has_role(Role.LEAD)
 
 
-@_rule("only an admin may do this")
+@_rule(N_("only an admin may do this"))
 def is_admin(actor, obj=None) -> bool:
     """Admin only."""
     return actor.has_role(Role.ADMIN)
 
 
-@_rule("only the account itself or an admin may do this", reads_object=True)
+@_rule(N_("only the account itself or an admin may do this"), reads_object=True)
 def is_self_or_admin(actor, obj=None) -> bool:
     """The object is the actor's own account (a User, or a row with user_id), or an admin acts."""
     own_id = getattr(obj, "user_id", None) if not hasattr(obj, "email") else obj.id
@@ -147,13 +148,13 @@ def is_self_or_admin(actor, obj=None) -> bool:
     return mine or actor.has_role(Role.ADMIN)
 
 
-@_rule("this notice is not yours", reads_object=True)
+@_rule(N_("this notice is not yours"), reads_object=True)
 def is_recipient(actor, obj=None) -> bool:
     """The notice was written for the actor (an admin reads no one else's inbox either)."""
     return getattr(obj, "user_id", None) is not None and obj.user_id == getattr(actor, "id", None)
 
 
-@_rule("only the author of a comment may change it", reads_object=True)
+@_rule(N_("only the author of a comment may change it"), reads_object=True)
 def is_comment_author(actor, obj=None) -> bool:
     """The comment was written by the actor."""
     return getattr(obj, "author_id", None) is not None and obj.author_id == getattr(
@@ -161,14 +162,15 @@ def is_comment_author(actor, obj=None) -> bool:
     )
 
 
-@_rule("only the author of a comment, a lead or an admin may delete it", reads_object=True)
+@_rule(N_("only the author of a comment, a lead or an admin may delete it"), reads_object=True)
 def is_comment_author_or_lead(actor, obj=None) -> bool:
     """The comment was written by the actor, or a lead or an admin acts."""
     return is_comment_author(actor, obj) or actor.has_role(Role.LEAD)
 
 
 @_rule(
-    "only the person who asked for this import, a lead or an admin may see it", reads_object=True
+    N_("only the person who asked for this import, a lead or an admin may see it"),
+    reads_object=True,
 )
 def is_requester_or_lead(actor, obj=None) -> bool:
     """The actor asked for the import (obj.requested_by_id), or a lead or an admin acts."""
@@ -178,20 +180,20 @@ def is_requester_or_lead(actor, obj=None) -> bool:
     return mine or actor.has_role(Role.LEAD)
 
 
-@_rule("only a lead or an admin may see every review")
+@_rule(N_("only a lead or an admin may see every review"))
 def may_see_all_reviews(actor, obj=None) -> bool:
     """Leads and admins read every review of every claim."""
     return actor.has_role(Role.LEAD)
 
 
-@_rule("reviews are blind: submit your own review of this claim first", reads_object=True)
+@_rule(N_("reviews are blind: submit your own review of this claim first"), reads_object=True)
 def has_submitted_own_review(actor, obj=None) -> bool:
     """Blind review: the actor has a review of this claim."""
     me = getattr(actor, "id", None)
     return me is not None and any(r.reviewer_id == me for r in _reviews(obj))
 
 
-@_rule("your role requires two-step sign-in; set it up on your account page")
+@_rule(N_("your role requires two-step sign-in; set it up on your account page"))
 def second_factor_satisfied(actor, obj=None) -> bool:
     """The desk's two-step policy: roles in REQUIRE_TOTP_FOR have a second factor on."""
     return actor.role not in settings_of().REQUIRE_TOTP_FOR or bool(
@@ -217,20 +219,22 @@ def any_of(*predicates: Predicate) -> Predicate:
 # ------------------------------------------------------------------ the object's state
 
 
-@_state("an approved article is locked; a lead must reopen one of its claims first")
+@_state(N_("an approved article is locked; a lead must reopen one of its claims first"))
 def article_not_approved(actor, obj=None) -> bool:
     """The article (or the claim's article) is not approved."""
     return _article_status(obj) != ArticleStatus.APPROVED
 
 
-@_state("an approved claim is locked; a lead must reopen it first")
+@_state(N_("an approved claim is locked; a lead must reopen it first"))
 def claim_not_approved(actor, obj=None) -> bool:
     """The claim is not approved (approved claims are locked)."""
     return obj.status != ClaimStatus.APPROVED
 
 
 @_state(
-    "it takes no reviews (an approved claim must be reopened by a lead first; an excluded one is out of review)"
+    N_(
+        "it takes no reviews (an approved claim must be reopened by a lead first; an excluded one is out of review)"
+    )
 )
 def claim_accepts_reviews(actor, obj=None) -> bool:
     """The transitions table lets a review move the claim on (not approved, not excluded)."""
@@ -238,14 +242,18 @@ def claim_accepts_reviews(actor, obj=None) -> bool:
 
 
 @_state(
-    "its span can no longer change (only an open claim without reviews can be split, merged or moved)"
+    N_(
+        "its span can no longer change (only an open claim without reviews can be split, merged or moved)"
+    )
 )
 def claim_span_editable(actor, obj=None) -> bool:
     """Unreviewed and in review: span changes would detach reviews from the text they judged."""
     return obj.status == ClaimStatus.OPEN and not _reviews(obj)
 
 
-@_state("review of this article has begun: only a lead can still split, merge or move its claims")
+@_state(
+    N_("review of this article has begun: only a lead can still split, merge or move its claims")
+)
 def span_open_to_actor(actor, obj=None) -> bool:
     """A reviewer changes spans only while the article is a draft (blind review)."""
     # nobody has reviewed any claim of a draft: whether a claim has a review they may not
@@ -253,58 +261,70 @@ def span_open_to_actor(actor, obj=None) -> bool:
     return may_see_all_reviews(actor) or _article_status(obj) == ArticleStatus.DRAFT
 
 
-@_state("this comment was deleted")
+@_state(
+    N_("review of this article has begun: only a lead can still undo a split, merge or added claim")
+)
+def span_undo_open_to_actor(actor, obj=None) -> bool:
+    """A reviewer undoes a split, merge or added claim only while the article is a draft."""
+    # blind review: once others review, whether those claims took reviews is not theirs to
+    # learn from a refusal
+    return span_open_to_actor(actor, obj)
+
+
+@_state(N_("this comment was deleted"))
 def comment_not_deleted(actor, obj=None) -> bool:
     """The comment is not deleted (a deleted comment is neither edited nor deleted again)."""
     return getattr(obj, "deleted_at", None) is None
 
 
-@_state("only a claim in review can be excluded")
+@_state(N_("only a claim in review can be excluded"))
 def claim_can_be_excluded(actor, obj=None) -> bool:
     """The transitions table allows excluding the claim."""
     return allows(obj.status, ClaimAction.EXCLUDE)
 
 
-@_state("only an excluded claim can be brought back into review")
+@_state(N_("only an excluded claim can be brought back into review"))
 def claim_is_excluded(actor, obj=None) -> bool:
     """The claim is excluded (and may be brought back)."""
     return allows(obj.status, ClaimAction.INCLUDE)
 
 
-@_state("only a reviewed claim can be approved")
+@_state(N_("only a reviewed claim can be approved"))
 def claim_is_reviewed(actor, obj=None) -> bool:
     """The transitions table allows approving the claim (reviewed, or returned)."""
     return allows(obj.status, ClaimAction.APPROVE)
 
 
-@_state("four-eyes rule: the claim needs a review by someone other than the approving lead")
+@_state(N_("four-eyes rule: the claim needs a review by someone other than the approving lead"))
 def has_review_by_someone_else(actor, obj=None) -> bool:
     """Four-eyes: someone other than the actor reviewed the claim."""
     me = getattr(actor, "id", None)
     return any(r.reviewer_id != me for r in _reviews(obj))
 
 
-@_state("only a reviewed claim can be returned")
+@_state(N_("only a reviewed claim can be returned"))
 def claim_can_be_returned(actor, obj=None) -> bool:
     """The transitions table allows returning the claim."""
     return allows(obj.status, ClaimAction.RETURN)
 
 
-@_state("only an approved claim can be reopened")
+@_state(N_("only an approved claim can be reopened"))
 def claim_is_approved(actor, obj=None) -> bool:
     """The transitions table allows reopening the claim."""
     return allows(obj.status, ClaimAction.REOPEN)
 
 
-@_state("some of its claims are not yet approved or excluded; approve them first")
+@_state(N_("some of its claims are not yet approved or excluded; approve them first"))
 def article_claims_settled(actor, obj=None) -> bool:
     """Every claim of the article's current text is approved or excluded."""
     return all(c.status in SETTLED for c in obj.claims)
 
 
 @_state(
-    "work on its claims has started (reviews, edits or assignments), and splitting them "
-    "again in another language would lose it"
+    N_(
+        "work on its claims has started (reviews, edits or assignments), and splitting them "
+        "again in another language would lose it"
+    )
 )
 def article_work_not_started(actor, obj=None) -> bool:
     """No one has reviewed, edited or assigned the article's claims yet (ArticleFacts)."""
@@ -317,6 +337,7 @@ RULES: dict[Permission, list[Predicate]] = {
     Permission.IMPORT_VERSION: [is_active, is_reviewer, article_not_approved],
     Permission.ADD_CLAIM: [is_active, is_reviewer, article_not_approved],
     Permission.UNDO_EDIT: [is_active, is_reviewer, article_not_approved],
+    Permission.UNDO_SPAN_EDIT: [is_active, is_reviewer, article_not_approved, span_undo_open_to_actor],
     Permission.EDIT_CLAIM: [is_active, is_reviewer, article_not_approved, claim_not_approved],
     Permission.EDIT_SPAN: [is_active, is_reviewer, article_not_approved, claim_not_approved, span_open_to_actor, claim_span_editable],
     Permission.CHANGE_CLAIM_TEXT: [is_active, is_reviewer, article_not_approved, claim_not_approved],
@@ -383,11 +404,27 @@ def require(actor, permission: Permission, obj=None) -> None:
         raise pred.error(_detail(pred, obj))  # type: ignore[attr-defined]
 
 
-def _detail(pred: Predicate, obj) -> str:
-    """The predicate's message, naming the claim or article it is about."""
+def _detail(pred: Predicate, obj) -> Msg:
+    """The predicate's message, naming the claim or article it is about (a Msg: the pages
+    translate the prefix, the status and the message; the API reads the English)."""
     message = pred.message  # type: ignore[attr-defined]
     if pred.error is PermissionDenied or getattr(obj, "id", None) is None:  # type: ignore[attr-defined]
         return message
-    kind = "article" if obj.__class__.__name__ in ("Article", "ArticleFacts") else "claim"
     status = getattr(obj, "status", None)
-    return f"{kind} {obj.id} is {status}: {message}" if status else f"{kind} {obj.id}: {message}"
+    if obj.__class__.__name__ in ("Article", "ArticleFacts"):
+        if status:
+            return N_(
+                "article %(id)s is %(status)s: %(why)s",
+                id=obj.id,
+                status=ArticleStatus(status),
+                why=message,
+            )
+        return N_("article %(id)s: %(why)s", id=obj.id, why=message)
+    if status:
+        return N_(
+            "claim %(id)s is %(status)s: %(why)s",
+            id=obj.id,
+            status=ClaimStatus(status),
+            why=message,
+        )
+    return N_("claim %(id)s: %(why)s", id=obj.id, why=message)

@@ -74,7 +74,7 @@ class Gunicorn:
     """``gunicorn -w <workers> <args> <app>`` on a free loopback port, logging to ``log``."""
 
     def __init__(self, env: dict, log: Path, *, workers: int = 1, args=(), app: str = APP):
-        self.port, self.log = free_port(), log
+        self.port, self.log, self.workers = free_port(), log, workers
         with open(log, "wb") as fh:
             self.proc = subprocess.Popen(
                 [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
@@ -83,11 +83,16 @@ class Gunicorn:
             )  # fmt: skip
 
     def wait_ready(self, timeout: float = 30) -> Gunicorn:
-        """Wait for /healthz to answer 200; raise with the log's tail if it never does."""
+        """Wait for /healthz to answer 200 and every worker to be forked (a preloading
+        master forks them one after another: the first answers before the last exists);
+        raise with the log's tail if that never happens."""
         deadline = time.monotonic() + timeout
         while True:
             with contextlib.suppress(OSError):
-                if http_request(self.port, "GET", "/healthz", timeout=2)[0] == 200:
+                if (
+                    http_request(self.port, "GET", "/healthz", timeout=2)[0] == 200
+                    and len(self.worker_pids()) >= self.workers
+                ):
                     return self
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError("gunicorn did not start:\n" + self.log.read_text()[-3000:])

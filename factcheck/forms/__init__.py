@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from factcheck.errors import FactcheckError
 
 
@@ -15,12 +13,14 @@ def translated(choices: dict):
 
 def apply_errors(form, exc: FactcheckError) -> None:
     """Show a service's field errors next to the form's fields (the rest as form errors)."""
+    from factcheck.web.i18n import say
+
     placed = False
     for key, message in (exc.errors or {}).items():
         name = key.split(".")[0].split("[")[0]
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors or []), _(str(message))]
+            field.errors = [*list(field.errors or []), say(message)]
             placed = True
     if not placed:
-        form.form_errors.append(_(exc.detail))
+        form.form_errors.append(say(exc.detail))

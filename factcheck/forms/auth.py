@@ -12,7 +12,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from factcheck.forms import translated
 from factcheck.settings import LOCALES
 
 CODE_LABEL = _l("Code from your authenticator app (if you use two-step sign-in)")
@@ -70,7 +69,10 @@ class LocaleForm(FlaskForm):
     # Each language is named in itself, so that a person lost in another language finds theirs.
     locale = SelectField(
         _l("Language"),
-        choices=translated({"": _l("The browser's language"), **LOCALES}),
+        choices=lambda: [
+            ("", str(_l("The browser's language")), {}),
+            *((code, name, {"lang": code}) for code, name in LOCALES.items()),
+        ],  # fmt: skip
         default="",
     )
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from factcheck.errors import FactcheckError
+from factcheck.errors import N_, FactcheckError
 from factcheck.jobs.queue import MAX_ERROR_CHARS, ClaimedJob
 from factcheck.jobs.worker import Handler, JobError
 from factcheck.models import Job, JobStatus
@@ -35,7 +35,7 @@ class UrlImportHandler(Handler):
         except FactcheckError as exc:  # the publisher's or the policy's answer: say it plainly
             raise JobError(exc.detail) from None
         if not source.split.claims:
-            raise JobError("no sentence found in the page")
+            raise JobError(N_("no sentence found in the page"))
         return source
 
     def done(self, session: Session, job: ClaimedJob, source: Source, *, now: datetime) -> str:

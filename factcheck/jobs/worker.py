@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from factcheck.database import transaction
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.extensions import db
 from factcheck.jobs import queue
 from factcheck.jobs.queue import ClaimedJob
@@ -160,7 +160,7 @@ def run(app, *, limit: int | None = None, kinds: Iterable[str] | None = None,
                     job, exhausted = queue.claim(s, owner=owner, kinds=kinds, lease=lease,
                                                  caps=caps, ids=ids, now=clock())  # fmt: skip
                     for gone in exhausted:  # its worker died during its last attempt
-                        registry[gone.kind].failed(s, gone, JobError("its worker stopped"),
+                        registry[gone.kind].failed(s, gone, JobError(N_("its worker stopped")),
                                                    final=True, now=clock())  # fmt: skip
                 stats.failed += len(exhausted)
                 if job is None:

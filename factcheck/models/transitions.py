@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from factcheck.errors import InvalidTransition
+from factcheck.errors import N_, InvalidTransition
 
 
 class ClaimStatus(StrEnum):
@@ -56,12 +56,12 @@ CLAIM_TRANSITIONS: dict[tuple[ClaimStatus, ClaimAction], ClaimStatus] = {
 
 # Said when a pair is missing: what the action needs.
 _NEEDS = {
-    _A.REVIEW: "a lead must reopen an approved claim first; an excluded one takes no reviews",
-    _A.APPROVE: "only a reviewed claim can be approved",
-    _A.RETURN: "only a reviewed claim can be returned",
-    _A.REOPEN: "only an approved claim can be reopened",
-    _A.EXCLUDE: "only a claim in review can be excluded",
-    _A.INCLUDE: "only an excluded claim can be brought back",
+    _A.REVIEW: N_("a lead must reopen an approved claim first; an excluded one takes no reviews"),
+    _A.APPROVE: N_("only a reviewed claim can be approved"),
+    _A.RETURN: N_("only a reviewed claim can be returned"),
+    _A.REOPEN: N_("only an approved claim can be reopened"),
+    _A.EXCLUDE: N_("only a claim in review can be excluded"),
+    _A.INCLUDE: N_("only an excluded claim can be brought back"),
 }
 
 
@@ -79,9 +79,15 @@ def next_status(status, action: ClaimAction, *, claim_id=None) -> ClaimStatus:
     try:
         return CLAIM_TRANSITIONS[(ClaimStatus(status), action)]
     except KeyError:
-        who = f"claim {claim_id}" if claim_id is not None else "the claim"
-        needs = _NEEDS.get(action, f"it cannot {action.value.replace('_', ' ')}")
-        raise InvalidTransition(f"{who} is {ClaimStatus(status).value}; {needs}") from None
+        needs = _NEEDS.get(action) or N_(
+            "it cannot %(action)s", action=action.value.replace("_", " ")
+        )
+        if claim_id is None:
+            raise InvalidTransition(
+                N_("the claim is %(status)s; %(needs)s", status=ClaimStatus(status), needs=needs)
+            ) from None
+        raise InvalidTransition(N_("claim %(id)s is %(status)s; %(needs)s", id=claim_id,
+                                   status=ClaimStatus(status), needs=needs)) from None  # fmt: skip
 
 
 def statuses_allowing(action: ClaimAction) -> frozenset[ClaimStatus]:
@@ -109,12 +115,20 @@ ARTICLE_TRANSITIONS: dict[tuple[ArticleStatus, ArticleAction], ArticleStatus] = 
 }
 
 
+_ARTICLE_VERBS = {ArticleAction.START_REVIEW: N_("start review"), ArticleAction.APPROVE: N_("approve"),
+                  ArticleAction.REOPEN: N_("reopen")}  # fmt: skip
+
+
 def next_article_status(status, action: ArticleAction, *, article_id=None) -> ArticleStatus:
     """The article's status after `action`, or InvalidTransition."""
     try:
         return ARTICLE_TRANSITIONS[(ArticleStatus(status), action)]
     except KeyError:
         raise InvalidTransition(
-            f"article {article_id} is {ArticleStatus(status).value}; it cannot "
-            f"{action.value.replace('_', ' ')}"
+            N_(
+                "article %(id)s is %(status)s; it cannot %(action)s",
+                id=article_id,
+                status=ArticleStatus(status),
+                action=_ARTICLE_VERBS[ArticleAction(action)],
+            )
         ) from None

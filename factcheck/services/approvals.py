@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import (
     ArticleAction,
     ArticleStatus,
@@ -40,7 +40,7 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
     note = clean_text(note, "note", max_chars=settings_of(session).MAX_NOTE_CHARS)
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.APPROVE_CLAIM)
-    check_version(claim, version, what=f"claim {claim.id}")
+    check_version(claim, version, what=N_("claim %(id)s", id=claim.id))
     require(actor, Permission.APPROVE_CLAIM, claim)  # reviewed, and four-eyes
     reviews = list(claim.reviews)
     verdicts = {r.verdict for r in reviews}
@@ -48,11 +48,17 @@ def approve_claim(session: Session, *, actor, claim_id, verdict, note, version) 
         why = (
             "the reviews disagree" if len(verdicts) > 1 else "your verdict differs from the reviews"
         )
-        raise InvalidInput(f"a note is required because {why}", errors={"note": f"required: {why}"})
+        raise InvalidInput(
+            N_("a note is required because %(why)s", why=why),
+            errors={"note": N_("required: %(why)s", why=why)},
+        )
     if verdict in (Verdict.CONFIRMED, Verdict.DISPUTED) and not any(r.links for r in reviews):
         raise InvalidInput(
-            f"a {verdict.value} verdict needs at least one evidence link in the reviews",
-            errors={"verdict": "needs at least one evidence link"},
+            N_(
+                "a %(value)s verdict needs at least one evidence link in the reviews",
+                value=verdict.value,
+            ),
+            errors={"verdict": N_("needs at least one evidence link")},
         )
     before = claim_snapshot(claim)
     claim.transition(ClaimAction.APPROVE)
@@ -75,7 +81,7 @@ def return_claim(session: Session, *, actor, claim_id, comment, version) -> Clai
     comment = clean_text(comment, "comment", max_chars=limits.MAX_NOTE_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.RETURN_CLAIM)
-    check_version(claim, version, what=f"claim {claim.id}")
+    check_version(claim, version, what=N_("claim %(id)s", id=claim.id))
     require(actor, Permission.RETURN_CLAIM, claim)
     before = claim_snapshot(claim)
     claim.transition(ClaimAction.RETURN)
@@ -91,7 +97,7 @@ def reopen_claim(session: Session, *, actor, claim_id, reason, version) -> Claim
     reason = clean_text(reason, "reason", max_chars=limits.MAX_REASON_CHARS, required=True)
     claim = get_claim(session, claim_id, for_update=True)
     require_actor(actor, Permission.REOPEN_CLAIM)
-    check_version(claim, version, what=f"claim {claim.id}")
+    check_version(claim, version, what=N_("claim %(id)s", id=claim.id))
     require(actor, Permission.REOPEN_CLAIM, claim)
     before = dict(claim_snapshot(claim), reopen_reason=None)
     claim.transition(ClaimAction.REOPEN)

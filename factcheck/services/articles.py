@@ -7,13 +7,14 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, with_parent
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import (
     Article,
     ArticleAction,
     ArticleVersion,
     Claim,
     ClaimStatus,
+    Review,
     WebhookEvent,
     iso,
     utcnow,
@@ -46,8 +47,8 @@ def _check_date(value, *, lenient: bool = False) -> str | None:
         if lenient:
             return None
         raise InvalidInput(
-            "published_at must be an ISO 8601 date (YYYY-MM-DD)",
-            errors={"published_at": "ISO date"},
+            N_("published_at must be an ISO 8601 date (YYYY-MM-DD)"),
+            errors={"published_at": N_("ISO date")},
         ) from None
 
 
@@ -91,7 +92,9 @@ def import_article(
     # split by the entry point, before this transaction, in the language given there
     body, language, result = split_of(source, language)
     if not result.claims:
-        raise InvalidInput("no sentence found in the article", errors={"text": "no sentence found"})
+        raise InvalidInput(
+            N_("no sentence found in the article"), errors={"text": N_("no sentence found")}
+        )
     meta = result.meta
     # "page": the HTML page's own metadata (head, JSON-LD, <time>); a URL import's address
     # is the user's. Nothing is guessed: a field no source gives stays empty.
@@ -204,7 +207,7 @@ def approve_article(session: Session, *, actor, article_id, version, published_u
     )
     article = get_article(session, article_id, for_update=True)
     require_actor(actor, Permission.APPROVE_ARTICLE)
-    check_version(article, version, what=f"article {article.id}")
+    check_version(article, version, what=N_("article %(id)s", id=article.id))
     require(actor, Permission.APPROVE_ARTICLE, article)  # and every claim approved or excluded
     before = article_snapshot(article)
     article.transition(ArticleAction.APPROVE)
@@ -265,13 +268,15 @@ def progress_for(session: Session, article_ids: list[int], viewer) -> dict[int, 
     return out
 
 
-def claims_as_seen(session: Session, viewer, article: Article) -> list:
+def claims_as_seen(session: Session, viewer, article: Article, *, reviewers: bool = False) -> list:
     """The article's current claims in reading order, each as the viewer may see it
-    (services.blind), with their reviews loaded in one more query."""
+    (services.blind: the claim itself, or a SeenClaim for a blind reviewer), with their
+    reviews loaded in one more query (and, with ``reviewers``, the reviewers in another)."""
+    reviews = selectinload(Claim.reviews)
     claims = session.scalars(
         select(Claim)
         .where(with_parent(article, Article.claims))
-        .options(selectinload(Claim.reviews))
+        .options(reviews.selectinload(Review.reviewer) if reviewers else reviews)
         .order_by(Claim.start)
     ).all()
     return blind.as_seen_all(viewer, claims)

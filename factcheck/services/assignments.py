@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import and_, false, func, or_, select, true, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import Assignment, Claim, ClaimStatus, Review, Role, User, utcnow
 from factcheck.permissions import Permission, can, require
 from factcheck.services import audit, blind, notifications
@@ -25,7 +25,9 @@ def parse_due(value) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput("due date must be YYYY-MM-DD", errors={"due_on": "YYYY-MM-DD"}) from None
+        raise InvalidInput(
+            N_("due date must be YYYY-MM-DD"), errors={"due_on": N_("YYYY-MM-DD")}
+        ) from None
 
 
 def assign(
@@ -37,7 +39,8 @@ def assign(
     user = get_user(session, parse_id(user_id, "user_id"))
     if not user.active:
         raise InvalidInput(
-            f"{user.email} is deactivated", errors={"user_id": "deactivated account"}
+            N_("%(email)s is deactivated", email=user.email),
+            errors={"user_id": N_("deactivated account")},
         )
     article = get_article(session, parse_id(article_id, "article_id"))
     if claim_ids is not None:
@@ -47,8 +50,8 @@ def assign(
             or not all(type(c) is int for c in claim_ids)  # no booleans
         ):
             raise InvalidInput(
-                "claim_ids must be a non-empty list of claim ids",
-                errors={"claim_ids": "list of ids"},
+                N_("claim_ids must be a non-empty list of claim ids"),
+                errors={"claim_ids": N_("list of ids")},
             )
         found = set(
             session.scalars(
@@ -58,8 +61,8 @@ def assign(
         missing = sorted(set(claim_ids) - found)
         if missing:
             raise InvalidInput(
-                f"claims {missing} are not in article {article.id}",
-                errors={"claim_ids": "not in the article"},
+                N_("claims %(missing)s are not in article %(id)s", missing=missing, id=article.id),
+                errors={"claim_ids": N_("not in the article")},
             )
     existing = set(session.execute(
         select(Assignment.claim_id).where(Assignment.user_id == user.id, Assignment.article_id == article.id)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, exists, literal, select, type_coerce
 
+from factcheck.errors import N_
 from factcheck.models import Claim, ClaimStatus, Review
 from factcheck.permissions import ClaimFacts, Permission, can
 from factcheck.services.common import check_version_number
@@ -146,4 +147,4 @@ def status_column(viewer):
 def check_seen_version(viewer, claim, version) -> None:
     """Refuse a change to a claim made on a stale copy, judged on the version the viewer
     was shown (a 409's "it is now version N" says that version, nothing more)."""
-    check_version_number(seen_version(viewer, claim), version, what=f"claim {claim.id}")
+    check_version_number(seen_version(viewer, claim), version, what=N_("claim %(id)s", id=claim.id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import Claim, ClaimAction
 from factcheck.permissions import Permission, require, require_actor
 from factcheck.services import audit, blind, discussion
@@ -25,18 +25,25 @@ from factcheck.text.splitting.phrases import speaker_type
 def _trimmed_span(body: str, start, end, *, field: str = "span") -> tuple[int, int]:
     """Validate a [start, end) span of the body and trim surrounding whitespace."""
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-        raise InvalidInput("start and end must be integers", errors={field: "integers required"})
+        raise InvalidInput(
+            N_("start and end must be integers"), errors={field: N_("integers required")}
+        )
     if not 0 <= start < end <= len(body):
         raise InvalidInput(
-            f"span [{start}, {end}) is outside the article body (0..{len(body)})",
-            errors={field: "outside the body"},
+            N_(
+                "span [%(start)s, %(end)s) is outside the article body (0..%(value)s)",
+                start=start,
+                end=end,
+                value=len(body),
+            ),
+            errors={field: N_("outside the body")},
         )
     while start < end and body[start].isspace():
         start += 1
     while end > start and body[end - 1].isspace():
         end -= 1
     if start == end:
-        raise InvalidInput("the span holds only whitespace", errors={field: "empty"})
+        raise InvalidInput(N_("the span holds only whitespace"), errors={field: N_("empty")})
     return start, end
 
 
@@ -51,7 +58,8 @@ def _check_no_overlap(
     )  # fmt: skip
     if clash:
         raise InvalidInput(
-            f"the span overlaps claim {clash}", errors={"span": f"overlaps claim {clash}"}
+            N_("the span overlaps claim %(clash)s", clash=clash),
+            errors={"span": N_("overlaps claim %(clash)s", clash=clash)},
         )
 
 
@@ -78,8 +86,12 @@ def split_claim(session: Session, *, actor, claim_id, at, version) -> tuple[Clai
     require(actor, Permission.EDIT_SPAN, claim)
     if not isinstance(at, int) or isinstance(at, bool) or not claim.start < at < claim.end:
         raise InvalidInput(
-            f"split position must be inside the claim ({claim.start} < at < {claim.end})",
-            errors={"at": "inside the claim"},
+            N_(
+                "split position must be inside the claim (%(start)s < at < %(end)s)",
+                start=claim.start,
+                end=claim.end,
+            ),
+            errors={"at": N_("inside the claim")},
         )
     body = claim.article.body
     first = _trimmed_span(body, claim.start, at, field="at")
@@ -104,8 +116,8 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     other = get_claim(session, parse_id(with_id, "with"), for_update=True)
     if other.article_id != claim.article_id or other.id == claim.id:
         raise InvalidInput(
-            "can only merge with another claim of the same article",
-            errors={"with": "not a neighbour"},
+            N_("can only merge with another claim of the same article"),
+            errors={"with": N_("not a neighbour")},
         )
     require(actor, Permission.EDIT_SPAN, other)
     lo, hi = sorted((claim, other), key=lambda c: c.start)
@@ -121,7 +133,8 @@ def merge_claims(session: Session, *, actor, claim_id, with_id, version) -> Clai
     )
     if between:
         raise InvalidInput(
-            f"claims {claim.id} and {other.id} are not adjacent", errors={"with": "not adjacent"}
+            N_("claims %(id)s and %(id2)s are not adjacent", id=claim.id, id2=other.id),
+            errors={"with": N_("not adjacent")},
         )
     before = claim_snapshot(claim)
     # What undo needs to bring the other claim back as it was, under its own id.

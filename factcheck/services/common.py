@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from factcheck.errors import Conflict, InvalidInput, NotFound, VersionRequired
+from factcheck.errors import N_, Conflict, InvalidInput, NotFound, VersionRequired
 from factcheck.models import Article, Claim, User, iso
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -16,23 +16,29 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 def parse_id(value, field: str = "id") -> int:
     """An object id: an int (or digits), never a boolean, within the database's range."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput(f"{field} must be an integer id", errors={field: "integer id"})
+        raise InvalidInput(
+            N_("%(field)s must be an integer id", field=field), errors={field: N_("integer id")}
+        )
     text = str(value).strip()
     if not text.isdigit() or not 0 < int(text) <= MAX_ID:
-        raise InvalidInput(f"{field} must be an integer id", errors={field: "integer id"})
+        raise InvalidInput(
+            N_("%(field)s must be an integer id", field=field), errors={field: N_("integer id")}
+        )
     return int(text)
 
 
 def primary_key(model, obj_id) -> int:
     """An id as given in a URL or body, or NotFound (an id out of range does not exist)."""
     if isinstance(obj_id, bool):
-        raise InvalidInput("an id must be an integer, not true/false", errors={"id": "integer id"})
+        raise InvalidInput(
+            N_("an id must be an integer, not true/false"), errors={"id": N_("integer id")}
+        )
     try:
         obj_id = int(obj_id)
     except (TypeError, ValueError):
-        raise NotFound(f"no such {model.__tablename__[:-1]}") from None
+        raise NotFound(N_("no such %(kind)s", kind=model.__tablename__[:-1])) from None
     if not 0 < obj_id <= MAX_ID:
-        raise NotFound(f"{model.__name__.lower()} {obj_id} does not exist")
+        raise NotFound(N_("%(kind)s %(id)s does not exist", kind=model.__name__.lower(), id=obj_id))
     return obj_id
 
 
@@ -41,7 +47,7 @@ def get_or_404(session: Session, model, obj_id, *, for_update: bool = False):
     obj_id = primary_key(model, obj_id)
     obj = session.get(model, obj_id, with_for_update=for_update or None)
     if obj is None:
-        raise NotFound(f"{model.__name__.lower()} {obj_id} does not exist")
+        raise NotFound(N_("%(kind)s %(id)s does not exist", kind=model.__name__.lower(), id=obj_id))
     return obj
 
 
@@ -62,12 +68,14 @@ def parse_version(version) -> int | None:
     if version is None or version == "":
         return None
     if isinstance(version, bool):
-        raise InvalidInput("version must be an integer", errors={"version": "must be an integer"})
+        raise InvalidInput(
+            N_("version must be an integer"), errors={"version": N_("must be an integer")}
+        )
     try:
         return int(str(version).strip().strip('"').removeprefix("W/").strip('"'))
     except ValueError:
         raise InvalidInput(
-            "version must be an integer", errors={"version": "must be an integer"}
+            N_("version must be an integer"), errors={"version": N_("must be an integer")}
         ) from None
 
 
@@ -81,13 +89,18 @@ def check_version_number(current: int, version, *, what: str) -> None:
     version = parse_version(version)
     if version is None:
         raise VersionRequired(
-            f"{what} already exists: send the version your change is based on",
+            N_("%(what)s already exists: send the version your change is based on", what=what),
             current_version=current,
         )
     if version != current:
         raise Conflict(
-            f"{what} was changed by someone else meanwhile (you had version {version}, "
-            f"it is now version {current}); reload and apply your change again",
+            N_(
+                "%(what)s was changed by someone else meanwhile (you had version %(version)s, "
+                "it is now version %(current)s); reload and apply your change again",
+                what=what,
+                version=version,
+                current=current,
+            ),
             current_version=current,
         )
 
@@ -97,17 +110,21 @@ def clean_text(value, field: str, *, max_chars: int, required: bool = False) -> 
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text", errors={field: "must be text"})
+        raise InvalidInput(
+            N_("%(field)s must be text", field=field), errors={field: N_("must be text")}
+        )
     value = value.strip()
     if "\x00" in value:
-        raise InvalidInput(f"{field} contains NUL characters", errors={field: "contains NUL"})
+        raise InvalidInput(
+            N_("%(field)s contains NUL characters", field=field), errors={field: N_("contains NUL")}
+        )
     if len(value) > max_chars:
         raise InvalidInput(
-            f"{field} is too long (at most {max_chars} characters)",
-            errors={field: f"at most {max_chars} characters"},
+            N_("%(field)s is too long (at most %(max)s characters)", field=field, max=max_chars),
+            errors={field: N_("at most %(max)s characters", max=max_chars)},
         )
     if required and not value:
-        raise InvalidInput(f"{field} is required", errors={field: "required"})
+        raise InvalidInput(N_("%(field)s is required", field=field), errors={field: N_("required")})
     return value
 
 
@@ -115,24 +132,30 @@ def check_http_url(value, field: str, *, max_chars: int, required: bool = True) 
     """An absolute http(s) URL with a host, or a clear error (no javascript:, data:, //x)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InvalidInput(f"{field} is required", errors={field: "required"})
+            raise InvalidInput(
+                N_("%(field)s is required", field=field), errors={field: N_("required")}
+            )
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be a URL", errors={field: "must be a URL"})
+        raise InvalidInput(
+            N_("%(field)s must be a URL", field=field), errors={field: N_("must be a URL")}
+        )
     url = value.strip()
     if len(url) > max_chars:
         raise InvalidInput(
-            f"{field} is too long", errors={field: f"at most {max_chars} characters"}
+            N_("%(field)s is too long", field=field),
+            errors={field: N_("at most %(max)s characters", max=max_chars)},
         )
     if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in url) or " " in url:
         raise InvalidInput(
-            f"{field} must not contain spaces or control characters",
-            errors={field: "must be an http or https URL"},
+            N_("%(field)s must not contain spaces or control characters", field=field),
+            errors={field: N_("must be an http or https URL")},
         )
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
         raise InvalidInput(
-            f"{field} must be an http or https URL", errors={field: "must be http or https"}
+            N_("%(field)s must be an http or https URL", field=field),
+            errors={field: N_("must be http or https")},
         )
     return url
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.errors import FactcheckError, InvalidInput, NotFound
+from factcheck.errors import N_, FactcheckError, InvalidInput, NotFound
 from factcheck.models import Assignment, Claim, ClaimStatus, Verdict
 from factcheck.permissions import Permission, can, require_actor
 from factcheck.services import approvals, assignments, audit, claims
@@ -175,13 +175,16 @@ def bulk_decide(session: Session, *, actor, action, claim_ids, note="", reason="
     """
     if action not in BULK_ACTIONS:
         raise InvalidInput(
-            f"action must be one of {', '.join(BULK_ACTIONS)}", errors={"action": "unknown action"}
+            N_("action must be one of %(value)s", value=", ".join(BULK_ACTIONS)),
+            errors={"action": N_("unknown action")},
         )
     require_actor(actor, BULK_ACTIONS[action])
     ids = _claim_ids(claim_ids)
     versions = versions or {}
     if not isinstance(versions, dict):
-        raise InvalidInput("versions must map claim ids to versions", errors={"versions": "object"})
+        raise InvalidInput(
+            N_("versions must map claim ids to versions"), errors={"versions": N_("object")}
+        )
     do = {"approve": _approve, "exclude": _exclude, "assign": _assign, "due": _due}[action]
     args = {
         "note": note,
@@ -191,9 +194,9 @@ def bulk_decide(session: Session, *, actor, action, claim_ids, note="", reason="
         "due_on": due_on,
     }
     if action == "assign" and user_id in (None, ""):
-        raise InvalidInput("choose the reviewer to assign", errors={"user_id": "required"})
+        raise InvalidInput(N_("choose the reviewer to assign"), errors={"user_id": N_("required")})
     if action == "due" and due_on in (None, ""):
-        raise InvalidInput("choose the due date", errors={"due_on": "required"})
+        raise InvalidInput(N_("choose the due date"), errors={"due_on": N_("required")})
     results = []
     for cid in ids:
         try:
@@ -211,10 +214,14 @@ def bulk_decide(session: Session, *, actor, action, claim_ids, note="", reason="
 def _claim_ids(value) -> list[int]:
     if not isinstance(value, list) or not value or not all(type(c) is int for c in value):
         raise InvalidInput(
-            "select at least one claim", errors={"claim_ids": "a non-empty list of claim ids"}
+            N_("select at least one claim"),
+            errors={"claim_ids": N_("a non-empty list of claim ids")},
         )
     if len(value) > MAX_BULK:
-        raise InvalidInput(f"at most {MAX_BULK} claims at once", errors={"claim_ids": "too many"})
+        raise InvalidInput(
+            N_("at most %(max_bulk)s claims at once", max_bulk=MAX_BULK),
+            errors={"claim_ids": N_("too many")},
+        )
     return list(dict.fromkeys(value))
 
 
@@ -231,9 +238,9 @@ def _approve(session, actor, claim, version, args) -> str:
     if verdict is None:
         if claim.reviews:
             raise InvalidInput(
-                "the reviews disagree: decide this claim on its own, with a verdict and a note"
+                N_("the reviews disagree: decide this claim on its own, with a verdict and a note")
             )
-        raise InvalidInput("it has no review yet")
+        raise InvalidInput(N_("it has no review yet"))
     approvals.approve_claim(session, actor=actor, claim_id=claim.id, verdict=verdict,
                             note=args["note"], version=version)  # fmt: skip
     return f"approved: {verdict}"
@@ -264,7 +271,7 @@ def set_due(session: Session, *, actor, claim_id, due_on) -> list[Assignment]:
     claim = get_claim(session, claim_id)
     rows = list(session.scalars(select(Assignment).where(Assignment.claim_id == claim.id)))
     if not rows:
-        raise NotFound("it is not assigned to anyone by itself: assign it first")
+        raise NotFound(N_("it is not assigned to anyone by itself: assign it first"))
     before = {"due_on": sorted({r.due_on.isoformat() if r.due_on else "" for r in rows})}
     for row in rows:
         row.due_on = due

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import Claim, ClaimComment, NoticeKind, User, iso, utcnow
 from factcheck.permissions import Permission, can, require
 from factcheck.services import audit, notifications
@@ -117,8 +117,8 @@ def _body(session: Session, body) -> str:
     limit = settings_of(session).MAX_COMMENT_CHARS
     text = clean_text(body, "body", max_chars=limit)
     if not text:
-        raise InvalidInput("a comment cannot be empty: write something first",
-                           errors={"body": "required"})  # fmt: skip
+        raise InvalidInput(N_("a comment cannot be empty: write something first"),
+                           errors={"body": N_("required")})  # fmt: skip
     return text
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, undefer
 
-from factcheck.errors import InvalidInput, NotPublished
+from factcheck.errors import N_, InvalidInput, NotPublished
 from factcheck.models import Article, ArticleStatus, AuditAction, ReportRender, WebhookEvent, iso
 from factcheck.permissions import Permission, can, require
 from factcheck.reports import build_report
@@ -37,8 +37,12 @@ def check_format(fmt) -> str:
     """One of the report formats, or 422 listing them."""
     if fmt not in FORMATS:
         raise InvalidInput(
-            f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}",
-            errors={"format": f"one of {', '.join(FORMATS)}"},
+            N_(
+                "unknown format %(fmt)s; use one of: %(known)s",
+                fmt=repr(fmt),
+                known=", ".join(FORMATS),
+            ),  # fmt: skip
+            errors={"format": N_("one of %(value)s", value=", ".join(FORMATS))},
         )
     return fmt
 
@@ -49,8 +53,12 @@ def check_language(language) -> str | None:
         return None
     if language not in LOCALES:
         raise InvalidInput(
-            f"unknown report language {language!r}; use one of: {', '.join(LOCALES)}",
-            errors={"lang": f"one of {', '.join(LOCALES)}"},
+            N_(
+                "unknown report language %(code)s; use one of: %(known)s",
+                code=repr(language),
+                known=", ".join(LOCALES),
+            ),  # fmt: skip
+            errors={"lang": N_("one of %(value)s", value=", ".join(LOCALES))},
         )
     return language
 
@@ -117,15 +125,18 @@ def _check_publishable(article: Article, fmt: str) -> None:
         return
     if article.status != ArticleStatus.APPROVED:
         raise NotPublished(
-            f"article {article.id} is not approved ({article.status.replace('_', ' ')}): "
-            "ClaimReview is made only for an approved article, so nothing unapproved can be "
-            "published. The other formats export a draft marked DRAFT."
+            N_(
+                "article %(id)s is not approved (%(value)s): ClaimReview is made only for an approved article, so nothing unapproved can be published. The other formats export a draft marked DRAFT.",
+                id=article.id,
+                value=article.status.replace("_", " "),
+            )
         )
     if settings_of().public_address(article) is None:
         raise NotPublished(
-            f"article {article.id} has no public address: ClaimReview's url is where the "
-            "fact-check is published. Set FACTCHECK_PUBLISHED_BASE_URL, or give the "
-            "article's published address."
+            N_(
+                "article %(id)s has no public address: ClaimReview's url is where the fact-check is published. Set FACTCHECK_PUBLISHED_BASE_URL, or give the article's published address.",
+                id=article.id,
+            )
         )
 
 
@@ -312,7 +323,8 @@ def _day(value, field: str) -> date:
         return date.fromisoformat(str(value))
     except (TypeError, ValueError):
         raise InvalidInput(
-            f"{field} must be a date (YYYY-MM-DD)", errors={field: "YYYY-MM-DD"}
+            N_("%(field)s must be a date (YYYY-MM-DD)", field=field),
+            errors={field: N_("YYYY-MM-DD")},
         ) from None
 
 
@@ -323,7 +335,7 @@ def approved_between(session: Session, *, actor, since, until, fmt: str) -> list
     start, end = _day(since, "since"), _day(until, "until")
     if start > end:
         raise InvalidInput(
-            "the start of the range is after its end", errors={"since": "after until"}
+            N_("the start of the range is after its end"), errors={"since": N_("after until")}
         )
     lo = datetime.combine(start, time.min, tzinfo=UTC)
     hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)

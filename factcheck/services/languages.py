@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import Article, ArticleVersion, AuditEvent, Claim, ClaimStatus
 from factcheck.permissions import ArticleFacts, Permission, require, require_actor
 from factcheck.services import audit
@@ -30,7 +30,10 @@ def parse_language(value, *, field: str = "language") -> str:
     code = check_language(value)
     if code is None:
         known = ", ".join(LANGUAGES)
-        raise InvalidInput(f"{field} must be one of {known}", errors={field: f"one of {known}"})
+        raise InvalidInput(
+            N_("%(field)s must be one of %(known)s", field=field, known=known),
+            errors={field: N_("one of %(known)s", known=known)},
+        )
     return code
 
 
@@ -89,7 +92,7 @@ def set_article_language(
     split ``prepare_language`` made before the turn, when it is of this body and language)."""
     article = get_article(session, article_id, for_update=True)
     require_actor(actor, Permission.SET_LANGUAGE)
-    check_version(article, version, what=f"article {article.id}")
+    check_version(article, version, what=N_("article %(id)s", id=article.id))
     code = parse_language(language)
     if code == article.language:
         return article  # nothing changes, nothing to record
@@ -99,7 +102,12 @@ def set_article_language(
     else:  # called without a prepared split (or the body changed since): split here
         result = splitting.analyze(article.body, language=code)
     if not result.claims:
-        raise InvalidInput(f"no sentence found in the article when split as {LANGUAGES[code]}")
+        raise InvalidInput(
+            N_(
+                "no sentence found in the article when split as %(language)s",
+                language=LANGUAGES[code],
+            )
+        )
     before = {"language": article.language, "claims": len(article.all_claims)}
     for claim in list(article.all_claims):
         session.delete(claim)

@@ -14,11 +14,12 @@ import hashlib
 import json
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload, with_parent
+from sqlalchemy.orm import Session
 
-from factcheck.models import Article, AuditEvent, Claim, Review, User, iso
+from factcheck.models import AuditEvent, User, iso
 from factcheck.permissions import Permission, require
 from factcheck.services import blind
+from factcheck.services.articles import claims_as_seen
 from factcheck.services.common import get_article
 
 
@@ -27,19 +28,15 @@ def article_state(session: Session, viewer, article_id) -> dict:
     final verdict, visible version and the last visible change (who, what, when)."""
     require(viewer, Permission.USE_DESK)
     article = get_article(session, article_id)
-    claims = session.scalars(  # the current body's claims (Article.claims), in one query
-        select(Claim)
-        .where(with_parent(article, Article.claims))
-        .options(selectinload(Claim.reviews).selectinload(Review.reviewer))
-        .order_by(Claim.start)
-    ).all()
+    # the current body's claims, each as the viewer sees it (blind review: version and
+    # status before others' saves)
+    seen_claims = claims_as_seen(session, viewer, article, reviewers=True)
     last = _last_claim_events(session, article.id)
     viewer_id = getattr(viewer, "id", None)
     out = []
-    for claim in claims:
-        visible = not blind.is_blind(viewer, claim)
-        seen = blind.as_seen(viewer, claim)  # blind review: version and status before others' saves
-        version, status = seen.version, seen.status
+    for claim in seen_claims:
+        visible = not isinstance(claim, blind.SeenClaim)
+        version, status = claim.version, claim.status
         change = last.get(claim.id)
         if visible:  # a visible review saved after the claim's own last event is the change
             newest = max(claim.reviews, key=lambda r: r.updated_at, default=None)

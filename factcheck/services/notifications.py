@@ -24,7 +24,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.errors import InvalidInput, NotFound
+from factcheck.errors import N_, InvalidInput, NotFound
 from factcheck.jobs import queue
 from factcheck.models import (
     Article,
@@ -226,7 +226,9 @@ def get_notification(session: Session, *, actor, notification_id) -> Notificatio
     """One of the actor's notices; another person's is not found (it is not theirs to see)."""
     notice = session.get(Notification, primary_key(Notification, notification_id))
     if notice is None or not can(actor, Permission.READ_NOTICE, notice):
-        raise NotFound(f"notification {notification_id} does not exist")
+        raise NotFound(
+            N_("notification %(notification_id)s does not exist", notification_id=notification_id)
+        )
     return notice
 
 
@@ -256,15 +258,15 @@ def set_email_notices(session: Session, *, actor, kinds) -> User:
     if not isinstance(kinds, list | tuple | set | frozenset) or not all(
         isinstance(k, str) for k in kinds
     ):
-        raise InvalidInput("kinds must be a list of notice kinds", errors={"kinds": "list"})
+        raise InvalidInput(N_("kinds must be a list of notice kinds"), errors={"kinds": N_("list")})
     known = {k.value for k in NoticeKind}
     if len(kinds) > len(known):  # the document's maxItems: each kind once at most
-        raise InvalidInput(f"kinds names at most {len(known)} notice kinds",
-                           errors={"kinds": "too many"})  # fmt: skip
+        raise InvalidInput(N_("kinds names at most %(value)s notice kinds", value=len(known)),
+                           errors={"kinds": N_("too many")})  # fmt: skip
     unknown = sorted(set(kinds) - known)
     if unknown:
-        raise InvalidInput(f"unknown notice kind(s): {', '.join(unknown)}",
-                           errors={"kinds": "unknown kind"})  # fmt: skip
+        raise InvalidInput(N_("unknown notice kind(s): %(value)s", value=', '.join(unknown)),
+                           errors={"kinds": N_("unknown kind")})  # fmt: skip
     chosen = sorted(set(kinds), key=[k.value for k in NoticeKind].index)
     user = get_user(session, actor.id)
     before = sorted(email_kinds(user), key=[k.value for k in NoticeKind].index)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from factcheck.errors import ReauthRequired
+from factcheck.errors import N_, ReauthRequired
 from factcheck.models import User, utcnow
 from factcheck.settings import settings_of
 
@@ -29,5 +29,5 @@ def require_recent(session: Session, actor, authenticated_at: datetime | None) -
     """
     if isinstance(actor, User) and not is_recent(session, authenticated_at):
         raise ReauthRequired(
-            "confirm your password (and code) first: this change needs a recent sign-in"
+            N_("confirm your password (and code) first: this change needs a recent sign-in")
         )

@@ -28,7 +28,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.errors import RateLimited, RenderFailed, TooLarge
+from factcheck.errors import N_, Msg, RateLimited, RenderFailed, TooLarge
 from factcheck.jobs import queue
 from factcheck.models import Job, JobStatus, RenderRequest, ReportRender, User, utcnow
 from factcheck.permissions import Permission, require
@@ -73,8 +73,9 @@ class RequestState:
         if self.error is None:
             return None
         return RenderFailed(
-            f"The {self.fmt.upper()} could not be rendered ({self.error}). Ask for it again to retry."
-        )
+            N_("The %(format)s could not be rendered (%(error)s). Ask for it again to retry.",
+               format=self.fmt.upper(), error=Msg(self.error))  # a stored text
+        )  # fmt: skip
 
 
 def _state(row: RenderRequest) -> RequestState:
@@ -82,7 +83,7 @@ def _state(row: RenderRequest) -> RequestState:
     return RequestState(
         row.id, row.article_id, row.fmt, row.claims, job.created_at,
         job.started_at if job.status == JobStatus.RUNNING else None,
-        (job.last_error or "the render failed") if job.status == JobStatus.FAILED else None,
+        (job.last_error or N_("the render failed")) if job.status == JobStatus.FAILED else None,
     )  # fmt: skip
 
 
@@ -149,8 +150,11 @@ def _check_size(session: Session, jobs: list[RenderJob]) -> None:
     if big is not None:
         cap = settings_of(session).PDF_MAX_CLAIMS
         raise TooLarge(
-            f"a PDF of {big.claims} claims is over the desk's cap of {cap} claims; "
-            "export it as HTML, Markdown or JSON instead"
+            N_(
+                "a PDF of %(claims)s claims is over the desk's cap of %(cap)s claims; export it as HTML, Markdown or JSON instead",
+                claims=big.claims,
+                cap=cap,
+            )
         )
 
 
@@ -161,8 +165,10 @@ def _check_open(session: Session, viewers: set[int]) -> None:
     )  # fmt: skip
     if waiting >= MAX_OPEN_PER_VIEWER:
         raise RateLimited(
-            f"{waiting} files you asked for are still waiting to be rendered; ask again when "
-            "some of them are ready"
+            N_(
+                "%(waiting)s files you asked for are still waiting to be rendered; ask again when some of them are ready",
+                waiting=waiting,
+            )
         )
 
 

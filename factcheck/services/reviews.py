@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, and_, bindparam, func, null, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from factcheck.errors import Conflict, InvalidInput, NotFound
+from factcheck.errors import N_, Conflict, InvalidInput, NotFound
 from factcheck.models import (  # fmt: skip
     Article,
     ArticleAction,
@@ -37,8 +37,8 @@ def parse_verdict(value, field: str = "verdict") -> Verdict:
         except ValueError:
             pass
     raise InvalidInput(
-        "verdict must be one of confirmed, unconfirmed, disputed",
-        errors={field: "must be confirmed, unconfirmed or disputed"},
+        N_("verdict must be one of confirmed, unconfirmed, disputed"),
+        errors={field: N_("must be confirmed, unconfirmed or disputed")},
     )
 
 
@@ -51,11 +51,19 @@ def parse_links(links) -> list[dict]:
     if links is None:
         return []
     if not isinstance(links, list):
-        raise InvalidInput("links must be a list", errors={"links": "must be a list"})
+        raise InvalidInput(N_("links must be a list"), errors={"links": N_("must be a list")})
     if len(links) > limits.MAX_LINKS_PER_REVIEW:
         raise InvalidInput(
-            f"at most {limits.MAX_LINKS_PER_REVIEW} evidence links per review",
-            errors={"links": f"at most {limits.MAX_LINKS_PER_REVIEW}"},
+            N_(
+                "at most %(max_links_per_review)s evidence links per review",
+                max_links_per_review=limits.MAX_LINKS_PER_REVIEW,
+            ),
+            errors={
+                "links": N_(
+                    "at most %(max_links_per_review)s",
+                    max_links_per_review=limits.MAX_LINKS_PER_REVIEW,
+                )
+            },
         )
     out, errors = [], {}
     for i, link in enumerate(links):
@@ -66,23 +74,30 @@ def parse_links(links) -> list[dict]:
                 errors[f"links[{i}].{key}"] = msg
     if errors:
         first = next(iter(errors.items()))
-        raise InvalidInput(f"evidence link {first[0]}: {first[1]}", errors=errors)
+        raise InvalidInput(
+            N_("evidence link %(link)s: %(problem)s", link=first[0], problem=first[1]),
+            errors=errors,
+        )
     return out
 
 
 def _parse_link(link) -> dict:
     limits = settings_of()
     if not isinstance(link, dict):
-        raise InvalidInput("must be an object", errors={"link": "must be an object"})
+        raise InvalidInput(N_("must be an object"), errors={"link": N_("must be an object")})
     unknown = set(link) - {"url", "title", "stance", "excerpt", "archived_url"}
     if unknown:
-        raise InvalidInput("unknown field", errors={k: "unknown field" for k in sorted(unknown)})
+        raise InvalidInput(
+            N_("unknown field"), errors={k: N_("unknown field") for k in sorted(unknown)}
+        )
     url = check_http_url(link.get("url"), "url", max_chars=limits.MAX_URL_CHARS)
     stance = link.get("stance")
     if stance in (None, ""):  # never assumed: a default published every link as "supports"
-        raise InvalidInput("choose a stance", errors={"stance": STANCE_REQUIRED})
+        raise InvalidInput(N_("choose a stance"), errors={"stance": STANCE_REQUIRED})
     if stance not in {s.value for s in Stance}:
-        raise InvalidInput("bad stance", errors={"stance": "supports, contradicts or context"})
+        raise InvalidInput(
+            N_("bad stance"), errors={"stance": N_("supports, contradicts or context")}
+        )
     return {
         "url": url,
         "title": clean_text(link.get("title"), "title", max_chars=limits.MAX_TITLE_CHARS) or url,
@@ -227,7 +242,7 @@ def submit_review(
     state = _STATE if conn.dialect.name == "sqlite" else _STATE_UNSEALED
     rows = conn.execute(state, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
     if not rows:
-        raise NotFound(f"claim {claim_id} does not exist")
+        raise NotFound(N_("claim %(claim_id)s does not exist", claim_id=claim_id))
     first = rows[0]  # the claim's and review's columns repeat on every link row
     status, article_id, review_id, count = (
         first.status,
@@ -249,7 +264,7 @@ def submit_review(
         ).inserted_primary_key[0]  # fmt: skip
         count += 1
     else:
-        check_version_number(first.version, version, what="your review")
+        check_version_number(first.version, version, what=N_("your review"))
         old_links = [{f: getattr(row, f) for f in _LINK_FIELDS} for row in rows if row.url]
         before = {"verdict": first.verdict, "note": first.note, "links": old_links}
         if before == {"verdict": verdict, "note": note, "links": links}:
@@ -264,7 +279,7 @@ def submit_review(
              "now": now, "seen": count > 1},  # others' reviews existed: its author could read them
         )  # fmt: skip
         if changed.rowcount != 1:
-            raise Conflict("someone else changed this meanwhile; reload and try again")
+            raise Conflict(N_("someone else changed this meanwhile; reload and try again"))
         write_links = bool(links) and links != old_links
         if old_links and links != old_links:
             conn.execute(_DELETE_LINKS, {"review_id": review_id})
@@ -328,5 +343,5 @@ def visible_review_rows(session: Session, actor, claim_id: int, status, rows: li
 def get_review(session: Session, review_id) -> Review:
     review = session.get(Review, int(review_id)) if str(review_id).isdigit() else None
     if review is None:
-        raise NotFound("no such review")
+        raise NotFound(N_("no such review"))
     return review

@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import Float, Integer, and_, func, select, text
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 from factcheck.models import Article, Claim, ClaimStatus, Verdict
 from factcheck.permissions import Permission, can
 from factcheck.services import blind
@@ -41,8 +41,13 @@ def query_terms(q: str | None) -> list[str]:
     """The query's words, lower case, distinct, in order (at most MAX_TERMS)."""
     if q and len(q) > MAX_QUERY_CHARS:
         raise InvalidInput(
-            f"the search is longer than {MAX_QUERY_CHARS} characters",
-            errors={"q": f"at most {MAX_QUERY_CHARS} characters"},
+            N_(
+                "the search is longer than %(max_query_chars)s characters",
+                max_query_chars=MAX_QUERY_CHARS,
+            ),
+            errors={
+                "q": N_("at most %(max_query_chars)s characters", max_query_chars=MAX_QUERY_CHARS)
+            },
         )
     words = dict.fromkeys(w.lower() for w in _WORD.findall(q or ""))
     words.pop("or", None)  # websearch_to_tsquery's operator: a noise word on both databases
@@ -122,7 +127,9 @@ def _filters(viewer, status, verdict, speaker, language, article_id, since, unti
         where.append(Claim.final_verdict == Verdict(verdict))
     if speaker:
         if len(speaker) > MAX_SPEAKER_CHARS or "\x00" in speaker:
-            raise InvalidInput("the speaker filter is too long", errors={"speaker": "too long"})
+            raise InvalidInput(
+                N_("the speaker filter is too long"), errors={"speaker": N_("too long")}
+            )
         escaped = speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(Claim.speaker.ilike(f"%{escaped}%", escape="\\"))
     if language:

@@ -19,7 +19,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from factcheck.errors import Conflict, InvalidInput
+from factcheck.errors import N_, Conflict, InvalidInput
 from factcheck.models import User, utcnow
 from factcheck.permissions import Permission, require
 from factcheck.services import audit
@@ -58,7 +58,7 @@ def start_setup(session: Session, *, actor: User, authenticated_at=None) -> str:
     """Create a new (not yet active) secret for the actor; returns it."""
     require_recent(session, actor, authenticated_at)
     if actor.has_totp:
-        raise Conflict("two-step sign-in is already on; turn it off first to change the app")
+        raise Conflict(N_("two-step sign-in is already on; turn it off first to change the app"))
     actor.totp_secret = pyotp.random_base32()
     actor.totp_last_step = None
     audit.record(session, actor, "auth.totp_setup_started", "user", actor.id)
@@ -74,11 +74,11 @@ def confirm_setup(
     """
     require_recent(session, actor, authenticated_at)
     if actor.has_totp or not actor.totp_secret:
-        raise Conflict("start the set-up first")
+        raise Conflict(N_("start the set-up first"))
     if not _use_totp(session, actor, code):
         raise InvalidInput(
-            "that code is not right; check the time on your phone and try again",
-            errors={"code": "wrong code"},
+            N_("that code is not right; check the time on your phone and try again"),
+            errors={"code": N_("wrong code")},
         )
     codes, kept = recovery or make_recovery_codes()
     actor.recovery_codes = kept
@@ -103,7 +103,7 @@ def disable(session: Session, *, actor: User, authenticated_at=None) -> None:
     """Turn two-step sign-in off: the password and a code were given just now (reauth)."""
     require_recent(session, actor, authenticated_at)
     if not actor.has_totp:
-        raise Conflict("two-step sign-in is not on")
+        raise Conflict(N_("two-step sign-in is not on"))
     _clear(actor)
     audit.record(session, actor, "auth.totp_disabled", "user", actor.id)
 
@@ -119,7 +119,7 @@ def reset(session: Session, *, actor, user_id, reason, authenticated_at=None) ->
     reason = clean_text(reason, "reason", max_chars=2000, required=True)
     user = get_user(session, user_id)
     if not user.has_totp and not user.totp_secret:
-        raise Conflict("two-step sign-in is not on for this account")
+        raise Conflict(N_("two-step sign-in is not on for this account"))
     _clear(user)
     user.session_generation += 1
     audit.record(session, actor, "auth.totp_reset", "user", user.id, after={"reason": reason})

@@ -23,13 +23,13 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import RateLimited
+from factcheck.errors import N_, RateLimited
 from factcheck.models import FailureKind, SignInFailure, User, utcnow
 from factcheck.services import audit, second_factor
 from factcheck.services.passwords import verify_password
 from factcheck.settings import settings_of
 
-REFUSED = "too many failed sign-ins; try again later"
+REFUSED = N_("too many failed sign-ins; try again later")
 
 
 def email_key(email: str) -> str:

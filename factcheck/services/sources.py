@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from factcheck.errors import InvalidInput, TooLarge, UnsupportedType
+from factcheck.errors import N_, InvalidInput, TooLarge, UnsupportedType
 from factcheck.net.policy import FetchPolicy
 from factcheck.net.slots import fetch_slot
 from factcheck.settings import settings_of
@@ -59,15 +59,20 @@ def normalise_body(text: str) -> str:
 def check_article_text(text) -> str:
     limits = settings_of()
     if not isinstance(text, str):
-        raise InvalidInput("text must be a string", errors={"text": "must be text"})
+        raise InvalidInput(N_("text must be a string"), errors={"text": N_("must be text")})
     if len(text) > limits.MAX_ARTICLE_CHARS:
-        raise TooLarge(f"article is longer than {limits.MAX_ARTICLE_CHARS} characters")
+        raise TooLarge(
+            N_(
+                "article is longer than %(max_article_chars)s characters",
+                max_article_chars=limits.MAX_ARTICLE_CHARS,
+            )
+        )
     if "\x00" in text:
         raise InvalidInput(
-            "article contains NUL characters", errors={"text": "contains NUL characters"}
+            N_("article contains NUL characters"), errors={"text": N_("contains NUL characters")}
         )
     if not text.strip():
-        raise InvalidInput("article is empty", errors={"text": "article is empty"})
+        raise InvalidInput(N_("article is empty"), errors={"text": N_("article is empty")})
     return text
 
 
@@ -108,7 +113,7 @@ def looks_like_html(text: str) -> bool:
 def from_text(text, *, detect_html: bool = True, language: str | None = None) -> Source:
     """Pasted text (a pasted whole HTML document is extracted as HTML when detect_html)."""
     if not isinstance(text, str):
-        raise InvalidInput("text must be a string", errors={"text": "must be text"})
+        raise InvalidInput(N_("text must be a string"), errors={"text": N_("must be text")})
     _check_size(text)
     if detect_html and looks_like_html(text):
         return from_html(text, language=language)
@@ -125,11 +130,11 @@ def from_html(
 ) -> Source:
     """HTML: main text and metadata extracted; the HTML itself kept as the raw input."""
     if not isinstance(html, str):
-        raise InvalidInput("html must be a string", errors={"html": "must be text"})
+        raise InvalidInput(N_("html must be a string"), errors={"html": N_("must be text")})
     _check_size(html, limit=settings_of().MAX_UPLOAD_BYTES)
     if "\x00" in html:
         raise InvalidInput(
-            "HTML contains NUL characters", errors={"html": "contains NUL characters"}
+            N_("HTML contains NUL characters"), errors={"html": N_("contains NUL characters")}
         )
     from factcheck.text.html import extract_html  # lxml: 4 MiB per web worker, only for HTML
 
@@ -144,8 +149,11 @@ def from_file(data: bytes, filename: str | None, *, language: str | None = None)
     ext = name[name.rfind(".") :] if "." in name else ""
     if ext not in TEXT_EXTENSIONS | HTML_EXTENSIONS:
         raise UnsupportedType(
-            f"unsupported file type {ext or '(no extension)'}: upload a .txt, .md or .html file",
-            errors={"file": "use a .txt, .md or .html file"},
+            N_(
+                "unsupported file type %(value)s: upload a .txt, .md or .html file",
+                value=ext or "(no extension)",
+            ),
+            errors={"file": N_("use a .txt, .md or .html file")},
         )
     text = decode_bytes(data)
     if ext in HTML_EXTENSIONS:
@@ -167,7 +175,7 @@ def from_url(url, policy: FetchPolicy, *, language: str | None = None, slot: boo
     server-wide fetch slots first (a request's fetch); a background job (services.url_imports)
     is capped by its kind instead."""
     if not isinstance(url, str) or not url.strip():
-        raise InvalidInput("url is required", errors={"url": "required"})
+        raise InvalidInput(N_("url is required"), errors={"url": N_("required")})
     limits = settings_of()
     if slot:
         # One of a few server-wide slots, or 503 at once: slow publishers never hold every worker.
@@ -195,27 +203,39 @@ def decode_bytes(data: bytes) -> str:
     """UTF-8 (BOM stripped) or UTF-16 with a BOM; anything else is refused, naming the byte."""
     limits = settings_of()
     if len(data) > limits.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"file is larger than {limits.MAX_UPLOAD_BYTES} bytes")
+        raise TooLarge(
+            N_(
+                "file is larger than %(max_upload_bytes)s bytes",
+                max_upload_bytes=limits.MAX_UPLOAD_BYTES,
+            )
+        )
     for magic, kind in MAGIC.items():
         if data.startswith(magic):
-            raise UnsupportedType(f"unsupported file type: this looks like a {kind}, not text")
+            raise UnsupportedType(
+                N_("unsupported file type: this looks like a %(kind)s, not text", kind=kind)
+            )
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"file is not valid UTF-16 (byte {exc.start})") from None
+            raise InvalidInput(
+                N_("file is not valid UTF-16 (byte %(start)s)", start=exc.start)
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            f"file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again",
-            errors={"file": f"not valid UTF-8 at byte {exc.start}"},
+            N_(
+                "file is not valid UTF-8 (byte %(start)s); save it as UTF-8 and try again",
+                start=exc.start,
+            ),
+            errors={"file": N_("not valid UTF-8 at byte %(start)s", start=exc.start)},
         ) from None
 
 
 def _check_size(text: str, *, limit: int | None = None) -> None:
     limit = limit or settings_of().MAX_ARTICLE_CHARS
     if len(text) > limit:
-        raise TooLarge(f"article is longer than {limit} characters")
+        raise TooLarge(N_("article is longer than %(limit)s characters", limit=limit))

@@ -3,7 +3,9 @@
 The edit is found in the audit trail (the actor's latest edit event on the article) and
 reversed through the same span rules as the edit itself. An undo is refused when any
 claim it touches changed since (a later event on it, a review, another status), so it
-never overwrites someone's work. The reversal writes its own event, "claim.edit_undone",
+never overwrites someone's work. Blind review: a reviewer undoes a split, merge or added
+claim only while the article is a draft (like the span edits themselves), so no refusal
+tells them a claim took a review they may not read yet; leads undo in review too. The reversal writes its own event, "claim.edit_undone",
 naming the event it undoes; the trail itself is never rewritten.
 """
 
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import Conflict, InvalidTransition, NotFound
-from factcheck.models import AuditEvent, Claim, ClaimAction, ClaimStatus
+from factcheck.errors import N_, Conflict, InvalidTransition, NotFound
+from factcheck.models import Article, AuditEvent, Claim, ClaimAction, ClaimStatus
 from factcheck.permissions import Permission, require
 from factcheck.services import audit, discussion
 from factcheck.services.claims import _check_no_overlap, _set_span
@@ -45,7 +47,7 @@ def last_undoable_edit(session: Session, *, actor, article_id) -> UndoableEdit |
     if ev is None:
         return None
     try:
-        _plan(session, ev)
+        _plan(session, ev, actor)
         blocked = None
     except InvalidTransition as exc:
         blocked = exc.detail
@@ -58,10 +60,12 @@ def undo_last_edit(session: Session, *, actor, article_id, event_id) -> Claim | 
     require(actor, Permission.UNDO_EDIT, article)
     ev = _last_edit(session, actor, article.id)
     if ev is None:
-        raise NotFound("you have no edit on this article to undo")
+        raise NotFound(N_("you have no edit on this article to undo"))
     if ev.id != parse_id(event_id, "event_id"):
-        raise Conflict("your last edit of this article is not the one shown; reload and try again")
-    reverse = _plan(session, ev)
+        raise Conflict(
+            N_("your last edit of this article is not the one shown; reload and try again")
+        )
+    reverse = _plan(session, ev, actor)
     return reverse(session, actor, ev)
 
 
@@ -81,15 +85,19 @@ def _last_edit(session: Session, actor, article_id) -> AuditEvent | None:
     return None if ev is None or ev.action == UNDONE else ev
 
 
-def _plan(session: Session, ev: AuditEvent):
+def _plan(session: Session, ev: AuditEvent, actor):
     """Check the edit can still be reversed; return the function that reverses it."""
+    if ev.action != "claim.excluded":
+        # Blind review: whether the claims took reviews since is read below; a reviewer
+        # learns it only while nobody can have reviewed them (a draft), a lead always.
+        require(actor, Permission.UNDO_SPAN_EDIT, session.get(Article, ev.article_id))
     after = ev.after or {}
     ids = [ev.target_id]
     if ev.action == "claim.split":
         ids.append(after.get("new_claim_id"))
     claims = [session.get(Claim, i) if i else None for i in ids]
     if any(c is None or c.article_id != ev.article_id or c.is_orphaned for c in claims):
-        raise InvalidTransition("a claim of that edit is gone (merged, undone or re-anchored)")
+        raise InvalidTransition(N_("a claim of that edit is gone (merged, undone or re-anchored)"))
     later = session.scalar(
         select(func.count())
         .select_from(AuditEvent)
@@ -100,14 +108,14 @@ def _plan(session: Session, ev: AuditEvent):
         )
     )
     if later:
-        raise InvalidTransition("the claims changed since (a later edit)")
+        raise InvalidTransition(N_("the claims changed since (a later edit)"))
     if ev.action == "claim.excluded":  # excluded claims take no reviews; status is the check
         if claims[0].status != ClaimStatus.EXCLUDED:
-            raise InvalidTransition("the claim changed since (it is no longer excluded)")
+            raise InvalidTransition(N_("the claim changed since (it is no longer excluded)"))
     elif any(c.reviews for c in claims):
-        raise InvalidTransition("the claims changed since (they got reviews)")
+        raise InvalidTransition(N_("the claims changed since (they got reviews)"))
     elif any(c.status != ClaimStatus.OPEN for c in claims):
-        raise InvalidTransition("the claims changed since (their status moved on)")
+        raise InvalidTransition(N_("the claims changed since (their status moved on)"))
     return {
         "claim.split": _unsplit,
         "claim.merged": _unmerge,

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factcheck.errors import InvalidInput, NotFound, RateLimited
+from factcheck.errors import N_, InvalidInput, NotFound, RateLimited
 from factcheck.jobs import queue
 from factcheck.models import Article, Job, JobStatus, User
 from factcheck.net.policy import parse_url
@@ -71,7 +71,7 @@ def _state(job: Job) -> ImportState:
     failed = job.status == JobStatus.FAILED
     return ImportState(
         job.id, payload.get("url", ""), job.status.value,
-        (job.last_error or "the import failed") if failed else None,
+        (job.last_error or N_("the import failed")) if failed else None,
         payload.get("requested_by"), job.created_at, job.started_at, job.finished_at,
         payload.get("article_id"), payload.get("new_version_of"), payload.get("reanchored"),
     )  # fmt: skip
@@ -108,14 +108,14 @@ def request_url_import(session: Session, *, actor, url, title=None, publisher=No
     if correcting:
         article = get_article(session, primary_key(Article, new_version_of))
         require_actor(actor, Permission.IMPORT_VERSION)
-        check_version(article, version, what=f"article {article.id}")
+        check_version(article, version, what=N_("article %(id)s", id=article.id))
         require(actor, Permission.IMPORT_VERSION, article)  # an approved article is final
         meta = {"language": article.language, "new_version_of": article.id,
                 "version": article.version}  # fmt: skip
     else:
         require(actor, Permission.IMPORT_ARTICLE)
     if not isinstance(url, str) or not url.strip():
-        raise InvalidInput("url is required", errors={"url": "required"})
+        raise InvalidInput(N_("url is required"), errors={"url": N_("required")})
     policy = sources.fetch_policy()
     target = parse_url(url.strip(), allowed_ports=policy.allowed_ports,
                        max_chars=policy.max_url_chars)  # fmt: skip
@@ -132,8 +132,11 @@ def request_url_import(session: Session, *, actor, url, title=None, publisher=No
         return _state(same), False
     if len(waiting) >= MAX_WAITING_PER_USER:
         raise RateLimited(
-            f"you have {len(waiting)} URL imports waiting (at most {MAX_WAITING_PER_USER}): "
-            "try again when one has finished",
+            N_(
+                "you have %(value)s URL imports waiting (at most %(max_waiting_per_user)s): try again when one has finished",
+                value=len(waiting),
+                max_waiting_per_user=MAX_WAITING_PER_USER,
+            ),
             retry_after=10,
         )
     payload = {"url": target.url, "requested_by": actor.id, **meta}
@@ -149,10 +152,12 @@ def get_url_import(session: Session, *, actor, job_id: int) -> ImportState:
     """One URL import as its requester, a lead or an admin sees it; NotFound for anyone else."""
     job = session.get(Job, job_id)
     if job is None or job.kind != KIND:
-        raise NotFound(f"no URL import {job_id}")
+        raise NotFound(N_("no URL import %(job_id)s", job_id=job_id))
     state = _state(job)
     if not can(actor, Permission.SEE_URL_IMPORT, ImportJob(job.id, state.requested_by_id)):
-        raise NotFound(f"no URL import {job_id}")  # 404: not even that it exists
+        raise NotFound(
+            N_("no URL import %(job_id)s", job_id=job_id)
+        )  # 404: not even that it exists
     return state
 
 
@@ -169,8 +174,7 @@ def retry_url_import(session: Session, *, actor, job_id: int) -> ImportState:
     if job.status != JobStatus.FAILED:
         return state  # waiting or done already: nothing to retry
     if len(_open_jobs(session, actor.id)) >= MAX_WAITING_PER_USER:
-        raise RateLimited(f"you have {MAX_WAITING_PER_USER} URL imports waiting: try again "
-                          "when one has finished", retry_after=10)  # fmt: skip
+        raise RateLimited(N_("you have %(max_waiting_per_user)s URL imports waiting: try again when one has finished", max_waiting_per_user=MAX_WAITING_PER_USER), retry_after=10)  # fmt: skip
     queue.run_now(session, job)
     audit.record(session, actor, "article.import_retried", "job", job.id,
                  before={"error": state.error}, after={"url": state.url})  # fmt: skip

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from factcheck.errors import Conflict, InvalidInput, NotFound
+from factcheck.errors import N_, Conflict, InvalidInput, NotFound
 from factcheck.models import ApiToken, Role, User, iso, utcnow
 from factcheck.permissions import Permission, can, require
 from factcheck.services import audit, second_factor
@@ -41,17 +41,23 @@ def normalise_email(email) -> str:
     try:
         return validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise InvalidInput(f"email: {exc}", errors={"email": str(exc)}) from None
+        raise InvalidInput(N_("email: %(exc)s", exc=exc), errors={"email": str(exc)}) from None
 
 
 def check_password(password) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise InvalidInput(
-            f"password must have at least {MIN_PASSWORD} characters",
-            errors={"password": f"at least {MIN_PASSWORD} characters"},
+            N_(
+                "password must have at least %(min_password)s characters", min_password=MIN_PASSWORD
+            ),
+            errors={
+                "password": N_("at least %(min_password)s characters", min_password=MIN_PASSWORD)
+            },
         )
     if len(password) > 1024 or "\x00" in password:
-        raise InvalidInput("password is not acceptable", errors={"password": "not acceptable"})
+        raise InvalidInput(
+            N_("password is not acceptable"), errors={"password": N_("not acceptable")}
+        )
     return password
 
 
@@ -60,7 +66,8 @@ def check_role(role) -> str:
         return Role(role)
     except ValueError:
         raise InvalidInput(
-            "role must be reviewer, lead or admin", errors={"role": "reviewer, lead or admin"}
+            N_("role must be reviewer, lead or admin"),
+            errors={"role": N_("reviewer, lead or admin")},
         ) from None
 
 
@@ -72,7 +79,10 @@ def create_user(session: Session, *, actor, email, display_name, role, password)
     display_name = clean_text(display_name, "display_name", max_chars=200) or email.split("@")[0]
     password = check_password(password)
     if session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict(f"an account for {email} already exists", errors={"email": "already exists"})
+        raise Conflict(
+            N_("an account for %(email)s already exists", email=email),
+            errors={"email": N_("already exists")},
+        )
     user = User(
         email=email, display_name=display_name, role=role, password_hash=hash_password(password)
     )
@@ -93,7 +103,7 @@ def update_user(
         user.role = check_role(role)
     if active is not None:
         if not isinstance(active, bool):
-            raise InvalidInput("active must be true or false", errors={"active": "boolean"})
+            raise InvalidInput(N_("active must be true or false"), errors={"active": N_("boolean")})
         user.active = active
     if display_name is not None:
         user.display_name = clean_text(display_name, "display_name", max_chars=200, required=True)
@@ -108,7 +118,7 @@ def update_user(
             )
         )
         if not others:
-            raise Conflict("at least one active admin must remain")
+            raise Conflict(N_("at least one active admin must remain"))
     if user.role != before["role"] or user.active != before["active"]:
         user.session_generation += 1  # end every session of the account ...
         revoked = revoke_all_tokens(session, user)  # ... and its tokens (HOSTILE §4.5)
@@ -125,7 +135,8 @@ def set_locale(session: Session, *, actor, locale) -> User:
         locale = None
     elif locale not in LOCALES:
         raise InvalidInput(
-            f"locale must be one of {', '.join(LOCALES)}", errors={"locale": "unknown language"}
+            N_("locale must be one of %(value)s", value=", ".join(LOCALES)),
+            errors={"locale": N_("unknown language")},
         )
     user = get_user(session, actor.id)
     if user.locale == locale:
@@ -245,8 +256,11 @@ def _expiry(session: Session, expires_days):
     days = settings_of(session).TOKEN_DEFAULT_DAYS if expires_days is None else expires_days
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(
-            f"expires_days must be a whole number from 0 (never) to {MAX_TOKEN_DAYS}",
-            errors={"expires_days": f"0 to {MAX_TOKEN_DAYS}"},
+            N_(
+                "expires_days must be a whole number from 0 (never) to %(max_token_days)s",
+                max_token_days=MAX_TOKEN_DAYS,
+            ),
+            errors={"expires_days": N_("0 to %(max_token_days)s", max_token_days=MAX_TOKEN_DAYS)},
         )
     return utcnow() + timedelta(days=days) if days else None
 
@@ -262,10 +276,12 @@ def create_token(session: Session, *, actor, user_id=None, name, expires_days=No
     require(actor, Permission.MANAGE_ACCOUNT, user)
     require_recent(session, actor, authenticated_at)
     if not user.active:
-        raise Conflict("the account is deactivated")
+        raise Conflict(N_("the account is deactivated"))
     name = clean_text(name, "name", max_chars=100, required=True)
     if not isinstance(read_only, bool):
-        raise InvalidInput("read_only must be true or false", errors={"read_only": "boolean"})
+        raise InvalidInput(
+            N_("read_only must be true or false"), errors={"read_only": N_("boolean")}
+        )
     expires_at = _expiry(session, expires_days)
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plaintext),
@@ -282,7 +298,7 @@ def revoke_token(session: Session, *, actor, token_id) -> ApiToken:
     """Revoke a token (its owner, or an admin)."""
     token = session.get(ApiToken, int(token_id)) if str(token_id).isdigit() else None
     if token is None or not can(actor, Permission.MANAGE_ACCOUNT, token):
-        raise NotFound("no such token")  # someone else's token: not even its existence
+        raise NotFound(N_("no such token"))  # someone else's token: not even its existence
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, undefer
 
-from factcheck.errors import InvalidInput, NotFound
+from factcheck.errors import N_, InvalidInput, NotFound
 from factcheck.models import ArticleVersion, AuditEvent, Claim
 from factcheck.permissions import Permission, require
 from factcheck.services.common import get_article
@@ -62,17 +62,19 @@ def version_numbers(session: Session, article_id: int) -> list[int]:
 def resolve(numbers: list[int], a: int | None, b: int | None, *, what: str) -> tuple[int, int]:
     """The pair asked for, by default the previous version → the current one."""
     if not numbers:
-        raise NotFound(f"{what} has no stored version")
+        raise NotFound(N_("%(what)s has no stored version", what=what))
     b = numbers[-1] if b is None else b
     a = max((n for n in numbers if n < b), default=b) if a is None else a  # the one before
     for name, n in (("from", a), ("to", b)):
         if n not in numbers:
-            raise NotFound(f"{what} has no version {n} (versions 1 to {numbers[-1]})",
-                           errors={name: f"no version {n}"})  # fmt: skip
+            raise NotFound(N_("%(what)s has no version %(n)s (versions 1 to %(numbers)s)", what=what, n=n, numbers=numbers[-1]),
+                           errors={name: N_("no version %(n)s", n=n)})  # fmt: skip
     if a > b:
         raise InvalidInput(
-            f"version {a} comes after version {b}: ask from the older to the newer",
-            errors={"from": "must not be after 'to'"},
+            N_(
+                "version %(a)s comes after version %(b)s: ask from the older to the newer", a=a, b=b
+            ),
+            errors={"from": N_("must not be after 'to'")},
         )
     return a, b
 
@@ -83,7 +85,7 @@ def diff_versions(session: Session, *, actor, article_id, a: int | None = None, 
     article = get_article(session, article_id)
     require(actor, Permission.USE_DESK)
     numbers = version_numbers(session, article.id)
-    a, b = resolve(numbers, a, b, what=f"article {article.id}")
+    a, b = resolve(numbers, a, b, what=N_("article %(id)s", id=article.id))
     rows = {v.number: v for v in session.scalars(select(ArticleVersion).where(
         ArticleVersion.article_id == article.id, ArticleVersion.number.in_({a, b}))
         .options(undefer(ArticleVersion.body)))}  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.errors import InvalidInput, InvalidTransition
+from factcheck.errors import N_, InvalidInput, InvalidTransition
 from factcheck.models import Article, ArticleVersion, Claim, ClaimAction
 from factcheck.models.transitions import allows
 from factcheck.permissions import Permission, can, require, require_actor, why_not
@@ -25,19 +25,19 @@ def import_new_version(session: Session, *, actor, article_id, source: Source, v
     """Store a corrected version and re-anchor the claims; returns the counts per outcome."""
     article = get_article(session, article_id, for_update=True)
     require_actor(actor, Permission.IMPORT_VERSION)
-    check_version(article, version, what=f"article {article.id}")
+    check_version(article, version, what=N_("article %(id)s", id=article.id))
     require(actor, Permission.IMPORT_VERSION, article)  # an approved article is final
     # split by the entry point, before this transaction; again here only when the version was
     # detected in another language than the article's (the article's rules apply)
     body, _language, result = split_of(source, article.language)
     if body == article.body:
         raise InvalidInput(
-            "this version is identical to the current one",
-            errors={"text": "identical to the current version"},
+            N_("this version is identical to the current one"),
+            errors={"text": N_("identical to the current version")},
         )
     if not result.claims:
         raise InvalidInput(
-            "no sentence found in the new version", errors={"text": "no sentence found"}
+            N_("no sentence found in the new version"), errors={"text": N_("no sentence found")}
         )
     old_body, number = article.body, article.current_version + 1
     claims = list(article.claims)
@@ -83,8 +83,11 @@ def _require_unlocked(actor, changed: list[Claim]) -> None:
     if locked:
         ids = ", ".join(str(c.id) for c in locked)
         raise InvalidTransition(
-            f"this version changes or removes the text of approved claim(s) {ids}: "
-            f"{why_not(actor, Permission.CHANGE_CLAIM_TEXT, locked[0])}; nothing was saved"
+            N_(
+                "this version changes or removes the text of approved claim(s) %(ids)s: %(value)s; nothing was saved",
+                ids=ids,
+                value=why_not(actor, Permission.CHANGE_CLAIM_TEXT, locked[0]),
+            )
         )
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.errors import InvalidInput, InvalidTransition, NotFound
+from factcheck.errors import N_, InvalidInput, InvalidTransition, NotFound
 from factcheck.jobs import queue
 from factcheck.models import (
     DeliveryStatus,
@@ -75,17 +75,25 @@ def _send_job(session: Session, delivery_id: str, *, max_attempts: int) -> Job:
 def check_events(events) -> list[str]:
     """A non-empty list of known event names, in the canonical order."""
     if isinstance(events, str) or not isinstance(events, list | tuple | set | frozenset):
-        raise InvalidInput("events must be a list", errors={"events": "a list of event names"})
+        raise InvalidInput(
+            N_("events must be a list"), errors={"events": N_("a list of event names")}
+        )
     names = {str(e) for e in events}
     known = [e.value for e in WebhookEvent]
     unknown = sorted(names - set(known))
     if unknown:
         raise InvalidInput(
-            f"unknown event(s): {', '.join(unknown)} (known: {', '.join(known)})",
-            errors={"events": f"unknown: {', '.join(unknown)}"},
+            N_(
+                "unknown event(s): %(value)s (known: %(value2)s)",
+                value=", ".join(unknown),
+                value2=", ".join(known),
+            ),
+            errors={"events": N_("unknown: %(value)s", value=", ".join(unknown))},
         )
     if not names:
-        raise InvalidInput("choose at least one event", errors={"events": "choose at least one"})
+        raise InvalidInput(
+            N_("choose at least one event"), errors={"events": N_("choose at least one")}
+        )
     return [e for e in known if e in names]
 
 
@@ -138,7 +146,7 @@ def update_endpoint(
     before = _view(endpoint)
     if active is not None:
         if not isinstance(active, bool):
-            raise InvalidInput("active must be true or false", errors={"active": "boolean"})
+            raise InvalidInput(N_("active must be true or false"), errors={"active": N_("boolean")})
         if active and not endpoint.active:  # its deliveries waited while it was off: due now
             for job in session.scalars(_jobs_of(endpoint.id, JobStatus.QUEUED)):
                 queue.run_now(session, job)
@@ -196,12 +204,22 @@ def retry_delivery(session: Session, *, actor, delivery_id, endpoint_id=None) ->
     require(actor, Permission.MANAGE_WEBHOOKS)
     delivery = get_or_404(session, WebhookDelivery, delivery_id, for_update=True)
     if endpoint_id is not None and str(delivery.endpoint_id) != str(endpoint_id):
-        raise NotFound(f"webhook {endpoint_id} has no delivery {delivery_id}")
+        raise NotFound(
+            N_(
+                "webhook %(endpoint_id)s has no delivery %(delivery_id)s",
+                endpoint_id=endpoint_id,
+                delivery_id=delivery_id,
+            )
+        )
     if delivery.status == DeliveryStatus.DELIVERED:
-        raise InvalidTransition(f"delivery {delivery.delivery_id} was already delivered")
+        raise InvalidTransition(
+            N_("delivery %(delivery_id)s was already delivered", delivery_id=delivery.delivery_id)
+        )
     job = delivery.job
     if job is not None and job.status == JobStatus.RUNNING:
-        raise InvalidTransition(f"delivery {delivery.delivery_id} is being sent right now")
+        raise InvalidTransition(
+            N_("delivery %(delivery_id)s is being sent right now", delivery_id=delivery.delivery_id)
+        )
     before = {"status": delivery.status.value, "next_attempt_at": iso(delivery.next_attempt_at)}
     if job is None or job.status == JobStatus.DONE:  # history from before the job queue
         delivery.job = _send_job(session, delivery.delivery_id, max_attempts=1)
@@ -290,7 +308,7 @@ def list_deliveries(
         session.get(WebhookEndpoint, int(endpoint_id)) if str(endpoint_id).isdigit() else None
     )
     if endpoint is None:
-        raise NotFound(f"webhook {endpoint_id} does not exist")
+        raise NotFound(N_("webhook %(endpoint_id)s does not exist", endpoint_id=endpoint_id))
     page = max(int(page or 1), 1)
     where = WebhookDelivery.endpoint_id == endpoint.id
     total = session.scalar(select(func.count()).select_from(WebhookDelivery).where(where)) or 0

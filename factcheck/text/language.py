@@ -46,6 +46,14 @@ def _build():
     return _detector
 
 
+def warm() -> None:
+    """Build the detector and load its models now (a preloading server's master, before
+    it forks: the models live outside Python's heap and are only read, so every worker
+    shares one copy). lingua loads a language's models the first time it scores that
+    language: one short text loads all five."""
+    _build().detect_language_of("The desk checks what was said. Se dijo que les prix ont steigt.")
+
+
 def detect_language(text: str, *, default: str = DEFAULT) -> str:
     """The ISO 639-1 code of the text's language among LANGUAGES; `default` when unsure."""
     sample = (text or "")[:_SAMPLE]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from factcheck.database import transaction
 from factcheck.errors import (
     FORM_ERRORS,
+    N_,
     Conflict,
     InvalidInput,
     InvalidTransition,
@@ -54,7 +55,7 @@ from factcheck.text.language import LANGUAGES
 from factcheck.views import desk as desk_views
 from factcheck.views.claims import claim_context
 from factcheck.views.queues import assign_form
-from factcheck.web.i18n import detail, version_counts
+from factcheck.web.i18n import detail, language_name, version_counts
 from factcheck.web.safe_reads import require_same_site_read
 from factcheck.web.timeline import timeline as page_timeline
 from factcheck.web.timeline import undo_label
@@ -124,7 +125,7 @@ def _filtered(*, status, q, mine: bool, conflicts: bool, page: int):
 @login_required
 def new():
     form = ImportForm()
-    form.language.choices = {"": "Detect from the text", **LANGUAGES}
+    form.language.choices = {"": _("Detect from the text"), **_language_names()}
     if not form.is_submitted():
         return render_template("articles/new.html", form=form)
     if not form.validate():
@@ -279,8 +280,13 @@ def render_workspace(article_id: int, *, selected=None, panel=None, missing=None
 
 def _language_form(article) -> LanguageForm:
     form = LanguageForm(language=article.language, version=article.version)
-    form.language.choices = LANGUAGES
+    form.language.choices = _language_names()
     return form
+
+
+def _language_names() -> dict[str, str]:
+    """The article languages by code, named in the page's language ("alemán")."""
+    return {code: language_name(code) for code in LANGUAGES}
 
 
 def _claim_owner(claim_id: int) -> int | None:
@@ -319,7 +325,8 @@ def _version_arg(name: str) -> int | None:
     if not raw:
         return None
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        raise InvalidInput(f"'{name}' must be a version number", errors={name: "a version number"})
+        raise InvalidInput(N_("'%(name)s' must be a version number", name=name),
+                           errors={name: N_("a version number")})  # fmt: skip
     return int(raw)
 
 
@@ -380,7 +387,7 @@ def set_language(article_id: int):
             article = languages.set_article_language(s, actor=current_user, article_id=article_id,
                                                      language=form.language.data, version=form.version.data,
                                                      prepared=prepared)  # fmt: skip
-            name, n = LANGUAGES[article.language], len(article.claims)
+            name, n = language_name(article.language), len(article.claims)
     except (*FORM_ERRORS, InvalidTransition) as exc:
         flash(_("Language not changed: %(why)s", why=detail(exc)), "error")
         return redirect(url_for("articles.show", article_id=article_id))

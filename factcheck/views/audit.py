@@ -16,6 +16,7 @@ from factcheck.permissions import Permission, require
 from factcheck.services import history
 from factcheck.services.audit import verify_chain
 from factcheck.services.common import MAX_ID
+from factcheck.web import timeline
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -50,8 +51,10 @@ def index():
     args = request.args
     result = history.list_events(db.session, per_page=50, before_seq=_id(args, "before_seq"),
                                  after_seq=_id(args, "after_seq"), **_filters(args))  # fmt: skip
-    return render_template("audit/index.html", page=result, args=args, actions=list(AuditAction),
-                           describe=history.describe_changes)  # fmt: skip
+    rows = [(ev, timeline.audit_row(ev)) for ev in result.items]
+    actions = sorted(((a.value, timeline.action_name(a.value)) for a in AuditAction),
+                     key=lambda pair: pair[1].casefold())  # fmt: skip
+    return render_template("audit/index.html", page=result, rows=rows, args=args, actions=actions)
 
 
 CSV_COLUMNS = ["seq", "created_at", "actor", "action", "target_type", "target_id", "article_id",

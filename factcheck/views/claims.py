@@ -27,7 +27,7 @@ from factcheck.services.common import get_claim
 from factcheck.services.similar import similar_claims
 from factcheck.text.markup import render_markdown
 from factcheck.views.desk import wants_json
-from factcheck.web.i18n import detail, label
+from factcheck.web.i18n import detail, label, say
 from factcheck.web.timeline import timeline as page_timeline
 
 bp = Blueprint("claims", __name__, url_prefix="/claims")
@@ -166,7 +166,7 @@ def act_on_claim(claim_id: int, form, form_key: str, call, success: str, **extra
 
 def _errors(exc) -> dict:
     """A refusal's field messages in the page's language (the page script shows them)."""
-    return {key: _(str(message)) for key, message in (exc.errors or {}).items()}
+    return {key: say(message) for key, message in (exc.errors or {}).items()}
 
 
 def _target_id(result, claim_id: int) -> int:

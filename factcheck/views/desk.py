@@ -16,6 +16,7 @@ from factcheck.models import Claim
 from factcheck.permissions import Permission, can
 from factcheck.services import blind, desk, users
 from factcheck.services.common import get_article
+from factcheck.web.i18n import detail, say
 
 bp = Blueprint("desk", __name__)
 
@@ -97,12 +98,15 @@ def bulk(article_id: int):
             )  # fmt: skip
     except FORM_ERRORS as exc:
         if wants_json():
-            return jsonify({"detail": exc.detail, "errors": exc.errors or {}}), exc.status
-        flash(_("Nothing done: %(why)s.", why=_(exc.detail)), "error")
+            errors = {key: say(message) for key, message in (exc.errors or {}).items()}
+            return jsonify({"detail": detail(exc), "errors": errors}), exc.status
+        flash(_("Nothing done: %(why)s.", why=detail(exc)), "error")
         return redirect(_back(article_id))
     seq = _seq_of(article_id)
     for r in results:
         r["seq"] = seq.get(r["claim_id"])
+        if not r["ok"]:  # the page says why in its language (the API keeps the English)
+            r["detail"] = say(r["detail"])
     done = sum(r["ok"] for r in results)
     summary = str(_PAST.get(action, _PAST[""])) % {"done": done, "total": len(results)}
     if wants_json():
@@ -110,7 +114,7 @@ def bulk(article_id: int):
     flash(summary, "success" if done == len(results) else "info")
     for r in results:
         if not r["ok"]:
-            flash(_("Claim %(seq)s: %(why)s.", seq=r["seq"] or r["claim_id"], why=_(r["detail"])),
+            flash(_("Claim %(seq)s: %(why)s.", seq=r["seq"] or r["claim_id"], why=r["detail"]),
                   "error")  # fmt: skip
     return redirect(_back(article_id))
 

@@ -14,7 +14,7 @@ from factcheck.forms.assignments import AssignForm
 from factcheck.models import Article, Claim, ClaimStatus, Verdict
 from factcheck.permissions import Permission, can
 from factcheck.services import assignments, users
-from factcheck.web.i18n import detail
+from factcheck.web.i18n import detail, label
 
 bp = Blueprint("queues", __name__)
 
@@ -69,7 +69,9 @@ def assign_form() -> AssignForm:
     """The form with the active accounts as choices."""
     form = AssignForm()
     form.user_id.choices = {
-        str(u.id): f"{u.display_name} ({u.role})" for u in users.list_users(db.session) if u.active
+        str(u.id): f"{u.display_name} ({label('role', u.role)})"
+        for u in users.list_users(db.session)
+        if u.active
     }
     return form
 

@@ -8,6 +8,8 @@ import re
 import uuid
 
 from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
@@ -199,16 +201,32 @@ def _http_error(exc: HTTPException):
         if exc.code == 405 and exc.valid_methods:
             resp.headers["Allow"] = ", ".join(exc.valid_methods)
         return resp
+    title, detail = HTTP_TEXTS.get(exc.code, (exc.name, None))
+    if detail is None or exc.description != type(exc).description:  # abort(code, "why")
+        detail = exc.description
     return render_template(
-        "errors/error.html", status=exc.code, title=exc.name, detail=exc.description
+        "errors/error.html", status=exc.code, title=title, detail=detail
     ), exc.code
+
+
+# The error pages' words for Werkzeug's own answers (its titles and texts are English).
+HTTP_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Not signed in"), _l("Sign in to see this page.")),
+    403: (_l("Forbidden"), _l("You may not see this page.")),
+    404: (_l("Not found"), _l("There is no such page here: the address may be mistyped, or "
+                              "what it showed was removed.")),
+    405: (_l("Method not allowed"), _l("This page does not take that kind of request.")),
+    413: (_l("Payload too large"), _l("What you sent is too large.")),
+    429: (_l("Too many requests"), _l("Too many requests: wait a moment and try again.")),
+}  # fmt: skip
 
 
 def _csrf_error(exc: CSRFError):
     if is_api():
         return problem(400, "CSRF token missing or invalid", exc.description, slug="csrf-failed")
-    return render_template("errors/error.html", status=400, title="Form expired",
-                           detail="The form was stale or incomplete (CSRF check failed). Go back, reload the page and try again."), 400  # fmt: skip
+    return render_template("errors/error.html", status=400, title=_("Form expired"),
+                           detail=_("The form was stale or incomplete (CSRF check failed). Go back, reload the page and try again.")), 400  # fmt: skip
 
 
 def _database_error(exc: DBAPIError):
@@ -229,8 +247,10 @@ def _server_error(exc: Exception):
     if is_api():
         return problem(500, "Internal server error", detail, slug="server-error")
     return render_template(
-        "errors/error.html", status=500, title="Server error", detail=detail
-    ), 500
+        "errors/error.html", status=500, title=_("Server error"),
+        detail=_("Something went wrong on our side; nothing was saved. Quote this request id: %(id)s",
+                 id=g.get("request_id", "-")),
+    ), 500  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

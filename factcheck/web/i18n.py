@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -100,6 +100,8 @@ def init_app(app: Flask) -> None:
         language_name=language_name,
         version_counts=version_counts,
         js_strings=js_strings,
+        say=say,
+        input_kind_label=input_kind_label,
     )
 
 
@@ -259,6 +261,94 @@ def language_name(code: str | None) -> str:
 
 
 def detail(exc) -> str:
-    """A service's refusal as the page shows it: its fixed text translated when the
-    catalogs know it (web/refusals.py lists them), else as the service wrote it."""
-    return _(exc.detail) if exc.detail else ""
+    """A service's refusal as the page shows it, in the page's language (``say``)."""
+    return say(exc.detail)
+
+
+# A status inside a refusal ("article 5 is in review: …"): an article's own words, since
+# the claims' are feminine in es/fr/pt (they qualify "la afirmación").
+def _article_status(value) -> str:
+    words = {
+        "draft": pgettext("article", "a draft"),
+        "in_review": pgettext("article", "in review"),
+        "approved": pgettext("article", "approved"),
+    }
+    return words.get(str(value), str(value))
+
+
+def say(text) -> str:
+    """A service's text in the page's language. A Msg (errors.Msg: every refusal the
+    services and the permission table raise) is its template translated, with its values
+    translated in turn (a Msg, a status; ids, counts and names as they are); any other text
+    is looked up as it is (a catalog text) and otherwise shown as the service wrote it."""
+    from factcheck.errors import Msg
+    from factcheck.models import ArticleStatus, ClaimStatus, Verdict
+
+    if text is None or text == "":
+        return ""
+    if not isinstance(text, Msg):
+        return _(str(text))
+    from factcheck.text.language import LANGUAGES
+
+    codes = {name: code for code, name in LANGUAGES.items()}
+    values = {}
+    for key, value in text.values.items():
+        if isinstance(value, Msg):
+            values[key] = say(value)
+        elif isinstance(value, ArticleStatus):
+            values[key] = _article_status(value)
+        elif isinstance(value, ClaimStatus):
+            values[key] = label("status", value)
+        elif isinstance(value, Verdict):
+            values[key] = label("verdict", value)
+        elif key == "field" and isinstance(value, str):  # a field's key: its name on the page
+            values[key] = field_name(value)
+        elif key == "kind" and isinstance(value, str):  # an object's kind: claim, article …
+            values[key] = kind_name(value)
+        elif key == "language" and value in codes:  # "Spanish": the page's name for it
+            values[key] = language_name(codes[value])
+        else:
+            values[key] = value
+    return _(text.template, **values) if values else _(text.template)
+
+
+def field_name(key: str) -> str:
+    """A field's name on the page (web/timeline.FIELDS, the names the History uses)."""
+    from factcheck.web.timeline import FIELDS
+
+    return str(FIELDS.get(key, key))
+
+
+# The kinds of object the desk names in its refusals and in the audit trail's "On" column.
+KINDS = {
+    "article": _l("article"),
+    "claim": _l("claim"),
+    "review": _l("review"),
+    "comment": _l("comment"),
+    "claimcomment": _l("comment"),
+    "claim_comment": _l("comment"),
+    "user": _l("account"),
+    "token": _l("API token"),
+    "api_token": _l("API token"),
+    "apitoken": _l("API token"),
+    "webhook": _l("webhook"),
+    "webhookendpoint": _l("webhook"),
+    "webhook_endpoint": _l("webhook"),
+    "webhookdelivery": _l("webhook delivery"),
+    "webhook_deliverie": _l("webhook delivery"),
+    "notification": _l("notice"),
+    "assignment": _l("assignment"),
+    "report": _l("report"),
+    "job": _l("background job"),
+}
+
+
+def kind_name(kind: str) -> str:
+    return str(KINDS.get(kind, kind))
+
+
+def input_kind_label(kind: str | None) -> str:
+    """How a version came in (pasted text, uploaded file, web page), in the page's words."""
+    from factcheck.web.timeline import INPUT_KINDS
+
+    return str(INPUT_KINDS.get(kind, kind or ""))

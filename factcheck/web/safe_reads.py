@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 
 from flask import g, request
 
-from factcheck.errors import PermissionDenied
+from factcheck.errors import N_, PermissionDenied
 
 ALLOWED_FETCH_SITES = frozenset({"same-origin", "none"})
-REFUSED = (
+REFUSED = N_(
     "this export is recorded in the audit trail, so it can't be started from another site "
     "(or with HEAD); open it from the desk's article page"
 )

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_decimal, format_percent, ngettext
+from flask_babel import format_decimal, format_percent, ngettext, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from factcheck.services.history import CONTEXT_KEYS, HIDDEN
-from factcheck.web.i18n import day, label, language_name, utc
+from factcheck.web.i18n import day, kind_name, label, language_name, utc
 
 # What each action of a claim's or an article's trail says; %(actor)s is who did it.
 ACTIONS = {
@@ -50,6 +50,29 @@ ACTIONS = {
     "assignment.created": _l("%(actor)s assigned claims to a reviewer"),
     "assignment.due_set": _l("%(actor)s set the due date"),
     "report.exported": _l("%(actor)s exported the report"),
+    # the rest of the trail: the audit page shows every event
+    "auth.signed_in": _l("%(actor)s signed in"),
+    "auth.sign_in_failed": _l("%(actor)s failed to sign in"),
+    "auth.signed_out": _l("%(actor)s signed out"),
+    "auth.totp_setup_started": _l("%(actor)s started setting up two-step sign-in"),
+    "auth.totp_enabled": _l("%(actor)s turned on two-step sign-in"),
+    "auth.totp_disabled": _l("%(actor)s turned off two-step sign-in"),
+    "auth.totp_reset": _l("%(actor)s reset an account's two-step sign-in"),
+    "auth.reauthenticated": _l("%(actor)s confirmed their password"),
+    "auth.reauth_failed": _l("%(actor)s failed to confirm their password"),
+    "user.created": _l("%(actor)s created an account"),
+    "user.updated": _l("%(actor)s changed an account"),
+    "user.deactivated": _l("%(actor)s deactivated an account"),
+    "user.password_reset": _l("%(actor)s reset an account's password"),
+    "token.created": _l("%(actor)s created an API token"),
+    "token.revoked": _l("%(actor)s revoked an API token"),
+    "webhook.created": _l("%(actor)s added a webhook"),
+    "webhook.updated": _l("%(actor)s changed a webhook"),
+    "webhook.activated": _l("%(actor)s switched a webhook on"),
+    "webhook.deactivated": _l("%(actor)s switched a webhook off"),
+    "webhook.deleted": _l("%(actor)s deleted a webhook"),
+    "webhook.secret_rotated": _l("%(actor)s replaced a webhook's secret"),
+    "webhook.delivery_retried": _l("%(actor)s asked to deliver a webhook call again"),
 }
 # The families of actions whose events belong to an article or a claim (ACTIONS covers them all).
 PAGE_FAMILIES = ("article.", "claim.", "review.", "comment.", "assignment.", "report.")
@@ -107,6 +130,28 @@ FIELDS = {
     "due_on": _l("Due date"),
     "format": _l("Format"),
     "bulk": _l("Several articles at once"),
+    # an account, a token, a sign-in
+    "email": _l("Email"),
+    "display_name": _l("Name"),
+    "role": _l("Role"),
+    "active": _l("Active"),
+    "locale": _l("Language of the pages"),
+    "password": _l("Password"),
+    "tokens_revoked": _l("API tokens revoked"),
+    "everywhere": _l("On every device"),
+    "second_factor": _l("Second factor"),
+    "recovery_codes": _l("Recovery codes"),
+    "name": _l("Name"),
+    "expires_at": _l("Expires at"),
+    "read_only": _l("Read only"),
+    "revoked_at": _l("Revoked at"),
+    # a webhook
+    "url": _l("Address"),
+    "events": _l("Events"),
+    "description": _l("Description"),
+    "secret": _l("Secret"),
+    "delivery_id": _l("Delivery"),
+    "next_attempt_at": _l("Next attempt at"),
     # a comment
     "body": _l("Comment"),
     "author_id": _l("Written by (id)"),
@@ -121,6 +166,15 @@ ANCHORS = {  # text/anchoring.Anchor.kind, and "new" for a claim a corrected ver
     "orphaned": _l("not found (orphaned)"),
     "new": _l("new in this version"),
 }
+# Recorded values that are words, by field (the trail keeps the English code).
+WORDS = {
+    "password": {"changed": _l("changed")},
+    "secret": {"rotated": _l("replaced by a new one")},
+    "second_factor": {"totp": _l("authenticator code"), "recovery code": _l("recovery code")},
+    "reason": {"bad credentials": _l("wrong e-mail or password"),
+               "inactive": _l("the account is deactivated"),
+               "second factor": _l("wrong or missing code")},
+}  # fmt: skip
 INPUT_KINDS = {"text": _l("pasted text"), "file": _l("uploaded file"), "url": _l("web page")}
 UNDOABLE = {  # services.undo.UNDOABLE's actions, as the undo button names them
     "claim.split": _l("split of a claim"),
@@ -182,8 +236,14 @@ def value(key: str, v) -> str:
         return NONE
     if v == HIDDEN:
         return _("(hidden until you submit your own review)")
+    if key == "status" and v in ("pending", "delivered", "failed"):  # a webhook delivery's
+        return label("delivery", v)
     if key in VOCABULARY_KEYS:
         return label(VOCABULARY_KEYS[key], v)
+    if isinstance(v, str) and v in WORDS.get(key, {}):
+        return str(WORDS[key][v])
+    if key == "locale":
+        return language_name(v)
     if key == "links" and isinstance(v, list):
         return ngettext("%(num)d link", "%(num)d links", len(v))
     if key == "claim_ids" and isinstance(v, list):
@@ -214,6 +274,41 @@ def value(key: str, v) -> str:
     if isinstance(v, list):
         return ", ".join(str(x) for x in v)
     return _short(str(v))
+
+
+def actor_name(label: str | None) -> str:
+    """Who did it, as the trail names them: an e-mail as it is; nobody signed in, and the
+    command line (system:<os user>), in the page's words."""
+    if not label or label == "anonymous":
+        return _("anonymous")
+    if label.startswith("system:"):
+        return _("command line (%(user)s)", user=label.removeprefix("system:"))
+    return label
+
+
+def action_name(action: str) -> str:
+    """An action without its actor, for the audit page's filter: "Someone split the claim
+    in two" (the History's sentence; the code itself when none is known)."""
+    sentence = ACTIONS.get(action)
+    if sentence is None:
+        return action
+    return str(sentence) % {"actor": pgettext("who did it", "Someone")}
+
+
+def target(kind: str | None, target_id) -> str:
+    """What an event is about: "claim 12", "account 3" (web/i18n.KINDS)."""
+    if not kind:
+        return ""
+    name = kind_name(kind)
+    return _("%(kind)s %(id)s", kind=name, id=target_id) if target_id is not None else name
+
+
+def audit_row(ev) -> dict:
+    """An audit page row's words: the sentence, the change lines, the target."""
+    d = {"actor": actor_name(ev.actor_label), "action": ev.action, "before": ev.before,
+         "after": ev.after}  # fmt: skip
+    return {"summary": summary(d), "lines": change_lines(d), "actor": d["actor"],
+            "target": target(ev.target_type, ev.target_id)}  # fmt: skip
 
 
 def undo_label(action: str) -> str:

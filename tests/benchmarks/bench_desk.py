@@ -184,6 +184,8 @@ def main() -> None:
         "--workers", type=int, default=None, help="gunicorn workers (default gunicorn.conf.py)"
     )
     ap.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when > 1)")
+    ap.add_argument("--preload", action=argparse.BooleanOptionalAction, default=None,
+                    help="gunicorn preload_app on / off (default gunicorn.conf.py's)")  # fmt: skip
     ap.add_argument(
         "--repeat", type=int, default=10, help="repetitions of each export / list timing"
     )
@@ -204,10 +206,11 @@ def main() -> None:
     lead, reviewers_acc = accounts[0], accounts[1:]
     text = bl.synthetic_text(args.claims)
 
-    server = bl.start_server(url, instance, args.workers, args.threads)
+    server = bl.start_server(url, instance, args.workers, args.threads, preload=args.preload)
+    server_preload = bl.preload_setting() if args.preload is None else args.preload
     try:
         time.sleep(1)
-        rss_idle = server.rss_mib()
+        rss_idle = server.memory_mib()
         lead_c = bl.Client(server.port, token=lead["token"])
         r = lead_c.request(
             "POST", "/api/v1/articles", body={"text": text, "title": "Desk benchmark"}
@@ -233,10 +236,10 @@ def main() -> None:
         cpu_server, cpu_client = server.cpu_seconds() - cpu0, _self_cpu() - me0
         time.sleep(1)
         opened = open_loop(clients, claim_ids, open_seconds, args.rate)
-        rss_load = server.rss_mib()
+        rss_load = server.memory_mib()
 
         reads_after = time_reads(lead_c, art["id"], args.claims, args.repeat)
-        rss_after = server.rss_mib()
+        rss_after = server.memory_mib()
         master = server.proc.pid
         workers = server.worker_pids()
         log_tail = server.log.read_text(errors="replace")
@@ -255,13 +258,14 @@ def main() -> None:
         bl.db.session.remove()
         bl.db.engine.dispose()
 
-    def worker_rss(snapshot: dict) -> str:
-        vals = [snapshot[p] for p in workers if p in snapshot]
-        return (
-            f"{max(vals):.0f} (max of {len(vals)}; master {snapshot.get(master, 0):.0f})"
-            if vals
-            else "–"
-        )
+    def worker_rss(snapshot: dict, kind: str = "Rss") -> str:
+        vals = [snapshot[p][kind] for p in workers if p in snapshot]
+        master_mib = snapshot.get(master, {}).get(kind, 0)
+        return f"{max(vals):.0f} (max of {len(vals)}; master {master_mib:.0f})" if vals else "–"
+
+    def worker_mem(snapshot: dict) -> str:
+        each = " / ".join(worker_rss(snapshot, k).split(" (")[0] for k in ("Rss", "Pss", "Private"))
+        return f"{each} (all {sum(m['Pss'] for m in snapshot.values()):.0f} PSS)"
 
     per_claim = reviews / args.claims
     errs = closed["errors"]
@@ -287,6 +291,9 @@ def main() -> None:
         ("RSS per worker, idle (MiB)", worker_rss(rss_idle), "< 150 MB", "~1.2 GB idle (whole tool)"),
         ("RSS per worker, after the load (MiB)", worker_rss(rss_load), "< 150 MB", ""),
         ("RSS per worker, after the exports (MiB)", worker_rss(rss_after), "< 150 MB", ""),
+        ("per worker RSS / PSS / private (MiB, max of the workers; all: PSS of master + workers): idle; after the load; after the exports",
+         f"{worker_mem(rss_idle)}; {worker_mem(rss_load)}; {worker_mem(rss_after)}"
+         f" (preload {'on' if server_preload else 'off'})", "≤ 80 MiB (#21)", ""),
         ("audit chain after the run", f"{'OK' if v.ok else 'FAIL ' + str(v.reason)}: {v.events} events, max seq {seq_max}", "verifies, no fork", ""),
         ("reviews stored", f"{reviews}", f"≤ {args.clients} × {args.claims}", ""),
     ]  # fmt: skip

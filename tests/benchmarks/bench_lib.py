@@ -227,12 +227,23 @@ class Server:
         return False
 
     def rss_mib(self) -> dict[int, float]:
+        return {pid: mem["Rss"] for pid, mem in self.memory_mib().items()}
+
+    def memory_mib(self) -> dict[int, dict[str, float]]:
+        """Per process (master and workers): Rss (every page it maps, shared ones counted
+        whole in each process), Pss (shared pages divided among the processes sharing
+        them: what the process costs the machine) and Private (its own pages only), MiB,
+        from /proc/PID/smaps_rollup."""
         out = {}
         for pid in [self.proc.pid, *self.worker_pids()]:
             with contextlib.suppress(OSError):
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        out[pid] = int(line.split()[1]) / 1024
+                fields = {}
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+                    name, _, rest = line.partition(":")
+                    if rest.strip().endswith("kB"):
+                        fields[name] = int(rest.split()[0]) / 1024
+                out[pid] = {"Rss": fields["Rss"], "Pss": fields["Pss"],
+                            "Private": fields["Private_Clean"] + fields["Private_Dirty"]}  # fmt: skip
         return out
 
     def cpu_seconds(self) -> float:
@@ -257,18 +268,28 @@ class Server:
                 self.proc.wait(5)
 
 
+def preload_setting() -> bool:
+    """gunicorn.conf.py's preload_app as a server started now would have it."""
+    import runpy
+
+    return bool(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["preload_app"])
+
+
 def start_server(url: str, instance: str, workers: int | None = None, threads: int = 1,
-                 wsgi: str = "wsgi:app") -> Server:  # fmt: skip
+                 wsgi: str = "wsgi:app", preload: bool | None = None) -> Server:  # fmt: skip
     """gunicorn with the repository's gunicorn.conf.py on a free loopback port.
 
     ``wsgi``: the application, "wsgi:app" (the product) or a module of this folder such as
-    "floor_app:app" (found through gunicorn's --pythonpath)."""
+    "floor_app:app" (found through gunicorn's --pythonpath). ``preload``: True or False
+    sets FACTCHECK_PRELOAD (gunicorn.conf.py), None keeps its default."""
     port = free_port()
     env = dict(os.environ, FACTCHECK_DATABASE_URL=url, FACTCHECK_INSTANCE_PATH=instance,
                FACTCHECK_SECRET_KEY="bench-secret", FACTCHECK_BIND=f"127.0.0.1:{port}",
                FACTCHECK_THREADS=str(threads), FACTCHECK_LOG_LEVEL="warning")  # fmt: skip
     if workers:
         env["FACTCHECK_WORKERS"] = str(workers)
+    if preload is not None:
+        env["FACTCHECK_PRELOAD"] = "1" if preload else "0"
     extra = [] if wsgi == "wsgi:app" else ["--pythonpath", str(Path(__file__).resolve().parent)]
     log = Path(instance) / f"gunicorn-{wsgi.split(':')[0]}.log"
     fh = open(log, "wb")  # noqa: SIM115

@@ -81,13 +81,15 @@ ENGLISH = {
     "reviewed", "excluded", "queue", "my", "audit", "trail", "language", "two",
     "step", "new", "events", "delivery", "deliveries", "none", "never", "yet",
 }  # fmt: skip
-# The audit trail's rows and action filter show the events' identifiers and recorded values
-# (claim.approved, role: admin), the same in every language: the page around them is checked.
-DATA = {"audit": "table.audit tbody, #f-action option:not(:first-child)"}
+# Nothing is left out: the audit trail's rows and action filter are sentences in the page's
+# language too (web/timeline.py); only the article's own text (lang=) is another language.
+DATA = {}
 VISIBLE_TEXT = """(skip) => { const body = document.body.cloneNode(true);
+  body.querySelectorAll('[lang]').forEach(e => { if (e.lang !== document.documentElement.lang) e.remove(); });
   if (skip) body.querySelectorAll(skip).forEach(e => e.remove());
   document.documentElement.appendChild(body); const t = body.innerText; body.remove(); return t; }"""
-NOT_WORDS = ("@example.org", "fct_", "Factcheck", "JSON", "ZIP", "CSV", "URL", "API", "UTC")
+NOT_WORDS = ("@example.org", "fct_", "Factcheck", "JSON", "ZIP", "CSV", "URL", "API", "UTC",
+             "link-local")  # fmt: skip
 
 
 def english_left(text: str, english=ENGLISH) -> list[str]:
@@ -293,5 +295,85 @@ def test_the_stance_select_fits_in_every_language(
             assert shown >= natural - 0.5, (name, shown, natural)
             assert row.evaluate("e => e.scrollWidth <= e.clientWidth"), name
             row.screenshot(path=f"/tmp/i18n-{lang}-stance-{name}.png")
+        finally:
+            context.close()
+
+
+# The audit trail and the workspace's undo hint (issue #20): a reviewer split a claim, then
+# the article's review began, so their undo is refused with the article's status ("article N
+# is in_review: …" in the API); the lead's split took a review since. Both in the page's
+# language, the audit trail's sentences and lines too; screenshots /tmp/i18n-{lang}-audit.png
+# and /tmp/i18n-{lang}-undo-{role}.png.
+UNDO_WORDS = {
+    "es": ("Ya no se puede deshacer: el artículo", "está en revisión"),
+    "de": ("Kann nicht mehr rückgängig gemacht werden: Artikel", "ist in Prüfung"),
+    "fr": ("Ne peut plus être annulée : l'article", "est en vérification"),
+    "pt": ("Não pode mais ser desfeita: o artigo", "está em verificação"),
+}
+AUDIT_WORDS = {  # one sentence of the trail, and the filter's name for claim.split
+    "es": ("dividió la afirmación en dos", "Alguien dividió la afirmación en dos"),
+    "de": ("hat die Behauptung in zwei geteilt", "Jemand hat die Behauptung in zwei geteilt"),
+    "fr": ("a scindé l'affirmation en deux", "Quelqu'un a scindé l'affirmation en deux"),
+    "pt": ("dividiu a afirmação em duas", "Alguém dividiu a afirmação em duas"),
+}
+
+
+@pytest.mark.parametrize("lang", list(UNDO_WORDS))
+def test_the_audit_trail_and_the_undo_hint_speak_the_pages_language(
+    live_server, browser, make_user, make_article, lang
+):
+    from factcheck.database import transaction
+    from factcheck.models import Claim
+    from factcheck.services import claims, reviews
+
+    text, title, locale = ARTICLES[lang]
+    lead = make_user("lead", name="Lena Ruiz")
+    r1, r2 = make_user("reviewer", name="Rita"), make_user("reviewer", name="Sam")
+    article = make_article(text=text, actor=r1, title=title)
+    ids = [c.id for c in article.claims]
+    with transaction() as s:
+        c = s.get(Claim, ids[0])
+        claims.split_claim(s, actor=r1, claim_id=c.id, at=c.start + 12, version=c.version)
+    with transaction() as s:
+        reviews.submit_review(s, actor=r2, claim_id=ids[1], verdict="disputed", note="—",
+                              links=LINKS[lang])  # fmt: skip
+    with transaction() as s:
+        c = s.get(Claim, ids[2])
+        first, _ = claims.split_claim(s, actor=lead, claim_id=c.id, at=c.start + 14,
+                                      version=c.version)  # fmt: skip
+    with transaction() as s:
+        reviews.submit_review(s, actor=r2, claim_id=first.id, verdict="unconfirmed", note="—")
+    words = PANEL_ENGLISH - SAME_WORD.get(lang, set())
+    for role, user in (("reviewer", r1), ("lead", lead)):
+        context = browser.new_context(viewport=DESKTOP, locale=locale)
+        page = context.new_page()
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda m, p=page: p.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        try:
+            sign_in(page, live_server, user)
+            page.goto(f"{live_server}/articles/{article.id}")
+            hint = page.locator("#undo-hint")
+            expect(hint).to_be_visible()
+            hint.scroll_into_view_if_needed()
+            page.screenshot(path=f"/tmp/i18n-{lang}-undo-{role}.png")
+            said = hint.inner_text()
+            if role == "reviewer":
+                assert all(w in said for w in UNDO_WORDS[lang]), said
+            assert english_left(said, words) == [], said
+            assert page.locator("form.undo-form button, #undo-hint").count() >= 1
+            if role == "lead":
+                page.goto(f"{live_server}/audit")
+                assert page.locator("html").get_attribute("lang") == lang
+                page.screenshot(path=f"/tmp/i18n-{lang}-audit.png", full_page=True)
+                trail = page.evaluate(VISIBLE_TEXT, None)
+                assert AUDIT_WORDS[lang][0] in trail, trail[:2000]
+                options = page.locator("#f-action option").all_inner_texts()
+                assert AUDIT_WORDS[lang][1] in options, options
+                left = english_left(re.sub(r"\S+@\S+", " ", trail), words)
+                assert left == [], left
+            check_page(page)
         finally:
             context.close()

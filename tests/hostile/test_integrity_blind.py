@@ -21,6 +21,7 @@ from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Claim
 from factcheck.services import approvals, articles, reviews
+from factcheck.services import claims as claims_service
 
 SIX = (
     "Prices rose 5% in 2021. Unemployment fell to 3.9% in March. Exports doubled since 2019. "
@@ -199,6 +200,10 @@ def test_int10_blind_review_holds_on_the_claim_itself(
     c.get("/articles")  # the sign-in's flash message is shown once
     api_c = api_as(c_user)
     cid = ids[0]
+    with transaction() as s:  # C's own last edit: the article page offers its undo
+        whole = s.get(Claim, cid)
+        claims_service.split_claim(s, actor=c_user, claim_id=cid, version=whole.version,
+                                   at=whole.start + whole.text.index(" "))  # fmt: skip
     _review(a, ids[1], "confirmed")  # the article is in review before the first look
     states = {"alone": _claim_seen_by(c, api_c, art, cid)}
     _review(a, cid, "confirmed")

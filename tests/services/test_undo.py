@@ -64,22 +64,85 @@ def test_undo_restores_the_split_exactly(edit, make_user, make_article):
     assert undo.last_undoable_edit(db.session, actor=r, article_id=article.id) is None
 
 
-def test_undo_refuses_when_the_claim_got_a_review(make_user, make_article):
-    r, other = make_user("reviewer"), make_user("reviewer")
-    article = make_article(actor=r)
+def test_a_lead_undo_refuses_when_the_claim_got_a_review(make_user, make_article):
+    lead, other = make_user("lead"), make_user("reviewer")
+    article = make_article(actor=lead)
     c = article.claims[2]
     with transaction() as s:
-        first, _second = claims.split_claim(s, actor=r, claim_id=c.id, at=c.start + c.text.index(" "),
+        first, _second = claims.split_claim(s, actor=lead, claim_id=c.id, at=c.start + c.text.index(" "),
                                             version=c.version)  # fmt: skip
         first_id = first.id
     with transaction() as s:
         reviews.submit_review(s, actor=other, claim_id=first_id, verdict="confirmed", links=[LINK])
-    edit = undo.last_undoable_edit(db.session, actor=r, article_id=article.id)
+    edit = undo.last_undoable_edit(db.session, actor=lead, article_id=article.id)
     assert edit.action == "claim.split" and "reviews" in edit.blocked
     spans = _spans(article.id)
     with pytest.raises(InvalidTransition), transaction() as s:
-        undo.undo_last_edit(s, actor=r, article_id=article.id, event_id=edit.event_id)
+        undo.undo_last_edit(s, actor=lead, article_id=article.id, event_id=edit.event_id)
     assert _spans(article.id) == spans
+
+
+def _start_review(make_user, article) -> None:
+    """Another reviewer reviews the article's first claim: its review has begun."""
+    starter = make_user("reviewer")
+    with transaction() as s:
+        reviews.submit_review(s, actor=starter, claim_id=article.claims[0].id,
+                              verdict="confirmed", links=[LINK])  # fmt: skip
+
+
+def _add_in_review(make_user, make_article):
+    """A reviewer adds a claim to an article whose review has begun (on another claim)."""
+    r = make_user("reviewer")
+    article = make_article(actor=r)
+    _start_review(make_user, article)
+    start, end = _free_span(article)
+    with transaction() as s:
+        added_id = claims.add_claim(s, actor=r, article_id=article.id, start=start, end=end).id
+    return r, article, added_id
+
+
+@pytest.mark.parametrize("reviewed", [False, True], ids=["nobody-reviewed", "another-reviewed"])
+def test_a_reviewer_undo_in_review_tells_nothing_of_hidden_reviews(
+    reviewed, make_user, make_article
+):
+    """Blind review: once review has begun a reviewer's undo of a span edit is refused for
+    the article's (visible) status, the same whether or not someone reviewed the claim."""
+    r, article, added_id = _add_in_review(make_user, make_article)
+    if reviewed:
+        other = make_user("reviewer")
+        with transaction() as s:
+            reviews.submit_review(s, actor=other, claim_id=added_id,
+                                  verdict="disputed", links=[LINK])  # fmt: skip
+    edit = undo.last_undoable_edit(db.session, actor=r, article_id=article.id)
+    assert edit.action == "claim.added"
+    assert edit.blocked == (f"article {article.id} is in_review: review of this article has "
+                            "begun: only a lead can still undo a split, merge or added claim")  # fmt: skip
+    spans = _spans(article.id)
+    with pytest.raises(InvalidTransition) as exc, transaction() as s:
+        undo.undo_last_edit(s, actor=r, article_id=article.id, event_id=edit.event_id)
+    assert exc.value.detail == edit.blocked
+    assert _spans(article.id) == spans
+
+
+def test_a_reviewer_still_undoes_an_exclusion_in_review(make_user, make_article):
+    r, article, _added = _add_in_review(make_user, make_article)
+    c = db.session.get(Article, article.id).claims[3]
+    with transaction() as s:
+        claims.exclude_claim(s, actor=r, claim_id=c.id, reason="opinion", version=c.version)
+    _undo(r, article)
+
+
+def test_a_lead_undoes_a_span_edit_in_review(make_user, make_article):
+    lead = make_user("lead")
+    article = make_article(actor=lead)
+    _start_review(make_user, article)
+    before = _spans(article.id)
+    c = db.session.get(Article, article.id).claims[2]
+    with transaction() as s:
+        claims.split_claim(s, actor=lead, claim_id=c.id, at=c.start + c.text.index(" "),
+                           version=c.version)  # fmt: skip
+    _undo(lead, article)
+    assert _spans(article.id) == before
 
 
 def test_undo_is_per_actor_and_checks_the_event(make_user, make_article):

@@ -173,7 +173,7 @@ def test_flash_messages_are_marked(path):
 def _extracted() -> set:
     with (ROOT / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_gettext": None,
                 "_l": None, "N_": None}  # fmt: skip
     out = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(

@@ -10,6 +10,7 @@ _OPENERS = frozenset("\"“‘'«([„‚`")
 _BULLETS = frozenset("•⁃▪‣◦●■-–—*¿¡")
 _WORD_CHARS = frozenset("°º.")
 _LETTERS = re.compile(r"[^\W\d_]{0,30}")
+_OMISSION = re.compile(r"[(\[](?:\.\.\.|…)[)\]]\s+[^\W\d_]")  # "(...) As", "[…] Der"
 _MAX_LEAD = 16  # opening marks and dots a sentence may start with
 _MAX_INTRO = 60  # characters of an opening time phrase ("Shortly after 5 a.m.")
 _INTRO_TIME = frozenset(
@@ -37,6 +38,10 @@ def starts_sentence(text: str, w: int) -> bool:
     c = text[w]
     if c.isupper() or c.isdigit() or c in _BULLETS:
         return True
+    if c in "([" and (m := _OMISSION.match(text, w)) and text[m.end() - 1].isupper():
+        return True  # "(...) As nossas baixas": a quotation goes on after an omission
+    if c in "»›" and w + 1 < len(text) and (text[w + 1].isupper() or text[w + 1].isdigit()):
+        return True  # "»Wir prüfen das.«": German guillemets point inwards
     if c in _OPENERS or c in ".…":
         k = w
         n = min(len(text), w + _MAX_LEAD)  # never rescan a long run of marks per event
@@ -157,6 +162,8 @@ def _intro_time(text: str, sent: int, i: int) -> bool:
 def glued_boundary(text: str, i: int, j: int) -> bool:
     """'world.Today' is two sentences; 'Jane.Doe@example.com' and 'FactCheck.org' are not."""
     n = len(text)
+    if j + 2 < n and text[j] == "«" and text[j + 1].isupper():
+        j += 1  # "olímpica.«Apesar de ...»": a quotation glued to the sentence before
     if j + 1 >= n or not (text[j].isupper() and (text[j + 1].islower() or text[j + 1] == " ")):
         return False  # "world.Today", "Exército.A possibilidade" (a one-letter word)
     prev = text[i - 1] if i else " "

@@ -64,7 +64,8 @@ def _sentences(body: str, units: list[Unit], lang=None) -> list[Sentence]:
         inside = tracker.is_open()
         qspans = tracker.feed(body, u.start, u.end)
         qi = 0
-        for s, e in split_unit(body, u.start, u.end, title_spans(qspans, body), lang):
+        titles = title_spans(qspans, body, 2 if lang is not None and lang.nouns_capitalised else 1)
+        for s, e in split_unit(body, u.start, u.end, titles, lang):
             while qi < len(qspans) and qspans[qi].end <= s:
                 qi += 1
             sent = _sentence(body, s, e, u.para, qspans, qi, lang)

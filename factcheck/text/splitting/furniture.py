@@ -321,6 +321,9 @@ def _standalone(lines: list[Line], i: int) -> bool:
     return before and after
 
 
+_HEADLINE_SPACES = 24  # a longer line is text running on, not a headline
+
+
 def _mark_section_labels(lines: list[Line]) -> None:
     """A short label paragraph above the headline ("World", "Feed aggregator") is chrome.
 
@@ -338,7 +341,7 @@ def _mark_section_labels(lines: list[Line]) -> None:
     for pos in range(len(head) - 1, -1, -1):
         headline_after[pos] = seen
         x = lines[head[pos]]
-        if x.kind is None and x.text.count(" ") >= 3 and x.text[-1] not in ".:":
+        if x.kind is None and 3 <= x.text.count(" ") <= _HEADLINE_SPACES and x.text[-1] not in ".:":
             seen = True
     for pos, i in enumerate(head):
         line = lines[i]

@@ -120,6 +120,8 @@ def _role(body: str, i: int, start: int, end: int) -> str:
     nxt = body[i + 1] if i + 1 < end else " "
     left = prev.isspace() or prev in _LEFT_SPACE or prev in '“"‘'
     right = nxt.isspace() or nxt in _RIGHT_SPACE or nxt in '”"’'
+    if ch in "«»" and (side := _guillemet(prev, nxt)):
+        return side
     if ch in "“„«‘‚":
         return "open" if not prev.isalnum() else "none"
     if ch in "”»":
@@ -137,8 +139,22 @@ def _role(body: str, i: int, start: int, end: int) -> str:
     return "close" if right else "toggle"
 
 
-def title_spans(spans: list[QuoteSpan], body: str) -> list[tuple[int, int]]:
+def _guillemet(prev: str, nxt: str) -> str | None:
+    """A guillemet by its sides: glued to the word after it opens, glued to the word or
+    stop before it closes, whichever way it points: «así» (Spanish, Portuguese),
+    »so« (German books and magazines), „Berufung.« Das" (Swiss). Spaced on both sides
+    (« ainsi », French) it keeps its usual role."""
+    if nxt.isalnum() and not prev.isalnum():
+        return "open"
+    if not nxt.isalnum() and (prev.isalnum() or prev in ".!?…"):
+        return "close"
+    return None
+
+
+def title_spans(spans: list[QuoteSpan], body: str, min_content: int = 1) -> list[tuple[int, int]]:
     """Closed quotations that are titles ("How to Spot Fake News"): never split inside.
+    Where every noun is capitalised (German), one capitalised word is no title („Das ist
+    ein Skandal!“): min_content of them are needed.
 
     Sorted and disjoint (overlaps merged), so a position is looked up by bisection.
     """
@@ -150,7 +166,7 @@ def title_spans(spans: list[QuoteSpan], body: str) -> list[tuple[int, int]]:
             continue
         words = re.findall(r"[A-Za-z][\w’'-]*", body[s.start : s.end])
         content = [w for w in words if len(w) > 3]
-        if len(words) >= 3 and content and all(w[0].isupper() for w in content):
+        if len(words) >= 3 and len(content) >= min_content and all(w[0].isupper() for w in content):
             if out and s.start < out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], s.end))
             else:

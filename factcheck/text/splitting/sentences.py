@@ -14,9 +14,11 @@ from bisect import bisect_right
 from factcheck.text.splitting import lexicon as L
 from factcheck.text.splitting.boundary import glued_boundary, period_ends, starts_sentence
 
-_EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]")
+# terminal punctuation, a bullet, or an emoticon that closes a sentence of web text
+_EVENT = re.compile(r"[.!?…]+(?: [.…]+)*|(?<=\s)[•⁃▪‣◦●■]|(?<=\s)[:;]-?[()DP](?= )")
+_EVENT_COLON = re.compile(_EVENT.pattern + r"|:(?=[ \u00a0\u202f]+\S)")  # and lang.colon_ends
 _BULLETS = frozenset("•⁃▪‣◦●■")
-_QUOTE_CLOSERS = frozenset("\"”’'»“‘")
+_QUOTE_CLOSERS = frozenset("\"”’'»“‘«")
 _MARKER = re.compile(r"(?:[•⁃▪‣◦●■*]\s*)?(?:(\d{1,3})|([A-Za-z]))(\.\)|\)|\.)(?=\s)")
 _ALNUM = re.compile(r"[^\W_]")
 _ATTR_AFTER = re.compile(
@@ -27,7 +29,9 @@ _ATTR_AFTER = re.compile(
 _LIST_WINDOW = 400
 _INF = float("inf")
 _SPACE = re.compile(r"\s*")
-_CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»)*")  # "« Fini. »" closes
+_DASH_ON = re.compile(r"(?:--?|[–—])\s*(,|[^\W\d_])")
+# "« Fini. »" closes, and so does "Berufung.« Das" (German »…«); "prova.«Foi" opens
+_CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»(?![^\W\d_])|«(?![^\W\d_]))*")
 
 
 def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list[tuple[int, int]]:
@@ -37,7 +41,8 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
     sent = 0
     mark_end, expect = _marker(text, 0)
     bare = 0  # text[sent:bare] has no letter or digit (so a run of bullets is not rescanned)
-    for m in _EVENT.finditer(text):
+    events = _EVENT_COLON if lang is not None and lang.colon_quotes else _EVENT
+    for m in events.finditer(text):
         i, j = m.span()
         if i < sent:
             continue
@@ -48,6 +53,12 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
             bare = max(bare, sent)
             cut = (i, i) if _ALNUM.search(text, bare, i) else None
             bare = i
+        elif j - i > 1 and text[i] in ":;":  # ":-) Wir kommen wieder": an emoticon ends it
+            w = _skip_space(text, j)
+            cut = (j, w) if w < len(text) and text[w].isupper() else None
+        elif text[i] == ":":
+            w = _skip_space(text, j)
+            cut = (j, w) if lang.colon_ends(text, w) else None
         else:
             cut = _decide(text, i, j, sent, lang)
         if cut:
@@ -117,6 +128,8 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
     ok = starts_sentence(text, w)
     if kind == "soft" or not ok:
         return None
+    if kind == "strong" and _dash_goes_on(text, w):
+        return None  # "«Já?» -- pergunta ela.", "-- o que é a Europa? -- intervêm ..."
     if kind == "ellipsis" and prev.isspace():
         return i, i  # a spaced ellipsis opens the next sentence
     if kind == "period+ellipsis":
@@ -124,6 +137,13 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
     if kind == "period" and not period_ends(text, i, w, sent, lang):
         return None
     return k, w
+
+
+def _dash_goes_on(text: str, w: int) -> bool:
+    """A dash after a question or an exclamation that a lower-case word or a comma
+    follows: a speech tag or the rest of a sentence the dashes interrupted."""
+    m = _DASH_ON.match(text, w)
+    return m is not None and (m.group(1) == "," or m.group(1).islower())
 
 
 def _tag_follows(text: str, w: int) -> bool:

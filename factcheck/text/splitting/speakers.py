@@ -83,7 +83,7 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
         if body[s.end - 1] == ":":
             if doc_index is None:
                 doc_index = _DocIndex(body)
-            found = _intro_speaker(s, body[s.start : s.end], doc_index)
+            found = (lang and s.own) or _intro_speaker(s, body[s.start : s.end], doc_index)
             intro = (idx, found) if found else None
             continue
         if s.own is None and body[s.end - 1] != "." and s.quoted:

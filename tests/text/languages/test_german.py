@@ -79,3 +79,91 @@ def test_worthiness_reasons():
     assert "named entity" not in reasons("Die Große Strafkammer tagt.", "de")
     assert "named entity" in reasons("Heute sprach Olaf Scholz.", "de")
     assert "causal" in reasons("Wegen des Sturms fielen Züge aus.", "de")
+
+
+def test_names_streets_months_and_short_words_before_numbers_are_not_ends():
+    text = (
+        "Prof. Dr. med. Hans Weber spricht im Hl. Geist-Spital. Die Praxis liegt in der "
+        "Bahnhofstr. 12 in Mainz. Die Inflation lag im Jan. 2024 bei rd. 3 Prozent. "
+        "Die Sitzung ist am Di. Vormittag. Das war im Mai. 2025 folgt die nächste Wahl."
+    )
+    assert sentences(text, "de") == [
+        "Prof. Dr. med. Hans Weber spricht im Hl. Geist-Spital.",
+        "Die Praxis liegt in der Bahnhofstr. 12 in Mainz.",
+        "Die Inflation lag im Jan. 2024 bei rd. 3 Prozent.",
+        "Die Sitzung ist am Di. Vormittag.",
+        "Das war im Mai.",  # a month written out ends a sentence before a year
+        "2025 folgt die nächste Wahl.",
+    ]
+
+
+def test_guillemets_pointing_inwards_open_and_close_quotations():
+    text = "»Das ist falsch«, sagte der Minister. »Wir prüfen das.« Er ging. Sie sagte: »Nein.« Dann schwieg sie."
+    claims = analyze(text, "de").claims
+    assert [c.text for c in claims] == [
+        "»Das ist falsch«, sagte der Minister.",
+        "»Wir prüfen das.«",
+        "Er ging.",
+        "Sie sagte: »Nein.«",
+        "Dann schwieg sie.",
+    ]
+    assert [c.speaker for c in claims[:2]] == ["der Minister", "der Minister"]
+
+
+def test_an_emoticon_ends_a_sentence_of_a_reader_comment():
+    assert sentences("Tolles Team :-) Wir kommen gern wieder.", "de") == [
+        "Tolles Team :-)",
+        "Wir kommen gern wieder.",
+    ]
+
+
+def test_abbreviations_before_the_noun_they_qualify_are_not_ends():
+    text = (
+        "Die Halle gehört der Fa. Krüger. Anna Roth, geb. Weiß, erbte sie 2019. Sie zeigt "
+        "die engl. Originalfassung. Das Werk erschien 2015 in der 3. Aufl. Die Kritik lobte es."
+    )
+    assert sentences(text, "de") == [
+        "Die Halle gehört der Fa. Krüger.",
+        "Anna Roth, geb. Weiß, erbte sie 2019.",
+        "Sie zeigt die engl. Originalfassung.",
+        "Das Werk erschien 2015 in der 3. Aufl.",  # a word that opens sentences follows
+        "Die Kritik lobte es.",
+    ]
+
+
+def test_ordinals_after_determiners_and_in_coordinations_are_not_ends():
+    text = (
+        "Jeder 3. Pendler fährt Rad. Eine 2. Umfrage bestätigt das. Die Schüler der 1. "
+        "und 2. Klasse haben frei. Der 1., 2. und 3. Platz gehen nach Bayern. Ins 2. "
+        "Halbjahr startet die Firma stark."
+    )
+    assert sentences(text, "de") == [
+        "Jeder 3. Pendler fährt Rad.",
+        "Eine 2. Umfrage bestätigt das.",
+        "Die Schüler der 1. und 2. Klasse haben frei.",
+        "Der 1., 2. und 3. Platz gehen nach Bayern.",
+        "Ins 2. Halbjahr startet die Firma stark.",
+    ]
+    assert sentences("Bayern steht auf Platz 1. Dortmund folgt.", "de") == [
+        "Bayern steht auf Platz 1.",
+        "Dortmund folgt.",
+    ]
+
+
+def test_a_number_before_a_noun_that_only_ordinals_lead_is_an_ordinal():
+    text = "Die Mühle stammt aus Ende 17. Jahrhundert. Bochum führt nach 4. Spieltag. Er feiert 75. Geburtstag."
+    assert sentences(text, "de") == [
+        "Die Mühle stammt aus Ende 17. Jahrhundert.",
+        "Bochum führt nach 4. Spieltag.",
+        "Er feiert 75. Geburtstag.",
+    ]
+    assert len(sentences("Die Zahl stieg auf 12. Jahrhundertelang war sie kleiner.", "de")) == 2
+
+
+def test_a_quoted_exclamation_with_one_noun_is_no_title():
+    text = "„Das ist ein Skandal!“ Die Opposition verließ den Saal. Sein Buch „Der Zauberberg. Ein Roman“ erschien 1924."
+    assert sentences(text, "de") == [
+        "„Das ist ein Skandal!“",
+        "Die Opposition verließ den Saal.",
+        "Sein Buch „Der Zauberberg. Ein Roman“ erschien 1924.",  # a title: never cut inside
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lang_helpers import furniture, reasons, sentences, speakers
 
+from factcheck.text.splitting import analyze
+
 
 def test_abbreviations():
     text = "O Sr. Silva mora no n.º 5 da rua. A Dra. Costa confirmou."
@@ -33,3 +35,83 @@ def test_worthiness_reasons():
         "number", "date", "named entity", "attribution", "hedge", "comparison",
     )  # fmt: skip
     assert "causal" in reasons("Os voos foram cancelados devido a greve.", "pt")
+
+
+def test_a_quotation_announced_by_a_colon_is_a_sentence_of_its_own():
+    text = (
+        "O treinador Rui Costa falou ontem aos jornalistas: «A equipa está pronta para o "
+        "jogo.» O clube confirmou o plantel: «jovens» e veteranos viajam juntos."
+    )
+    assert sentences(text, "pt") == [
+        "O treinador Rui Costa falou ontem aos jornalistas:",
+        "«A equipa está pronta para o jogo.»",
+        # a quoted word in lower case after a colon goes on with the sentence
+        "O clube confirmou o plantel: «jovens» e veteranos viajam juntos.",
+    ]
+    # Brazilian “aspas” and a colon before plain text keep the sentence whole
+    assert len(sentences("A legenda diz: “O clima está tenso.” Ponto final.", "pt")) == 2
+    assert len(sentences("O problema é simples: ninguém pagou a conta.", "pt")) == 1
+
+
+def test_the_quotation_after_a_colon_line_keeps_its_speaker():
+    text = "O ministro Carlos Moedas afirmou ontem no Parlamento: «O défice vai cair este ano.»"
+    claims = analyze(text, "pt").claims
+    assert [c.text for c in claims] == [
+        "O ministro Carlos Moedas afirmou ontem no Parlamento:",
+        "«O défice vai cair este ano.»",
+    ]
+    assert claims[1].speaker == "O ministro Carlos Moedas"
+
+
+def test_addresses_companies_and_centuries_are_not_sentence_ends():
+    text = (
+        "A loja fica na av. Paulista, perto da al. Santos. A Cia. Vale comprou a obra do "
+        "séc. XIX, segundo o catálogo (cf. Silva, ed. Record). Informações pelo tel. "
+        "(011) 5555-0101. O Pe. Manuel benzeu a obra."
+    )
+    assert sentences(text, "pt") == [
+        "A loja fica na av. Paulista, perto da al. Santos.",
+        "A Cia. Vale comprou a obra do séc. XIX, segundo o catálogo (cf. Silva, ed. Record).",
+        "Informações pelo tel. (011) 5555-0101.",
+        "O Pe. Manuel benzeu a obra.",
+    ]
+
+
+def test_an_omission_mark_opens_the_next_sentence_of_a_quotation():
+    text = "«Vamos reconstruir a ponte. (...) Ninguém ficará sem casa», disse o autarca."
+    assert sentences(text, "pt") == [
+        "«Vamos reconstruir a ponte.",
+        "(...) Ninguém ficará sem casa», disse o autarca.",
+    ]
+    assert len(sentences("Ele citou a lei (...) e saiu da sala.", "pt")) == 1
+
+
+def test_a_quotation_glued_to_the_stop_before_it_opens_a_sentence():
+    text = "A atleta venceu a prova.«Foi o melhor dia da minha vida», disse."
+    assert sentences(text, "pt") == [
+        "A atleta venceu a prova.",
+        "«Foi o melhor dia da minha vida», disse.",
+    ]
+
+
+def test_a_dash_after_a_question_goes_on_with_the_sentence():
+    text = (
+        "«Quem paga a conta?» -- pergunta o deputado. A pergunta -- quem decide? -- ficou "
+        "sem resposta. Saiu cedo! -- Amanhã há mais."
+    )
+    assert sentences(text, "pt") == [
+        "«Quem paga a conta?» -- pergunta o deputado.",
+        "A pergunta -- quem decide? -- ficou sem resposta.",
+        "Saiu cedo!",
+        "-- Amanhã há mais.",  # a capital after the dash: a new line of dialogue
+    ]
+
+
+def test_guillemets_glued_to_words_are_read_by_their_sides():
+    text = "«A obra está atrasada», disse o presidente da câmara. «Não há dinheiro.»"
+    claims = analyze(text, "pt").claims
+    assert [c.text for c in claims] == [
+        "«A obra está atrasada», disse o presidente da câmara.",
+        "«Não há dinheiro.»",
+    ]
+    assert claims[1].speaker == "o presidente da câmara"

@@ -155,6 +155,18 @@ def test_section_label_above_headline():
     assert result.meta.title == "Chipmaker opens new plant in Ohio"
 
 
+def test_an_intertitle_over_running_text_is_no_section_label():
+    # the line after the short one is text that runs on (no headline is 25 words long),
+    # so the short line is the story's intertitle, a claim
+    body = (
+        "Harbour works\nThe city council voted on Tuesday to spend 40 million euros on the old "
+        "harbour, to rebuild its quays and to open a ferry line to the islands by the summer of "
+        "2027, the mayor said\nThe opposition voted against."
+    )
+    assert analyze(body).boilerplate == ()
+    assert [c.text for c in analyze(body).claims][0] == "Harbour works"
+
+
 def test_trailing_chrome_after_last_paragraph():
     body = "Headline of the day\n\nThe museum reopened on Saturday after a two-year renovation.\n\nMost popular\nWeather\nPuzzles"
     result = analyze(body)

@@ -66,6 +66,10 @@ CASES = [
         ],
     ),
     ("The plan — approved in 2019 — stalled.", ["The plan — approved in 2019 — stalled."]),
+    (
+        "The question — who pays? — went unanswered. Who pays? — Nobody knows.",
+        ["The question — who pays? — went unanswered.", "Who pays?", "— Nobody knows."],
+    ),
     # web addresses and glued sentences
     (
         "Visit example.com for details. It is free.",
@@ -79,11 +83,23 @@ CASES = [
         ['"We will rebuild," the mayor said.', '"It will take years."'],
     ),
     ('"Is it safe?" the reporter asked.', ['"Is it safe?" the reporter asked.']),
+    # an omission mark opens the next sentence of a quotation; inside one it does not
+    (
+        '"We will rebuild the bridge. [...] Nobody will be left behind," the mayor said.',
+        ['"We will rebuild the bridge.', '[...] Nobody will be left behind," the mayor said.'],
+    ),
+    ("He read the law [...] and left the room.", ["He read the law [...] and left the room."]),
     ('"Is it safe?" Reporter Jo Lin asked.', ['"Is it safe?" Reporter Jo Lin asked.']),
     (
         "The report was titled “Why Cities Fail. A Study” and ran to 90 pages.",
         ["The report was titled “Why Cities Fail. A Study” and ran to 90 pages."],
     ),
+    # an emoticon closes a sentence of web text before a capital, not a colon's list
+    (
+        "Great service :-) We will be back. Sad ending :( Still worth it.",
+        ["Great service :-)", "We will be back.", "Sad ending :(", "Still worth it."],
+    ),
+    ("Grades: D and F were rare.", ["Grades: D and F were rare."]),
     # headlines, lines and lists
     (
         "Storm batters coast\nThousands lost power.",

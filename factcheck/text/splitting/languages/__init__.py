@@ -38,6 +38,7 @@ class Profile:
     starters: frozenset[str] = frozenset()  # words that typically open a sentence
     months: frozenset[str] = frozenset()  # "25. November": a date, not an end
     ordinal_lead: frozenset[str] = frozenset()  # "Die 27. Große ...": an ordinal follows
+    ordinal_nouns: frozenset[str] = frozenset()  # "Ende 19. Jahrhundert(s)": after ordinals
     report_verbs: frozenset[str] = frozenset()  # "dijo", "sagte" (any inflection listed)
     attribution: tuple[re.Pattern[str], ...] = ()  # patterns with a (?P<who>...) group
     furniture: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (kind, whole-line pattern)
@@ -47,6 +48,8 @@ class Profile:
     pronouns: frozenset[str] = frozenset()  # never a speaker on their own
     according: tuple[str, ...] = ()  # "según", "de acordo com": an attribution may follow
     entity: Callable[[str], bool] = _ENTITY.search  # does the sentence name someone?
+    abbreviation_endings: tuple[str, ...] = ()  # "Hauptstr.": judged like `ambiguous`
+    colon_quotes: str = ""  # "disse: «Vamos …": a colon before these marks ends a sentence
 
     # ---------------------------------------------------------------- boundaries
     def period_ends(self, text: str, i: int, w: int, word: str) -> bool | None:
@@ -58,17 +61,35 @@ class Profile:
             return True  # a clitic pronoun ("consegue-o.", "dit-il."), not an initial
         if low in self.titles:
             return False
-        if low in self.number_prefix:
-            return not nxt.isdigit()
+        if low in self.number_prefix:  # "tel. (011) 887-8740" has its area code in brackets
+            return not (nxt.isdigit() or nxt == "(" and text[w + 1 : w + 2].isdigit())
+        if (
+            nxt.isdigit()
+            and low in self.months
+            and any(m != low and m.startswith(low) for m in self.months)
+        ):
+            return False  # "im Jan. 2024", "Okt. 1989": an abbreviated month before its year
         if word.isdigit() and len(word) <= 3 and (self.months or self.ordinal_lead):
-            if _word_at(text, w).lower() in self.months:
+            following = _word_at(text, w).lower()
+            if following in self.months or _inflected_in(following, self.ordinal_nouns):
                 return False
             if self._ordinal_follows(text, i - len(word), _word_at(text, w).lower()):
                 return False
-        if low in self.ambiguous:
+        if low in self.ambiguous or low.endswith(self.abbreviation_endings or ("\0",)):
             starter = not self.nouns_capitalised or _word_at(text, w).lower() in self.starters
             return nxt.isupper() and starter
         return None
+
+    def colon_ends(self, text: str, w: int) -> bool:
+        """Whether a colon whose next token starts at w ends the sentence: a quotation
+        opened there by one of colon_quotes that starts with a capital is a sentence of
+        its own ("E acrescentou: «Não falem em falta de diálogo.»")."""
+        if not self.colon_quotes or w >= len(text) or text[w] not in self.colon_quotes:
+            return False
+        k = w + 1
+        while k < len(text) and text[k] in " \u00a0\u202f":
+            k += 1
+        return k < len(text) and text[k].isupper()
 
     def _ordinal_follows(self, text: str, at: int, following: str) -> bool:
         """The number ending at ``at`` stands where an ordinal does: after a word that
@@ -80,6 +101,8 @@ class Profile:
         word, start = _word_and_start_before(text, at)
         if word.lower() in self.ordinal_lead:
             return True
+        if _ORDINAL_BEFORE.search(text, max(0, at - 24), at):
+            return True  # "der 1. und 2. Klasse", "1., 2. und 3. Platz": coordinated
         if not (self.nouns_capitalised and word.islower() and word.endswith(INFLECTED)):
             return False
         if following in self.starters:
@@ -170,12 +193,18 @@ _NOT_FIRST = frozenset(
 )
 
 
+def _inflected_in(word: str, nouns: frozenset[str]) -> bool:
+    """Is the word one of the nouns, bare or with a case ending ("Jahrhunderts")?"""
+    return bool(nouns) and (word in nouns or word[:-1] in nouns or word[:-2] in nouns)
+
+
 def _word_at(text: str, w: int) -> str:
     m = _LETTERS.match(text, w)
     return m.group() if m else ""
 
 
 INFLECTED = ("e", "en", "es", "em", "er")  # German adjective endings
+_ORDINAL_BEFORE = re.compile(r"(?<!\d)\d{1,3}\.\s*(?:,|und|oder|bis|sowie|[-–/])\s*$")
 
 
 def _word_and_start_before(text: str, i: int) -> tuple[str, int]:

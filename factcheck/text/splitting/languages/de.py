@@ -56,12 +56,22 @@ MONTHS = words(
 
 PROFILE = Profile(
     code="de",
-    titles=words("hr hrn fr dr prof st dipl ing"),
+    # titles and what a name follows: "Prof. Dr. med. Hans Meier", "im Hl. Geist-Spital"
+    titles=words("hr hrn fr dr prof st hl dipl ing med jur phil rer nat habil theol vet dent"),
     number_prefix=words("nr no art abs bd kap tel ziff"),
+    # abbreviations that end a sentence only before a word that opens one ("usw. Die
+    # Polizei"), not before the noun they qualify ("Fa. Müller", "geb. Schmidt", "2. Aufl.
+    # Berlin", "engl. Original"); not those that close a sentence as often ("am Hbf.",
+    # "50 v. Chr.", "inkl. MwSt.")
     ambiguous=words(
         """usw etc bzw ca vgl ggf evtl inkl zzgl mio mrd tsd bspw insb jh jhd gem str ehem std min sek
-        allg sog u.a z.b d.h u.ä o.ä v.a i.d.r z.t"""
+        allg sog u.a z.b d.h u.ä o.ä v.a i.d.r z.t rd max mind bzgl ggü lt
+        mo di mi do sa
+        abt fa inh co hrsg verf aufl anm jg jh jhdt bde ztg
+        whg zi stk exkl zzt usf geb gegr verh ev kath dt engl franz ital span lat griech"""
     ),
+    # "Hauptstr. 12", "Bahnhofstr. 3": a street ends in "str." before its number
+    abbreviation_endings=("str",),
     starters=words(
         """der die das den dem des ein eine einen einem einer es er sie wir ich ihr man in im
         an am auf aus bei mit nach seit von vom zu zum zur für gegen ohne um und oder aber
@@ -72,9 +82,22 @@ PROFILE = Profile(
     ),
     months=MONTHS,
     nouns_capitalised=True,
+    # words an ordinal follows: articles and determiners ("jeder 3. Deutsche", "eine 2.
+    # Welle", "unser 1. Platz"), contracted prepositions ("ins 2. Halbjahr")
     ordinal_lead=words(
         """der die das dem den des am im vom zum zur bis ab seit zwischen ihr ihre ihrem ihren
-        sein seine seinem seinen seiner ihrer beim"""
+        sein seine seinem seinen seiner ihrer beim seines ihres ins aufs fürs ums
+        ein eine einem einen einer eines kein keine keinem keinen keiner keines
+        jede jeder jedes jedem jeden diese dieser dieses diesem diesen
+        mein meine meinem meinen meiner meines dein deine deinem deinen deiner deines
+        unser unsere unserem unseren unserer unseres euer eure eurem euren eurer eures"""
+    ),
+    # nouns that a number with a period before them makes an ordinal of, article or not
+    # ("Ende 19. Jahrhundert", "nach 3. Spieltag", "feiert 80. Geburtstag")
+    ordinal_nouns=words(
+        """jahrhundert jahrtausend jahrestag geburtstag todestag jubiläum lebensjahr spieltag
+        bundesliga liga weltkrieg quartal halbjahr advent etappe staffel legislatur
+        wahlperiode parteitag sinfonie symphonie auflage stockwerk etage"""
     ),
     report_verbs=VERBS,
     according=ACCORDING,

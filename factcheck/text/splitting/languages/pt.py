@@ -18,9 +18,15 @@ AGENCIES = "lusa|agência brasil|afp|reuters|efe|estadão conteúdo|folhapress|a
 
 PROFILE = Profile(
     code="pt",
-    titles=words("sr sra srs sras dr dra drs prof profa profª eng exmo exma d dª sto sta gen cel"),
+    # titles, and what a name or a numeral follows: an address ("av. Paulista", "al.
+    # Santos", "pça. da Sé"), a company ("Cia. Vale"), a century ("séc. XIX"), a
+    # publisher ("ed. Record"), a reference ("cf. Silva"), "St. John", "Pe. António"
+    titles=words(
+        """sr sra srs sras dr dra drs prof profa profª eng exmo exma d dª sto sta gen cel
+        av avs al pça trav rod cia séc sécs st cf ed pe mons"""
+    ),
     number_prefix=words("nº n.º no art arts pág págs p pp cap vol tel"),
-    ambiguous=words("etc aprox ex cia av lda ltda"),
+    ambiguous=words("etc aprox ex lda ltda"),
     starters=words(
         """o a os as um uma uns umas este esta estes estas esse essa isso isto aquele aquela
         em no na nos nas de do da dos das por pelo pela para com sem mas e ou se não sim
@@ -28,6 +34,7 @@ PROFILE = Profile(
         após desde até entre seu sua seus suas ele ela eles elas eu nós você vocês ao à aos
         às cada todo toda todos todas muitos muitas há foi é são era"""
     ),
+    colon_quotes="«",
     report_verbs=VERBS,
     according=ACCORDING,
     attribution=attribution_patterns(VERBS, ACCORDING, "o|a|os|as|um|uma"),
