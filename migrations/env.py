@@ -17,8 +17,11 @@ logger = logging.getLogger("alembic.env")
 def include_object(obj, name, type_, reflected, compare_to):
     """Autogenerate ignores the search structures migrations 0003, 0017 and 0027 create by
     hand (0017: ix_claims_approved_fts_es, _fr, _de, _pt, one per text search configuration;
-    0027: the claim_search FTS5 table, or the ix_claim_search_* GIN indexes)."""
+    0027: the claim_search FTS5 table, or the ix_claim_search_* GIN indexes; 0030: the
+    search_vector columns those indexes are on, PostgreSQL)."""
     if type_ == "table" and name.startswith(("claims_fts", "claim_search")):
+        return False
+    if type_ == "column" and name == "search_vector":  # 0030's generated columns (PostgreSQL)
         return False
     return not (type_ == "index" and name.startswith(("ix_claims_approved_fts", "ix_claim_search")))
 

@@ -35,15 +35,19 @@ def create_assignment(body: inp.NewAssignment):
     return jsonify({"items": items, "created": len(items)}), 201 if items else 200
 
 
-@route("GET", "/queue", summary="The caller's queue (leads also get the desk's queues)",
-       ok=answer(out.Queue))  # fmt: skip
-def queue():
+@route("GET", "/queue", query=inp.QueuePaging, ok=answer(out.Queue),
+       summary="The caller's queue (leads also get the desk's queues), a page of each section: "
+       "?page= and ?per_page=; `more` says which sections go on, `totals` counts them")  # fmt: skip
+def queue(query: inp.QueuePaging):
     actor = current_actor()
-    mine = assignments.reviewer_queue(db.session, actor)
+    page, per_page = query.page, query.per_page
+    mine = assignments.reviewer_queue(db.session, actor, page=page, per_page=per_page)
     out = {"assigned": [claim_json(c, None) for c in mine["assigned"]],
-           "returned": [claim_json(c, None) for c in mine["returned"]]}  # fmt: skip
+           "returned": [claim_json(c, None) for c in mine["returned"]],
+           "page": page, "per_page": per_page, "more": dict(mine["more"]),
+           "totals": dict(mine["totals"])}  # fmt: skip
     if can(actor, Permission.DECIDE_CLAIMS):
-        desk = assignments.lead_queue(db.session)
+        desk = assignments.lead_queue(db.session, page=page, per_page=per_page)
         out |= {
             k: [claim_json(c, None) for c in desk[k]]
             for k in ("awaiting_approval", "conflicts", "returned")
@@ -52,4 +56,7 @@ def queue():
         out["returned"] = [claim_json(c, None) for c in mine["returned"]]
         out["overdue"] = [{"assignment_id": a.id, "user_id": a.user_id, "due_on": a.due_on.isoformat(),
                            "claim": claim_json(c, None)} for a, c in desk["overdue"]]  # fmt: skip
+        rename = {"returned": "returned_to_reviewers"}
+        out["more"] |= {rename.get(k, k): v for k, v in desk["more"].items()}
+        out["totals"] |= {rename.get(k, k): v for k, v in desk["totals"].items()}
     return jsonify(out)

@@ -258,6 +258,11 @@ class Paging(Query):
     per_page: PerPage = 50
 
 
+class QueuePaging(Query):
+    page: Page = 1
+    per_page: Annotated[int, Field(ge=1, le=500, description="rows per section")] = 100
+
+
 class ArticleList(Paging):
     status: Annotated[
         Literal[STATUSES] | None,

@@ -292,6 +292,14 @@ class Queue(Out):
     conflicts: list[Claim] = Field(None, description="leads only")
     returned_to_reviewers: list[Claim] = Field(None, description="leads only")
     overdue: list[Overdue] = Field(None, description="leads only")
+    page: int
+    per_page: int
+    more: dict[str, bool] = Field(
+        description="per section: whether the next page has more of it (?page=)"
+    )
+    totals: dict[str, int] = Field(
+        description="claims per section (all pages); the overdue pairs are not counted"
+    )
 
 
 class ChainHead(Out):

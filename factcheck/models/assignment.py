@@ -13,7 +13,11 @@ from factcheck.models.types import UTCDateTime, utcnow
 
 class Assignment(db.Model):
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_user_article", "user_id", "article_id"),)
+    __table_args__ = (
+        Index("ix_assignments_user_article", "user_id", "article_id"),
+        # the lead desk's overdue section walks assignments in due order (migration 0029)
+        Index("ix_assignments_due", "due_on", "article_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    false,
     func,
     or_,
     select,
@@ -34,6 +35,11 @@ class Claim(db.Model):
         CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="span"),
         Index("ix_claims_article_start", "article_id", "start_offset"),
         Index("ux_claims_article_number", "article_id", "number", unique=True),
+        # the badge's counts (claims in a status, with or without a conflict) and the lead
+        # desk's pages of them in reading order
+        Index(
+            "ix_claims_status_disagree", "status", "verdicts_disagree", "article_id", "start_offset"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,9 +63,13 @@ class Claim(db.Model):
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[ClaimStatus] = mapped_column(
-        enum_column(ClaimStatus, "status"), default=ClaimStatus.OPEN, index=True
-    )
+        enum_column(ClaimStatus, "status"), default=ClaimStatus.OPEN
+    )  # indexed first in ix_claims_status_disagree
     final_verdict: Mapped[Verdict | None] = mapped_column(enum_column(Verdict, "verdict"))
+    # A conflict: the claim's reviews carry more than one distinct verdict (migration 0029).
+    # Kept by the one statement that writes reviews (services/reviews._UPDATE_CLAIM) in the
+    # same transaction; reviews leave only with their claim. Read by services/assignments.
+    verdicts_disagree: Mapped[bool] = mapped_column(default=False, server_default=false())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approval_note: Mapped[str | None] = mapped_column(Text)

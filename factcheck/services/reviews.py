@@ -195,6 +195,7 @@ _UPDATE_REVIEW = (
 _INSERT_REVIEW = _reviews.insert()
 _DELETE_LINKS = _links.delete().where(_links.c.review_id == bindparam("review_id"))
 _INSERT_LINKS = _links.insert()
+_verdicts = _reviews.alias("verdicts")
 _UPDATE_CLAIM = (
     _claims.update()
     .where(_claims.c.id == bindparam("claim_id"))
@@ -202,6 +203,11 @@ _UPDATE_CLAIM = (
         status=bindparam("status"),
         version=_claims.c.version + 1,
         updated_at=bindparam("now", type_=_claims.c.updated_at.type),
+        # the conflict flag (migration 0029), from the reviews as this save left them: read
+        # from ix_reviews_claim_verdict, in the statement the save runs anyway
+        verdicts_disagree=select(func.count(func.distinct(_verdicts.c.verdict)) > 1)
+        .where(_verdicts.c.claim_id == _claims.c.id)
+        .scalar_subquery(),
     )  # fmt: skip
 )
 _START_REVIEW = (

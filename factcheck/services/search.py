@@ -1,7 +1,8 @@
 """Search over claims across articles: their text, statement, speaker and review notes.
 
 Read-only. The database's own index finds the claims (migration 0027: SQLite's FTS5 table
-claim_search, PostgreSQL's GIN indexes over to_tsvector('simple', …)); accents are folded on
+claim_search, PostgreSQL's GIN indexes over to_tsvector('simple', …), kept in the
+search_vector columns since 0030); accents are folded on
 both, so "eleccion" finds "elección". Every word of the query must appear in one place: the
 claim's own words, or one review's note (a claim and a note are indexed apart).
 
@@ -93,11 +94,10 @@ def _sqlite_hits(terms: list[str], viewer):
     return sql.bindparams(match=match, **params).columns(claim_id=Integer, score=Float)
 
 
-_PG_CLAIM = (
-    "to_tsvector('simple', claim_search_fold(coalesce(c.text, '') || ' ' || "
-    "coalesce(c.statement, '') || ' ' || coalesce(c.speaker, '')))"
-)
-_PG_NOTE = "to_tsvector('simple', claim_search_fold(r.note))"
+# The vectors kept in generated columns (migration 0030; ix_claim_search_* index them):
+# ts_rank reads them instead of parsing each hit's text again.
+_PG_CLAIM = "c.search_vector"
+_PG_NOTE = "r.search_vector"
 
 
 def _postgres_hits(q: str, viewer):
@@ -174,11 +174,12 @@ def search_claims(
         hits = found.subquery("hits")
         stmt = stmt.join(hits, hits.c.claim_id == Claim.id)
         order = [hits.c.score.desc(), *order]
-    total = session.scalar(
-        select(func.count()).select_from(stmt.with_only_columns(Claim.id).subquery())
-    )
-    claims = session.scalars(
-        stmt.options(
+    # One pass finds, ranks and counts the hits (the total rides on each row of the page as
+    # a window count): a count of its own ran the match and the ranking a second time
+    # (a word in 50,000 notes: ~130 ms of bm25 or ts_rank per pass at 100,000 claims).
+    rows = session.execute(
+        stmt.add_columns(func.count().over().label("total"))
+        .options(
             contains_eager(Claim.article).load_only(Article.id, Article.title, Article.language),
             selectinload(Claim.reviews),
         )
@@ -186,7 +187,13 @@ def search_claims(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return [_result(c, terms, viewer) for c in claims], total or 0
+    if rows:
+        total = rows[0].total
+    else:  # past the last page (or nothing found): the count alone
+        total = session.scalar(
+            select(func.count()).select_from(stmt.with_only_columns(Claim.id).subquery())
+        )
+    return [_result(row[0], terms, viewer) for row in rows], total or 0
 
 
 # ------------------------------------------------------------------ the result and its snippet

@@ -45,7 +45,6 @@ from factcheck.services import (
     version_diff,
     versions,
 )
-from factcheck.services.assignments import ACTIVE
 from factcheck.services.claims import add_claim
 from factcheck.services.common import get_article
 from factcheck.services.exports import check_format
@@ -110,12 +109,8 @@ def _filtered(*, status, q, mine: bool, conflicts: bool, page: int):
             )
         )
     if conflicts:
-        split = assignments.conflicting_claims(viewer=current_user)  # blind for reviewers
-        stmt = stmt.where(
-            Article.id.in_(
-                select(Claim.article_id).where(Claim.id.in_(split), Claim.status.in_(ACTIVE))
-            )
-        )
+        split = assignments.articles_with_conflicts(viewer=current_user)  # blind for reviewers
+        stmt = stmt.where(Article.id.in_(split))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
         stmt.order_by(Article.created_at.desc(), Article.id.desc())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -22,12 +22,18 @@ bp = Blueprint("queues", __name__)
 @bp.get("/queue")
 @login_required
 def index():
-    mine = assignments.reviewer_queue(db.session, current_user)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = assignments.PER_PAGE  # each section pages: a big desk's hold 100,000s of claims
+    mine = assignments.reviewer_queue(db.session, current_user, page=page, per_page=per_page)
     desk = (
-        assignments.lead_queue(db.session) if can(current_user, Permission.DECIDE_CLAIMS) else None
+        assignments.lead_queue(db.session, page=page, per_page=per_page)
+        if can(current_user, Permission.DECIDE_CLAIMS)
+        else None
     )
     charts = _verdict_charts() if desk is not None else None
-    return render_template("queues/index.html", mine=mine, desk=desk, charts=charts)
+    more = any(mine["more"].values()) or bool(desk and any(desk["more"].values()))
+    return render_template("queues/index.html", mine=mine, desk=desk, charts=charts,
+                           page=page, per_page=per_page, more=more)  # fmt: skip
 
 
 CHART_KEYS = (*(v.value for v in Verdict), "pending")  # a bar per final verdict, and the rest

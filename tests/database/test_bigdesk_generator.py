@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from factcheck.database import transaction
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Claim, Review, SystemActor, User
-from factcheck.services import audit, sealing, users
+from factcheck.services import assignments, audit, sealing, users
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bigdesk_generate.py"
 
@@ -38,6 +38,8 @@ def test_generator_fills_a_desk_the_app_verifies_and_keeps_writing_to(app, runne
         want.articles, want.claims, want.reviews, want.audit,
     )  # fmt: skip
     assert out["audit_events"] == want.audit and _count(User) == 61
+    flagged = set(db.session.scalars(select(Claim.id).where(Claim.verdicts_disagree)))
+    assert flagged and flagged == set(db.session.scalars(assignments.disagreeing_by_reviews()))
 
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output

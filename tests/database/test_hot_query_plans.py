@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import event, select
 
 from factcheck.extensions import db
-from factcheck.models import Claim, User
+from factcheck.models import Assignment, Claim, User
 from factcheck.services import assignments, history
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bigdesk_generate.py"
@@ -80,14 +80,84 @@ def test_claim_history_reads_the_trail_by_target(app):
     assert "pk_audit_events" not in plan and "SCAN audit_events" not in plan, plan
 
 
-def test_conflicts_are_grouped_from_the_claim_verdict_index(app):
+def test_conflicts_are_read_from_the_claim_flag_not_grouped(app):
+    """The badge's conflict counts (a lead's: awaiting approval and conflicts) read the flag
+    the save keeps (migration 0029) through ix_claims_status_disagree, and never group the
+    desk's reviews; they equal the grouping's answer."""
     _desk(app)
     lead = db.session.scalars(select(User).where(User.role == "lead")).first()
     counts = assignments.queue_counts(db.session, lead)
     assert counts["conflicts"] > 0  # the generated desk has split verdicts
+    truth = set(db.session.scalars(assignments.disagreeing_by_reviews()))
+    active = set(db.session.scalars(select(Claim.id).where(Claim.status.in_(assignments.ACTIVE))))
+    assert counts["conflicts"] == len(truth & active)
     ran = _statements(lambda: assignments.queue_counts(db.session, lead))
-    grouped = [(s, p) for s, p in ran if "GROUP BY reviews.claim_id" in s]
-    assert len(grouped) == 2  # awaiting approval (not conflicting) and conflicts
-    for statement, parameters in grouped:
+    assert not [s for s, _p in ran if "GROUP BY" in s]
+    flagged = [(s, p) for s, p in ran if "verdicts_disagree" in s]
+    assert len(flagged) == 2  # awaiting approval (not conflicting) and conflicts
+    for statement, parameters in flagged:
         plan = _plan(statement, parameters)
-        assert "ix_reviews_claim_verdict" in plan, plan
+        assert "ix_claims_status_disagree" in plan, plan
+
+
+def _plans(fn, marker: str) -> list[str]:
+    ran = _statements(fn)
+    chosen = [(s, p) for s, p in ran if marker in s]
+    assert chosen, [s[:120] for s, _p in ran]
+    return [_plan(s, p) for s, p in chosen]
+
+
+def test_assigned_to_me_starts_from_my_assignments(app):
+    """The badge's "assigned to me" (every page) and the reviewer's queue read the user's
+    assignments by ix_assignments_user_article and their articles' claims by index; no
+    pass over every active claim of the desk."""
+    _desk(app)
+    reviewer = db.session.get(User, db.session.scalars(select(Assignment.user_id)).first())
+    assert assignments.queue_counts(db.session, reviewer)["mine"] > 0
+    for plan in _plans(lambda: assignments.queue_counts(db.session, reviewer), "UNION"):
+        assert "ix_assignments_user_article" in plan, plan
+        assert "SCAN claims" not in plan and "Seq Scan on claims" not in plan, plan
+
+
+def test_lead_desk_sections_read_a_page_in_index_order(app):
+    """Each section of the lead desk is a range of ix_claims_status_disagree read in its
+    order, and the overdue section walks ix_assignments_due: a page costs a page, not a
+    sort of the whole section (136,000 overdue pairs at 100,000 claims)."""
+    _desk(app)
+    desk = assignments.lead_queue(db.session, per_page=5)
+    assert desk["overdue"] and desk["more"]["overdue"] and desk["awaiting_approval"]
+    ran = _statements(lambda: assignments.lead_queue(db.session, per_page=5))
+    sections = [(s, p) for s, p in ran if "LIMIT" in s and "FROM claims" in s]
+    assert len(sections) == 3, [s[:120] for s, _p in ran]  # awaiting, conflicts, returned
+    for statement, parameters in sections:
+        plan = _plan(statement, parameters)
+        assert "Seq Scan on claims" not in plan and "SCAN claims" not in plan, plan
+        # PostgreSQL may walk the claims in article order instead (an incremental sort under
+        # the limit): a page's cost either way
+        assert "ix_claims_status_disagree" in plan or "Incremental Sort" in plan, plan
+    overdue = [(s, p) for s, p in ran if "FROM assignments" in s and "LIMIT" in s]
+    assert len(overdue) == 1
+    plan = _plan(*overdue[0])
+    assert "ix_assignments_due" in plan, plan
+    if db.engine.dialect.name == "sqlite":  # the walk's order is the query's: no sort
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_search_ranks_from_the_stored_vectors(app):
+    """PostgreSQL: the matches come from the GIN indexes on the search_vector columns
+    (0030) and the ranking reads those columns, not a tsvector rebuilt from each hit's
+    text; the total comes with the page (one statement)."""
+    from factcheck.services import search
+
+    _desk(app)
+    lead = db.session.scalars(select(User).where(User.role == "lead")).first()
+    items, total = search.search_claims(db.session, lead, q="said")
+    assert items and total >= len(items)
+    ran = _statements(lambda: search.search_claims(db.session, lead, q="said"))
+    assert not [s for s, _p in ran if s.lstrip().upper().startswith("SELECT COUNT")]
+    if db.engine.dialect.name != "postgresql":
+        return
+    page = [(s, p) for s, p in ran if "ts_rank" in s]
+    assert len(page) == 1 and "to_tsvector" not in page[0][0]
+    plan = _plan(*page[0])
+    assert "ix_claim_search_claims" in plan and "ix_claim_search_reviews" in plan, plan

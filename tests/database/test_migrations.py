@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from flask_migrate import Migrate, upgrade
+from flask_migrate import Migrate, downgrade, upgrade
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -314,3 +314,37 @@ def test_claim_numbers_are_backfilled_in_reading_order(released):
     db.session.flush()
     assert clone.number == top + 1
     db.session.rollback()
+
+
+def test_verdicts_disagree_is_backfilled_from_the_reviews(released):
+    """0029: a claim's conflict flag is set exactly where its reviews' verdicts differ (the
+    grouping the badge ran before), and the migration goes down and up again."""
+    from factcheck.services.assignments import disagreeing_by_reviews
+
+    upgrade(directory=str(MIGRATIONS), revision="0028_bigdesk_indexes")
+    # the release's reviews agree: make one claim with two reviews disagree before 0029
+    pair = db.session.execute(
+        text("SELECT claim_id, min(id) FROM reviews GROUP BY claim_id HAVING count(*) > 1")
+    ).first()
+    assert pair, "the release data holds a claim with two reviews"
+    db.session.execute(
+        text("UPDATE reviews SET verdict = CASE WHEN verdict = 'disputed' THEN 'confirmed'"
+             " ELSE 'disputed' END WHERE id = :id"), {"id": pair[1]}
+    )  # fmt: skip
+    db.session.commit()
+
+    def flagged():
+        got = set(db.session.scalars(text("SELECT id FROM claims WHERE verdicts_disagree")))
+        truth = set(db.session.scalars(disagreeing_by_reviews()))
+        db.session.rollback()
+        return got, truth
+
+    for _ in range(2):
+        upgrade(directory=str(MIGRATIONS))
+        got, truth = flagged()
+        assert pair[0] in truth and got == truth
+        downgrade(directory=str(MIGRATIONS), revision="0028_bigdesk_indexes")
+        db.session.rollback()
+        assert "verdicts_disagree" not in {
+            c["name"] for c in inspect(db.engine).get_columns("claims")
+        }

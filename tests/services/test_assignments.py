@@ -151,3 +151,50 @@ def test_queue_page_and_api(make_article, make_user, client, login, api_as):
         .status_code
         == 403
     )
+
+
+def test_queues_page_every_section(make_article, make_user, client, login, api_as):
+    """A big desk's sections hold 100,000s: each is read a page at a time, in the same order
+    as a whole read, pages neither overlap nor skip, ``totals`` count every page (overdue:
+    not counted, ``more`` says whether it goes on), on the page and over the API."""
+    lead, r1, r2 = make_user("lead"), make_user("reviewer"), make_user("reviewer")
+    article = make_article()
+    ids = [c.id for c in article.claims]
+    assert len(ids) >= 7
+    _assign(lead, r1, article, due_on="2000-01-01")  # overdue: every claim r1 has not reviewed
+    _assign(lead, r2, article, claim_ids=ids[:3], due_on="2001-01-01")
+    for cid in ids[:3]:
+        _review(r1, cid, "unconfirmed")
+    _review(r2, ids[0], "disputed")  # a conflict; ids[1], ids[2] await approval
+    whole = assignments.lead_queue(db.session, per_page=500)
+    mine = assignments.reviewer_queue(db.session, r1, per_page=500)
+    assert [c.id for c in whole["awaiting_approval"]] == ids[1:3]
+    assert [c.id for c in whole["conflicts"]] == [ids[0]]
+    assert [c.id for c in mine["assigned"]] == ids[3:]
+    overdue = [(a.user_id, c.id) for a, c in whole["overdue"]]
+    assert overdue == [(r1.id, c) for c in ids[3:]] + [(r2.id, c) for c in ids[1:3]]
+    pages, seen_mine = [], []
+    for page in range(1, 20):
+        desk = assignments.lead_queue(db.session, page=page, per_page=2)
+        q = assignments.reviewer_queue(db.session, r1, page=page, per_page=2)
+        pages += [(a.user_id, c.id) for a, c in desk["overdue"]]
+        seen_mine += [c.id for c in q["assigned"]]
+        assert desk["totals"] == {"awaiting_approval": 2, "conflicts": 1, "returned": 0}
+        assert q["totals"] == {"assigned": len(ids) - 3, "returned": 0}
+        if not desk["more"]["overdue"] and not q["more"]["assigned"]:
+            break
+    assert pages == overdue and seen_mine == ids[3:]
+    assert desk["overdue"] and not desk["more"]["overdue"]  # the last page says so
+
+    api = api_as(lead)
+    first = api.get("/queue?per_page=2").get_json()
+    second = api.get("/queue?per_page=2&page=2").get_json()
+    assert (first["page"], first["per_page"], second["page"]) == (1, 2, 2)
+    assert [o["claim"]["id"] for o in first["overdue"] + second["overdue"]] == [
+        c for _u, c in overdue[:4]
+    ]
+    assert first["more"]["overdue"] and first["totals"]["conflicts"] == 1
+    assert api.get("/queue?per_page=501").status_code == 422
+    login(lead)
+    html = client.get("/queue?page=2").get_data(as_text=True)
+    assert "Previous page" in html and "Page 2" in html

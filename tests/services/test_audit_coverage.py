@@ -60,7 +60,8 @@ READERS = {
     "sign_in.email_key", "sign_in.check_client", "sign_in.check_codes", "recent_auth.is_recent", "recent_auth.require_recent",
     # read-only halves run before the write turn (Argon2), and a SQL reader
     "sign_in.precheck", "sign_in.prepare_reauth", "users.prepare_sign_in", "second_factor.verified_recovery_id",
-    "assignments.conflicting_claims",
+    "assignments.conflicting_claims", "assignments.articles_with_conflicts",
+    "assignments.disagreeing_by_reviews",
     "history.claim_history", "history.article_history", "history.describe_changes", "history.event_dict",
     "history.list_events", "history.iter_events", "passwords.hash_password",
     "passwords.verify_password", "sources.looks_like_html", "sources.from_text", "sources.from_html",
