@@ -240,7 +240,7 @@ AGENCY_LINE = re.compile(
 DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z.'’\-]+(?:[ /][A-Z][A-Z.'’\-]*){0,4})"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z.]{1,14}(?: [A-Z][A-Za-z.]{1,14}){0,2}))?"
-    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
+    r"(?:(?:,|\s[—–])\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}(?:,\s*\d{4})?))?"
     r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&/-]{0,30})\))?"
     r"\s*(?P<dash>—|–|--|-|\"|:)\s+(?=\S)"
 )

@@ -1,0 +1,66 @@
+"""News-page layout rules (issue 16): page furniture and boundaries, on text written here."""
+
+import pytest
+
+from factcheck.text.splitting import analyze, split_article
+from factcheck.text.splitting.furniture import find_dateline
+
+
+def texts(body: str) -> list[str]:
+    return [c.text for c in split_article(body)]
+
+
+def dropped(body: str) -> list[str]:
+    return [body[b.start : b.end] for b in analyze(body).boilerplate]
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # a weekday after a.m./p.m. belongs to the time
+        (
+            "The call came at 4 p.m. Thursday, the police said. Nobody was hurt.",
+            ["The call came at 4 p.m. Thursday, the police said.", "Nobody was hurt."],
+        ),
+        # a weekday abbreviation inside a date
+        (
+            "The team plays next on Sat. Nov. 12 in Dayton. Tickets are sold out.",
+            ["The team plays next on Sat. Nov. 12 in Dayton.", "Tickets are sold out."],
+        ),
+        ("The fair opens Fri. 3 June at noon.", ["The fair opens Fri. 3 June at noon."]),
+    ],
+)
+def test_time_and_date_abbreviations_do_not_end_sentences(body, want):
+    assert texts(body) == want
+
+
+def test_a_sentence_can_still_end_on_p_m():
+    assert texts("They met at 9 p.m. Nothing was decided.") == [
+        "They met at 9 p.m.",
+        "Nothing was decided.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        (
+            "DENVER, May 2, 2019 (PR NEWSWIRE) -- Acme Inc. today reported higher sales.",
+            "DENVER, May 2, 2019 (PR NEWSWIRE) --",
+        ),
+        (
+            "BOSTON – June 3, 2021 – Widget Co. today announced results.",
+            "BOSTON – June 3, 2021 –",
+        ),
+    ],
+)
+def test_press_release_datelines_with_a_year(text, dateline):
+    m = find_dateline(text)
+    assert m is not None and text[: m.end("dash")] == dateline
+
+
+def test_a_dated_dateline_below_the_highlights_is_furniture():
+    highlights = "\n\n".join(f"Item {n} rose to ${n}.5 million in the quarter." for n in range(10))
+    body = f"{highlights}\n\nBOSTON – June 3, 2021 – Widget Co. today announced results."
+    assert "BOSTON – June 3, 2021 –" in dropped(body)
+    assert texts(body)[-1] == "Widget Co. today announced results."
