@@ -30,7 +30,8 @@ def analyze(body: str, language: str = "en") -> SplitResult:
     extra += furniture.strip_run_in_times(body, units)
     sents = _sentences(body, units, lang)
     assign_speakers(body, sents, lang)
-    claims = tuple(_claim(body, s) for s in sents)
+    extra += furniture.strip_turn_labels(body, sents)
+    claims = tuple(_claim(body, s) for s in sents if s.end > s.start)
     boiler = [Boilerplate(ln.start, ln.end, ln.kind) for ln in lines if ln.kind]
     boiler.extend(extra)
     boiler.sort(key=lambda b: b.start)

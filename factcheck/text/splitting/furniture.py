@@ -378,7 +378,8 @@ def _mark_trailing_furniture(lines: list[Line]) -> None:
             continue
         t = line.text
         limit = _CHROME_TAIL if chrome else _SHORT_TAIL
-        if t.count(" ") <= limit and t[-1] not in '.!?:"”' and t[0].isalnum():
+        last = (t.rstrip(")]") or t)[-1]  # "(Laughter.)" ends on its stop
+        if t.count(" ") <= limit and last not in '.!?:"”' and t[0].isalnum():
             line.kind = "related" if not any(c.isdigit() for c in t) else "listing"
             chrome = chrome or ":" not in t  # "Chile: ESPN" may be the article's own list
 
@@ -422,3 +423,39 @@ def reprint_source(text: str) -> str | None:
         return None
     name = re.sub(r"\s+(?:and|&|the|of|for|on)$", "", m.group(1).strip(" .,"))
     return re.sub(r"\s+(?:and|&|the|of|for|on)$", "", name) or None
+
+
+_TURNS = 2  # labelled lines that make a page a transcript
+
+
+def strip_turn_labels(body: str, sents) -> list[Boilerplate]:
+    """A transcript's turn labels ("MR. SMITH:", "Q:"), its stage directions ("(Laughter.)")
+    and a bare "Q" before one are furniture: the turn's text is the claim. Labels are cut
+    after the speakers are found (they name the turn's speaker), and only on a page with
+    two labelled lines or more (one "NOTE: ..." line is no transcript)."""
+    found = []
+    for s in sents:
+        if _line_start(body, s.start):
+            m = P.TURN_LABEL.match(body, s.start, s.end)
+            if m and m.end() < s.end:
+                found.append((s, m.end()))
+    out = []
+    if len(found) >= _TURNS:
+        for s, cut in found:
+            out.append(Boilerplate(s.start, s.start + len(body[s.start : cut].rstrip()), "label"))
+            s.start = cut
+    transcript = len(found) >= _TURNS
+    for s in sents if transcript else ():
+        piece = body[s.start : s.end]
+        bare = P.BARE_TURN.match(piece)
+        if P.STAGE.fullmatch(piece, bare.end() if bare else 0) or bare and bare.end() == len(piece):
+            out.append(Boilerplate(s.start, s.end, "stage"))
+            s.end = s.start
+    return out
+
+
+def _line_start(body: str, start: int) -> bool:
+    k = start
+    while k > 0 and body[k - 1] in " \t":
+        k -= 1
+    return k == 0 or body[k - 1] in "\n\r"

@@ -267,3 +267,19 @@ AGO = re.compile(
 )
 # ... and run in at the start of an entry ("6 p.m.: Florida, ...", "10:42 ET — The ...").
 RUN_IN_TIME = re.compile(rf"{CLOCK}\s*(?::|—|–|-{{1,2}}|\|)\s+(?=[\"“‘'(A-Z0-9])")
+
+# A transcript's turn label opening a line ("MR. SMITH: ...", "SENIOR OFFICIAL: ...",
+# "Q: ...", "A: ..."): capitals only, up to five words, then a colon and the turn's text.
+TURN_LABEL = re.compile(
+    r"(?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.|OF|AND)){0,4}:[ \t]+(?=\S)"
+)
+# A stage direction in a transcript, on its own: "(Laughter.)", "(Applause)", "(Inaudible.)".
+STAGE = re.compile(
+    r"[(\[](?:laughter|laughs|applause|inaudible|unintelligible|crosstalk|cross talk|cheers"
+    r"|cheering|boos|booing|silence|pause|music|sighs|off mic|off-mic|end video clip"
+    r"|begin video clip|video clip|commercial break|break|audio gap|technical difficulties)"
+    r"(?:,? and (?:laughter|applause|cheers|cheering|boos))?\.?[)\]]\.?",
+    _I,
+)
+# The questioner's or answerer's bare mark before a stage direction ("Q (Inaudible.)").
+BARE_TURN = re.compile(r"[QA][.:]?(?:\s+|$)")

@@ -64,3 +64,36 @@ def test_a_dated_dateline_below_the_highlights_is_furniture():
     body = f"{highlights}\n\nBOSTON – June 3, 2021 – Widget Co. today announced results."
     assert "BOSTON – June 3, 2021 –" in dropped(body)
     assert texts(body)[-1] == "Widget Co. today announced results."
+
+
+TRANSCRIPT = """MS. ROWE: Good morning, everyone. Thanks for coming.
+Q (Inaudible.)
+MS. ROWE: We will start with the budget. (Laughter.)
+Q: Will taxes rise next year?
+DIRECTOR HALE: No, they will not rise.
+"""
+
+
+def test_transcript_turn_labels_and_stage_directions_are_furniture():
+    got = texts(TRANSCRIPT)
+    assert got == [
+        "Good morning, everyone.",
+        "Thanks for coming.",
+        "We will start with the budget.",
+        "Will taxes rise next year?",
+        "No, they will not rise.",
+    ]
+    cut = dropped(TRANSCRIPT)
+    assert {"MS. ROWE:", "Q:", "DIRECTOR HALE:", "(Laughter.)", "Q (Inaudible.)"} <= set(cut)
+
+
+def test_the_turn_label_still_names_the_speaker():
+    claims = split_article(TRANSCRIPT)
+    assert claims[0].speaker == "Ms. Rowe"
+    assert claims[-1].speaker == "Director Hale"
+
+
+def test_one_capitalised_label_is_no_transcript():
+    body = "NOTE: The vote was moved to Monday. (Laughter.)\n\nThe council met twice."
+    assert texts(body)[0].startswith("NOTE: The vote")
+    assert "(Laughter.)" in " ".join(texts(body))
