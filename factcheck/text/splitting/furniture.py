@@ -23,6 +23,8 @@ def classify_line(text: str) -> str | None:
     """Boilerplate kind of one trimmed line, or None for article text."""
     if not P.ALNUM.search(text):
         return "separator"
+    if _glued_links(text):
+        return "links"
     if len(text) > _LONG:
         return "caption" if _is_caption(text) else None
     words = text.split()
@@ -31,6 +33,14 @@ def classify_line(text: str) -> str | None:
         if test(text, low, words):
             return kind
     return None
+
+
+_GLUED = 3  # link texts run together: three joins or more, one per 200 characters at least
+
+
+def _glued_links(text: str) -> bool:
+    joins = len(P.GLUED_LINK.findall(text))
+    return joins >= _GLUED and joins * 200 >= len(text)
 
 
 def _is_navigation(text: str, low: str, words: list[str]) -> bool:
@@ -57,7 +67,9 @@ _SHARE_FIRST = P.SOCIAL | {"share", "share:"}
 def _is_share(text: str, low: str, words: list[str]) -> bool:
     if len(words) > 12:
         return False
-    if len(words) == 1 and _social_run(low):
+    if len(words) == 1 and (_social_run(low) or low.rstrip(":") in P.SHARE_NAMES):
+        return True
+    if P.SHARE_PANEL.fullmatch(text.rstrip(".")):
         return True
     if words[0].lower().rstrip(":") not in _SHARE_FIRST:
         return low.startswith("click to") and bool(P.SHARE_START.match(text))

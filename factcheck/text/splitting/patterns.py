@@ -211,7 +211,8 @@ RELATED = re.compile(
     r"(?:related(?: (?:articles?|stories|content|coverage|news|posts|reading|topics|links))?"
     r"|read more|read also|also read|see also|more from\b|more on this|more stories|recommended"
     r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested)|further reading"
-    r"|read next|up next|next story\b|watch|listen|trending|popular|our standards)"
+    r"|read next|up next|next story\b|watch|listen|trending|popular|our standards"
+    r"|more on this (?:story|topic|subject))"
     r"\s*(?::|—|–|-|>|»|\||$)",
     _I,
 )
@@ -283,3 +284,39 @@ STAGE = re.compile(
 )
 # The questioner's or answerer's bare mark before a stage direction ("Q (Inaudible.)").
 BARE_TURN = re.compile(r"[QA][.:]?(?:\s+|$)")
+
+# Link texts run together when a page's markup is dropped ("hockey coachSiah Armajani,
+# sculptorChadwick Boseman", "Twitter iconYouTube icon"): a lower-case word glued to the
+# capital of the next, the token starting in lower case (not "YouTube", "iPhone").
+GLUED_LINK = re.compile(r"(?<![\w'’])[a-z]{3,}[A-Z][a-z]")
+# A share panel's own words ("These are external links and will open in a new window",
+# "Close share panel", "Read more about sharing", "Copy this link").
+SHARE_PANEL = re.compile(
+    r"(?:these are )?external links?,? (?:and )?(?:will |which )?opens? in a new (?:window|tab)"
+    r"|close (?:the )?(?:share|sharing) (?:panel|menu|options|dialog)"
+    r"|(?:read more )?about sharing|copy (?:this |the )?link(?: to clipboard)?",
+    _I,
+)
+# Network names a share bar lists one per line ("Email", "Facebook", "Messenger").
+SHARE_NAMES = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "email",
+        "e-mail",
+        "linkedin",
+        "whatsapp",
+        "reddit",
+        "pinterest",
+        "telegram",
+        "messenger",
+        "flipboard",
+        "tumblr",
+        "bluesky",
+        "mastodon",
+        "instagram",
+        "youtube",
+        "tiktok",
+        "sms",
+    ]
+)

@@ -3,7 +3,7 @@
 import pytest
 
 from factcheck.text.splitting import analyze, split_article
-from factcheck.text.splitting.furniture import find_dateline
+from factcheck.text.splitting.furniture import classify_line, find_dateline
 
 
 def texts(body: str) -> list[str]:
@@ -97,3 +97,35 @@ def test_one_capitalised_label_is_no_transcript():
     body = "NOTE: The vote was moved to Monday. (Laughter.)\n\nThe council met twice."
     assert texts(body)[0].startswith("NOTE: The vote")
     assert "(Laughter.)" in " ".join(texts(body))
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Email", "share"),
+        ("Messenger", "share"),
+        ("These are external links and will open in a new window", "share"),
+        ("Close share panel", "share"),
+        ("Read more about sharing.", "share"),
+        ("More on this story", "related"),
+        (
+            "Ann Lee, potterBo Chan, poet and criticJo Park, actorAl Roy, jockey",
+            "links",
+        ),
+        ("Instagram iconTikTok iconReddit iconTelegram", "links"),
+    ],
+)
+def test_share_panels_and_run_together_links(line, kind):
+    assert classify_line(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "She posted the clip on YouTube, PayPal and LinkedIn before noon.",
+        "Email was the only way to reach the crew.",
+        "The iPhone and the eBay listing were both fakes.",
+    ],
+)
+def test_brand_names_in_prose_are_not_glued_links(line):
+    assert classify_line(line) is None
