@@ -260,6 +260,7 @@ def mark_lines(lines: list[Line], lang=None) -> None:
     _mark_section_labels(lines)
     _mark_caption_blocks(lines)
     _mark_related_boxes(lines)
+    _mark_teaser_cards(lines)
     _mark_trailing_furniture(lines)
 
 
@@ -320,6 +321,34 @@ def _mark_related_boxes(lines: list[Line]) -> None:
         if len(run) >= 2:
             for x in run:
                 x.kind = "related"
+
+
+_CARDS = 2  # teaser cards that make a list of other stories
+
+
+def _mark_teaser_cards(lines: list[Line]) -> None:
+    """A list of other stories: cards of a headline, its age ("Holiday / 19 mins ago") and
+    a blurb. Two cards or more (the article's own "Updated 2 hours ago" is one line): the
+    headline above each age line and the blurb below it are listing too."""
+    cards = []
+    for i, line in enumerate(lines):
+        if line.kind != "timestamp" or not P.AGO.search(line.text):
+            continue
+        head = lines[i - 1] if i else None
+        if head is not None and head.kind is None and _headline_like(head.text):
+            cards.append(i)
+    if len(cards) < _CARDS:
+        return
+    for i in cards:
+        lines[i - 1].kind = "listing"
+        if (
+            i + 1 < len(lines)
+            and lines[i + 1].kind is None
+            and lines[i + 1].para <= lines[i].para + 1
+        ):
+            nxt = lines[i + 2] if i + 2 < len(lines) else None
+            if nxt is None or nxt.kind is not None or i + 3 in cards or _headline_like(nxt.text):
+                lines[i + 1].kind = "listing"
 
 
 def _is_body_line(line: Line) -> bool:

@@ -129,3 +129,43 @@ def test_share_panels_and_run_together_links(line, kind):
 )
 def test_brand_names_in_prose_are_not_glued_links(line):
     assert classify_line(line) is None
+
+
+CARDS = """City council approves the new budget after a long debate
+
+The council voted 7-2 on Tuesday to approve a budget that raises spending on parks by 4 percent.
+
+Top Stories
+
+Best winter hiking boots of the year
+
+Outdoors / 12 mins ago
+
+We tested a dozen pairs of boots on snowy trails, and three of them kept our feet dry all day.
+
+Where to see the meteor shower tonight
+
+Science / 40 mins ago
+
+The shower peaks after midnight, and the darkest skies are away from the city lights, experts say.
+"""
+
+
+def test_teaser_cards_with_their_age_are_a_listing():
+    got = texts(CARDS)
+    assert got == [
+        "City council approves the new budget after a long debate",
+        "The council voted 7-2 on Tuesday to approve a budget that raises spending on parks "
+        "by 4 percent.",
+    ]
+
+
+def test_one_age_line_under_the_headline_is_the_articles_own():
+    body = (
+        "Storm knocks out power across the county\n\nUpdated 2 hours ago\n\n"
+        "More than 10,000 homes lost power on Sunday, the utility said."
+    )
+    assert texts(body) == [
+        "Storm knocks out power across the county",
+        "More than 10,000 homes lost power on Sunday, the utility said.",
+    ]
