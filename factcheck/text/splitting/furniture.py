@@ -48,6 +48,8 @@ def _is_navigation(text: str, low: str, words: list[str]) -> bool:
         return False
     if len(words) <= 5 and P.NAVIGATION.fullmatch(text):
         return True
+    if len(words) <= 16 and text[-1] not in ".!?" and P.BACK_TO.fullmatch(text):
+        return True
     if "|" not in text and "•" not in text and "·" not in text:
         return False
     # A menu: three or more short items separated by bars or bullets.
@@ -130,6 +132,8 @@ def _is_date_line(text: str, low: str, words: list[str]) -> bool:
 
 def _is_caption(text: str, low: str = "", words: list[str] | None = None) -> bool:
     if len(text) <= 200 and _credit_label(text):
+        return True
+    if P.CREDIT_TAIL.search(text[-100:]):
         return True
     if P.CAPTION_START.match(text) or (":" in text[-90:] and P.CAPTION_END.search(text[-90:])):
         return True
@@ -221,6 +225,13 @@ def _is_label(text: str, low: str, words: list[str]) -> bool:
     return low[:-1].split()[-1] in _FIELD_NOUNS
 
 
+def _ui_hints(text: str) -> bool:
+    """Every sentence of the line tells the reader how to use the page ("Hold pointer over
+    photo for name. Click on photo to go to the obituary."), each opening with a capital."""
+    parts = [x for x in re.split(r"(?<=[.!])\s+", text) if x]
+    return all(x[0].isupper() and len(x.split()) <= 14 and P.UI_HINT.match(x) for x in parts)
+
+
 def _simple(pattern: re.Pattern[str], max_words: int, full: bool = False):
     def test(text: str, low: str, words: list[str]) -> bool:
         if len(words) > max_words:
@@ -249,6 +260,8 @@ _RULES = (
     ("timestamp", lambda t, low, w: len(w) <= 8 and bool(P.AGO.search(t))),
     ("media", lambda t, low, w: len(w) <= 16 and bool(P.PLAYER.match(t))),
     ("label", _is_label),
+    ("chrome", lambda t, low, w: len(w) <= 30 and _ui_hints(t)),
+    ("contact", lambda t, low, w: len(w) <= 16 and bool(P.WRITE_IN.match(t))),
 )
 
 
@@ -431,7 +444,7 @@ def find_dateline(text: str, lang=None) -> re.Match[str] | None:
         return found
     m = P.DATELINE.match(text[:160])
     if not m:
-        return None
+        return P.PAPER_DATELINE.match(text[:80])
     place = m.group("place")
     if sum(c.isalpha() for c in place) < 3 or place.split()[0] in {"I", "A"}:
         return None

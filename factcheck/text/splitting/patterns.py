@@ -320,3 +320,28 @@ SHARE_NAMES = frozenset(
         "sms",
     ]
 )
+
+# A caption that ends on its credit ("... in Folsom, Calif.Credit...Rich Lee/Associated Press").
+CREDIT_TAIL = re.compile(r"(?:photo |image )?credits?\s*(?:\.\.\.|…|:)\s*[A-Z][^.!?]{1,80}$", _I)
+# The page telling the reader how to use it ("Click on photo to go to brief obit.", "Hold
+# pointer over photo for person's name.", "Swipe left for more").
+UI_HINT = re.compile(
+    r"(?:click|tap|double-click|right-click) (?:on|to|the|a|any|an)\b|hover over\b|mouse over\b"
+    r"|hold (?:the |your )?(?:pointer|mouse|cursor)\b|swipe (?:left|right|up|down)\b"
+    r"|scroll (?:down|up|left|right)\b|(?:use|press) the arrow keys\b",
+    _I,
+)
+# "Back to ... page", "Back to homepage": a way back to another page.
+BACK_TO = re.compile(r"back to\b.{0,80}\b(?:page|pages|home|homepage|index|top|menu|list)\b.*", _I)
+# A paper's name opening its own story, as a wire's dateline would ("Kaieteur News – Police
+# investigators ...", "Stabroek News — The ...").
+PAPER_DATELINE = re.compile(
+    r"(?P<place>)(?P<agency>(?:[A-Z][a-z]+ ){1,2}(?:News|Times|Post|Herald|Press|Tribune|Gazette"
+    r"|Mirror|Express|Observer|Journal|Chronicle|Daily|Today|Online))\s*(?P<dash>—|–|--)\s+"
+    r"(?=[\"“A-Z])"
+)
+# An invitation to write in, with the address ("We welcome responses at letters@example.org",
+# "Send tips to news@example.com").
+WRITE_IN = re.compile(
+    r"(?:we welcome|send|email|e-mail|write to|contact|reach)\b[^.]{0,60}\b\S+@\S+\.\w+\.?$", _I
+)

@@ -169,3 +169,40 @@ def test_one_age_line_under_the_headline_is_the_articles_own():
         "Storm knocks out power across the county",
         "More than 10,000 homes lost power on Sunday, the utility said.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Mouse over a photo for the name. Click on a photo to read the tribute.", "chrome"),
+        ("Tap on the map to zoom in.", "chrome"),
+        ("Back to the Obituaries Main Page Earlier Weeks Guest Book", "navigation"),
+        (
+            "Firefighters on the roof of the mill on Friday.Credit...Jan Roe/Associated Press",
+            "caption",
+        ),
+        ("Send tips to newsdesk@example.org", "contact"),
+    ],
+)
+def test_reader_hints_ways_back_caption_credits_and_write_in_lines(line, kind):
+    assert classify_line(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "scroll down and the site lists every prize you can win",
+        "Click rates on the ads fell by half last year.",
+        "Back to school sales rose 4 percent in August.",
+        "He said the agency would send letters to every voter.",
+    ],
+)
+def test_prose_like_the_hints_is_text(line):
+    assert classify_line(line) is None
+
+
+def test_a_papers_name_opening_its_story_is_a_dateline():
+    text = "Harbour Times – Divers recovered a second boat on Monday."
+    m = find_dateline(text)
+    assert m is not None and text[: m.end("dash")] == "Harbour Times –"
+    assert texts(f"Boat found\n\n{text}")[-1] == "Divers recovered a second boat on Monday."
