@@ -225,6 +225,10 @@ def _is_label(text: str, low: str, words: list[str]) -> bool:
     return low[:-1].split()[-1] in _FIELD_NOUNS
 
 
+def _prev_next(text: str) -> bool:
+    return bool(P.PREV_NEXT.match(text) or P.PREV_NEXT.match(text[:1].lower() + text[1:]))
+
+
 def _ui_hints(text: str) -> bool:
     """Every sentence of the line tells the reader how to use the page ("Hold pointer over
     photo for name. Click on photo to go to the obituary."), each opening with a capital."""
@@ -260,6 +264,7 @@ _RULES = (
     ("timestamp", lambda t, low, w: len(w) <= 8 and bool(P.AGO.search(t))),
     ("media", lambda t, low, w: len(w) <= 16 and bool(P.PLAYER.match(t))),
     ("label", _is_label),
+    ("related", lambda t, low, w: len(w) <= 20 and t[-1] not in ".!" and _prev_next(t)),
     ("chrome", lambda t, low, w: len(w) <= 30 and _ui_hints(t)),
     ("contact", lambda t, low, w: len(w) <= 16 and bool(P.WRITE_IN.match(t))),
 )

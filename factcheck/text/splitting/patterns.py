@@ -79,7 +79,8 @@ PROMO = re.compile(
     _I,
 )
 PROMO_ANYWHERE = re.compile(
-    r"(?:telegram|whatsapp|youtube|tiktok) channel|our newsletter|in your inbox|sign up for",
+    r"(?:telegram|whatsapp|youtube|tiktok) channel|our newsletter|in your inbox|sign up for"
+    r"|sign up (?:here|now|today)\W*$",
     _I,
 )
 SOCIAL = frozenset(
@@ -212,7 +213,7 @@ RELATED = re.compile(
     r"|read more|read also|also read|see also|more from\b|more on this|more stories|recommended"
     r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested)|further reading"
     r"|read next|up next|next story\b|watch|listen|trending|popular|our standards"
-    r"|more on this (?:story|topic|subject))"
+    r"|more on this (?:story|topic|subject)|read(?=:))"
     r"\s*(?::|—|–|-|>|»|\||$)",
     _I,
 )
@@ -344,4 +345,11 @@ PAPER_DATELINE = re.compile(
 # "Send tips to news@example.com").
 WRITE_IN = re.compile(
     r"(?:we welcome|send|email|e-mail|write to|contact|reach)\b[^.]{0,60}\b\S+@\S+\.\w+\.?$", _I
+)
+
+# A link to the story before or after this one ("PREVIOUS Cost-of-living ...", "Next
+# article: ...", "Previous post »").
+PREV_NEXT = re.compile(
+    r"(?:PREVIOUS|NEXT)\s*[:>»›]?\s+[A-Z][a-z]"
+    r"|(?:previous|next) (?:article|story|post|item)\b\s*[:>»›]?\s*\S"
 )

@@ -206,3 +206,23 @@ def test_a_papers_name_opening_its_story_is_a_dateline():
     m = find_dateline(text)
     assert m is not None and text[: m.end("dash")] == "Harbour Times –"
     assert texts(f"Boat found\n\n{text}")[-1] == "Divers recovered a second boat on Monday."
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("PREVIOUS Council delays the vote on the new stadium", "related"),
+        ("Next article: Council votes on budget", "related"),
+        ("Read: The Daily Post, More: Radio West", "related"),
+        ("Want the week's best stories? Sign up here", "promo"),
+    ],
+)
+def test_previous_next_links_coverage_lines_and_sign_up_lines(line, kind):
+    assert classify_line(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line", ["NEXT STEPS for the council", "Next week the council meets again."]
+)
+def test_next_in_prose_or_an_intertitle_is_text(line):
+    assert classify_line(line) is None
