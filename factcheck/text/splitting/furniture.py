@@ -328,10 +328,13 @@ def _mark_related_boxes(lines: list[Line]) -> None:
     for i, line in enumerate(lines):
         if line.kind != "related":
             continue
+        # a bare heading ("You May Also Like") heads a box that may run over several
+        # one-line paragraphs; a teaser with its own text ("Read more: ...") the next one
+        reach = _BOX_PARAS if _bare_heading(line.text) else 1
         run, j = [], i + 1
-        while j < len(lines) and lines[j].para <= line.para + 1:
+        while j < len(lines) and lines[j].para <= line.para + reach:
             nxt = lines[j]
-            if nxt.kind is None and not _headline_like(nxt.text):
+            if nxt.kind is None and not (_headline_like(nxt.text) or _label_like(nxt.text, 0)):
                 break
             if nxt.kind is None:
                 run.append(nxt)
@@ -367,6 +370,13 @@ def _mark_teaser_cards(lines: list[Line]) -> None:
             nxt = lines[i + 2] if i + 2 < len(lines) else None
             if nxt is None or nxt.kind is not None or i + 3 in cards or _headline_like(nxt.text):
                 lines[i + 1].kind = "listing"
+
+
+_BOX_PARAS = 8  # one-line paragraphs a bare related heading reaches over
+
+
+def _bare_heading(text: str) -> bool:
+    return len(text.split()) <= 5 and not re.search(r"[:>»|–—-]\s*\S", text)
 
 
 def _is_body_line(line: Line) -> bool:

@@ -226,3 +226,16 @@ def test_previous_next_links_coverage_lines_and_sign_up_lines(line, kind):
 )
 def test_next_in_prose_or_an_intertitle_is_text(line):
     assert classify_line(line) is None
+
+
+def test_a_bare_related_heading_reaches_over_one_line_paragraphs():
+    body = (
+        "The bridge reopened on Monday after two years of repairs, the city said.\n\n"
+        "You May Also Like\n\nTransport\n\nWhy Are Ferries Running Late This Winter?\n\n"
+        "Transport\n\nCity Plans a Second Tram Line by 2030\n\n"
+        "The bridge carries 40,000 cars a day, officials said."
+    )
+    assert texts(body) == [
+        "The bridge reopened on Monday after two years of repairs, the city said.",
+        "The bridge carries 40,000 cars a day, officials said.",
+    ]
