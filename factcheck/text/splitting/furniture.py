@@ -379,8 +379,16 @@ def _bare_heading(text: str) -> bool:
     return len(text.split()) <= 5 and not re.search(r"[:>»|–—-]\s*\S", text)
 
 
+_INNER_STOP = re.compile(r"[a-z\d)][.!?][\"”’]?\s+[A-Z]")
+_PROSE_SPACES = 15  # a line of prose may end on a tail without a stop ("... Read: CNN")
+
+
 def _is_body_line(line: Line) -> bool:
-    return line.kind is None and line.text[-1] in '.!?"”’' and line.text.count(" ") >= 7
+    if line.kind is not None or line.text.count(" ") < 7:
+        return False
+    if line.text[-1] in '.!?"”’':
+        return True
+    return line.text.count(" ") >= _PROSE_SPACES and bool(_INNER_STOP.search(line.text))
 
 
 def _standalone(lines: list[Line], i: int) -> bool:

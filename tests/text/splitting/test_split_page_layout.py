@@ -239,3 +239,19 @@ def test_a_bare_related_heading_reaches_over_one_line_paragraphs():
         "The bridge reopened on Monday after two years of repairs, the city said.",
         "The bridge carries 40,000 cars a day, officials said.",
     ]
+
+
+def test_prose_ending_on_a_tail_without_a_stop_still_counts_as_the_article():
+    body = (
+        "Study finds no link between cycling and knee pain\n\n"
+        "Publication date:\n\n"
+        "A team led by Dr Ana Ruiz followed 4,000 riders for ten years. They found no rise "
+        "in knee pain among regular cyclists. Read: Daily Post, More: Radio West\n\n"
+        "Tea drinkers sleep no worse than others\n\n"
+        "Publication date:\n\n"
+        "Dr Tom Bell comments on his study of 2,000 adults and their evening habits. "
+        "Read: Evening News"
+    )
+    got = texts(body)
+    assert "Tea drinkers sleep no worse than others" in got
+    assert "They found no rise in knee pain among regular cyclists." in got
