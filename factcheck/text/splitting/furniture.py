@@ -279,6 +279,7 @@ def mark_lines(lines: list[Line], lang=None) -> None:
     _mark_caption_blocks(lines)
     _mark_related_boxes(lines)
     _mark_teaser_cards(lines)
+    _mark_labelled_teasers(lines)
     _mark_trailing_furniture(lines)
 
 
@@ -342,6 +343,36 @@ def _mark_related_boxes(lines: list[Line]) -> None:
         if len(run) >= 2:
             for x in run:
                 x.kind = "related"
+
+
+_TEASER_WORDS = 12  # a labelled teaser is a short line
+
+
+def _labelled_teaser(line: Line) -> bool:
+    t = line.text
+    return (
+        line.kind is None
+        and len(t.split()) <= _TEASER_WORDS
+        and t[-1] != "."
+        and bool(P.TURN_LABEL.match(t))
+    )
+
+
+def _mark_labelled_teasers(lines: list[Line]) -> None:
+    """A box of links to explainers, each under a label in capitals ("A SIMPLE GUIDE: How
+    do I protect myself?" / "LOOK-UP TOOL: Check cases in your area"), one a line in one
+    paragraph: three such lines or more, each label once, are a promo (a transcript's turns
+    end on stops, come back to the same speakers, and "Q:"/"A:" are no labels here)."""
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j < n and lines[j].para == lines[i].para and _labelled_teaser(lines[j]):
+            j += 1
+        labels = [P.TURN_LABEL.match(x.text).group().strip() for x in lines[i:j]]
+        if j - i >= 3 and len(set(labels)) == len(labels) and all(len(x) > 2 for x in labels):
+            for x in lines[i:j]:
+                x.kind = "promo"
+        i = max(j, i + 1)
 
 
 _CARDS = 2  # teaser cards that make a list of other stories

@@ -255,3 +255,21 @@ def test_prose_ending_on_a_tail_without_a_stop_still_counts_as_the_article():
     got = texts(body)
     assert "Tea drinkers sleep no worse than others" in got
     assert "They found no rise in knee pain among regular cyclists." in got
+
+
+def test_a_box_of_labelled_explainer_links_is_a_promo():
+    body = (
+        "The river rose 3 feet overnight, the county said on Sunday.\n\n"
+        "QUICK GUIDE: What to do in a flood\nMAP: Where the water is rising\n"
+        "TIMELINE: How the storm grew\n\n"
+        "Crews worked through the night to shore up the levee."
+    )
+    assert texts(body) == [
+        "The river rose 3 feet overnight, the county said on Sunday.",
+        "Crews worked through the night to shore up the levee.",
+    ]
+
+
+def test_short_question_lines_of_an_interview_stay():
+    body = "Q: Who called you?\nA: The mayor did\nQ: When was that?\nA: On Friday"
+    assert "Who called you?" in " ".join(texts(body))
