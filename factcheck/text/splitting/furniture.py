@@ -335,7 +335,7 @@ def _mark_related_boxes(lines: list[Line]) -> None:
         run, j = [], i + 1
         while j < len(lines) and lines[j].para <= line.para + reach:
             nxt = lines[j]
-            if nxt.kind is None and not (_headline_like(nxt.text) or _label_like(nxt.text, 0)):
+            if nxt.kind is None and not _headline_like(nxt.text):
                 break
             if nxt.kind is None:
                 run.append(nxt)

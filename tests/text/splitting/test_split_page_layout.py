@@ -228,11 +228,21 @@ def test_next_in_prose_or_an_intertitle_is_text(line):
     assert classify_line(line) is None
 
 
+def test_a_one_word_intertitle_after_a_related_box_stays():
+    body = (
+        "The senate met on Monday to debate the budget, its leader said.\n\n"
+        "Read More\n\nCouncil Backs New Tram Line\nMayor Opens Second Bridge\n\n"
+        "Impeachment\n\n"
+        "The leader ruled out a vote on removing the governor this year, aides said."
+    )
+    assert "Impeachment" in texts(body)
+
+
 def test_a_bare_related_heading_reaches_over_one_line_paragraphs():
     body = (
         "The bridge reopened on Monday after two years of repairs, the city said.\n\n"
-        "You May Also Like\n\nTransport\n\nWhy Are Ferries Running Late This Winter?\n\n"
-        "Transport\n\nCity Plans a Second Tram Line by 2030\n\n"
+        "You May Also Like\n\nPublic Transport\n\nWhy Are Ferries Running Late This Winter?\n\n"
+        "Public Transport\n\nCity Plans a Second Tram Line by 2030\n\n"
         "The bridge carries 40,000 cars a day, officials said."
     )
     assert texts(body) == [
