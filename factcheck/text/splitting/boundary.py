@@ -94,11 +94,18 @@ def period_ends(text: str, i: int, w: int, sent: int, lang=None) -> bool:
         return not nxt.isdigit()
     if low in L.WEEKDAY_ABBR and _date_follows(text, w):
         return False  # "Sat. Dec. 23", "Tue. 14 May": a weekday inside a date
+    if len(word) == 1 and word.isalpha() and _after_apostrophe(text, i - 1):
+        return True  # "we didn't. Hence": a contraction's end, not an initial
     if len(word) == 1 and word.isalpha() or word in L.STATES:
         return nxt.isupper() and starter
     if low in L.AMBIGUOUS:
         return low == "etc" or (nxt.isupper() and starter)
     return True
+
+
+def _after_apostrophe(text: str, k: int) -> bool:
+    """Is the letter at k the end of a contraction ("didn't", "she'd", "it’s")?"""
+    return k >= 2 and text[k - 1] in "'’" and text[k - 2].isalpha()
 
 
 def _is_initial(text: str, w: int, nword: str) -> bool:

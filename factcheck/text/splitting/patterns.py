@@ -236,7 +236,7 @@ LISTING = re.compile(
 )
 AGENCY_LINE = re.compile(
     r"(?:the )?(?:associated press|ap|reuters|afp|agence france-presse|upi|bloomberg"
-    r"|bloomberg news|xinhua|yonhap|kyodo|dpa|efe)\W*",
+    r"|bloomberg news|xinhua|yonhap|kyodo|jiji(?: press)?|dpa|efe)\W*",
     _I,
 )
 DATELINE = re.compile(

@@ -283,3 +283,23 @@ def test_a_box_of_labelled_explainer_links_is_a_promo():
 def test_short_question_lines_of_an_interview_stay():
     body = "Q: Who called you?\nA: The mayor did\nQ: When was that?\nA: On Friday"
     assert "Who called you?" in " ".join(texts(body))
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        (
+            "We lost because we didn't. Hence the gap.",
+            ["We lost because we didn't.", "Hence the gap."],
+        ),
+        ("They said it’s. Hence the name.", ["They said it’s.", "Hence the name."]),
+        ("It was Plan B. Hence the gap.", ["It was Plan B. Hence the gap."]),
+    ],
+)
+def test_a_contractions_last_letter_is_no_initial(body, want):
+    assert texts(body) == want
+
+
+def test_a_wire_agency_alone_on_its_line_is_a_byline():
+    assert classify_line("JIJI") == "byline"
+    assert classify_line("Jiji Press") == "byline"
