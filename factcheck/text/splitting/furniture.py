@@ -295,6 +295,8 @@ def _credit_label(text: str) -> bool:
         return False
     if "caption" in m.group().lower() or "copyright" in m.group().lower():
         return True
+    if text[m.end() : m.end() + 1] == ":" and len(text.split()) <= 8 and text[-1] not in "!?":
+        return True  # "Photo Source: Ann Lee from Pexels.": a label and its value
     return len(text.split()) <= 12 and text[-1] not in ".!?"
 
 

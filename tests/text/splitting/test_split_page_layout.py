@@ -303,3 +303,15 @@ def test_a_contractions_last_letter_is_no_initial(body, want):
 def test_a_wire_agency_alone_on_its_line_is_a_byline():
     assert classify_line("JIJI") == "byline"
     assert classify_line("Jiji Press") == "byline"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [("Photo Source: Ann Lee from Unsplash.", "caption"), ("Image credit: Jan Roe.", "caption")],
+)
+def test_a_credit_label_with_its_value_and_a_stop_is_a_caption(line, kind):
+    assert classify_line(line) == kind
+
+
+def test_a_sentence_opening_with_photographs_by_is_text():
+    assert classify_line("Photographs by the survey team were published in 1998.") is None
