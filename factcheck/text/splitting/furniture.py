@@ -46,7 +46,7 @@ def _glued_links(text: str) -> bool:
 def _is_navigation(text: str, low: str, words: list[str]) -> bool:
     if len(words) > 30:
         return False
-    if len(words) <= 5 and P.NAVIGATION.fullmatch(text):
+    if len(words) <= 8 and P.NAVIGATION.fullmatch(text):  # "Skip to contentSkip to site index"
         return True
     if len(words) <= 16 and text[-1] not in ".!?" and P.BACK_TO.fullmatch(text):
         return True

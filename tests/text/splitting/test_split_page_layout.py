@@ -315,3 +315,7 @@ def test_a_credit_label_with_its_value_and_a_stop_is_a_caption(line, kind):
 
 def test_a_sentence_opening_with_photographs_by_is_text():
     assert classify_line("Photographs by the survey team were published in 1998.") is None
+
+
+def test_skip_links_run_together_are_navigation():
+    assert classify_line("Skip to contentSkip to site index") == "navigation"
