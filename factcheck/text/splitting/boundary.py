@@ -92,11 +92,20 @@ def period_ends(text: str, i: int, w: int, sent: int, lang=None) -> bool:
         return not (nxt.isdigit() or nxt == "#")
     if low in L.MONTH_ABBR:
         return not nxt.isdigit()
+    if low in L.WEEKDAY_ABBR and _date_follows(text, w):
+        return False  # "Sat. Dec. 23", "Tue. 14 May": a weekday inside a date
+    if len(word) == 1 and word.isalpha() and _after_apostrophe(text, i - 1):
+        return True  # "we didn't. Hence": a contraction's end, not an initial
     if len(word) == 1 and word.isalpha() or word in L.STATES:
         return nxt.isupper() and starter
     if low in L.AMBIGUOUS:
         return low == "etc" or (nxt.isupper() and starter)
     return True
+
+
+def _after_apostrophe(text: str, k: int) -> bool:
+    """Is the letter at k the end of a contraction ("didn't", "she'd", "it’s")?"""
+    return k >= 2 and text[k - 1] in "'’" and text[k - 2].isalpha()
 
 
 def _is_initial(text: str, w: int, nword: str) -> bool:
@@ -109,6 +118,8 @@ def _initialism(low: str) -> bool:
 
 def _initialism_ends(text: str, low: str, nxt: str, starter: bool, sent: int, i: int) -> bool:
     if low in ("a.m", "p.m"):
+        if _day_follows(text, i):
+            return False  # "around 5 p.m. Wednesday, saying": the day belongs to the time
         return nxt.isupper() and not _intro_time(text, sent, i) and not _timezone(text, i)
     if low in ("e.g", "i.e"):
         return False
@@ -149,6 +160,27 @@ def _timezone(text: str, i: int) -> bool:
     while k < len(text) and text[k].isalpha():
         k += 1
     return text[w:k] in _ZONES
+
+
+def _next_word(text: str, i: int) -> str:
+    """The letters of the word after position i (spaces skipped)."""
+    w = i + 1
+    while w < len(text) and text[w] == " ":
+        w += 1
+    return _word_at(text, w) if w < len(text) else ""
+
+
+def _day_follows(text: str, i: int) -> bool:
+    """'5 p.m. Wednesday,' / '9 a.m. Friday.': a weekday name right after a time."""
+    return _next_word(text, i).lower() in L.WEEKDAYS
+
+
+def _date_follows(text: str, w: int) -> bool:
+    """After a weekday abbreviation: a day number or a month ("Sat. Dec. 23", "Fri. 3")."""
+    if text[w].isdigit():
+        return True
+    word = _word_at(text, w).lower()
+    return word in L.MONTH_ABBR or word in L.MONTHS
 
 
 def _intro_time(text: str, sent: int, i: int) -> bool:

@@ -15,6 +15,7 @@ from factcheck.text.splitting.speakers import Sentence, assign_speakers
 from factcheck.text.splitting.worthiness import score_words, words_of
 
 _DATELINE_WINDOW = 8  # a dateline opens one of the first paragraphs of text
+_DATELINE_LATE = 40  # ... or, with its date, opens the release under a list of highlights
 _QUOTE_SHARE = 0.4  # a sentence mostly inside quotation marks is a quote
 
 
@@ -29,7 +30,8 @@ def analyze(body: str, language: str = "en") -> SplitResult:
     extra += furniture.strip_run_in_times(body, units)
     sents = _sentences(body, units, lang)
     assign_speakers(body, sents, lang)
-    claims = tuple(_claim(body, s) for s in sents)
+    extra += furniture.strip_turn_labels(body, sents)
+    claims = tuple(_claim(body, s) for s in sents if s.end > s.start)
     boiler = [Boilerplate(ln.start, ln.end, ln.kind) for ln in lines if ln.kind]
     boiler.extend(extra)
     boiler.sort(key=lambda b: b.start)
@@ -39,16 +41,25 @@ def analyze(body: str, language: str = "en") -> SplitResult:
 def _strip_dateline(body: str, units: list[Unit], lines: list[Line], lang=None):
     """Move a dateline out of the first sentence of its paragraph into the boilerplate."""
     for n, u in enumerate(units):
-        if n >= _DATELINE_WINDOW:
+        if n >= _DATELINE_LATE:
             break
         m = furniture.find_dateline(body[u.start : u.end], lang)
         if m is None or (n == 0 and not m.group("agency")):
+            continue
+        if n >= _DATELINE_WINDOW and not _dated(m):
             continue
         spot = Boilerplate(u.start, u.start + m.end("dash"), "dateline")
         place = body[u.start : u.start + m.start("dash")].strip()
         u.start += m.end()
         return [spot], (place, m.group("agency"))
     return [], None
+
+
+def _dated(m) -> bool:
+    """A dateline with a date and a real dash ("CHICAGO – April 25, 2012 –"): a press
+    release's, wherever its highlights have pushed it."""
+    groups = m.re.groupindex
+    return "date" in groups and bool(m.group("date")) and m.group("dash") in {"—", "–", "--"}
 
 
 def _sentences(body: str, units: list[Unit], lang=None) -> list[Sentence]:

@@ -23,6 +23,8 @@ def classify_line(text: str) -> str | None:
     """Boilerplate kind of one trimmed line, or None for article text."""
     if not P.ALNUM.search(text):
         return "separator"
+    if _glued_links(text):
+        return "links"
     if len(text) > _LONG:
         return "caption" if _is_caption(text) else None
     words = text.split()
@@ -33,10 +35,20 @@ def classify_line(text: str) -> str | None:
     return None
 
 
+_GLUED = 3  # link texts run together: three joins or more, one per 200 characters at least
+
+
+def _glued_links(text: str) -> bool:
+    joins = len(P.GLUED_LINK.findall(text))
+    return joins >= _GLUED and joins * 200 >= len(text)
+
+
 def _is_navigation(text: str, low: str, words: list[str]) -> bool:
     if len(words) > 30:
         return False
-    if len(words) <= 5 and P.NAVIGATION.fullmatch(text):
+    if len(words) <= 8 and P.NAVIGATION.fullmatch(text):  # "Skip to contentSkip to site index"
+        return True
+    if len(words) <= 16 and text[-1] not in ".!?" and P.BACK_TO.fullmatch(text):
         return True
     if "|" not in text and "•" not in text and "·" not in text:
         return False
@@ -57,7 +69,9 @@ _SHARE_FIRST = P.SOCIAL | {"share", "share:"}
 def _is_share(text: str, low: str, words: list[str]) -> bool:
     if len(words) > 12:
         return False
-    if len(words) == 1 and _social_run(low):
+    if len(words) == 1 and (_social_run(low) or low.rstrip(":") in P.SHARE_NAMES):
+        return True
+    if P.SHARE_PANEL.fullmatch(text.rstrip(".")):
         return True
     if words[0].lower().rstrip(":") not in _SHARE_FIRST:
         return low.startswith("click to") and bool(P.SHARE_START.match(text))
@@ -118,6 +132,8 @@ def _is_date_line(text: str, low: str, words: list[str]) -> bool:
 
 def _is_caption(text: str, low: str = "", words: list[str] | None = None) -> bool:
     if len(text) <= 200 and _credit_label(text):
+        return True
+    if P.CREDIT_TAIL.search(text[-100:]):
         return True
     if P.CAPTION_START.match(text) or (":" in text[-90:] and P.CAPTION_END.search(text[-90:])):
         return True
@@ -209,6 +225,17 @@ def _is_label(text: str, low: str, words: list[str]) -> bool:
     return low[:-1].split()[-1] in _FIELD_NOUNS
 
 
+def _prev_next(text: str) -> bool:
+    return bool(P.PREV_NEXT.match(text) or P.PREV_NEXT.match(text[:1].lower() + text[1:]))
+
+
+def _ui_hints(text: str) -> bool:
+    """Every sentence of the line tells the reader how to use the page ("Hold pointer over
+    photo for name. Click on photo to go to the obituary."), each opening with a capital."""
+    parts = [x for x in re.split(r"(?<=[.!])\s+", text) if x]
+    return all(x[0].isupper() and len(x.split()) <= 14 and P.UI_HINT.match(x) for x in parts)
+
+
 def _simple(pattern: re.Pattern[str], max_words: int, full: bool = False):
     def test(text: str, low: str, words: list[str]) -> bool:
         if len(words) > max_words:
@@ -237,6 +264,9 @@ _RULES = (
     ("timestamp", lambda t, low, w: len(w) <= 8 and bool(P.AGO.search(t))),
     ("media", lambda t, low, w: len(w) <= 16 and bool(P.PLAYER.match(t))),
     ("label", _is_label),
+    ("related", lambda t, low, w: len(w) <= 20 and t[-1] not in ".!" and _prev_next(t)),
+    ("chrome", lambda t, low, w: len(w) <= 30 and _ui_hints(t)),
+    ("contact", lambda t, low, w: len(w) <= 16 and bool(P.WRITE_IN.match(t))),
 )
 
 
@@ -248,6 +278,8 @@ def mark_lines(lines: list[Line], lang=None) -> None:
     _mark_section_labels(lines)
     _mark_caption_blocks(lines)
     _mark_related_boxes(lines)
+    _mark_teaser_cards(lines)
+    _mark_labelled_teasers(lines)
     _mark_trailing_furniture(lines)
 
 
@@ -263,6 +295,8 @@ def _credit_label(text: str) -> bool:
         return False
     if "caption" in m.group().lower() or "copyright" in m.group().lower():
         return True
+    if text[m.end() : m.end() + 1] == ":" and len(text.split()) <= 8 and text[-1] not in "!?":
+        return True  # "Photo Source: Ann Lee from Pexels.": a label and its value
     return len(text.split()) <= 12 and text[-1] not in ".!?"
 
 
@@ -297,8 +331,11 @@ def _mark_related_boxes(lines: list[Line]) -> None:
     for i, line in enumerate(lines):
         if line.kind != "related":
             continue
+        # a bare heading ("You May Also Like") heads a box that may run over several
+        # one-line paragraphs; a teaser with its own text ("Read more: ...") the next one
+        reach = _BOX_PARAS if _bare_heading(line.text) else 1
         run, j = [], i + 1
-        while j < len(lines) and lines[j].para <= line.para + 1:
+        while j < len(lines) and lines[j].para <= line.para + reach:
             nxt = lines[j]
             if nxt.kind is None and not _headline_like(nxt.text):
                 break
@@ -310,8 +347,81 @@ def _mark_related_boxes(lines: list[Line]) -> None:
                 x.kind = "related"
 
 
+_TEASER_WORDS = 12  # a labelled teaser is a short line
+
+
+def _labelled_teaser(line: Line) -> bool:
+    t = line.text
+    return (
+        line.kind is None
+        and len(t.split()) <= _TEASER_WORDS
+        and t[-1] != "."
+        and bool(P.TURN_LABEL.match(t))
+    )
+
+
+def _mark_labelled_teasers(lines: list[Line]) -> None:
+    """A box of links to explainers, each under a label in capitals ("A SIMPLE GUIDE: How
+    do I protect myself?" / "LOOK-UP TOOL: Check cases in your area"), one a line in one
+    paragraph: three such lines or more, each label once, are a promo (a transcript's turns
+    end on stops, come back to the same speakers, and "Q:"/"A:" are no labels here)."""
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j < n and lines[j].para == lines[i].para and _labelled_teaser(lines[j]):
+            j += 1
+        labels = [P.TURN_LABEL.match(x.text).group().strip() for x in lines[i:j]]
+        if j - i >= 3 and len(set(labels)) == len(labels) and all(len(x) > 2 for x in labels):
+            for x in lines[i:j]:
+                x.kind = "promo"
+        i = max(j, i + 1)
+
+
+_CARDS = 2  # teaser cards that make a list of other stories
+
+
+def _mark_teaser_cards(lines: list[Line]) -> None:
+    """A list of other stories: cards of a headline, its age ("Holiday / 19 mins ago") and
+    a blurb. Two cards or more (the article's own "Updated 2 hours ago" is one line): the
+    headline above each age line and the blurb below it are listing too."""
+    cards = []
+    for i, line in enumerate(lines):
+        if line.kind != "timestamp" or not P.AGO.search(line.text):
+            continue
+        head = lines[i - 1] if i else None
+        if head is not None and head.kind is None and _headline_like(head.text):
+            cards.append(i)
+    if len(cards) < _CARDS:
+        return
+    for i in cards:
+        lines[i - 1].kind = "listing"
+        if (
+            i + 1 < len(lines)
+            and lines[i + 1].kind is None
+            and lines[i + 1].para <= lines[i].para + 1
+        ):
+            nxt = lines[i + 2] if i + 2 < len(lines) else None
+            if nxt is None or nxt.kind is not None or i + 3 in cards or _headline_like(nxt.text):
+                lines[i + 1].kind = "listing"
+
+
+_BOX_PARAS = 8  # one-line paragraphs a bare related heading reaches over
+
+
+def _bare_heading(text: str) -> bool:
+    return len(text.split()) <= 5 and not re.search(r"[:>»|–—-]\s*\S", text)
+
+
+_INNER_STOP = re.compile(r"[a-z\d)][.!?][\"”’]?\s+[A-Z]")
+_PROSE_SPACES = 15  # a line of prose may end on a tail without a stop ("... Read: CNN")
+
+
 def _is_body_line(line: Line) -> bool:
-    return line.kind is None and line.text[-1] in '.!?"”’' and line.text.count(" ") >= 7
+    if line.kind is not None or line.text.count(" ") < 7:
+        return False
+    if line.text[-1] in '.!?"”’':
+        return True
+    return line.text.count(" ") >= _PROSE_SPACES and bool(_INNER_STOP.search(line.text))
 
 
 def _standalone(lines: list[Line], i: int) -> bool:
@@ -378,7 +488,8 @@ def _mark_trailing_furniture(lines: list[Line]) -> None:
             continue
         t = line.text
         limit = _CHROME_TAIL if chrome else _SHORT_TAIL
-        if t.count(" ") <= limit and t[-1] not in '.!?:"”' and t[0].isalnum():
+        last = (t.rstrip(")]") or t)[-1]  # "(Laughter.)" ends on its stop
+        if t.count(" ") <= limit and last not in '.!?:"”' and t[0].isalnum():
             line.kind = "related" if not any(c.isdigit() for c in t) else "listing"
             chrome = chrome or ":" not in t  # "Chile: ESPN" may be the article's own list
 
@@ -389,7 +500,7 @@ def find_dateline(text: str, lang=None) -> re.Match[str] | None:
         return found
     m = P.DATELINE.match(text[:160])
     if not m:
-        return None
+        return P.PAPER_DATELINE.match(text[:80])
     place = m.group("place")
     if sum(c.isalpha() for c in place) < 3 or place.split()[0] in {"I", "A"}:
         return None
@@ -422,3 +533,39 @@ def reprint_source(text: str) -> str | None:
         return None
     name = re.sub(r"\s+(?:and|&|the|of|for|on)$", "", m.group(1).strip(" .,"))
     return re.sub(r"\s+(?:and|&|the|of|for|on)$", "", name) or None
+
+
+_TURNS = 2  # labelled lines that make a page a transcript
+
+
+def strip_turn_labels(body: str, sents) -> list[Boilerplate]:
+    """A transcript's turn labels ("MR. SMITH:", "Q:"), its stage directions ("(Laughter.)")
+    and a bare "Q" before one are furniture: the turn's text is the claim. Labels are cut
+    after the speakers are found (they name the turn's speaker), and only on a page with
+    two labelled lines or more (one "NOTE: ..." line is no transcript)."""
+    found = []
+    for s in sents:
+        if _line_start(body, s.start):
+            m = P.TURN_LABEL.match(body, s.start, s.end)
+            if m and m.end() < s.end:
+                found.append((s, m.end()))
+    out = []
+    if len(found) >= _TURNS:
+        for s, cut in found:
+            out.append(Boilerplate(s.start, s.start + len(body[s.start : cut].rstrip()), "label"))
+            s.start = cut
+    transcript = len(found) >= _TURNS
+    for s in sents if transcript else ():
+        piece = body[s.start : s.end]
+        bare = P.BARE_TURN.match(piece)
+        if P.STAGE.fullmatch(piece, bare.end() if bare else 0) or bare and bare.end() == len(piece):
+            out.append(Boilerplate(s.start, s.end, "stage"))
+            s.end = s.start
+    return out
+
+
+def _line_start(body: str, start: int) -> bool:
+    k = start
+    while k > 0 and body[k - 1] in " \t":
+        k -= 1
+    return k == 0 or body[k - 1] in "\n\r"

@@ -20,6 +20,8 @@ TITLES = _words(
 NUMBER_PREFIX = _words("no nos nº n° vol vols p pp fig figs art ch chap sec para op pt ed")
 
 MONTH_ABBR = _words("jan feb mar apr jun jul aug sep sept oct nov dec")
+WEEKDAY_ABBR = _words("mon tue tues wed thu thur thurs fri sat sun")
+WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
 
 # Abbreviations that end a sentence only before a typical sentence opener.
 AMBIGUOUS = _words(

@@ -79,7 +79,8 @@ PROMO = re.compile(
     _I,
 )
 PROMO_ANYWHERE = re.compile(
-    r"(?:telegram|whatsapp|youtube|tiktok) channel|our newsletter|in your inbox|sign up for",
+    r"(?:telegram|whatsapp|youtube|tiktok) channel|our newsletter|in your inbox|sign up for"
+    r"|sign up (?:here|now|today)\W*$",
     _I,
 )
 SOCIAL = frozenset(
@@ -211,7 +212,8 @@ RELATED = re.compile(
     r"(?:related(?: (?:articles?|stories|content|coverage|news|posts|reading|topics|links))?"
     r"|read more|read also|also read|see also|more from\b|more on this|more stories|recommended"
     r"(?: for you| stories)?|you (?:may|might) also (?:like|be interested)|further reading"
-    r"|read next|up next|next story\b|watch|listen|trending|popular|our standards)"
+    r"|read next|up next|next story\b|watch|listen|trending|popular|our standards"
+    r"|more on this (?:story|topic|subject)|read(?=:))"
     r"\s*(?::|—|–|-|>|»|\||$)",
     _I,
 )
@@ -234,13 +236,13 @@ LISTING = re.compile(
 )
 AGENCY_LINE = re.compile(
     r"(?:the )?(?:associated press|ap|reuters|afp|agence france-presse|upi|bloomberg"
-    r"|bloomberg news|xinhua|yonhap|kyodo|dpa|efe)\W*",
+    r"|bloomberg news|xinhua|yonhap|kyodo|jiji(?: press)?|dpa|efe)\W*",
     _I,
 )
 DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z.'’\-]+(?:[ /][A-Z][A-Z.'’\-]*){0,4})"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z.]{1,14}(?: [A-Z][A-Za-z.]{1,14}){0,2}))?"
-    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
+    r"(?:(?:,|\s[—–])\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}(?:,\s*\d{4})?))?"
     r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&/-]{0,30})\))?"
     r"\s*(?P<dash>—|–|--|-|\"|:)\s+(?=\S)"
 )
@@ -267,3 +269,87 @@ AGO = re.compile(
 )
 # ... and run in at the start of an entry ("6 p.m.: Florida, ...", "10:42 ET — The ...").
 RUN_IN_TIME = re.compile(rf"{CLOCK}\s*(?::|—|–|-{{1,2}}|\|)\s+(?=[\"“‘'(A-Z0-9])")
+
+# A transcript's turn label opening a line ("MR. SMITH: ...", "SENIOR OFFICIAL: ...",
+# "Q: ...", "A: ..."): capitals only, up to five words, then a colon and the turn's text.
+TURN_LABEL = re.compile(
+    r"(?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.)(?:[ \t]+(?:[A-Z][A-Z’'\-]*\.?|[A-Z]\.|OF|AND)){0,4}:[ \t]+(?=\S)"
+)
+# A stage direction in a transcript, on its own: "(Laughter.)", "(Applause)", "(Inaudible.)".
+STAGE = re.compile(
+    r"[(\[](?:laughter|laughs|applause|inaudible|unintelligible|crosstalk|cross talk|cheers"
+    r"|cheering|boos|booing|silence|pause|music|sighs|off mic|off-mic|end video clip"
+    r"|begin video clip|video clip|commercial break|break|audio gap|technical difficulties)"
+    r"(?:,? and (?:laughter|applause|cheers|cheering|boos))?\.?[)\]]\.?",
+    _I,
+)
+# The questioner's or answerer's bare mark before a stage direction ("Q (Inaudible.)").
+BARE_TURN = re.compile(r"[QA][.:]?(?:\s+|$)")
+
+# Link texts run together when a page's markup is dropped ("hockey coachSiah Armajani,
+# sculptorChadwick Boseman", "Twitter iconYouTube icon"): a lower-case word glued to the
+# capital of the next, the token starting in lower case (not "YouTube", "iPhone").
+GLUED_LINK = re.compile(r"(?<![\w'’])[a-z]{3,}[A-Z][a-z]")
+# A share panel's own words ("These are external links and will open in a new window",
+# "Close share panel", "Read more about sharing", "Copy this link").
+SHARE_PANEL = re.compile(
+    r"(?:these are )?external links?,? (?:and )?(?:will |which )?opens? in a new (?:window|tab)"
+    r"|close (?:the )?(?:share|sharing) (?:panel|menu|options|dialog)"
+    r"|(?:read more )?about sharing|copy (?:this |the )?link(?: to clipboard)?",
+    _I,
+)
+# Network names a share bar lists one per line ("Email", "Facebook", "Messenger").
+SHARE_NAMES = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "email",
+        "e-mail",
+        "linkedin",
+        "whatsapp",
+        "reddit",
+        "pinterest",
+        "telegram",
+        "messenger",
+        "flipboard",
+        "tumblr",
+        "bluesky",
+        "mastodon",
+        "instagram",
+        "youtube",
+        "tiktok",
+        "sms",
+    ]
+)
+
+# A caption that ends on its credit ("... in Folsom, Calif.Credit...Rich Lee/Associated Press").
+CREDIT_TAIL = re.compile(r"(?:photo |image )?credits?\s*(?:\.\.\.|…|:)\s*[A-Z][^.!?]{1,80}$", _I)
+# The page telling the reader how to use it ("Click on photo to go to brief obit.", "Hold
+# pointer over photo for person's name.", "Swipe left for more").
+UI_HINT = re.compile(
+    r"(?:click|tap|double-click|right-click) (?:on|to|the|a|any|an)\b|hover over\b|mouse over\b"
+    r"|hold (?:the |your )?(?:pointer|mouse|cursor)\b|swipe (?:left|right|up|down)\b"
+    r"|scroll (?:down|up|left|right)\b|(?:use|press) the arrow keys\b",
+    _I,
+)
+# "Back to ... page", "Back to homepage": a way back to another page.
+BACK_TO = re.compile(r"back to\b.{0,80}\b(?:page|pages|home|homepage|index|top|menu|list)\b.*", _I)
+# A paper's name opening its own story, as a wire's dateline would ("Kaieteur News – Police
+# investigators ...", "Stabroek News — The ...").
+PAPER_DATELINE = re.compile(
+    r"(?P<place>)(?P<agency>(?:[A-Z][a-z]+ ){1,2}(?:News|Times|Post|Herald|Press|Tribune|Gazette"
+    r"|Mirror|Express|Observer|Journal|Chronicle|Daily|Today|Online))\s*(?P<dash>—|–|--)\s+"
+    r"(?=[\"“A-Z])"
+)
+# An invitation to write in, with the address ("We welcome responses at letters@example.org",
+# "Send tips to news@example.com").
+WRITE_IN = re.compile(
+    r"(?:we welcome|send|email|e-mail|write to|contact|reach)\b[^.]{0,60}\b\S+@\S+\.\w+\.?$", _I
+)
+
+# A link to the story before or after this one ("PREVIOUS Cost-of-living ...", "Next
+# article: ...", "Previous post »").
+PREV_NEXT = re.compile(
+    r"(?:PREVIOUS|NEXT)\s*[:>»›]?\s+[A-Z][a-z]"
+    r"|(?:previous|next) (?:article|story|post|item)\b\s*[:>»›]?\s*\S"
+)
