@@ -275,8 +275,9 @@ def _resolve_own(sents: list[Sentence], lang=None, body: str = "") -> None:
     find = find_attribution if lang is None else lang.find_attribution
     subject: tuple[int, str, int] | None = None  # paragraph, name, order of the last subject
     for order, s in enumerate(sents):
-        if lang is None and body:
-            named = _subject_name(body[s.start : s.end])
+        if body:
+            text = body[s.start : s.end]
+            named = _subject_name(text) if lang is None else lang.subject_name(text)
             if named:
                 subject = (s.para, named, order)
         if not s.masked or not cue(s.masked):

@@ -167,3 +167,37 @@ def test_a_quoted_exclamation_with_one_noun_is_no_title():
         "Die Opposition verließ den Saal.",
         "Sein Buch „Der Zauberberg. Ein Roman“ erschien 1924.",  # a title: never cut inside
     ]
+
+
+# ---------------------------------------------------------------- speakers (issue 20, item 2)
+def test_the_name_after_its_role_in_apposition():
+    text = "Die Mieten steigen weiter, sagt auch der Sprecher des Mieterbundes (DMB), Peter Hahn."
+    assert speakers(text, "de") == ["Peter Hahn"]
+
+
+def test_an_occasion_after_the_name_is_not_part_of_it():
+    text = "„Wir brauchen mehr Züge“, sagte Weber beim Parteitag der Grünen in Bonn."
+    assert speakers(text, "de") == ["Weber"]
+
+
+def test_verb_second_after_an_adverb():
+    text = "Sinngemäß sagt Schulze: Die Reform kommt zu spät."
+    assert speakers(text, "de")[0] == "Schulze"
+
+
+def test_sagte_er_is_the_person_named_before():
+    text = (
+        "Bürgermeisterin Anna Brandt eröffnete am Montag die Brücke. "
+        "„Die Kosten blieben im Rahmen“, betonte sie."
+    )
+    assert speakers(text, "de")[-1] == "Bürgermeisterin Anna Brandt"
+
+
+def test_a_prepositional_phrase_is_no_speaker():
+    text = "Zum dritten Mal ergänzt in diesem Jahr eine Ausstellung das Programm."
+    assert speakers(text, "de") == [None]
+
+
+def test_erzaehlt_reports_speech():
+    text = "„Die ersten Jahre waren toll“, erzählt der 52-Jährige."
+    assert speakers(text, "de") == ["der 52-Jährige"]

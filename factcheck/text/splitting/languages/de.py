@@ -11,7 +11,9 @@ VERBS = words(
     """sagte sagt sagten sagen erklärte erklärt erklärten betonte betont betonten berichtete
     berichtet schrieb schreibt warnte warnt kritisierte kritisiert forderte fordert meinte
     meint sagte räumte räumt bestätigte bestätigt teilte teilt kündigte verwies hieß heißt
-    ergänzte ergänzt unterstrich versicherte behauptete behauptet erläuterte"""
+    ergänzte ergänzt unterstrich versicherte behauptete behauptet erläuterte erzählt
+    erzählte schrieben warnten warnen betonen erklären mahnte mahnt sagen berichten
+    berichteten bekräftigte bekräftigt resümierte resümiert meinte findet fand glaubt"""
 )
 ACCORDING = ("laut", "nach angaben", "zufolge", ", so ")
 AGENCIES = "dpa|afp|reuters|epd|kna|ap|sid|apa|ddp|dts"
@@ -48,6 +50,14 @@ def _has_name(text: str) -> bool:
         return True
     return any((m.group(1) or m.group(2)).lower() not in _OPENS_NOUN for m in _PAIR.finditer(text))
 
+
+# German puts the verb second: after an adverb opening the sentence the subject follows it
+# ("Sinngemäß sagt Wodarg:", "Dazu sagte die Ministerin, …")
+_V2 = re.compile(
+    r"^\W{0,2}(?:[A-ZÄÖÜ][a-zäöüß]*(?:gemäß|weise|dessen|dem)|Dazu|Dabei|Damals|Dann|Jetzt|Nun"
+    r"|Heute|Gestern|Später|Zudem|Außerdem|Allerdings|Trotzdem|Deshalb|Daher|Auch|So)\s+"
+    rf"(?:{'|'.join(sorted(VERBS, key=len, reverse=True))})\s+(?P<who>{_WHO})(?=\s*[,.;:!?])"
+)
 
 MONTHS = words(
     """januar februar märz april mai juni juli august september oktober november dezember
@@ -105,6 +115,7 @@ PROFILE = Profile(
         VERBS,
         ("laut", "nach Angaben von", "nach Angaben"),
         "der|die|das|dem|den|des|ein|eine",
+        lead=(_V2,),
         extra=(
             re.compile(rf",\s*so\s+(?P<who>{_WHO})(?=\s*(?:[.;!?]|$))"),
             re.compile(
@@ -113,6 +124,16 @@ PROFILE = Profile(
         ),
     ),
     pronouns=words("er sie es wir ich man ihr"),
+    # "„…“, sagte er": the person named before
+    refer_back=words("er sie"),
+    not_speakers=words("zum zur im am beim vom ins es man"),
+    # "sagte Lindner beim Dreikönigstreffen", "meint Margarethe Honisch vom Finanzblog":
+    # the name ends where a place or an occasion begins ("von" stays: "von der Leyen")
+    adjunct_cut=re.compile(
+        r"\s(?:beim|bei|am|im|in|auf|vor|gegenüber|nach|während|zum|zur|mit|vom|weiter|dazu"
+        r"|gestern|heute|bereits|jedoch|aber|dann)\b"
+    ),
+    adjunct_lead=re.compile(r"(?:auch|dazu|jedoch|zudem|außerdem|nun|heute|gestern|am \w+)\s+"),
     entity=_has_name,
     furniture=(
         (
