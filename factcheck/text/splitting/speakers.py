@@ -47,6 +47,8 @@ _PRONOUN_FACTOR = {"he": 0.9, "she": 0.9, "they": 0.75, "it": 0.75}
 _INTRO = 0.8  # a quotation announced by a colon line ("Smith wrote:")
 _SAME_PARAGRAPH = 0.75  # the speaker of the sentence before, in the same paragraph
 _CONTINUED = 0.6
+_EPITHET = 0.8  # "o parlamentar" taken for the person named just before (languages)
+_NAMED = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'\-]+)+$")  # "Rodrigo Pacheco"
 _MOSTLY = 0.4  # share of a sentence in quotation marks that makes it a quotation
 # A headline names who said its quotation after a colon ("'We will win': Joe Biden").
 _HEADLINE_TAG = re.compile(r"[\"”’']:?[^\"“”]{0,80}:\s+((?:[A-Z][\w.’'-]+ ?){1,3})$")
@@ -284,6 +286,20 @@ def _resolve_own(sents: list[Sentence], lang=None, body: str = "") -> None:
             continue
         att = find(s.masked)
         if att is None:
+            continue
+        person = history.get("person")
+        if lang is not None and subject and (person is None or subject[2] > person[0]):
+            person = (subject[2], subject[1], subject[0])  # named since as a subject
+        if (
+            lang is not None
+            and person
+            and s.para - person[2] <= 1
+            and _NAMED.search(person[1])
+            and lang.is_epithet(att.speaker)
+        ):
+            # "Rodrigo Pacheco … O parlamentar reforçou …": the person just named (by
+            # name: "El ministro … la ministra" are two people)
+            s.own, s.own_confidence = person[1], _RANK_CONFIDENCE[att.rank] * _EPITHET
             continue
         s.own = _resolve(att, history, s.para, order)
         if (

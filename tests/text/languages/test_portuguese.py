@@ -144,3 +144,16 @@ def test_de_acordo_com_closing_the_sentence():
 def test_a_clause_is_no_speaker():
     text = "O prefeito conversou com os moradores e reiterou o compromisso com a obra."
     assert speakers(text, "pt") == [None]
+
+
+def test_an_epithet_is_the_person_just_named():
+    text = (
+        "O senador Rui Costa chegou ao Congresso de manhã. "
+        "O parlamentar afirmou que a votação fica para agosto."
+    )
+    assert speakers(text, "pt") == [None, "Rui Costa"]
+
+
+def test_an_epithet_without_a_name_before_stays():
+    text = "O ministro disse que o défice caiu. A medida é necessária, afirmou a ministra."
+    assert speakers(text, "pt") == ["O ministro", "a ministra"]

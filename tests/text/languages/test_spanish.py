@@ -83,3 +83,11 @@ def test_an_adjunct_is_not_part_of_the_speaker():
 def test_a_clitic_before_the_verb_is_no_speaker():
     text = "El martes nos dijo adiós el maestro del pueblo."
     assert speakers(text, "es") == [None]
+
+
+def test_an_adjunct_after_a_dropped_subject_is_no_speaker():
+    text = (
+        "La jueza Elena Sanz leyó el fallo. “No hay pruebas”, dijo en una entrevista "
+        "concedida a la radio."
+    )
+    assert speakers(text, "es")[1] == "Elena Sanz"

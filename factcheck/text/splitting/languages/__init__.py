@@ -57,6 +57,8 @@ class Profile:
     not_speakers: frozenset[str] = frozenset()  # auxiliaries: "a" of "a déclaré"
     adjunct_cut: re.Pattern[str] | None = None  # "Lindner beim Treffen": the name ends
     adjunct_lead: re.Pattern[str] | None = None  # "à cette occasion le ministre"
+    prepositions: frozenset[str] = frozenset()  # "diz em áudio …": an adjunct, no subject
+    articles: frozenset[str] = frozenset()  # "o parlamentar": an epithet, see is_epithet
 
     # ---------------------------------------------------------------- boundaries
     def period_ends(self, text: str, i: int, w: int, word: str) -> bool | None:
@@ -150,6 +152,8 @@ class Profile:
                 continue
             who = m.groupdict().get("who") or ""
             who = self._trim(who.strip(" ,.;:"))
+            if who and who.split()[0].lower() in self.prepositions:
+                who = ""  # "«…», diz em áudio divulgado pela polícia": the subject is dropped
             low = who.lower()
             if not who or low in self.refer_back:
                 if self.refer_back:  # "«…», a-t-il dit", "«…», disse.": said before
@@ -163,6 +167,15 @@ class Profile:
             if low not in self.pronouns | self.starters:
                 return Attribution(who, min(rank, 4))
         return None
+
+    def is_epithet(self, who: str) -> bool:
+        """An article and one common noun ("o parlamentar", "le ministre", "der
+        48-Jährige"): news names a person once, then by such a noun."""
+        parts = who.split()
+        if len(parts) != 2 or parts[0].lower() not in self.articles:
+            return False
+        noun = parts[1]
+        return noun[:1].islower() or (self.nouns_capitalised and not _ACRONYM.search(noun))
 
     def subject_name(self, text: str) -> str | None:
         """The person named as the subject opening a sentence ("La portavoz Marta Ríos
@@ -247,6 +260,7 @@ _SUBJECT = re.compile(
     r"\W{0,2}(?:(?i:el|la|o|a|le|der|die|das)\s+)?(?:[a-zàâçéèêîôûáíóúñãõ\-]{4,}\s+)?"
     rf"({_CAPWORD}(?:\s+{_CAPWORD}){{1,2}})(?=\s+[a-zàâçéèêîôûáíóúñãõäöüß]|,)"
 )
+_ACRONYM = re.compile(r"[A-ZÄÖÜ]{2,}")
 _PARENTHESIS = re.compile(r"\s*\([^()\x00]{1,40}\)")
 # the last words of a speaker phrase are never these: a clause goes on ("... e reiterou")
 _NOT_LAST = words("e y et und que qui una un uma um une ein eine el la le o os as los las les")

@@ -129,6 +129,8 @@ PROFILE = Profile(
     not_speakers=words("zum zur im am beim vom ins es man"),
     # "sagte Lindner beim Dreikönigstreffen", "meint Margarethe Honisch vom Finanzblog":
     # the name ends where a place or an occasion begins ("von" stays: "von der Leyen")
+    prepositions=words("in im am auf bei beim vor nach mit während"),
+    # no epithets: "Angela Merkel sagte … so der Minister" names two people
     adjunct_cut=re.compile(
         r"\s(?:beim|bei|am|im|in|auf|vor|gegenüber|nach|während|zum|zur|mit|vom|weiter|dazu"
         r"|gestern|heute|bereits|jedoch|aber|dann)\b"

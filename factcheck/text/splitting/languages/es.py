@@ -40,6 +40,8 @@ PROFILE = Profile(
     # Spanish drops the subject: "«…», dijo." and "Aseguró que …" are the last speaker's
     refer_back=words("él ella ellos ellas"),
     not_speakers=words("nos me te se le les lo ha han había"),
+    prepositions=words("en a ante desde durante tras con sobre"),
+    articles=words("el la"),
     adjunct_cut=re.compile(
         r"\s(?:en (?:declaraciones|rueda|una|un|su|sus|el|la|conferencia|entrevista)|durante|ante"
         r"|tras|este|esta|el pasado|ayer|hoy|a (?:través|la prensa|los medios))\b"

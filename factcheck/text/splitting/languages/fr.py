@@ -51,6 +51,8 @@ PROFILE = Profile(
     pronouns=words("il elle ils elles on je nous vous"),
     refer_back=words("il elle ils elles a-t-il a-t-elle ont-ils ont-elles"),
     not_speakers=words("a ont avait avaient est sont était peu très bien trop si"),
+    prepositions=words("à au aux dans en devant lors sur pendant"),
+    articles=words("le la l'"),
     adjunct_cut=re.compile(
         r"\s(?:a|ont|avait|avaient)\s|\s(?:sur (?:l|le|la|les|ce|cette|son|sa|ses)\b|lors d|à propos|devant|pendant|en marge"
         r"|au cours|auprès|à l'occasion|à la (?:radio|télévision|presse)|au micro|dans (?:un|une|le|la|les|son|sa)"

@@ -45,6 +45,8 @@ PROFILE = Profile(
     # Portuguese drops the subject: "«…», disse." and "Afirmou que …" are the last speaker's
     refer_back=words("ele ela eles elas"),
     not_speakers=words("se me te lhe lhes nos ainda já"),
+    prepositions=words("em no na nos nas ao à durante após com sobre"),
+    articles=words("o a"),
     adjunct_cut=re.compile(
         r"\s(?:em (?:entrevista|nota|áudio|coletiva|declaração|comunicado|um|uma|sua|seu|vídeo"
         r"|publicação|suas|seus)|durante|nesta|neste|ontem|hoje|no (?:despacho|jornal|site|perfil)"
