@@ -90,10 +90,10 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     doc_index: _DocIndex | None = None
     last: tuple[int, str] | None = None  # paragraph and speaker of the last attribution
     turn: tuple[int, str] | None = None  # paragraph and speaker of a transcript label
-    labels = _turn_labels(body, sents) if lang is None else {}
+    labels = _turn_labels(body, sents) if lang is None else _name_labels(body, sents)
     transcript = len(labels) >= _TRANSCRIPT_LABELS  # turns run on until the next label
     for idx, s in enumerate(sents):
-        if lang is None and _opens_line(body, s.start):
+        if (lang is None or transcript) and _opens_line(body, s.start):
             if idx in labels:
                 turn = (s.para, labels[idx])
             elif _QUESTION.match(body, s.start) or not transcript:
@@ -188,6 +188,34 @@ def _turn_label(body: str, s: Sentence) -> str | None:
     return " ".join(
         w.capitalize() if len(w.strip(".")) >= short or w.endswith(".") else w for w in parts
     )
+
+
+# A transcript in another language names its speakers in full, capitalised as names
+# ("Christian Drosten: Das stimmt …", "Korinna Hennig: Herr Drosten, …"): two or three
+# capitalised words opening a line, then a colon. Only a page with several such labels,
+# some speaker labelled twice, is a transcript ("Coronavirus-Update: Virologe …" is a
+# heading).
+_NAME_LABEL_RX = re.compile(
+    r"((?:[A-ZÀ-ÖØ-Þ][\w’'\-]+)(?:[ \t]+(?:de |da |von |van |del )?[A-ZÀ-ÖØ-Þ][\w’'\-]+){1,2}):[ \t]+(?=\S)"
+)
+
+
+def _name_labels(body: str, sents: list[Sentence]) -> dict[int, str]:
+    """Sentence index -> the name label opening its line, on a transcript only."""
+    out = {}
+    for idx, s in enumerate(sents):
+        if _opens_line(body, s.start):
+            m = _NAME_LABEL_RX.match(body, s.start, s.end)
+            if m is None:
+                continue
+            words = re.findall(r"[^\W\d_][\w’'-]*", body[m.end() : s.end])
+            if len(words) >= 4 and sum(w[0].isupper() for w in words) <= 0.6 * len(words):
+                out[idx] = m.group(1)  # a sentence follows, not "Brighton: Sánchez, Dunk, …"
+    names = list(out.values())
+    turns = [n for n in set(names) if names.count(n) >= 2]
+    if len(names) < _TRANSCRIPT_LABELS or len(turns) < 2:
+        return {}  # a conversation: two people, each labelled more than once
+    return out
 
 
 # A quotation signed on its own after a dash ('“Fares went up.” | — Tom Bell, Leeds').

@@ -201,3 +201,17 @@ def test_a_prepositional_phrase_is_no_speaker():
 def test_erzaehlt_reports_speech():
     text = "„Die ersten Jahre waren toll“, erzählt der 52-Jährige."
     assert speakers(text, "de") == ["der 52-Jährige"]
+
+
+def test_an_interview_transcript_labels_its_turns_with_names():
+    text = (
+        "Interview zur Energiewende\n\n"
+        "Lena Vogt: Frau Kraus, wie teuer wird der Strom im Winter?\n\n"
+        "Petra Kraus: Die Preise werden sicher steigen. Wir rechnen mit zehn Prozent.\n\n"
+        "Lena Vogt: Und was bedeutet das für die Haushalte?\n\n"
+        "Petra Kraus: Viele werden sparen müssen. Das ist keine gute Nachricht."
+    )
+    got = dict(zip(sentences(text, "de"), speakers(text, "de"), strict=True))
+    assert got["Wir rechnen mit zehn Prozent."] == "Petra Kraus"
+    assert got["Lena Vogt: Und was bedeutet das für die Haushalte?"] == "Lena Vogt"
+    assert got["Das ist keine gute Nachricht."] == "Petra Kraus"

@@ -91,3 +91,13 @@ def test_an_adjunct_after_a_dropped_subject_is_no_speaker():
         "concedida a la radio."
     )
     assert speakers(text, "es")[1] == "Elena Sanz"
+
+
+def test_a_lineup_or_a_schedule_is_no_transcript():
+    text = (
+        "Real Betis: Rui Silva, Bellerín, Pezzella, Miranda y Canales.\n\n"
+        "Estados Unidos: 12:30 horas\n\n"
+        "Estados Unidos: ESPN, Paramount+ y Univision\n\n"
+        "Real Betis: el equipo llega con tres bajas por lesión a este partido."
+    )
+    assert set(speakers(text, "es")) == {None}
