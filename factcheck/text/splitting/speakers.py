@@ -126,6 +126,15 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
             found = next((region_speaker[r] for r in s.regions if region_speaker[r]), None)
             if found:
                 s.speaker, s.confidence = found
+        if (
+            s.speaker is None
+            and lang is not None
+            and lang.reported is not None
+            and last
+            and s.para - last[0] <= 1
+            and lang.reported(body[s.start : s.end])
+        ):
+            s.speaker, s.confidence = last[1], _CONTINUED  # German reported speech goes on
         if s.speaker:
             last = (s.para, s.speaker)
         signed = (

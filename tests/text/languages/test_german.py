@@ -215,3 +215,35 @@ def test_an_interview_transcript_labels_its_turns_with_names():
     assert got["Wir rechnen mit zehn Prozent."] == "Petra Kraus"
     assert got["Lena Vogt: Und was bedeutet das für die Haushalte?"] == "Lena Vogt"
     assert got["Das ist keine gute Nachricht."] == "Petra Kraus"
+
+
+def test_konjunktiv_reported_speech_goes_on_with_the_last_speaker():
+    text = (
+        "„Die Nachfrage ist groß“, sagte Händlerin Eva Lang. Im Herbst steige der Umsatz "
+        "meist um ein Drittel. Das Geschäft läuft seit 1998."
+    )
+    assert speakers(text, "de") == ["Händlerin Eva Lang", "Händlerin Eva Lang", None]
+
+
+def test_laut_takes_the_capitalised_noun_phrase_without_a_comma():
+    text = "Die Preise sind laut dem Statistischen Bundesamt im März leicht gesunken."
+    assert speakers(text, "de") == ["dem Statistischen Bundesamt"]
+    assert speakers("Der Wert liegt laut WHO stets unter dem Grenzwert.", "de") == ["WHO"]
+
+
+def test_the_age_epithet_is_the_person_just_named():
+    text = (
+        "Der Bergführer Max Huber wohnt in Garmisch. "
+        "„Früher lag hier mehr Schnee“, erzählt der 61-Jährige."
+    )
+    assert speakers(text, "de")[1] == "Bergführer Max Huber"
+
+
+def test_a_speaker_before_a_quoted_name():
+    text = "„Der Markt ist nervös“, meint Jana Berg vom Börsenblog «Kursbuch»."
+    assert speakers(text, "de") == ["Jana Berg"]
+
+
+def test_findet_is_no_reporting_verb():
+    text = "Wer im Netz sucht, findet eine schier endlose Menge an Ratgebern."
+    assert speakers(text, "de") == [None]

@@ -59,6 +59,7 @@ class Profile:
     adjunct_lead: re.Pattern[str] | None = None  # "à cette occasion le ministre"
     prepositions: frozenset[str] = frozenset()  # "diz em áudio …": an adjunct, no subject
     articles: frozenset[str] = frozenset()  # "o parlamentar": an epithet, see is_epithet
+    reported: Callable[[str], bool] | None = None  # German Konjunktiv I: reported speech
 
     # ---------------------------------------------------------------- boundaries
     def period_ends(self, text: str, i: int, w: int, word: str) -> bool | None:
@@ -172,6 +173,8 @@ class Profile:
         """An article and one common noun ("o parlamentar", "le ministre", "der
         48-Jährige"): news names a person once, then by such a noun."""
         parts = who.split()
+        if len(parts) == 2 and parts[0].lower() in ("der", "die") and _AGE.fullmatch(parts[1]):
+            return True  # "erzählt der 48-Jährige": German names a person by age after
         if len(parts) != 2 or parts[0].lower() not in self.articles:
             return False
         noun = parts[1]
@@ -261,6 +264,7 @@ _SUBJECT = re.compile(
     rf"({_CAPWORD}(?:\s+{_CAPWORD}){{1,2}})(?=\s+[a-zàâçéèêîôûáíóúñãõäöüß]|,)"
 )
 _ACRONYM = re.compile(r"[A-ZÄÖÜ]{2,}")
+_AGE = re.compile(r"\d{1,3}-[Jj]ährige[rn]?")
 _PARENTHESIS = re.compile(r"\s*\([^()\x00]{1,40}\)")
 # the last words of a speaker phrase are never these: a clause goes on ("... e reiterou")
 _NOT_LAST = words("e y et und que qui una un uma um une ein eine el la le o os as los las les")
@@ -318,7 +322,7 @@ def attribution_patterns(
     acc = "|".join(re.escape(a) for a in according)
     cap = r"[A-ZÁÉÍÓÚÂÊÔÃÕÀÈÇÄÖÜÑ][\w’'\-]+"
     name = rf"{cap}(?:\s+(?:de\s+|da\s+|do\s+|del\s+|von\s+)?{cap}){{1,3}}"
-    after = r"(?=\s*(?:[,.;:!?—–]|$))"
+    after = r"(?=\s*(?:[,.;:!?—–\x00]|$))"  # "meint X vom Blog «Fortunalista»."
     null = (
         (
             re.compile(rf"(?:[,\x00—–]\s*)(?<!\w){verb}(?=\s*(?:[.;!?]|$))"),

@@ -12,8 +12,8 @@ VERBS = words(
     berichtet schrieb schreibt warnte warnt kritisierte kritisiert forderte fordert meinte
     meint sagte räumte räumt bestätigte bestätigt teilte teilt kündigte verwies hieß heißt
     ergänzte ergänzt unterstrich versicherte behauptete behauptet erläuterte erzählt
-    erzählte schrieben warnten warnen betonen erklären mahnte mahnt sagen berichten
-    berichteten bekräftigte bekräftigt resümierte resümiert meinte findet fand glaubt"""
+    erzählte schrieben warnten warnen mahnte mahnt berichteten bekräftigte bekräftigt
+    resümierte resümiert meinte"""
 )
 ACCORDING = ("laut", "nach angaben", "zufolge", ", so ")
 AGENCIES = "dpa|afp|reuters|epd|kna|ap|sid|apa|ddp|dts"
@@ -58,6 +58,25 @@ _V2 = re.compile(
     r"|Heute|Gestern|Später|Zudem|Außerdem|Allerdings|Trotzdem|Deshalb|Daher|Auch|So)\s+"
     rf"(?:{'|'.join(sorted(VERBS, key=len, reverse=True))})\s+(?P<who>{_WHO})(?=\s*[,.;:!?])"
 )
+
+# "laut" takes a noun phrase and no comma: "laut dem Europäischen Rechnungshof den Bau",
+# "laut OECD stets um Werte": the capitalised words after it (every noun is capitalised)
+_LAUT = re.compile(
+    r"(?<!\w)[Ll]aut\s+(?P<who>(?:(?:dem|der|den|des|einer|einem)\s+)?(?:[a-zäöü]+(?:en|er|e)\s+)?"
+    r"[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,2})"
+)
+# Konjunktiv I, the mood of reported speech: a sentence in it with no speaker of its own
+# goes on with the account of the last speaker ("Dadurch sei das Wissen verfügbar …")
+_KONJUNKTIV = words(
+    """sei seien sei's habe werde könne müsse solle wolle dürfe gebe bleibe liege steige
+    fehle stehe gehe komme bescheinige"""
+)
+
+
+def _reported(text: str) -> bool:
+    tokens = set(re.findall(r"[^\W\d_]+", text.lower()))
+    return not _KONJUNKTIV.isdisjoint(tokens) and tokens.isdisjoint({"ich", "wir"})
+
 
 MONTHS = words(
     """januar februar märz april mai juni juli august september oktober november dezember
@@ -115,7 +134,7 @@ PROFILE = Profile(
         VERBS,
         ("laut", "nach Angaben von", "nach Angaben"),
         "der|die|das|dem|den|des|ein|eine",
-        lead=(_V2,),
+        lead=(_V2, _LAUT),
         extra=(
             re.compile(rf",\s*so\s+(?P<who>{_WHO})(?=\s*(?:[.;!?]|$))"),
             re.compile(
@@ -126,6 +145,7 @@ PROFILE = Profile(
     pronouns=words("er sie es wir ich man ihr"),
     # "„…“, sagte er": the person named before
     refer_back=words("er sie"),
+    reported=_reported,
     not_speakers=words("zum zur im am beim vom ins es man"),
     # "sagte Lindner beim Dreikönigstreffen", "meint Margarethe Honisch vom Finanzblog":
     # the name ends where a place or an occasion begins ("von" stays: "von der Leyen")
