@@ -80,3 +80,21 @@ def test_a_clause_after_the_subject_is_cut():
 def test_an_adverb_before_a_participle_is_no_speaker():
     text = "Marc Petit, peu estimé par ses collègues, quitte le conseil."
     assert speakers(text, "fr") == [None]
+
+
+def test_pour_a_full_name_is_the_source_of_the_view():
+    text = "Pour Sophie Laurent, cette décision est une erreur. Pour Noël, les prix montent."
+    assert speakers(text, "fr") == ["Sophie Laurent", None]
+
+
+def test_the_name_after_an_elided_role():
+    text = "Le ministre de l'Économie Louis Bernard a affirmé que la croissance reprendrait."
+    assert speakers(text, "fr") == ["Louis Bernard"]
+
+
+def test_an_epithet_with_its_adjective_is_the_person_just_named():
+    text = (
+        "Le maire Henri Faure a été mis en cause mardi. "
+        "Le principal intéressé a fait savoir qu'il ne démissionnerait pas."
+    )
+    assert speakers(text, "fr") == [None, "Henri Faure"]

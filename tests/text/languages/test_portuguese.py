@@ -157,3 +157,8 @@ def test_an_epithet_is_the_person_just_named():
 def test_an_epithet_without_a_name_before_stays():
     text = "O ministro disse que o défice caiu. A medida é necessária, afirmou a ministra."
     assert speakers(text, "pt") == ["O ministro", "a ministra"]
+
+
+def test_para_a_full_name_is_the_source_of_the_view():
+    text = "Para Helena Duarte, o orçamento é irrealista. Para o verão, há novas linhas."
+    assert speakers(text, "pt") == ["Helena Duarte", None]

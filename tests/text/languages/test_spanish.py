@@ -101,3 +101,8 @@ def test_a_lineup_or_a_schedule_is_no_transcript():
         "Real Betis: el equipo llega con tres bajas por lesión a este partido."
     )
     assert set(speakers(text, "es")) == {None}
+
+
+def test_para_a_full_name_is_the_source_of_the_view():
+    text = "Para Carmen Vidal, el acuerdo llega tarde. Para el verano, habrá más trenes."
+    assert speakers(text, "es") == ["Carmen Vidal", None]

@@ -60,6 +60,7 @@ class Profile:
     prepositions: frozenset[str] = frozenset()  # "diz em áudio …": an adjunct, no subject
     articles: frozenset[str] = frozenset()  # "o parlamentar": an epithet, see is_epithet
     reported: Callable[[str], bool] | None = None  # German Konjunktiv I: reported speech
+    views: tuple[str, ...] = ()  # "pour ", "para ": a sentence opening so may name a source
 
     # ---------------------------------------------------------------- boundaries
     def period_ends(self, text: str, i: int, w: int, word: str) -> bool | None:
@@ -140,8 +141,10 @@ class Profile:
     # ---------------------------------------------------------------- speakers
     def has_cue(self, low: str) -> bool:
         """Could the sentence carry an attribution in this language?"""
-        return not self.report_verbs.isdisjoint(_WORD.findall(low)) or any(
-            a in low for a in self.according
+        return (
+            not self.report_verbs.isdisjoint(_WORD.findall(low))
+            or any(a in low for a in self.according)
+            or low.lstrip(' "«“\x00').startswith(self.views or ("\x01",))
         )
 
     def find_attribution(self, masked: str) -> Attribution | None:
@@ -175,6 +178,8 @@ class Profile:
         parts = who.split()
         if len(parts) == 2 and parts[0].lower() in ("der", "die") and _AGE.fullmatch(parts[1]):
             return True  # "erzählt der 48-Jährige": German names a person by age after
+        if len(parts) == 3 and parts[1].islower():
+            parts = [parts[0], parts[2]]  # an adjective before: "le principal intéressé"
         if len(parts) != 2 or parts[0].lower() not in self.articles:
             return False
         noun = parts[1]
@@ -270,7 +275,7 @@ _PARENTHESIS = re.compile(r"\s*\([^()\x00]{1,40}\)")
 _NOT_LAST = words("e y et und que qui una un uma um une ein eine el la le o os as los las les")
 _CAP = r"[A-ZÁÉÍÓÚÂÊÔÃÕÀÈÇÄÖÜÑŠČŽ][\w’'\-]+"
 _NAME_AFTER_ROLE = re.compile(
-    rf"^(?:\S+\s+)*?[a-zàâäçéèêëîïôöùûüáíóúñãõ’'\-]{{4,}}\s+((?:{_CAP})(?:\s+(?:de\s+|da\s+|do\s+|del\s+|dos\s+)?{_CAP}){{1,3}})$"
+    rf"^(?:\S+\s+)*?(?:[a-zàâäçéèêëîïôöùûüáíóúñãõ’'\-]{{4,}}|[ldLD]['’]\S+)\s+((?:{_CAP})(?:\s+(?:de\s+|da\s+|do\s+|del\s+|dos\s+)?{_CAP}){{1,3}})$"
 )
 
 
@@ -343,6 +348,13 @@ def attribution_patterns(
         *null,
         *extra,
     )
+
+
+def view_of(word: str) -> re.Pattern[str]:
+    """A sentence opening with a view ascribed to someone named in full ("Pour Jan Hamáček,
+    cette attitude est méprisante", "Para Rodrigo Pacheco, …"): the name is the source.
+    A name only, in two words or more ("Pour Noël," "Pour la première fois," are not)."""
+    return re.compile(rf"^\W{{0,2}}{word}\s+(?P<who>{_CAP}(?:\s+{_CAP}){{1,3}})\s*,")
 
 
 def agency_line(names: str) -> re.Pattern[str]:

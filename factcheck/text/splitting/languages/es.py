@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from factcheck.text.splitting.languages import Profile, agency_line, attribution_patterns, words
+from factcheck.text.splitting.languages import (
+    Profile,
+    agency_line,
+    attribution_patterns,
+    view_of,
+    words,
+)
 
 VERBS = words(
     """dijo dice dicen dijeron afirmó afirma afirmaron aseguró asegura aseguraron manifestó
@@ -34,8 +40,11 @@ PROFILE = Profile(
         a otro otra otros otras todo toda todos todas cada muchos muchas hay fue es son era"""
     ),
     report_verbs=VERBS,
+    views=("para ",),
     according=ACCORDING,
-    attribution=attribution_patterns(VERBS, ACCORDING, "el|la|los|las|un|una", null_subject=True),
+    attribution=attribution_patterns(
+        VERBS, ACCORDING, "el|la|los|las|un|una", null_subject=True, extra=(view_of("Para"),)
+    ),
     pronouns=words("él ella ellos ellas yo nosotros usted ustedes se lo le"),
     # Spanish drops the subject: "«…», dijo." and "Aseguró que …" are the last speaker's
     refer_back=words("él ella ellos ellas"),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from factcheck.text.splitting.languages import Profile, agency_line, attribution_patterns, words
+from factcheck.text.splitting.languages import (
+    Profile,
+    agency_line,
+    attribution_patterns,
+    view_of,
+    words,
+)
 
 VERBS = words(
     """dit déclaré affirmé expliqué ajouté indiqué précisé souligné assuré estimé annoncé
@@ -14,7 +20,7 @@ VERBS = words(
     conclu souligné ironisé regretté déploré plaidé taclé tranché commenté observé noté
     résumé détaillé poursuit conclut ajoutait expliquait déclarait révèle révélé indiquent
     affirment estiment soulignent expliquent dénoncent assurent annoncent demandé réclamé
-    exigé savoir exprimé"""
+    exigé savoir exprimé appelé appelle"""
 )
 ACCORDING = ("selon", "d'après", "d’après", "aux yeux de")
 AGENCIES = "afp|reuters|ap|belga|ats|apa|ansa|dpa"
@@ -32,6 +38,7 @@ PROFILE = Profile(
         toutes chaque plusieurs il y est sont était"""
     ),
     report_verbs=VERBS,
+    views=("pour ",),
     according=ACCORDING,
     attribution=attribution_patterns(
         VERBS,
@@ -42,6 +49,7 @@ PROFILE = Profile(
             "|s'est|s’est|se sont"
         ),
         # inversion after a quotation: "«…», a-t-il lâché", "met-il en perspective"
+        extra=(view_of("Pour"),),
         lead=(
             re.compile(
                 r"[,\x00]\s*(?:a-t-|ont-|[^\W\d_]+-(?:t-)?)(?P<who>il|elle|ils|elles)(?!\w)"

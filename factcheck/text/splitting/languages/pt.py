@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 
-from factcheck.text.splitting.languages import Profile, agency_line, attribution_patterns, words
+from factcheck.text.splitting.languages import (
+    Profile,
+    agency_line,
+    attribution_patterns,
+    view_of,
+    words,
+)
 
 VERBS = words(
     """disse diz dizem disseram afirmou afirma afirmaram declarou explicou acrescentou
@@ -39,8 +45,11 @@ PROFILE = Profile(
     ),
     colon_quotes="«",
     report_verbs=VERBS,
+    views=("para ",),
     according=ACCORDING,
-    attribution=attribution_patterns(VERBS, ACCORDING, "o|a|os|as|um|uma", null_subject=True),
+    attribution=attribution_patterns(
+        VERBS, ACCORDING, "o|a|os|as|um|uma", null_subject=True, extra=(view_of("Para"),)
+    ),
     pronouns=words("ele ela eles elas eu nós você vocês se"),
     # Portuguese drops the subject: "«…», disse." and "Afirmou que …" are the last speaker's
     refer_back=words("ele ela eles elas"),
