@@ -106,3 +106,11 @@ def test_a_lineup_or_a_schedule_is_no_transcript():
 def test_para_a_full_name_is_the_source_of_the_view():
     text = "Para Carmen Vidal, el acuerdo llega tarde. Para el verano, habrá más trenes."
     assert speakers(text, "es") == ["Carmen Vidal", None]
+
+
+def test_a_sentence_opening_with_the_verb_after_an_adverb_keeps_the_speaker():
+    text = (
+        "La fiscal Rosa Pérez pidió ocho años de cárcel para el exalcalde. "
+        "También solicitó una multa de 20.000 euros."
+    )
+    assert speakers(text, "es") == ["Rosa Pérez", "Rosa Pérez"]

@@ -270,6 +270,7 @@ _SUBJECT = re.compile(
 )
 _ACRONYM = re.compile(r"[A-ZÄÖÜ]{2,}")
 _AGE = re.compile(r"\d{1,3}-[Jj]ährige[rn]?")
+_ADVERBS = "también|además|asimismo|luego|después|también|ainda|depois|também|além disso|já"
 _PARENTHESIS = re.compile(r"\s*\([^()\x00]{1,40}\)")
 # the last words of a speaker phrase are never these: a clause goes on ("... e reiterou")
 _NOT_LAST = words("e y et und que qui una un uma um une ein eine el la le o os as los las les")
@@ -331,7 +332,9 @@ def attribution_patterns(
     null = (
         (
             re.compile(rf"(?:[,\x00—–]\s*)(?<!\w){verb}(?=\s*(?:[.;!?]|$))"),
-            re.compile(rf"^\W{{0,2}}(?i:{verb})\s+(?=que\b)"),
+            # a sentence opening with the verb, an adverb before it or not: "Aseguró que
+            # …", "También solicitó una multa …"
+            re.compile(rf"^\W{{0,2}}(?:(?i:{_ADVERBS})\s+)?(?i:{verb})(?!\w)"),
         )
         if null_subject
         else ()
