@@ -247,3 +247,11 @@ def test_a_speaker_before_a_quoted_name():
 def test_findet_is_no_reporting_verb():
     text = "Wer im Netz sucht, findet eine schier endlose Menge an Ratgebern."
     assert speakers(text, "de") == [None]
+
+
+def test_hiess_es_is_the_source_named_before():
+    text = (
+        "Die Kosten der Kliniken stiegen 2023 um sieben Prozent, teilte das Statistikamt mit. "
+        "Ein Ende des Anstiegs ist nicht absehbar, hieß es weiter."
+    )
+    assert speakers(text, "de") == ["das Statistikamt", "das Statistikamt"]

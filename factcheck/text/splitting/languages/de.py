@@ -74,8 +74,15 @@ _KONJUNKTIV = words(
 
 
 def _reported(text: str) -> bool:
-    tokens = set(re.findall(r"[^\W\d_]+", text.lower()))
+    """Konjunktiv I, or "hieß es": the impersonal report of the source named before."""
+    low = text.lower()
+    if _IMPERSONAL.search(low):
+        return True
+    tokens = set(re.findall(r"[^\W\d_]+", low))
     return not _KONJUNKTIV.isdisjoint(tokens) and tokens.isdisjoint({"ich", "wir"})
+
+
+_IMPERSONAL = re.compile(r"\b(?:hieß|heißt)\s+es\b")
 
 
 MONTHS = words(
