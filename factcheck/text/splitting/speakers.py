@@ -47,6 +47,8 @@ _PRONOUN_FACTOR = {"he": 0.9, "she": 0.9, "they": 0.75, "it": 0.75}
 _INTRO = 0.8  # a quotation announced by a colon line ("Smith wrote:")
 _SAME_PARAGRAPH = 0.75  # the speaker of the sentence before, in the same paragraph
 _CONTINUED = 0.6
+_EPITHET = 0.8  # "o parlamentar" taken for the person named just before (languages)
+_NAMED = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'\-]+)+$")  # "Rodrigo Pacheco"
 _MOSTLY = 0.4  # share of a sentence in quotation marks that makes it a quotation
 # A headline names who said its quotation after a colon ("'We will win': Joe Biden").
 _HEADLINE_TAG = re.compile(r"[\"”’']:?[^\"“”]{0,80}:\s+((?:[A-Z][\w.’'-]+ ?){1,3})$")
@@ -88,10 +90,10 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
     doc_index: _DocIndex | None = None
     last: tuple[int, str] | None = None  # paragraph and speaker of the last attribution
     turn: tuple[int, str] | None = None  # paragraph and speaker of a transcript label
-    labels = _turn_labels(body, sents) if lang is None else {}
+    labels = _turn_labels(body, sents) if lang is None else _name_labels(body, sents)
     transcript = len(labels) >= _TRANSCRIPT_LABELS  # turns run on until the next label
     for idx, s in enumerate(sents):
-        if lang is None and _opens_line(body, s.start):
+        if (lang is None or transcript) and _opens_line(body, s.start):
             if idx in labels:
                 turn = (s.para, labels[idx])
             elif _QUESTION.match(body, s.start) or not transcript:
@@ -124,6 +126,15 @@ def assign_speakers(body: str, sents: list[Sentence], lang=None) -> None:
             found = next((region_speaker[r] for r in s.regions if region_speaker[r]), None)
             if found:
                 s.speaker, s.confidence = found
+        if (
+            s.speaker is None
+            and lang is not None
+            and lang.reported is not None
+            and last
+            and s.para - last[0] <= 1
+            and lang.reported(body[s.start : s.end])
+        ):
+            s.speaker, s.confidence = last[1], _CONTINUED  # German reported speech goes on
         if s.speaker:
             last = (s.para, s.speaker)
         signed = (
@@ -186,6 +197,34 @@ def _turn_label(body: str, s: Sentence) -> str | None:
     return " ".join(
         w.capitalize() if len(w.strip(".")) >= short or w.endswith(".") else w for w in parts
     )
+
+
+# A transcript in another language names its speakers in full, capitalised as names
+# ("Christian Drosten: Das stimmt …", "Korinna Hennig: Herr Drosten, …"): two or three
+# capitalised words opening a line, then a colon. Only a page with several such labels,
+# some speaker labelled twice, is a transcript ("Coronavirus-Update: Virologe …" is a
+# heading).
+_NAME_LABEL_RX = re.compile(
+    r"((?:[A-ZÀ-ÖØ-Þ][\w’'\-]+)(?:[ \t]+(?:de |da |von |van |del )?[A-ZÀ-ÖØ-Þ][\w’'\-]+){1,2}):[ \t]+(?=\S)"
+)
+
+
+def _name_labels(body: str, sents: list[Sentence]) -> dict[int, str]:
+    """Sentence index -> the name label opening its line, on a transcript only."""
+    out = {}
+    for idx, s in enumerate(sents):
+        if _opens_line(body, s.start):
+            m = _NAME_LABEL_RX.match(body, s.start, s.end)
+            if m is None:
+                continue
+            words = re.findall(r"[^\W\d_][\w’'-]*", body[m.end() : s.end])
+            if len(words) >= 4 and sum(w[0].isupper() for w in words) <= 0.6 * len(words):
+                out[idx] = m.group(1)  # a sentence follows, not "Brighton: Sánchez, Dunk, …"
+    names = list(out.values())
+    turns = [n for n in set(names) if names.count(n) >= 2]
+    if len(names) < _TRANSCRIPT_LABELS or len(turns) < 2:
+        return {}  # a conversation: two people, each labelled more than once
+    return out
 
 
 # A quotation signed on its own after a dash ('“Fares went up.” | — Tom Bell, Leeds').
@@ -275,14 +314,29 @@ def _resolve_own(sents: list[Sentence], lang=None, body: str = "") -> None:
     find = find_attribution if lang is None else lang.find_attribution
     subject: tuple[int, str, int] | None = None  # paragraph, name, order of the last subject
     for order, s in enumerate(sents):
-        if lang is None and body:
-            named = _subject_name(body[s.start : s.end])
+        if body:
+            text = body[s.start : s.end]
+            named = _subject_name(text) if lang is None else lang.subject_name(text)
             if named:
                 subject = (s.para, named, order)
         if not s.masked or not cue(s.masked):
             continue
         att = find(s.masked)
         if att is None:
+            continue
+        person = history.get("person")
+        if lang is not None and subject and (person is None or subject[2] > person[0]):
+            person = (subject[2], subject[1], subject[0])  # named since as a subject
+        if (
+            lang is not None
+            and person
+            and s.para - person[2] <= 1
+            and _NAMED.search(person[1])
+            and lang.is_epithet(att.speaker)
+        ):
+            # "Rodrigo Pacheco … O parlamentar reforçou …": the person just named (by
+            # name: "El ministro … la ministra" are two people)
+            s.own, s.own_confidence = person[1], _RANK_CONFIDENCE[att.rank] * _EPITHET
             continue
         s.own = _resolve(att, history, s.para, order)
         if (

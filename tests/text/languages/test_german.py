@@ -167,3 +167,91 @@ def test_a_quoted_exclamation_with_one_noun_is_no_title():
         "Die Opposition verließ den Saal.",
         "Sein Buch „Der Zauberberg. Ein Roman“ erschien 1924.",  # a title: never cut inside
     ]
+
+
+# ---------------------------------------------------------------- speakers (issue 20, item 2)
+def test_the_name_after_its_role_in_apposition():
+    text = "Die Mieten steigen weiter, sagt auch der Sprecher des Mieterbundes (DMB), Peter Hahn."
+    assert speakers(text, "de") == ["Peter Hahn"]
+
+
+def test_an_occasion_after_the_name_is_not_part_of_it():
+    text = "„Wir brauchen mehr Züge“, sagte Weber beim Parteitag der Grünen in Bonn."
+    assert speakers(text, "de") == ["Weber"]
+
+
+def test_verb_second_after_an_adverb():
+    text = "Sinngemäß sagt Schulze: Die Reform kommt zu spät."
+    assert speakers(text, "de")[0] == "Schulze"
+
+
+def test_sagte_er_is_the_person_named_before():
+    text = (
+        "Bürgermeisterin Anna Brandt eröffnete am Montag die Brücke. "
+        "„Die Kosten blieben im Rahmen“, betonte sie."
+    )
+    assert speakers(text, "de")[-1] == "Bürgermeisterin Anna Brandt"
+
+
+def test_a_prepositional_phrase_is_no_speaker():
+    text = "Zum dritten Mal ergänzt in diesem Jahr eine Ausstellung das Programm."
+    assert speakers(text, "de") == [None]
+
+
+def test_erzaehlt_reports_speech():
+    text = "„Die ersten Jahre waren toll“, erzählt der 52-Jährige."
+    assert speakers(text, "de") == ["der 52-Jährige"]
+
+
+def test_an_interview_transcript_labels_its_turns_with_names():
+    text = (
+        "Interview zur Energiewende\n\n"
+        "Lena Vogt: Frau Kraus, wie teuer wird der Strom im Winter?\n\n"
+        "Petra Kraus: Die Preise werden sicher steigen. Wir rechnen mit zehn Prozent.\n\n"
+        "Lena Vogt: Und was bedeutet das für die Haushalte?\n\n"
+        "Petra Kraus: Viele werden sparen müssen. Das ist keine gute Nachricht."
+    )
+    got = dict(zip(sentences(text, "de"), speakers(text, "de"), strict=True))
+    assert got["Wir rechnen mit zehn Prozent."] == "Petra Kraus"
+    assert got["Lena Vogt: Und was bedeutet das für die Haushalte?"] == "Lena Vogt"
+    assert got["Das ist keine gute Nachricht."] == "Petra Kraus"
+
+
+def test_konjunktiv_reported_speech_goes_on_with_the_last_speaker():
+    text = (
+        "„Die Nachfrage ist groß“, sagte Händlerin Eva Lang. Im Herbst steige der Umsatz "
+        "meist um ein Drittel. Das Geschäft läuft seit 1998."
+    )
+    assert speakers(text, "de") == ["Händlerin Eva Lang", "Händlerin Eva Lang", None]
+
+
+def test_laut_takes_the_capitalised_noun_phrase_without_a_comma():
+    text = "Die Preise sind laut dem Statistischen Bundesamt im März leicht gesunken."
+    assert speakers(text, "de") == ["dem Statistischen Bundesamt"]
+    assert speakers("Der Wert liegt laut WHO stets unter dem Grenzwert.", "de") == ["WHO"]
+
+
+def test_the_age_epithet_is_the_person_just_named():
+    text = (
+        "Der Bergführer Max Huber wohnt in Garmisch. "
+        "„Früher lag hier mehr Schnee“, erzählt der 61-Jährige."
+    )
+    assert speakers(text, "de")[1] == "Bergführer Max Huber"
+
+
+def test_a_speaker_before_a_quoted_name():
+    text = "„Der Markt ist nervös“, meint Jana Berg vom Börsenblog «Kursbuch»."
+    assert speakers(text, "de") == ["Jana Berg"]
+
+
+def test_findet_is_no_reporting_verb():
+    text = "Wer im Netz sucht, findet eine schier endlose Menge an Ratgebern."
+    assert speakers(text, "de") == [None]
+
+
+def test_hiess_es_is_the_source_named_before():
+    text = (
+        "Die Kosten der Kliniken stiegen 2023 um sieben Prozent, teilte das Statistikamt mit. "
+        "Ein Ende des Anstiegs ist nicht absehbar, hieß es weiter."
+    )
+    assert speakers(text, "de") == ["das Statistikamt", "das Statistikamt"]

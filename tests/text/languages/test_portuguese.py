@@ -60,7 +60,7 @@ def test_the_quotation_after_a_colon_line_keeps_its_speaker():
         "O ministro Carlos Moedas afirmou ontem no Parlamento:",
         "«O défice vai cair este ano.»",
     ]
-    assert claims[1].speaker == "O ministro Carlos Moedas"
+    assert claims[1].speaker == "Carlos Moedas"  # the name, not its role before it
 
 
 def test_addresses_companies_and_centuries_are_not_sentence_ends():
@@ -115,3 +115,50 @@ def test_guillemets_glued_to_words_are_read_by_their_sides():
         "«Não há dinheiro.»",
     ]
     assert claims[1].speaker == "o presidente da câmara"
+
+
+# ---------------------------------------------------------------- speakers (issue 20, item 2)
+def test_a_dropped_subject_is_the_speaker_named_before():
+    text = (
+        "O governador Paulo Lima visitou a obra nesta segunda-feira. "
+        '"A estrada fica pronta em julho", disse. Afirmou que o custo não vai subir.'
+    )
+    assert speakers(text, "pt") == [None, "Paulo Lima", "Paulo Lima"]
+
+
+def test_segundo_ele_is_the_speaker_named_before():
+    text = "A diretora Ana Reis apresentou o balanço. Segundo ela, as vendas cresceram 5%."
+    assert speakers(text, "pt")[1] == "Ana Reis"
+
+
+def test_an_adjunct_after_the_speaker_is_cut():
+    text = '"Eu vi tudo da janela", diz a vizinha em entrevista à rádio local.'
+    assert speakers(text, "pt") == ["a vizinha"]
+
+
+def test_de_acordo_com_closing_the_sentence():
+    text = "O desemprego caiu para 7,9% no trimestre, de acordo com o IBGE."
+    assert speakers(text, "pt") == ["o IBGE"]
+
+
+def test_a_clause_is_no_speaker():
+    text = "O prefeito conversou com os moradores e reiterou o compromisso com a obra."
+    assert speakers(text, "pt") == [None]
+
+
+def test_an_epithet_is_the_person_just_named():
+    text = (
+        "O senador Rui Costa chegou ao Congresso de manhã. "
+        "O parlamentar afirmou que a votação fica para agosto."
+    )
+    assert speakers(text, "pt") == [None, "Rui Costa"]
+
+
+def test_an_epithet_without_a_name_before_stays():
+    text = "O ministro disse que o défice caiu. A medida é necessária, afirmou a ministra."
+    assert speakers(text, "pt") == ["O ministro", "a ministra"]
+
+
+def test_para_a_full_name_is_the_source_of_the_view():
+    text = "Para Helena Duarte, o orçamento é irrealista. Para o verão, há novas linhas."
+    assert speakers(text, "pt") == ["Helena Duarte", None]

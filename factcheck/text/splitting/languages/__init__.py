@@ -19,6 +19,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 # a name inside the sentence (not its first word), or an acronym
 _ENTITY = re.compile(r"(?<=[\s'’])[A-ZÁÉÍÓÚÂÊÔÃÕÀÈÇÄÖÜÑ][\w’'\-]+|\b[A-ZÁÉÍÓÚÇÑ]{2,}\b")
 _LETTERS = re.compile(r"[^\W\d_]{1,30}")
+_CAPWORD = r"[A-ZÁÉÍÓÚÂÊÔÃÕÀÈÇÄÖÜÑŠČŽ][a-zàâäçéèêëîïôöùûüáíóúñãõß’'\-]+"
 _STOP = '\\s,.;:!?«»"“”„‚‘’()\x00'  # what a speaker phrase's words never hold
 
 
@@ -50,6 +51,16 @@ class Profile:
     entity: Callable[[str], bool] = _ENTITY.search  # does the sentence name someone?
     abbreviation_endings: tuple[str, ...] = ()  # "Hauptstr.": judged like `ambiguous`
     colon_quotes: str = ""  # "disse: «Vamos …": a colon before these marks ends a sentence
+    # a pronoun subject ("dit-il", "dijo él", "sagte er") or none at all ("«…», disse."):
+    # the speaker named before, as English "he said" (speakers.py resolves "he")
+    refer_back: frozenset[str] = frozenset()
+    not_speakers: frozenset[str] = frozenset()  # auxiliaries: "a" of "a déclaré"
+    adjunct_cut: re.Pattern[str] | None = None  # "Lindner beim Treffen": the name ends
+    adjunct_lead: re.Pattern[str] | None = None  # "à cette occasion le ministre"
+    prepositions: frozenset[str] = frozenset()  # "diz em áudio …": an adjunct, no subject
+    articles: frozenset[str] = frozenset()  # "o parlamentar": an epithet, see is_epithet
+    reported: Callable[[str], bool] | None = None  # German Konjunktiv I: reported speech
+    views: tuple[str, ...] = ()  # "pour ", "para ": a sentence opening so may name a source
 
     # ---------------------------------------------------------------- boundaries
     def period_ends(self, text: str, i: int, w: int, word: str) -> bool | None:
@@ -130,21 +141,80 @@ class Profile:
     # ---------------------------------------------------------------- speakers
     def has_cue(self, low: str) -> bool:
         """Could the sentence carry an attribution in this language?"""
-        return not self.report_verbs.isdisjoint(_WORD.findall(low)) or any(
-            a in low for a in self.according
+        return (
+            not self.report_verbs.isdisjoint(_WORD.findall(low))
+            or any(a in low for a in self.according)
+            or low.lstrip(' "«“\x00').startswith(self.views or ("\x01",))
         )
 
     def find_attribution(self, masked: str) -> Attribution | None:
         """The first pattern (best first) that names a speaker."""
+        masked = _PARENTHESIS.sub("", masked)  # "Jan Hamáček (ČSSD) avait estimé"
         for rank, pattern in enumerate(self.attribution):
             m = pattern.search(masked)
             if m is None:
                 continue
-            who = m.group("who").strip(" ,.;:")
-            first = who.split()[0].lower() if who else ""
-            if who and first not in _NOT_FIRST and who.lower() not in self.pronouns | self.starters:
-                return Attribution(who, rank)
+            who = m.groupdict().get("who") or ""
+            who = self._trim(who.strip(" ,.;:"))
+            if who and who.split()[0].lower() in self.prepositions:
+                who = ""  # "«…», diz em áudio divulgado pela polícia": the subject is dropped
+            low = who.lower()
+            if not who or low in self.refer_back:
+                if self.refer_back:  # "«…», a-t-il dit", "«…», disse.": said before
+                    return Attribution("he", min(rank, 4))
+                continue
+            first, last = low.split()[0], low.split()[-1]
+            if first in _NOT_FIRST or first in self.not_speakers or last in self.not_speakers:
+                continue  # "a ajouté", "Le Goff est lancé", "nos dijo adiós"
+            if last in _NOT_LAST:
+                continue  # "Pacheco conversou com os jornalistas e reiterou": no subject
+            if low not in self.pronouns | self.starters:
+                return Attribution(who, min(rank, 4))
         return None
+
+    def is_epithet(self, who: str) -> bool:
+        """An article and one common noun ("o parlamentar", "le ministre", "der
+        48-Jährige"): news names a person once, then by such a noun."""
+        parts = who.split()
+        if len(parts) == 2 and parts[0].lower() in ("der", "die") and _AGE.fullmatch(parts[1]):
+            return True  # "erzählt der 48-Jährige": German names a person by age after
+        if len(parts) == 3 and parts[1].islower():
+            parts = [parts[0], parts[2]]  # an adjective before: "le principal intéressé"
+        if len(parts) != 2 or parts[0].lower() not in self.articles:
+            return False
+        noun = parts[1]
+        return noun[:1].islower() or (self.nouns_capitalised and not _ACRONYM.search(noun))
+
+    def subject_name(self, text: str) -> str | None:
+        """The person named as the subject opening a sentence ("La portavoz Marta Ríos
+        habló …", "Bürgermeisterin Anna Brandt eröffnete …"): whom a later pronoun or a
+        dropped subject most likely means when no speaker was named yet."""
+        m = _SUBJECT.match(text)
+        if m is None:
+            return None
+        name = m.group(1)
+        if name.split()[0].lower() in self.starters | _NOT_FIRST:
+            return None
+        return name
+
+    def _trim(self, who: str) -> str:
+        """The speaker phrase without an adjunct before or after it ("a déclaré à cette
+        occasion le ministre", "sagte Lindner beim Dreikönigstreffen")."""
+        if self.adjunct_lead is not None:
+            m = self.adjunct_lead.match(who)
+            if m and m.end() < len(who):
+                who = who[m.end() :].lstrip(" ,")
+        if self.adjunct_cut is not None:
+            m = self.adjunct_cut.search(who)
+            if m and m.start() > 0:
+                who = who[: m.start()].rstrip(" ,")
+        if not self.nouns_capitalised:
+            # a role before the name ("le ministre de la Santé Roman Prymula", "o senador
+            # Rodrigo Pacheco"): the name (not "o Banco de Portugal": no role word)
+            m = _NAME_AFTER_ROLE.search(who)
+            if m:
+                who = m.group(1)
+        return who
 
     # ---------------------------------------------------------------- worthiness
     def words_of(self, low: str) -> set[str]:
@@ -193,6 +263,23 @@ _NOT_FIRST = frozenset(
 )
 
 
+# a sentence opening with a name, a role before it or not, then a lower-case word (its verb)
+_SUBJECT = re.compile(
+    r"\W{0,2}(?:(?i:el|la|o|a|le|der|die|das)\s+)?(?:[a-zàâçéèêîôûáíóúñãõ\-]{4,}\s+)?"
+    rf"({_CAPWORD}(?:\s+{_CAPWORD}){{1,2}})(?=\s+[a-zàâçéèêîôûáíóúñãõäöüß]|,)"
+)
+_ACRONYM = re.compile(r"[A-ZÄÖÜ]{2,}")
+_AGE = re.compile(r"\d{1,3}-[Jj]ährige[rn]?")
+_ADVERBS = "también|además|asimismo|luego|después|también|ainda|depois|também|além disso|já"
+_PARENTHESIS = re.compile(r"\s*\([^()\x00]{1,40}\)")
+# the last words of a speaker phrase are never these: a clause goes on ("... e reiterou")
+_NOT_LAST = words("e y et und que qui una un uma um une ein eine el la le o os as los las les")
+_CAP = r"[A-ZÁÉÍÓÚÂÊÔÃÕÀÈÇÄÖÜÑŠČŽ][\w’'\-]+"
+_NAME_AFTER_ROLE = re.compile(
+    rf"^(?:\S+\s+)*?(?:[a-zàâäçéèêëîïôöùûüáíóúñãõ’'\-]{{4,}}|[ldLD]['’]\S+)\s+((?:{_CAP})(?:\s+(?:de\s+|da\s+|do\s+|del\s+|dos\s+)?{_CAP}){{1,3}})$"
+)
+
+
 def _inflected_in(word: str, nouns: frozenset[str]) -> bool:
     """Is the word one of the nouns, bare or with a case ending ("Jahrhunderts")?"""
     return bool(nouns) and (word in nouns or word[:-1] in nouns or word[:-2] in nouns)
@@ -223,20 +310,54 @@ def _word_before(text: str, i: int) -> str:
     return _word_and_start_before(text, i)[0]
 
 
-def attribution_patterns(verbs, according, dets: str, aux: str = "", extra=()) -> tuple:
-    """Speaker patterns, best first: '..., dijo el ministro.' / 'El ministro dijo ...' /
-    'según el ministro, ...' (then a language's own, such as German '..., so Merkel.')."""
+def attribution_patterns(
+    verbs, according, dets: str, aux: str = "", extra=(), lead=(), null_subject=False
+) -> tuple:
+    """Speaker patterns, best first: '..., dijo el ministro de Economía, Luis Caputo.' (the
+    name after its role) / '..., dijo el ministro.' / 'El ministro dijo ...' / 'según el
+    ministro, ...' (also closing the sentence: '..., selon le rapport.'); then, in a
+    language without a subject ('«…», disse.', 'Afirmou que …'), the verb alone (the
+    speaker named before); then a language's own, such as German '..., so Merkel.'."""
     v = "|".join(sorted(verbs, key=len, reverse=True))
     verb = rf"(?:(?:{aux})\s+)?(?:{v})" if aux else rf"(?:{v})"
     word = rf"[^{_STOP}]+"
-    phrase = rf"(?:(?:{dets})\s+)?[^\W\d_]{word[:-1]}*(?:\s+{word}){{0,6}}?"
+    phrase = rf"(?:(?:{dets})\s+)?[^\W\d_]{word[:-1]}*(?:\s+{word}){{0,8}}?"
+    # after the verb, up to the stop: room for an adjunct trimmed later ("afirmó este martes
+    # el consejero Pablo Vidal en rueda de prensa.")
+    long = rf"(?:(?:{dets})\s+)?[^\W\d_]{word[:-1]}*(?:\s+{word}){{0,10}}?"
     acc = "|".join(re.escape(a) for a in according)
+    cap = r"[A-ZÁÉÍÓÚÂÊÔÃÕÀÈÇÄÖÜÑ][\w’'\-]+"
+    name = rf"{cap}(?:\s+(?:de\s+|da\s+|do\s+|del\s+|von\s+)?{cap}){{1,3}}"
+    after = r"(?=\s*(?:[,.;:!?—–\x00]|$))"  # "meint X vom Blog «Fortunalista»."
+    null = (
+        (
+            re.compile(rf"(?:[,\x00—–]\s*)(?<!\w){verb}(?=\s*(?:[.;!?]|$))"),
+            # a sentence opening with the verb, an adverb before it or not: "Aseguró que
+            # …", "También solicitó una multa …"
+            re.compile(rf"^\W{{0,2}}(?:(?i:{_ADVERBS})\s+)?(?i:{verb})(?!\w)"),
+        )
+        if null_subject
+        else ()
+    )
     return (
-        re.compile(rf"(?:^|[,\x00—–]\s*)(?<!\w){verb}\s+(?P<who>{phrase})(?=\s*(?:[,.;:!?—–]|$))"),
+        *lead,
+        re.compile(
+            rf"(?:^|[,\x00—–]\s*)(?<!\w){verb}\s+(?:[^\W\d_]+\s+)?(?:{dets})\s+[^\W\d_][^.;:!?\x00]{{0,90}}?,"
+            rf"\s*(?P<who>{name})(?=\s*(?:[.;!?]|$))"
+        ),
+        re.compile(rf"(?:^|[,\x00—–]\s*)(?<!\w){verb}\s+(?P<who>{long}){after}"),
         re.compile(rf"(?:^|(?<=[,;\x00]))\s*(?P<who>{phrase})\s+{verb}(?!\w)"),
-        re.compile(rf"(?i:(?<!\w)(?:{acc}))\s+(?P<who>{phrase})(?=\s*[,;:])"),
+        re.compile(rf"(?i:(?<!\w)(?:{acc}))\s+(?P<who>{phrase})(?=\s*(?:[,;:]|[.!?]?\s*$))"),
+        *null,
         *extra,
     )
+
+
+def view_of(word: str) -> re.Pattern[str]:
+    """A sentence opening with a view ascribed to someone named in full ("Pour Jan Hamáček,
+    cette attitude est méprisante", "Para Rodrigo Pacheco, …"): the name is the source.
+    A name only, in two words or more ("Pour Noël," "Pour la première fois," are not)."""
+    return re.compile(rf"^\W{{0,2}}{word}\s+(?P<who>{_CAP}(?:\s+{_CAP}){{1,3}})\s*,")
 
 
 def agency_line(names: str) -> re.Pattern[str]:

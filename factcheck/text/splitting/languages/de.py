@@ -11,7 +11,9 @@ VERBS = words(
     """sagte sagt sagten sagen erklärte erklärt erklärten betonte betont betonten berichtete
     berichtet schrieb schreibt warnte warnt kritisierte kritisiert forderte fordert meinte
     meint sagte räumte räumt bestätigte bestätigt teilte teilt kündigte verwies hieß heißt
-    ergänzte ergänzt unterstrich versicherte behauptete behauptet erläuterte"""
+    ergänzte ergänzt unterstrich versicherte behauptete behauptet erläuterte erzählt
+    erzählte schrieben warnten warnen mahnte mahnt berichteten bekräftigte bekräftigt
+    resümierte resümiert meinte"""
 )
 ACCORDING = ("laut", "nach angaben", "zufolge", ", so ")
 AGENCIES = "dpa|afp|reuters|epd|kna|ap|sid|apa|ddp|dts"
@@ -47,6 +49,40 @@ def _has_name(text: str) -> bool:
     if _ACRONYM.search(text):
         return True
     return any((m.group(1) or m.group(2)).lower() not in _OPENS_NOUN for m in _PAIR.finditer(text))
+
+
+# German puts the verb second: after an adverb opening the sentence the subject follows it
+# ("Sinngemäß sagt Wodarg:", "Dazu sagte die Ministerin, …")
+_V2 = re.compile(
+    r"^\W{0,2}(?:[A-ZÄÖÜ][a-zäöüß]*(?:gemäß|weise|dessen|dem)|Dazu|Dabei|Damals|Dann|Jetzt|Nun"
+    r"|Heute|Gestern|Später|Zudem|Außerdem|Allerdings|Trotzdem|Deshalb|Daher|Auch|So)\s+"
+    rf"(?:{'|'.join(sorted(VERBS, key=len, reverse=True))})\s+(?P<who>{_WHO})(?=\s*[,.;:!?])"
+)
+
+# "laut" takes a noun phrase and no comma: "laut dem Europäischen Rechnungshof den Bau",
+# "laut OECD stets um Werte": the capitalised words after it (every noun is capitalised)
+_LAUT = re.compile(
+    r"(?<!\w)[Ll]aut\s+(?P<who>(?:(?:dem|der|den|des|einer|einem)\s+)?(?:[a-zäöü]+(?:en|er|e)\s+)?"
+    r"[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,2})"
+)
+# Konjunktiv I, the mood of reported speech: a sentence in it with no speaker of its own
+# goes on with the account of the last speaker ("Dadurch sei das Wissen verfügbar …")
+_KONJUNKTIV = words(
+    """sei seien sei's habe werde könne müsse solle wolle dürfe gebe bleibe liege steige
+    fehle stehe gehe komme bescheinige"""
+)
+
+
+def _reported(text: str) -> bool:
+    """Konjunktiv I, or "hieß es": the impersonal report of the source named before."""
+    low = text.lower()
+    if _IMPERSONAL.search(low):
+        return True
+    tokens = set(re.findall(r"[^\W\d_]+", low))
+    return not _KONJUNKTIV.isdisjoint(tokens) and tokens.isdisjoint({"ich", "wir"})
+
+
+_IMPERSONAL = re.compile(r"\b(?:hieß|heißt)\s+es\b")
 
 
 MONTHS = words(
@@ -105,6 +141,7 @@ PROFILE = Profile(
         VERBS,
         ("laut", "nach Angaben von", "nach Angaben"),
         "der|die|das|dem|den|des|ein|eine",
+        lead=(_V2, _LAUT),
         extra=(
             re.compile(rf",\s*so\s+(?P<who>{_WHO})(?=\s*(?:[.;!?]|$))"),
             re.compile(
@@ -113,6 +150,19 @@ PROFILE = Profile(
         ),
     ),
     pronouns=words("er sie es wir ich man ihr"),
+    # "„…“, sagte er": the person named before
+    refer_back=words("er sie"),
+    reported=_reported,
+    not_speakers=words("zum zur im am beim vom ins es man"),
+    # "sagte Lindner beim Dreikönigstreffen", "meint Margarethe Honisch vom Finanzblog":
+    # the name ends where a place or an occasion begins ("von" stays: "von der Leyen")
+    prepositions=words("in im am auf bei beim vor nach mit während"),
+    # no epithets: "Angela Merkel sagte … so der Minister" names two people
+    adjunct_cut=re.compile(
+        r"\s(?:beim|bei|am|im|in|auf|vor|gegenüber|nach|während|zum|zur|mit|vom|weiter|dazu"
+        r"|gestern|heute|bereits|jedoch|aber|dann)\b"
+    ),
+    adjunct_lead=re.compile(r"(?:auch|dazu|jedoch|zudem|außerdem|nun|heute|gestern|am \w+)\s+"),
     entity=_has_name,
     furniture=(
         (

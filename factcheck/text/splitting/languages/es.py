@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import re
 
-from factcheck.text.splitting.languages import Profile, agency_line, attribution_patterns, words
+from factcheck.text.splitting.languages import (
+    Profile,
+    agency_line,
+    attribution_patterns,
+    view_of,
+    words,
+)
 
 VERBS = words(
     """dijo dice dicen dijeron afirmó afirma afirmaron aseguró asegura aseguraron manifestó
     agregó añadió explicó señaló indicó declaró sostuvo advirtió destacó informó comentó
     precisó subrayó reconoció anunció denunció apuntó recordó expresó admitió insistió relató
-    respondió criticó consideró opinó estimó confirmó negó aclaró remarcó puntualizó"""
+    respondió criticó consideró opinó estimó confirmó negó aclaró remarcó puntualizó
+    detalló informa informaron explica explicaron señala señalaron indica indicaron añade
+    agrega declara sostiene advierte asegura precisa reconoce anuncia insiste pidió
+    solicitó exigió reclamó
+    aseguraba decía afirmaba explicaba"""
 )
 ACCORDING = ("según", "de acuerdo con", "a juicio de", "en palabras de")
 AGENCIES = "efe|europa press|ep|afp|reuters|ap|notimex|dpa|ansa|xinhua"
@@ -30,9 +40,26 @@ PROFILE = Profile(
         a otro otra otros otras todo toda todos todas cada muchos muchas hay fue es son era"""
     ),
     report_verbs=VERBS,
+    views=("para ",),
     according=ACCORDING,
-    attribution=attribution_patterns(VERBS, ACCORDING, "el|la|los|las|un|una"),
+    attribution=attribution_patterns(
+        VERBS, ACCORDING, "el|la|los|las|un|una", null_subject=True, extra=(view_of("Para"),)
+    ),
     pronouns=words("él ella ellos ellas yo nosotros usted ustedes se lo le"),
+    # Spanish drops the subject: "«…», dijo." and "Aseguró que …" are the last speaker's
+    refer_back=words("él ella ellos ellas"),
+    not_speakers=words("nos me te se le les lo ha han había"),
+    prepositions=words("en a ante desde durante tras con sobre"),
+    articles=words("el la"),
+    adjunct_cut=re.compile(
+        r"\s(?:en (?:declaraciones|rueda|una|un|su|sus|el|la|conferencia|entrevista)|durante|ante"
+        r"|tras|este|esta|el pasado|ayer|hoy|a (?:través|la prensa|los medios))\b"
+    ),
+    adjunct_lead=re.compile(
+        r"(?:(?:este|esta|el pasado|el)\s+(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+        r"|fin de semana|mes|año|día)|hoy|ayer|también|además|luego|después|en un comunicado"
+        r"|en (?:su )?cuenta de \w+)\s+"
+    ),
     furniture=(
         (
             "related",

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import re
 
-from factcheck.text.splitting.languages import Profile, agency_line, attribution_patterns, words
+from factcheck.text.splitting.languages import (
+    Profile,
+    agency_line,
+    attribution_patterns,
+    view_of,
+    words,
+)
 
 VERBS = words(
     """dit déclaré affirmé expliqué ajouté indiqué précisé souligné assuré estimé annoncé
     confié rappelé insisté reconnu averti dénoncé jugé admis répondu raconté confirmé écrit
     martelé lancé prévenu relevé déclare affirme explique ajoute indique précise souligne
-    assure estime annonce rappelle raconte confie juge répond"""
+    assure estime annonce rappelle raconte confie juge répond lâché réagi poursuivi
+    conclu souligné ironisé regretté déploré plaidé taclé tranché commenté observé noté
+    résumé détaillé poursuit conclut ajoutait expliquait déclarait révèle révélé indiquent
+    affirment estiment soulignent expliquent dénoncent assurent annoncent demandé réclamé
+    exigé savoir exprimé appelé appelle"""
 )
 ACCORDING = ("selon", "d'après", "d’après", "aux yeux de")
 AGENCIES = "afp|reuters|ap|belga|ats|apa|ansa|dpa"
@@ -28,11 +38,39 @@ PROFILE = Profile(
         toutes chaque plusieurs il y est sont était"""
     ),
     report_verbs=VERBS,
+    views=("pour ",),
     according=ACCORDING,
     attribution=attribution_patterns(
-        VERBS, ACCORDING, "le|la|les|l'|l’|un|une", aux="a|ont|avait|avaient|a-t-il|a-t-elle"
+        VERBS,
+        ACCORDING,
+        "le|la|les|l'|l’|un|une",
+        aux=(
+            "a|ont|avait|avaient|a-t-il|a-t-elle|ont-ils|ont-elles|a fait|ont fait|avait fait"
+            "|s'est|s’est|se sont"
+        ),
+        # inversion after a quotation: "«…», a-t-il lâché", "met-il en perspective"
+        extra=(view_of("Pour"),),
+        lead=(
+            re.compile(
+                r"[,\x00]\s*(?:a-t-|ont-|[^\W\d_]+-(?:t-)?)(?P<who>il|elle|ils|elles)(?!\w)"
+            ),
+        ),
     ),
     pronouns=words("il elle ils elles on je nous vous"),
+    refer_back=words("il elle ils elles a-t-il a-t-elle ont-ils ont-elles"),
+    not_speakers=words("a ont avait avaient est sont était peu très bien trop si"),
+    prepositions=words("à au aux dans en devant lors sur pendant"),
+    articles=words("le la l'"),
+    adjunct_cut=re.compile(
+        r"\s(?:a|ont|avait|avaient)\s|\s(?:sur (?:l|le|la|les|ce|cette|son|sa|ses)\b|lors d|à propos|devant|pendant|en marge"
+        r"|au cours|auprès|à l'occasion|à la (?:radio|télévision|presse)|au micro|dans (?:un|une|le|la|les|son|sa)"
+        r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd)"
+    ),
+    adjunct_lead=re.compile(
+        r"(?:à cette occasion|ce (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir)"
+        r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd’hui|aujourd'hui|encore"
+        r"|aussi|également|alors|ensuite|enfin)\s+"
+    ),
     furniture=(
         (
             "related",

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import re
 
-from factcheck.text.splitting.languages import Profile, agency_line, attribution_patterns, words
+from factcheck.text.splitting.languages import (
+    Profile,
+    agency_line,
+    attribution_patterns,
+    view_of,
+    words,
+)
 
 VERBS = words(
     """disse diz dizem disseram afirmou afirma afirmaram declarou explicou acrescentou
     adiantou referiu sublinhou salientou garantiu assegurou indicou informou anunciou alertou
     defendeu destacou lembrou admitiu considerou respondeu contou revelou frisou reconheceu
-    criticou confirmou negou observou ressaltou comentou"""
+    criticou confirmou negou observou ressaltou comentou informa informaram acrescenta
+    aponta apontou reforçou reiterou ressalta destaca explica afirmava dizia declara
+    avaliou avalia argumentou ponderou pontuou completou concluiu pediu solicitou
+    exigiu cobrou"""
 )
 ACCORDING = ("segundo", "de acordo com", "conforme", "na opinião de")
 AGENCIES = "lusa|agência brasil|afp|reuters|efe|estadão conteúdo|folhapress|ap|agência o globo"
@@ -36,9 +45,26 @@ PROFILE = Profile(
     ),
     colon_quotes="«",
     report_verbs=VERBS,
+    views=("para ",),
     according=ACCORDING,
-    attribution=attribution_patterns(VERBS, ACCORDING, "o|a|os|as|um|uma"),
+    attribution=attribution_patterns(
+        VERBS, ACCORDING, "o|a|os|as|um|uma", null_subject=True, extra=(view_of("Para"),)
+    ),
     pronouns=words("ele ela eles elas eu nós você vocês se"),
+    # Portuguese drops the subject: "«…», disse." and "Afirmou que …" are the last speaker's
+    refer_back=words("ele ela eles elas"),
+    not_speakers=words("se me te lhe lhes nos ainda já"),
+    prepositions=words("em no na nos nas ao à durante após com sobre"),
+    articles=words("o a"),
+    adjunct_cut=re.compile(
+        r"\s(?:em (?:entrevista|nota|áudio|coletiva|declaração|comunicado|um|uma|sua|seu|vídeo"
+        r"|publicação|suas|seus)|durante|nesta|neste|ontem|hoje|no (?:despacho|jornal|site|perfil)"
+        r"|na (?:rede|nota|sessão|entrevista)|ao (?:jornal|site|portal|g1)|à (?:imprensa|rádio|TV))\b"
+    ),
+    adjunct_lead=re.compile(
+        r"(?:(?:nesta|neste|na|no)\s+(?:segunda|terça|quarta|quinta|sexta)(?:-feira)?|nesta|neste"
+        r"|ontem|hoje|também|ainda|ainda o|no despacho|em nota)\s+"
+    ),
     furniture=(
         (
             "related",
