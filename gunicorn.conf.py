@@ -75,18 +75,14 @@ def post_fork(server, worker):
 def pre_fork(server, worker):
     """With preload_app: freeze the master's start-up heap before the first fork, so the
     workers' garbage collections never write to (and so copy) the pages they share."""
-    if server.cfg.preload_app and not _frozen:
-        import gc
+    import gc
 
+    if server.cfg.preload_app and gc.get_freeze_count() == 0:  # once: the first fork
         from factcheck.text.language import warm
 
         warm()  # the language models: ~20 MiB read-only, one copy for every worker
         gc.collect()
         gc.freeze()
-        _frozen.append(True)
-
-
-_frozen: list = []
 
 
 def post_worker_init(worker):

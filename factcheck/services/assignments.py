@@ -136,9 +136,8 @@ def _page(session: Session, stmt, page: int, per_page: int) -> tuple[list, bool]
     """One page of a queue section (``per_page`` + 1 rows read: is there a next one?)."""
     page = max(1, int(page))
     rows = list(session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)))
-    return [row[0] if len(row) == 1 else tuple(row) for row in rows[:per_page]], len(
-        rows
-    ) > per_page
+    shown = [row[0] if len(row) == 1 else tuple(row) for row in rows[:per_page]]
+    return shown, len(rows) > per_page
 
 
 def _count_todo(session: Session, user_id: int) -> int:
@@ -276,18 +275,17 @@ def queue_counts(session: Session, user: User) -> dict[str, int]:
     reviewed by me) and returned to me; for leads also awaiting approval and conflicts;
     ``total`` adds them up."""
 
-    def count(*where) -> int:
-        return _count(session, *where)
-
     out = {
         "mine": _count_todo(session, user.id),
-        "returned": count(Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id)),
+        "returned": _count(session, Claim.status == ClaimStatus.RETURNED, _reviewed_by(user.id)),
     }
     if user.has_role(Role.LEAD):
         # four-eyes: a claim only the lead reviewed does not await this lead's approval
         by_another = _review_where(Review.claim_id == Claim.id, Review.reviewer_id != user.id)
-        out["awaiting_approval"] = count(Claim.status == ClaimStatus.REVIEWED, _AGREE, by_another)
-        out["conflicts"] = count(Claim.status.in_(ACTIVE), _DISAGREE)
+        out["awaiting_approval"] = _count(
+            session, Claim.status == ClaimStatus.REVIEWED, _AGREE, by_another
+        )
+        out["conflicts"] = _count(session, Claim.status.in_(ACTIVE), _DISAGREE)
     out["total"] = sum(out.values())
     return out
 
