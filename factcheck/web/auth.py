@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from factcheck.extensions import db
 from factcheck.models import User, utcnow
-from factcheck.web.i18n import say
+from factcheck.web.i18n import detail
 
 
 def load_user(user_id: str) -> User | None:
@@ -73,5 +73,5 @@ def safe_next(target: str | None) -> str | None:
 def rate_limited_page(template: str, form, exc):
     """A sign-in or re-authentication form refused by its limit: the form again with the
     limit's words, 429, and Retry-After."""
-    form.form_errors.append(say(exc.detail))
+    form.form_errors.append(detail(exc))
     return render_template(template, form=form), 429, {"Retry-After": str(exc.extra["retry_after"])}

@@ -364,4 +364,4 @@ def apply_errors(form, exc) -> None:
             field.errors = [*list(field.errors or []), say(message)]
             placed = True
     if not placed:
-        form.form_errors.append(say(exc.detail))
+        form.form_errors.append(detail(exc))
