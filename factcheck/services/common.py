@@ -15,16 +15,17 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 def parse_id(value, field: str = "id") -> int:
     """An object id: an int (or digits), never a boolean, within the database's range."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput(
-            N_("%(field)s must be an integer id", field=field), errors={field: N_("integer id")}
-        )
-    text = str(value).strip()
+    plain = isinstance(value, int | str) and not isinstance(value, bool)
+    text = str(value).strip() if plain else ""
     if not text.isdigit() or not 0 < int(text) <= MAX_ID:
         raise InvalidInput(
             N_("%(field)s must be an integer id", field=field), errors={field: N_("integer id")}
         )
     return int(text)
+
+
+def _missing(model, obj_id) -> NotFound:
+    return NotFound(N_("%(kind)s %(id)s does not exist", kind=model.__name__.lower(), id=obj_id))
 
 
 def primary_key(model, obj_id) -> int:
@@ -38,7 +39,7 @@ def primary_key(model, obj_id) -> int:
     except (TypeError, ValueError):
         raise NotFound(N_("no such %(kind)s", kind=model.__tablename__[:-1])) from None
     if not 0 < obj_id <= MAX_ID:
-        raise NotFound(N_("%(kind)s %(id)s does not exist", kind=model.__name__.lower(), id=obj_id))
+        raise _missing(model, obj_id)
     return obj_id
 
 
@@ -47,7 +48,7 @@ def get_or_404(session: Session, model, obj_id, *, for_update: bool = False):
     obj_id = primary_key(model, obj_id)
     obj = session.get(model, obj_id, with_for_update=for_update or None)
     if obj is None:
-        raise NotFound(N_("%(kind)s %(id)s does not exist", kind=model.__name__.lower(), id=obj_id))
+        raise _missing(model, obj_id)
     return obj
 
 

@@ -86,6 +86,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["utc"] = utc
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.globals.update(
         html_lang=html_lang,
         LOCALES=LOCALES,
@@ -258,6 +259,18 @@ def language_name(code: str | None) -> str:
         return Locale.parse(code).get_display_name(get_locale()) or code
     except (ValueError, UnknownLocaleError):
         return code
+
+
+def sentence(text) -> str:
+    """A refusal shown on its own line (the error page) as a sentence: first letter
+    capitalised, a full stop at the end. Refusals are written to sit inside another
+    sentence ("Not assigned: only an admin may do this"), so only a page that shows one
+    alone makes it a sentence; the rest of the text is left as it is (names, ids)."""
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else text + "."
 
 
 def detail(exc) -> str:

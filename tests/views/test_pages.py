@@ -73,6 +73,14 @@ def test_article_page_marks_every_claim(make_user, client_for, make_article):
 def test_article_page_404(make_user, client_for):
     resp = client_for(make_user("reviewer")).get("/articles/987654")
     assert resp.status_code == 404 and resp.mimetype == "text/html"
+    # the refusal stands alone on the page: a sentence (the API keeps the service's words)
+    assert "<p>Article 987654 does not exist.</p>" in resp.get_data(as_text=True)
+
+
+def test_refusal_page_shows_a_sentence_in_the_page_language(make_user, client_for):
+    c = client_for(make_user("reviewer"))
+    html = c.get("/admin/users", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "<p>Solo un administrador puede hacer esto.</p>" in html
 
 
 def test_claim_page(make_user, client_for, make_article):
