@@ -241,3 +241,30 @@ def test_every_bulk_change_is_audited_per_claim(make_user, make_article, client_
         ).all()
     )
     assert counts["assignment.created"] == 3 and counts["assignment.due_set"] == 3
+
+
+def test_the_queue_lists_claims_under_their_article(make_user, make_article, client_for):
+    """One heading row per article with its claims under it, not its title on every row."""
+    r1, lead = make_user("reviewer"), make_user("lead")
+    first = make_article(text=THREE, title="Prices and jobs")
+    second = make_article(text="Crime fell 12% in 2024. Arrests doubled.\n", title="Crime figures")
+    with transaction() as s:
+        for a in (first, second):
+            assignments.assign(s, actor=lead, user_id=r1.id, article_id=a.id)
+    page = client_for(r1).get("/queue").get_data(as_text=True)
+    mine = page[page.index('id="q-mine"') : page.index('id="q-mine-returned"')]
+    headings = re.findall(r'<tr class="article-row"><th scope="colgroup" colspan="2">'
+                          r'<a href="/articles/(\d+)"><bdi>([^<]*)</bdi>', mine)  # fmt: skip
+    assert sorted(headings) == sorted([(str(first.id), "Prices and jobs"),
+                                       (str(second.id), "Crime figures")])  # fmt: skip
+    claim_rows = re.findall(r'<td><a href="/claims/(\d+)">', mine)
+    assert sorted(map(int, claim_rows)) == sorted(c.id for a in (first, second) for c in a.claims)
+    # each claim follows its own article's heading
+    for a in (first, second):
+        start = mine.index(f'<a href="/articles/{a.id}"><bdi>')
+        after = mine[start:]
+        nxt = after.find('class="article-row"', 10)
+        block = after if nxt < 0 else after[:nxt]
+        assert {int(i) for i in re.findall(r'href="/claims/(\d+)"', block)} == {
+            c.id for c in a.claims
+        }
