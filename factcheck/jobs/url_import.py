@@ -20,6 +20,7 @@ from factcheck.jobs.queue import MAX_ERROR_CHARS, ClaimedJob
 from factcheck.jobs.worker import Handler, JobError
 from factcheck.models import Job, JobStatus
 from factcheck.services import url_imports
+from factcheck.services.common import msg_json
 from factcheck.services.sources import Source
 
 MAX_RUNNING = 4  # fetches at once, over every worker
@@ -41,7 +42,7 @@ class UrlImportHandler(Handler):
     def done(self, session: Session, job: ClaimedJob, source: Source, *, now: datetime) -> str:
         refused = url_imports.import_refusal(session, job.payload)
         if refused:  # the account was deactivated (or demoted) while the page was fetched
-            _fail(session, job, f"not imported: {refused}", now)
+            _fail(session, job, N_("not imported: %(why)s", why=refused), now)
             return f"failed: {refused}"
         try:
             with session.begin_nested():  # a refusal takes back what the import wrote, only
@@ -56,11 +57,29 @@ class UrlImportHandler(Handler):
         )  # fmt: skip
         return f"{job.payload['url']}: article {kept['article_id']}"
 
+    def failed(self, session: Session, job: ClaimedJob, error: Exception, *, final: bool,
+               now: datetime) -> None:  # fmt: skip
+        """The run's refusal (the publisher's 404, a refused address) kept with its values
+        for the status page; a crash keeps only the job's error text."""
+        reason = error.args[0] if isinstance(error, JobError) and error.args else None
+        _keep_reason(session, job, reason)
+
 
 def _fail(session: Session, job: ClaimedJob, error: str, now: datetime) -> None:
     session.execute(
         update(Job).where(Job.id == job.id)
         .values(status=JobStatus.FAILED, last_error=error[:MAX_ERROR_CHARS], finished_at=now)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    _keep_reason(session, job, error)
+
+
+def _keep_reason(session: Session, job: ClaimedJob, reason) -> None:
+    payload = {k: v for k, v in job.payload.items() if k != "error"}  # not an earlier try's
+    if reason is not None:
+        payload["error"] = msg_json(reason)
+    session.execute(
+        update(Job).where(Job.id == job.id).values(payload=payload)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
 

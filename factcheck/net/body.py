@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zlib
 
-from factcheck.errors import SourceUnreachable, TooLarge, UnsupportedType
+from factcheck.errors import N_, SourceUnreachable, TooLarge, UnsupportedType
 from factcheck.net.transport import Response
 
 
@@ -16,7 +16,7 @@ def too_large(max_bytes: int) -> TooLarge:
     """The error for a body past the cap, in MB when the cap is a whole number of them."""
     mib = 1024 * 1024
     size = f"{max_bytes // mib} MB" if max_bytes % mib == 0 else f"{max_bytes} bytes"
-    return TooLarge(f"source is larger than {size}")
+    return TooLarge(N_("source is larger than %(size)s", size=size))
 
 
 def read_body(response: Response, max_bytes: int) -> bytes:
@@ -52,7 +52,9 @@ class _Decoder:
         if self.kind == "x-gzip":
             self.kind = "gzip"
         if self.kind not in ("", "identity", "gzip", "deflate"):
-            raise UnsupportedType(f"unsupported content encoding: {encoding[:40]}")
+            raise UnsupportedType(
+                N_("unsupported content encoding: %(encoding)s", encoding=encoding[:40])
+            )
         self.zlib_mode = self.kind in ("gzip", "deflate")
         self.max_bytes = max_bytes
         self.out = bytearray()
@@ -83,9 +85,9 @@ class _Decoder:
                 self._add(self.z.decompress(data, self.max_bytes - len(self.out) + 1))
                 data = self.z.unused_data if self.z.eof else self.z.unconsumed_tail
         except zlib.error:
-            raise SourceUnreachable("source sent a corrupt compressed body") from None
+            raise SourceUnreachable(N_("source sent a corrupt compressed body")) from None
 
     def finish(self) -> bytes:
         if self.fed and not self.z.eof:  # an empty body (204, HEAD-like) is simply empty
-            raise SourceUnreachable("source sent a truncated compressed body")
+            raise SourceUnreachable(N_("source sent a truncated compressed body"))
         return bytes(self.out)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ipaddress import ip_address
 from typing import TYPE_CHECKING
 
-from factcheck.errors import FactcheckError, InvalidInput, SourceTimeout, SourceUnreachable
+from factcheck.errors import N_, FactcheckError, InvalidInput, SourceTimeout, SourceUnreachable
 from factcheck.net.policy import (
     FetchPolicy,
     Target,
@@ -62,16 +62,22 @@ def resolve_target(target: Target, policy: FetchPolicy, clock: Clock) -> tuple[s
     thread.start()
     thread.join(clock.remaining())
     if thread.is_alive():
-        raise SourceTimeout(f"could not resolve {target.host} within {clock.seconds:g} s")
+        raise SourceTimeout(
+            N_(
+                "could not resolve %(host)s within %(seconds)s s",
+                host=target.host,
+                seconds=format(clock.seconds, "g"),
+            )
+        )
     ips: list[str] = []
     for info in outcome.get("infos") or ():
         ip = ip_address(str(info[4][0]).split("%")[0])
         if not is_allowed(ip, allowed):
-            raise _invalid(f"address not allowed: {display(ip)}")
+            raise _invalid(N_("address not allowed: %(address)s", address=display(ip)))
         if str(ip) not in ips:
             ips.append(str(ip))
     if not ips:
-        raise SourceUnreachable(f"could not resolve {target.host}")
+        raise SourceUnreachable(N_("could not resolve %(host)s", host=target.host))
     return tuple(ips)
 
 
@@ -88,17 +94,17 @@ def check_url(url, policy: FetchPolicy) -> CheckedUrl:
     """Validate a URL to call later (a webhook endpoint) like a URL import: scheme, port and
     every resolved address; InvalidInput (on the ``url`` field) for anything refused."""
     if not isinstance(url, str) or not url.strip():
-        raise InvalidInput("url is required", errors={"url": "required"})
+        raise InvalidInput(N_("url is required"), errors={"url": N_("required")})
     target = parse_url(
         url.strip(), allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars
     )
     from factcheck.net.transport import Clock
 
-    clock = Clock(min(policy.deadline, 10.0), peer="receiver")
+    clock = Clock(min(policy.deadline, 10.0), peer=N_("receiver"))
     try:
         addresses = resolve_target(target, policy, clock)
     except InvalidInput as exc:  # the person registering it is told which rule refused it
-        raise _invalid(f"{exc.detail} (private, loopback or reserved)") from None
+        raise _invalid(N_("%(why)s (private, loopback or reserved)", why=exc.detail)) from None
     except SourceUnreachable as exc:
         raise _invalid(exc.detail) from None
     return CheckedUrl(url=target.url, target=target, addresses=addresses)
@@ -143,7 +149,7 @@ def post(url: str, body: bytes, headers: dict[str, str], *, policy: FetchPolicy,
     ``timeout`` in all; a 3xx is reported, never followed. Never raises."""
     from factcheck.net.transport import Clock
 
-    clock = Clock(timeout, peer="receiver")
+    clock = Clock(timeout, peer=N_("receiver"))
     fields = [*headers.items(), ("Content-Length", str(len(body))), ("Connection", "close")]
     try:
         target = parse_url(url, allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from factcheck.errors import InvalidInput, SourceUnreachable, UnsupportedType
+from factcheck.errors import N_, InvalidInput, SourceUnreachable, UnsupportedType
 from factcheck.net import client
 from factcheck.net.body import read_body
 from factcheck.net.policy import FetchPolicy, Target, check_characters, parse_url
@@ -67,32 +67,36 @@ def fetch_url(url: str, policy: FetchPolicy = FetchPolicy()) -> Fetched:  # noqa
                 url, allowed_ports=policy.allowed_ports, max_chars=policy.max_url_chars
             )
             if target.url in seen:
-                raise InvalidInput("redirect loop", errors={"url": "redirect loop"})
+                raise InvalidInput(N_("redirect loop"), errors={"url": N_("redirect loop")})
             seen.add(target.url)
             response = client.request("GET", target, policy=policy, clock=clock, headers=HEADERS)
         except InvalidInput as exc:  # a URL or an address the policy refuses
             if hop == 0:
                 raise
-            message = f"redirect refused: {exc.detail}"
+            message = N_("redirect refused: %(why)s", why=exc.detail)
             raise InvalidInput(message, errors={"url": message}) from None
         with response:
             if response.status in REDIRECTS:
                 url = _next_url(target, response)
                 continue
             if not 200 <= response.status < 300:
-                raise SourceUnreachable(f"source answered HTTP {response.status}")
+                raise SourceUnreachable(
+                    N_("source answered HTTP %(status)s", status=response.status)
+                )
             media_type, charset = _content_type(response.header("content-type"))
             body = read_body(response, policy.max_bytes)
         is_html = media_type in HTML_TYPES or (media_type == "text/plain" and _looks_html(body))
         return Fetched(target.url, media_type, _decode(body, charset, is_html), is_html)
-    message = f"too many redirects (more than {policy.max_redirects})"
+    message = N_("too many redirects (more than %(max)s)", max=policy.max_redirects)
     raise InvalidInput(message, errors={"url": message})
 
 
 def _next_url(target: Target, response: Response) -> str:
     raw = response.header("location")
     if not raw:
-        raise SourceUnreachable(f"source answered HTTP {response.status} without a Location")
+        raise SourceUnreachable(
+            N_("source answered HTTP %(status)s without a Location", status=response.status)
+        )
     try:
         location = raw.encode("latin-1").decode("utf-8")
     except UnicodeError:
@@ -100,7 +104,7 @@ def _next_url(target: Target, response: Response) -> str:
     try:
         check_characters(location)  # before urljoin, which silently drops tabs and newlines
     except InvalidInput as exc:
-        message = f"redirect refused: {exc.detail}"
+        message = N_("redirect refused: %(why)s", why=exc.detail)
         raise InvalidInput(message, errors={"url": message}) from None
     return urljoin(target.url, location)
 
@@ -111,8 +115,10 @@ def _content_type(value: str | None) -> tuple[str, str | None]:
     if media_type not in HTML_TYPES | TEXT_TYPES:
         shown = media_type[:60] or "none given"
         raise UnsupportedType(
-            f"unsupported content type ({shown}): import an HTML or plain-text page",
-            errors={"url": f"unsupported content type ({shown})"},
+            N_(
+                "unsupported content type (%(type)s): import an HTML or plain-text page", type=shown
+            ),
+            errors={"url": N_("unsupported content type (%(type)s)", type=shown)},
         )
     charset = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", params, re.IGNORECASE)
     return media_type, charset.group(1) if charset else None
@@ -143,10 +149,16 @@ def _decode(body: bytes, charset: str | None, is_html: bool) -> str:
         ):  # the five bytes cp1252 leaves undefined: read as Latin-1, as browsers do
             text = body.decode("latin-1")
         else:
-            message = f"source is not valid {name.upper()} (byte {exc.start + offset})"
+            message = N_(
+                "source is not valid %(encoding)s (byte %(byte)s)",
+                encoding=name.upper(),
+                byte=exc.start + offset,
+            )
             raise InvalidInput(message, errors={"url": message}) from None
     if "\x00" in text:
-        message = f"source contains NUL characters (character {text.index(chr(0))})"
+        message = N_(
+            "source contains NUL characters (character %(index)s)", index=text.index(chr(0))
+        )
         raise InvalidInput(message, errors={"url": message})
     return text
 

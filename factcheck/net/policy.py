@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import N_, InvalidInput
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
@@ -73,36 +73,39 @@ def check_characters(url: str) -> None:
     for index, ch in enumerate(url):
         if ch.isspace() or unicodedata.category(ch) == "Cc":
             raise _invalid(
-                f"malformed URL: it contains a space or control character at position {index}"
+                N_(
+                    "malformed URL: it contains a space or control character at position %(index)s",
+                    index=index,
+                )
             )
 
 
 def parse_url(url, *, allowed_ports: tuple[int, ...], max_chars: int) -> Target:
     """Validate scheme, credentials, host and port of an absolute http(s) URL; InvalidInput otherwise."""
     if not isinstance(url, str) or not url:
-        raise _invalid("a URL is required")
+        raise _invalid(N_("a URL is required"))
     if len(url) > max_chars:
-        raise _invalid(f"URL is longer than {max_chars} characters")
+        raise _invalid(N_("URL is longer than %(max_chars)s characters", max_chars=max_chars))
     check_characters(url)
     scheme = _SCHEME.match(url)
     if not scheme:
-        raise _invalid("malformed URL: it must start with http:// or https://")
+        raise _invalid(N_("malformed URL: it must start with http:// or https://"))
     name = scheme.group(1).lower()
     if name not in DEFAULT_PORTS:
-        raise _invalid(f"scheme not allowed: {name} (only http and https)")
+        raise _invalid(N_("scheme not allowed: %(name)s (only http and https)", name=name))
     if not url[scheme.end() :].startswith("//"):
-        raise _invalid("malformed URL: it must start with http:// or https://")
+        raise _invalid(N_("malformed URL: it must start with http:// or https://"))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:  # bad brackets or a port that is not a number
-        raise _invalid(f"malformed URL: {exc}") from None
+        raise _invalid(N_("malformed URL: %(why)s", why=str(exc))) from None
     if "@" in parts.netloc:
-        raise _invalid("credentials not allowed in the URL")
+        raise _invalid(N_("credentials not allowed in the URL"))
     host = _host(parts.netloc, parts.hostname)
     port = DEFAULT_PORTS[name] if port is None else port
     if port not in allowed_ports:
-        raise _invalid(f"port not allowed: {port}")
+        raise _invalid(N_("port not allowed: %(port)s", port=port))
     path = quote(parts.path or "/", safe=_SAFE)
     if parts.query:
         path += "?" + quote(parts.query, safe=_SAFE)
@@ -111,21 +114,21 @@ def parse_url(url, *, allowed_ports: tuple[int, ...], max_chars: int) -> Target:
 
 def _host(netloc: str, hostname: str | None) -> str:
     if not hostname:
-        raise _invalid("malformed URL: it has no host")
+        raise _invalid(N_("malformed URL: it has no host"))
     if netloc.startswith("["):
         try:
             return str(ipaddress.IPv6Address(hostname))
         except ValueError:
-            raise _invalid("malformed URL: invalid IPv6 address") from None
+            raise _invalid(N_("malformed URL: invalid IPv6 address")) from None
     try:
         ascii_host = hostname.encode("idna").decode("ascii")
     except UnicodeError:
-        raise _invalid("malformed URL: invalid host name") from None
+        raise _invalid(N_("malformed URL: invalid host name")) from None
     # One trailing dot is the fully-qualified spelling of the same name; resolve it without.
     ascii_host = ascii_host.lower().removesuffix(".")
     labels = ascii_host.split(".")
     if len(ascii_host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
-        raise _invalid("malformed URL: invalid host name")
+        raise _invalid(N_("malformed URL: invalid host name"))
     for label in labels:
         if label.startswith("xn--"):
             _refuse_homograph(label)
@@ -137,11 +140,14 @@ def _refuse_homograph(label: str) -> None:
     try:
         decoded = label.encode("ascii").decode("idna")
     except UnicodeError:
-        raise _invalid("malformed URL: invalid international host name") from None
+        raise _invalid(N_("malformed URL: invalid international host name")) from None
     scripts = {unicodedata.name(ch, "?").split()[0] for ch in decoded if ch.isalpha()}
     if "LATIN" in scripts and scripts & _CONFUSABLE_SCRIPTS:
         raise _invalid(
-            f"host name mixes alphabets (possible look-alike of another site): {decoded}"
+            N_(
+                "host name mixes alphabets (possible look-alike of another site): %(host)s",
+                host=decoded,
+            )
         )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from factcheck.errors import Unavailable
+from factcheck.errors import N_, Unavailable
 
 RETRY_AFTER = 5  # seconds
 
@@ -39,6 +39,9 @@ def fetch_slot(directory: Path, slots: int) -> Iterator[int]:
             os.close(fd)
         return
     raise Unavailable(
-        f"{slots} URL import(s) are being fetched already; try again in a few seconds",
+        N_(
+            "%(slots)s URL import(s) are being fetched already; try again in a few seconds",
+            slots=slots,
+        ),
         retry_after=RETRY_AFTER,
     )

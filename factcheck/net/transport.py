@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import httpcore
 
-from factcheck.errors import SourceTimeout, SourceUnreachable, TooLarge
+from factcheck.errors import N_, SourceTimeout, SourceUnreachable, TooLarge
 from factcheck.net.policy import Target
 
 MAX_LINE = 8192
@@ -30,7 +30,7 @@ class Clock:
     """The total deadline of one call: resolving, connecting, TLS, every send and recv get
     only what is left. ``peer`` names the other side in error messages (source, receiver)."""
 
-    def __init__(self, seconds: float, peer: str = "source"):
+    def __init__(self, seconds: float, peer: str = N_("source")):
         self.seconds, self.peer = seconds, peer
         self.end = time.monotonic() + seconds
 
@@ -41,7 +41,13 @@ class Clock:
         return left
 
     def timeout(self) -> SourceTimeout:
-        return SourceTimeout(f"{self.peer} did not respond within {self.seconds:g} s")
+        return SourceTimeout(
+            N_(
+                "%(peer)s did not respond within %(seconds)s s",
+                peer=self.peer,
+                seconds=format(self.seconds, "g"),
+            )
+        )
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -88,12 +94,16 @@ class PinnedStream(httpcore.NetworkStream):
                 kept = data.lstrip(b"\r\n")
                 self._blank += len(data) - len(kept)
                 if self._blank > MAX_HEADER_BYTES:
-                    raise TooLarge(f"{self.clock.peer} sent too many response headers")
+                    raise TooLarge(
+                        N_("%(peer)s sent too many response headers", peer=self.clock.peer)
+                    )
                 data = kept
             self._start += data
             n = min(len(self._start), len(_STATUS_LINES[0]))
             if all(self._start[:n] != line[:n] for line in _STATUS_LINES):
-                raise SourceUnreachable(f"{self.clock.peer} did not answer with HTTP/1.x")
+                raise SourceUnreachable(
+                    N_("%(peer)s did not answer with HTTP/1.x", peer=self.clock.peer)
+                )
             if n == len(_STATUS_LINES[0]):
                 self._answered = True
                 data, self._start = self._start, b""
@@ -132,7 +142,11 @@ def connect(target: Target, ips: Iterable[str], clock: Clock) -> PinnedStream:
             raise clock.timeout() from None
         except OSError as exc:
             error = SourceUnreachable(
-                f"could not connect to the {clock.peer}: {exc.strerror or exc}"
+                N_(
+                    "could not connect to the %(peer)s: %(why)s",
+                    peer=clock.peer,
+                    why=str(exc.strerror or exc),
+                )
             )
             continue
         try:
@@ -142,7 +156,7 @@ def connect(target: Target, ips: Iterable[str], clock: Clock) -> PinnedStream:
             error = exc
             continue
         return PinnedStream(sock, clock)
-    raise error or SourceUnreachable(f"could not connect to the {clock.peer}")
+    raise error or SourceUnreachable(N_("could not connect to the %(peer)s", peer=clock.peer))
 
 
 def _start_tls(sock: socket.socket, host: str, clock: Clock) -> ssl.SSLSocket:
@@ -155,10 +169,12 @@ def _start_tls(sock: socket.socket, host: str, clock: Clock) -> ssl.SSLSocket:
         raise clock.timeout() from None
     except ssl.SSLCertVerificationError as exc:
         sock.close()
-        raise SourceUnreachable(f"TLS certificate not valid: {exc.verify_message or exc}") from None
+        raise SourceUnreachable(
+            N_("TLS certificate not valid: %(why)s", why=str(exc.verify_message or exc))
+        ) from None
     except (ssl.SSLError, OSError) as exc:
         sock.close()
-        raise SourceUnreachable(f"TLS error: {exc}") from None
+        raise SourceUnreachable(N_("TLS error: %(why)s", why=str(exc))) from None
     except BaseException:
         sock.close()
         raise
@@ -210,10 +226,10 @@ class Response:
             len(fields) > MAX_HEADERS
             or sum(len(n) + len(v) + 4 for n, v in fields) > MAX_HEADER_BYTES
         ):
-            raise TooLarge(f"{peer} sent too many response headers")
+            raise TooLarge(N_("%(peer)s sent too many response headers", peer=peer))
         for name, value in fields:
             if len(name) + len(value) + 4 > MAX_LINE:
-                raise TooLarge(f"{peer} sent a response header that is too long")
+                raise TooLarge(N_("%(peer)s sent a response header that is too long", peer=peer))
             self.headers.setdefault(name.decode("latin-1").lower(), []).append(
                 value.decode("latin-1")
             )
@@ -251,14 +267,23 @@ def _protocol_errors(stream: PinnedStream, *, body: bool):
         yield
     except httpcore.RemoteProtocolError as exc:
         if getattr(exc.__cause__, "error_status_hint", None) == 431:  # h11: head too long
-            raise TooLarge(f"{peer} sent too many response headers") from None
+            raise TooLarge(N_("%(peer)s sent too many response headers", peer=peer)) from None
         if stream.eof:
-            where = "before the body was complete" if body else "before answering"
-            raise SourceUnreachable(f"{peer} closed the connection {where}") from None
-        raise SourceUnreachable(f"{peer} sent a malformed response: {exc}") from None
+            if body:
+                raise SourceUnreachable(
+                    N_("%(peer)s closed the connection before the body was complete", peer=peer)
+                ) from None
+            raise SourceUnreachable(
+                N_("%(peer)s closed the connection before answering", peer=peer)
+            ) from None
+        raise SourceUnreachable(
+            N_("%(peer)s sent a malformed response: %(why)s", peer=peer, why=str(exc))
+        ) from None
     except httpcore.LocalProtocolError as exc:
-        raise SourceUnreachable(f"could not send the request: {exc}") from None
+        raise SourceUnreachable(N_("could not send the request: %(why)s", why=str(exc))) from None
     except httpcore.NetworkError as exc:
-        raise SourceUnreachable(f"connection to the {peer} failed: {exc}") from None
+        raise SourceUnreachable(
+            N_("connection to the %(peer)s failed: %(why)s", peer=peer, why=str(exc))
+        ) from None
     except httpcore.TimeoutException:
         raise stream.clock.timeout() from None

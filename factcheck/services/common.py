@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from factcheck.errors import N_, Conflict, InvalidInput, NotFound, VersionRequired
-from factcheck.models import Article, Claim, User, iso
+from factcheck.errors import N_, Conflict, InvalidInput, Msg, NotFound, VersionRequired
+from factcheck.models import Article, ArticleStatus, Claim, ClaimStatus, User, Verdict, iso
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
@@ -190,3 +190,49 @@ def claim_from_span(span, **fields) -> Claim:
                  speaker_type=span.speaker_type, speaker_confidence=span.speaker_confidence,
                  is_quote=span.is_quote, checkworthiness=round(span.checkworthiness, 3),
                  reasons=list(span.reasons), **fields)  # fmt: skip
+
+
+# ------------------------------------------------------------ a refusal kept for later
+# A failed job keeps why it failed for its status page, which may be read in Spanish days
+# later: the English text alone cannot be translated once its values are in it ("the
+# publisher answered 404 for https://…"). msg_json keeps a Msg's template and values in a
+# JSON column; msg_from_json gives the Msg back, whose English is the same text.
+_STATUSES = {e.__name__: e for e in (ArticleStatus, ClaimStatus, Verdict)}  # what say() translates
+
+
+def msg_json(text) -> dict | str:
+    """A refusal as JSON: a Msg as its template and values (a Msg value in turn, a status by
+    its kind and value); any other text as it is."""
+    if not isinstance(text, Msg):
+        return str(text)
+    return {
+        "template": text.template,
+        "values": {k: _value_json(v) for k, v in text.values.items()},
+    }
+
+
+def _value_json(value):
+    if isinstance(value, Msg):
+        return {"msg": msg_json(value)}
+    for name, kind in _STATUSES.items():
+        if isinstance(value, kind):
+            return {"status": name, "value": value.value}
+    return value if isinstance(value, int | float | str) or value is None else str(value)
+
+
+def msg_from_json(data) -> str:
+    """The text msg_json kept: a Msg again, or the text; one it cannot read, as its JSON."""
+    if isinstance(data, str):
+        return data
+    try:
+        return Msg(data["template"], **{k: _value_from(v) for k, v in data["values"].items()})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return str(data)
+
+
+def _value_from(value):
+    if isinstance(value, dict) and "msg" in value:
+        return msg_from_json(value["msg"])
+    if isinstance(value, dict) and "status" in value:
+        return _STATUSES[value["status"]](value["value"])
+    return value

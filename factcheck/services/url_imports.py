@@ -31,7 +31,7 @@ from factcheck.net.policy import parse_url
 from factcheck.permissions import Permission, can, require, require_actor, why_not
 from factcheck.services import audit, sources, versions
 from factcheck.services.articles import check_import_fields, import_article
-from factcheck.services.common import check_version, get_article, primary_key
+from factcheck.services.common import check_version, get_article, msg_from_json, primary_key
 from factcheck.services.languages import parse_language
 from factcheck.services.sources import Source
 
@@ -71,10 +71,18 @@ def _state(job: Job) -> ImportState:
     failed = job.status == JobStatus.FAILED
     return ImportState(
         job.id, payload.get("url", ""), job.status.value,
-        (job.last_error or N_("the import failed")) if failed else None,
+        _failure(job) if failed else None,
         payload.get("requested_by"), job.created_at, job.started_at, job.finished_at,
         payload.get("article_id"), payload.get("new_version_of"), payload.get("reanchored"),
     )  # fmt: skip
+
+
+def _failure(job: Job) -> str:
+    """Why a failed import failed: the refusal kept in the payload (so the status page says
+    it in its reader's language), else the job's error text (a crash, a worker that died)."""
+    if "error" in (job.payload or {}):
+        return msg_from_json(job.payload["error"])
+    return job.last_error or N_("the import failed")
 
 
 def _open_jobs(session: Session, user_id: int) -> list[Job]:

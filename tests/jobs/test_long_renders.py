@@ -469,7 +469,7 @@ def test_status_page_refuses_a_format_it_does_not_know(desk, client, login):
     article_id, _reviewer, lead = desk
     login(lead)
     resp = client.get(f"/articles/{article_id}/renders/1?format=docx")
-    assert resp.status_code == 422 and "unknown format" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "Unknown format" in resp.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

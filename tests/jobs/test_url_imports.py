@@ -339,3 +339,41 @@ def test_a_corrected_version_at_a_url_is_fetched_by_the_worker(fresh_contexts, a
         as_text=True
     )
     assert snapshot() == before
+
+
+def test_a_failed_import_says_why_in_the_readers_language(fresh_contexts, app, publisher, make_user,
+                                                          login, client):  # fmt: skip
+    """The publisher's answer is kept with its values (the job's payload), so the status page
+    says it in Spanish to a Spanish reader days later; the API keeps the English text."""
+    user = make_user("reviewer")
+    login(user)
+    url = publisher.url("/gone")
+    resp = client.post("/articles/new", data={"url": url}, headers={"Accept-Language": "es"})
+    status_page = resp.headers["Location"]
+    _run_worker(app)
+    for lang, says in (("es", "la fuente respondió HTTP 404"), ("de", "die Quelle antwortete mit HTTP 404"),
+                       ("en", "source answered HTTP 404")):  # fmt: skip
+        page = client.get(status_page, headers={"Accept-Language": lang}).get_data(as_text=True)
+        assert says in page, (lang, page[:800])
+    job = db.session.get(Job, int(status_page.rsplit("/", 1)[1]))
+    assert job.last_error == "source answered HTTP 404"  # the worker's log and the API
+    assert job.payload["error"] == {"template": "source answered HTTP %(status)s",
+                                    "values": {"status": 404}}  # fmt: skip
+    state = url_imports._state(job)  # what the API and the page read: the Msg back
+    assert state.error == "source answered HTTP 404" and state.error.values == {"status": 404}
+
+
+def test_a_refused_url_on_the_import_form_is_refused_in_the_page_language(fresh_contexts, make_user,
+                                                                         login, client, snapshot):  # fmt: skip
+    login(make_user("lead"))
+    before = snapshot()
+    for url, lang, says in (
+        ("ftp://example.org/a", "es", "esquema no permitido: ftp (solo http y https)"),
+        ("http://user:pw@example.org/", "fr", "les identifiants ne sont pas autorisés dans l&#39;adresse web"),
+        ("http://example.org:25/", "de", "Port nicht erlaubt: 25"),
+        ("ftp://example.org/a", "en", "scheme not allowed: ftp (only http and https)"),
+    ):  # fmt: skip
+        resp = client.post("/articles/new", data={"url": url}, headers={"Accept-Language": lang})
+        assert resp.status_code in (200, 400, 422), resp.status_code
+        assert says in resp.get_data(as_text=True), (lang, url)
+    assert snapshot() == before  # refused: nothing changed
