@@ -90,10 +90,18 @@ def locate(text: str, segments: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def rules_only(language: str = "en"):
+    """Our engine without the learned source tagger (speakers by the rules alone)."""
+    from factcheck.text.splitting import split_for_bench
+
+    return lambda text: split_for_bench(text, language=language, learned=False)
+
+
 # "en-rules": our engine with its English rules on every language (the figure before the
-# language profiles; ask for it with --systems ours,en-rules)
+# language profiles; ask for it with --systems ours,en-rules); "rules": ours without the
+# learned source tagger (--systems ours,rules)
 FACTORIES = {"ours": ours, "pysbd": pysbd_split, "syntok": syntok_split,
-             "en-rules": lambda language="en": ours("en")}  # fmt: skip
+             "en-rules": lambda language="en": ours("en"), "rules": rules_only}  # fmt: skip
 
 
 def run(split, gold: dict) -> dict:
@@ -207,7 +215,7 @@ def evaluate(names: list[str], systems: tuple[str, ...]) -> dict:
             results[name][half] = gold and {
                 s: metrics(gold, timed(name, half, s, splitters[s], gold))
                 for s in systems
-                if (s in able or s == "en-rules") and splitters[s] is not None
+                if (s in able or s in ("en-rules", "rules")) and splitters[s] is not None
             }
     return results
 
