@@ -100,11 +100,29 @@ def rules_only(language: str = "en"):
     return lambda text: split_for_bench(text, language=language, learned=False)
 
 
+def tagger_alone(language: str = "en"):
+    """Our claims, each with the source tagger's phrase as its speaker, as it stands (no
+    rules, no pronoun resolved, no quotation continued): what the learned model knows."""
+    from factcheck.text.splitting import source_tagger, split_for_bench
+
+    tagger = source_tagger.load()
+
+    def split(text):
+        items = split_for_bench(text, language=language, learned=False)
+        for it in items:
+            found = None if it["boilerplate"] else tagger.source(text[it["start"] : it["end"]])
+            it["speaker"] = found[0] if found and found[1] >= 0 else None
+        return items
+
+    return split
+
+
 # "en-rules": our engine with its English rules on every language (the figure before the
 # language profiles; ask for it with --systems ours,en-rules); "rules": ours without the
-# learned source tagger (--systems ours,rules)
+# learned source tagger (--systems ours,rules); "tagger": the tagger's speakers alone
 FACTORIES = {"ours": ours, "pysbd": pysbd_split, "syntok": syntok_split,
-             "en-rules": lambda language="en": ours("en"), "rules": rules_only}  # fmt: skip
+             "en-rules": lambda language="en": ours("en"), "rules": rules_only,
+             "tagger": tagger_alone}  # fmt: skip
 
 
 def run(split, gold: dict) -> dict:
@@ -218,7 +236,7 @@ def evaluate(names: list[str], systems: tuple[str, ...]) -> dict:
             results[name][half] = gold and {
                 s: metrics(gold, timed(name, half, s, splitters[s], gold))
                 for s in systems
-                if (s in able or s in ("en-rules", "rules")) and splitters[s] is not None
+                if (s in able or s in ("en-rules", "rules", "tagger")) and splitters[s] is not None
             }
     return results
 
