@@ -1,18 +1,20 @@
 """A learned source tagger: who a sentence's account belongs to, as PolNeAR marks it.
 
-An averaged perceptron labels each token of a sentence B (begins the source), I (inside
-it) or O, greedily from left to right, over explainable token features: the word and its
-neighbours in lower case, word shape, suffix, capitals, whether it is inside quotation
-marks, its distance to the nearest reporting cue (the lexicon's verbs and the cue words
-PolNeAR's annotators marked, learned from the training half), commas and "according to"
-beside it, and its position in the sentence. It is trained on PolNeAR's training half
-only (train_attribution.py; docs/data-sources.md says what the weights are derived
-from), ships as a gzipped JSON of weights and is loaded once, lazily, from the package:
-no network, standard library only.
+An averaged structured perceptron labels each token of a sentence B (begins the source),
+I (inside it) or O, decoded with Viterbi, over explainable token features: the word and
+its neighbours in lower case, word shape, suffix, whether it is inside quotation marks,
+its distance to the nearest cue word before and after it and which word that is (the
+lexicon's verbs and the cue words PolNeAR's annotators marked, learned from the training
+half), "according to" before it, and its position in the sentence. It is trained on
+PolNeAR's training half only (train_attribution.py; docs/data-sources.md says what the
+weights are derived from), ships as a gzipped JSON of weights and is loaded once,
+lazily, from the package: no network, standard library only.
 
-The tagger only looks at sentences with a cue word; the rules (attribution.py,
-speakers.py) still decide the rest (quotations continued, transcript labels, pronouns
-resolved to the person named before).
+The engine asks it only where the rules find no speaker in a sentence with a verb of
+saying (speakers._tagged); the rules still decide the rest (quotations continued,
+transcript labels, pronouns resolved to the person named before). Only the tokens near
+the cue words are tagged, and each word's weights are summed once and cached, which
+keeps the tagger to a few per cent of the pipeline's time.
 """
 
 from __future__ import annotations

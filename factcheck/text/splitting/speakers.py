@@ -1,6 +1,8 @@
 """Speakers across sentences: pronouns, quotations and continued accounts.
 
-A sentence's own attribution wins. "he said" refers back to the last named person
+A sentence's own attribution wins: the rules' (attribution.py), or in English, where
+they find no speaker for a verb of saying, the learned source tagger's (source_tagger.py,
+see _tagged). "he said" refers back to the last named person
 ("they" to a group or organisation, "it" to an organisation). Every sentence of a
 quotation gets the quotation's speaker, found in any of its sentences. A quotation
 without attribution that opens a paragraph continues the account of the last source
