@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app factcheck
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test lint format serve worker clean messages
+.PHONY: run test install install-test lint format serve worker clean messages train train-attribution
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ messages: install
 		else $(BIN)/pybabel -q init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; fi; \
 	done
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
+
+## make train: retrain the engine's shipped models from the benchmark corpora (FACTCHECK_BENCH_DATA,
+## default /work/cache/factcheck-bench; docs/data-sources.md), deterministically
+train: train-attribution
+
+## make train-attribution: the source tagger of speakers, on PolNeAR train (about a minute on one core)
+train-attribution: install
+	$(BIN)/python -m factcheck.text.splitting.train_attribution
 
 lint: install-test
 	$(BIN)/ruff check .

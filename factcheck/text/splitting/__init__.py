@@ -37,9 +37,9 @@ def split_article(body: str) -> list[ClaimSpan]:
     return list(analyze(body).claims)
 
 
-def split_for_bench(text: str, language: str = "en") -> list[dict]:
+def split_for_bench(text: str, language: str = "en", learned: bool = True) -> list[dict]:
     """Adapter for the benchmark harness: claims and boilerplate as dicts, by position."""
-    result = analyze(text, language)
+    result = analyze(text, language, learned)
     claims = [
         {"start": c.start, "end": c.end, "speaker": c.speaker, "boilerplate": False}
         for c in result.claims

@@ -127,6 +127,19 @@ def has_cue(text: str, low: str | None = None, words=None) -> bool:
     )
 
 
+def reporting_cue(masked: str) -> bool:
+    """Does a masked sentence hold a verb of saying that reports a statement (one the
+    rules' _not_saying keeps: not negated, not a headline's title case, not a score)?
+    Left to the rules: "according to" (its idioms of manner: "according to plan"), the
+    verbs of finding ("Police found the car": a document's finding, not a person's) and
+    the words as often nouns ("reports", "states", "notes")."""
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
+    for v, (word, _, _) in enumerate(toks):
+        if word.lower() in _SAYING and not _not_saying(toks, v, word):
+            return True
+    return False
+
+
 def find_attribution(masked: str) -> Attribution | None:
     """The best attribution in a sentence whose quotations are masked."""
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
@@ -212,6 +225,7 @@ _ATTRIBUTIVE = frozenset(
     ["of", "the", "a", "an", "its", "their", "his", "her", "our", "for", "with"]
 )
 _NOUN_TOO = frozenset(["reports", "states", "notes", "claims", "estimates", "posts", "tells"])
+_SAYING = (L.REPORT_VERBS | L.REPORT_PARTICIPLES) - _NOUN_TOO - L.FINDING_VERBS
 _NOUN_NEXT = frozenset(
     ["of", "from", "in", "with", "on", "at", "for", "to", "and", "which", "were"]
     + ["are", "have", "had", "included", "include", "includes", "suggest", "show", "showed"]
