@@ -41,7 +41,7 @@ _LETTERS = re.compile(r"[a-z]+")
 _SHAPE = re.compile(r"[A-Z]+|[a-z]+|[0-9]+|[^A-Za-z0-9]+")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_WORD_CACHE)  # bounded: a worker splits for months
 def _shape(word: str) -> str:
     """'McCain' -> 'XxXx', 'U.S.' -> 'X.X.', '2016' -> 'd' (runs collapsed)."""
     out = []
@@ -123,7 +123,7 @@ def context_keys(
     return out
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def group_features(key: tuple) -> tuple[str, ...]:
     """The features of one group key of context_keys."""
     kind = key[0]
