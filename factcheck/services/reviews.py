@@ -153,6 +153,7 @@ def _state_query(head: bool = True):
         select(
             _claims.c.status,
             _claims.c.article_id,
+            _claims.c.verdicts_disagree.label("was_disagreeing"),  # before this save
             _articles.c.status.label("article_status"),
             count.label("count"),
             _reviews.c.id.label("review_id"),
@@ -209,6 +210,7 @@ _UPDATE_CLAIM = (
         .where(_verdicts.c.claim_id == _claims.c.id)
         .scalar_subquery(),
     )  # fmt: skip
+    .returning(_claims.c.verdicts_disagree)  # as this save left it: the notices read it
 )
 _START_REVIEW = (
     _articles.update()
@@ -291,7 +293,9 @@ def submit_review(
     # A new or revised review makes a lead's copy of the claim stale (approve vs review race).
     if count >= limits.REVIEWS_REQUIRED:
         status = next_status(status, ClaimAction.REVIEW, claim_id=claim_id)
-    conn.execute(_UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now})
+    disagrees = conn.execute(
+        _UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now}
+    ).scalar()
     started = created and first.article_status == ArticleStatus.DRAFT  # the first review starts it
     if started:
         started = conn.execute(_START_REVIEW, {"article_id": article_id}).rowcount == 1
@@ -311,8 +315,9 @@ def submit_review(
                      after={"status": ArticleStatus.IN_REVIEW.value, "first_review_id": review_id},
                      head=(event["seq"], event["hash"]) if event.get("hash") else False)  # fmt: skip
     notifications.review_saved(session, actor=actor, claim_id=claim_id, article_id=article_id,
-                               old_status=first.status, new_status=status, count=count,
-                               old_verdict=None if created else first.verdict)  # fmt: skip
+                               old_status=first.status, new_status=status,
+                               was_disagreeing=bool(first.was_disagreeing),
+                               disagrees=bool(disagrees))  # fmt: skip
     seen = not created and (bool(first.revised_after_seen) or count > 1)
     saved = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict, note, links,
                         created_at, now, version_now, verdict if created else first.first_verdict, seen)  # fmt: skip
