@@ -26,6 +26,7 @@ from factcheck.models.transitions import next_article_status, next_status
 from factcheck.permissions import ClaimFacts, Permission, can, require
 from factcheck.services import audit, notifications
 from factcheck.services.common import check_http_url, check_version_number, clean_text, primary_key
+from factcheck.services.direct import Direct
 from factcheck.settings import settings_of
 
 
@@ -179,9 +180,10 @@ def _state_query(head: bool = True):
     )
 
 
-_STATE = _state_query()
-_STATE_UNSEALED = _state_query(head=False)  # PostgreSQL: the sealer links the event
-_UPDATE_REVIEW = (
+# The save's fixed statements run on the driver's cursor (database/direct.py).
+_STATE = Direct(_state_query())
+_STATE_UNSEALED = Direct(_state_query(head=False))  # PostgreSQL: the sealer links the event
+_UPDATE_REVIEW = Direct(
     _reviews.update()
     .where(_reviews.c.id == bindparam("review_id"), _reviews.c.version == bindparam("current"))
     .values(
@@ -193,11 +195,15 @@ _UPDATE_REVIEW = (
         revised_after_seen=or_(_reviews.c.revised_after_seen, bindparam("seen", type_=Boolean)),
     )  # fmt: skip
 )
-_INSERT_REVIEW = _reviews.insert()
+_INSERT_REVIEW = Direct(
+    _reviews.insert().returning(_reviews.c.id),
+    column_keys=["claim_id", "reviewer_id", "verdict", "note", "created_at", "updated_at",
+                 "version", "first_verdict", "first_submitted_at", "revised_after_seen"],
+)  # fmt: skip
 _DELETE_LINKS = _links.delete().where(_links.c.review_id == bindparam("review_id"))
 _INSERT_LINKS = _links.insert()
 _verdicts = _reviews.alias("verdicts")
-_UPDATE_CLAIM = (
+_UPDATE_CLAIM = Direct(
     _claims.update()
     .where(_claims.c.id == bindparam("claim_id"))
     .values(
@@ -242,7 +248,7 @@ def submit_review(
     actor_id = getattr(actor, "id", None)
     conn = session.connection()
     state = _STATE if conn.dialect.name == "sqlite" else _STATE_UNSEALED
-    rows = conn.execute(state, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
+    rows = state.execute(conn, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
     if not rows:
         raise NotFound(N_("claim %(claim_id)s does not exist", claim_id=claim_id))
     first = rows[0]  # the claim's and review's columns repeat on every link row
@@ -258,12 +264,12 @@ def submit_review(
     before = None
     if created:
         created_at, version_now, write_links = now, 1, bool(links)
-        review_id = conn.execute(
-            _INSERT_REVIEW,
+        review_id = _INSERT_REVIEW.execute(
+            conn,
             {"claim_id": claim_id, "reviewer_id": actor_id, "verdict": verdict, "note": note,
              "created_at": now, "updated_at": now, "version": 1, "first_verdict": verdict,
              "first_submitted_at": now, "revised_after_seen": False},
-        ).inserted_primary_key[0]  # fmt: skip
+        ).scalar()  # fmt: skip
         count += 1
     else:
         check_version_number(first.version, version, what=N_("your review"))
@@ -275,8 +281,8 @@ def submit_review(
                                     first.first_verdict, bool(first.revised_after_seen))  # fmt: skip
             return unchanged, False  # nothing changed: no new version, no event
         created_at, version_now = first.created_at, first.version + 1
-        changed = conn.execute(
-            _UPDATE_REVIEW,
+        changed = _UPDATE_REVIEW.execute(
+            conn,
             {"review_id": review_id, "current": first.version, "verdict": verdict, "note": note,
              "now": now, "seen": count > 1},  # others' reviews existed: its author could read them
         )  # fmt: skip
@@ -293,8 +299,8 @@ def submit_review(
     # A new or revised review makes a lead's copy of the claim stale (approve vs review race).
     if count >= limits.REVIEWS_REQUIRED:
         status = next_status(status, ClaimAction.REVIEW, claim_id=claim_id)
-    disagrees = conn.execute(
-        _UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now}
+    disagrees = _UPDATE_CLAIM.execute(
+        conn, {"claim_id": claim_id, "status": status, "now": now}
     ).scalar()
     started = created and first.article_status == ArticleStatus.DRAFT  # the first review starts it
     if started:
