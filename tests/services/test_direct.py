@@ -53,7 +53,11 @@ def test_writes_in_the_callers_transaction_with_its_processors(app, make_user, m
         finally:
             event.remove(db.engine, "before_cursor_execute", listen)
         row = conn.execute(select(_reviews).where(_reviews.c.id == review_id)).one()
-        assert (row.verdict.value, row.created_at, row.revised_after_seen) == ("disputed", now, False)
+        assert (row.verdict.value, row.created_at, row.revised_after_seen) == (
+            "disputed",
+            now,
+            False,
+        )
         with pytest.raises(IntegrityError):  # the same reviewer twice: the unique key
             insert.execute(conn, {
                 "claim_id": claim_id, "reviewer_id": reviewer.id, "verdict": "disputed",
