@@ -65,7 +65,9 @@ def post_fork(server, worker):
 
         app = getattr(server, "app", None)
         wsgi = app.wsgi() if app is not None else None
-        if wsgi is not None:
+        # Only an app registered with the extension has an engine to drop (the benchmarks'
+        # floor_app.py runs under these settings too, with its own driver connection).
+        if "sqlalchemy" in getattr(wsgi, "extensions", {}):
             with wsgi.app_context():
                 db.engine.dispose(close=False)
     except Exception:  # noqa: BLE001 - never keep a worker from starting over this

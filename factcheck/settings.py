@@ -210,18 +210,16 @@ class Settings:
 
     def flask_config(self) -> dict[str, object]:
         """The Flask, Flask-SQLAlchemy and Flask-WTF keys derived from these settings."""
-        sqlite = self.DATABASE_URL.startswith("sqlite")
         return {
             "SECRET_KEY": self.SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": self.DATABASE_URL,
             # JSON columns are stored in canonical form (sorted keys, no spaces), the form the
             # audit hash covers, so verifying the chain can hash stored text without
-            # re-encoding. A SQLite file on this machine cannot drop a connection: pinging
-            # it cost a query per request.
-            "SQLALCHEMY_ENGINE_OPTIONS": {
-                "pool_pre_ping": not sqlite,
-                "json_serializer": canonical_json,
-            },
+            # re-encoding. No pre-ping (a statement per checkout, a round trip on every
+            # request): a SQLite file cannot drop a connection, and a PostgreSQL
+            # connection the server dropped is found by polling its socket at checkout
+            # (database/engine.py, _on_checkout).
+            "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": canonical_json},
             "MAX_CONTENT_LENGTH": self.MAX_CONTENT_LENGTH,
             **self._cookie_names(),
             "SESSION_COOKIE_SECURE": self.SESSION_COOKIE_SECURE,

@@ -77,15 +77,21 @@ class ClaimHit(Out):
 
 class ClaimHits(PageOut):
     items: list[ClaimHit]
+    total_exact: bool = Field(
+        description="false when a word is found in more than "
+        f"{search.CANDIDATES:,} claims or notes: then only the newest "
+        f"{search.CANDIDATES:,} of each are ranked and paged, and total counts the claims "
+        "among them (a lower bound: at least that many match)",
+    )
 
 
 @route("GET", "/search/claims", summary="Search claims across articles", query=ClaimSearch,
        ok=answer(ClaimHits))  # fmt: skip
 def search_claims(query: ClaimSearch):
-    items, total = search.search_claims(
+    found = search.find_claims(
         db.session, current_actor(), q=query.q, status=query.status, verdict=query.verdict,
         speaker=query.speaker, language=query.language, article_id=query.article_id,
         since=query.since, until=query.until, page=query.page, per_page=query.per_page,
     )  # fmt: skip
-    return jsonify({"items": items, "page": query.page, "per_page": query.per_page,
-                    "total": total})  # fmt: skip
+    return jsonify({"items": found.items, "page": query.page, "per_page": query.per_page,
+                    "total": found.total, "total_exact": found.exact})  # fmt: skip

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import threading
 from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=5000", "foreign_keys=ON")
 
@@ -28,10 +30,36 @@ write_unit: ContextVar[bool] = ContextVar("write_unit", default=False)
 
 
 def install(engine: Engine) -> None:
-    """Tune ``engine`` (once): SQLite pragmas per connection, and our own BEGIN."""
-    for name, fn in (("connect", _on_connect), ("begin", _on_begin)):
+    """Tune ``engine`` (once): SQLite pragmas per connection, and our own BEGIN; a server
+    database's pooled connections are checked for a lost server at each checkout."""
+    hooks = [("connect", _on_connect), ("begin", _on_begin)]
+    if engine.dialect.name != "sqlite":
+        hooks.append(("checkout", _on_checkout))
+    for name, fn in hooks:
         if not event.contains(engine, name, fn):
             event.listen(engine, name, fn)
+
+
+def _on_checkout(dbapi_conn, _record, _proxy) -> None:
+    """A pooled connection the server has dropped is replaced before the request uses it.
+
+    An idle connection has nothing to read: a server that ends the session (a restart,
+    pg_terminate_backend, an idle timeout) sends its last message and closes the socket,
+    which then polls readable. One poll(2) of the socket, no round trip (SQLAlchemy's
+    pool_pre_ping sends a statement per checkout, a round trip on every request); on
+    anything to read, or a connection the driver knows broken, the pool discards it and
+    checks out another (HOSTILE FLT-03: the next request succeeds).
+    """
+    if getattr(dbapi_conn, "closed", False) or getattr(dbapi_conn, "broken", False):
+        raise DisconnectionError("the connection was closed")
+    try:
+        poller = select.poll()
+        poller.register(dbapi_conn.fileno(), select.POLLIN | select.POLLPRI)
+        lost = bool(poller.poll(0))
+    except (OSError, ValueError) as exc:  # no socket any more
+        raise DisconnectionError("the connection has no socket") from exc
+    if lost:
+        raise DisconnectionError("the server closed the connection")
 
 
 def watch(sessions) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from factcheck.canonical import canonical_json
 from factcheck.models import AuditAction, AuditEvent, Review, iso, utcnow
+from factcheck.services.direct import Direct
 from factcheck.settings import settings_of
 
 GENESIS = "0" * 64
@@ -136,7 +137,7 @@ def record(
     else:
         values["seq"] = values["prev_hash"] = None
         session.info["audit_unsealed"] = True  # the "inline" sealer seals after the commit
-    conn.execute(_INSERT, values)
+    _INSERT[sealed].execute(conn, values)
     return values
 
 
@@ -150,7 +151,15 @@ LAST_SEALED = (
 # The chain's head as two columns of a caller's statement (see record's ``head``).
 HEAD_SEQ = LAST_SEALED.with_only_columns(_TABLE.c.seq).scalar_subquery().label("head_seq")
 HEAD_HASH = LAST_SEALED.with_only_columns(_TABLE.c.hash).scalar_subquery().label("head_hash")
-_INSERT = _TABLE.insert()
+# The event's INSERT on the driver's cursor (services/direct.py), with the columns each
+# dialect writes: SQLite seals the event here, PostgreSQL leaves it to the sealer.
+_WRITTEN = ("seq", "created_at", "actor_id", "actor_label", "action", "target_type", "target_id",
+            "article_id", "before", "after", "request_id", "client_addr", "user_agent",
+            "prev_hash", "digest")  # fmt: skip
+_INSERT = {
+    True: Direct(_TABLE.insert(), [*_WRITTEN, "hash", "entered_at", "sealed_at"]),
+    False: Direct(_TABLE.insert(), list(_WRITTEN)),
+}
 
 
 @dataclass(frozen=True)

@@ -124,22 +124,24 @@ def returned(session: Session, *, actor, claim: Claim) -> None:
 
 
 def review_saved(session: Session, *, actor, claim_id: int, article_id: int, old_status: str,
-                 new_status: str, old_verdict: str | None, count: int) -> None:  # fmt: skip
+                 new_status: str, was_disagreeing: bool, disagrees: bool) -> None:  # fmt: skip
     """After a review is saved: a conflict that has just begun, or a claim that has just
-    become reviewed, tells the article's leads (the save path reads nothing more otherwise)."""
+    become reviewed, tells the article's leads.
+
+    Whether the reviews disagree before and after the save is the claim's conflict flag
+    (``claims.verdicts_disagree``) as the save's own statements read it (under the claim's
+    row lock) and left it, so the save reads nothing more unless a claim has just become
+    reviewed (the four-eyes rule needs its reviewers to know which leads may approve it)."""
     reaches_review = new_status == "reviewed" and old_status != "reviewed"
-    if count < 2 and not reaches_review:
-        return
-    rows = session.execute(select(Review.reviewer_id, Review.verdict).where(Review.claim_id == claim_id)).all()  # fmt: skip
-    verdicts = {v for _r, v in rows}
-    others = {v for r, v in rows if r != getattr(actor, "id", None)}
-    before = others | ({old_verdict} if old_verdict else set())
-    conflict_now = len(verdicts) > 1 and new_status in ACTIVE
-    new_conflict = conflict_now and len(before) <= 1
+    conflict_now = disagrees and new_status in ACTIVE
+    new_conflict = conflict_now and not was_disagreeing
     awaiting = reaches_review and not conflict_now
     if not (new_conflict or awaiting):
         return  # most saves (a revision of an open conflict, an agreeing second review): no lead is read
-    facts = ClaimFacts(claim_id, new_status, reviews=[_Reviewer(r) for r, _v in rows])
+    facts = None
+    if awaiting:
+        reviewers = session.scalars(select(Review.reviewer_id).where(Review.claim_id == claim_id))
+        facts = ClaimFacts(claim_id, new_status, reviews=[_Reviewer(r) for r in reviewers])
     for lead in article_leads(session, article_id):
         if new_conflict:
             notify(session, recipient=lead, kind=NoticeKind.CONFLICT, actor=actor,

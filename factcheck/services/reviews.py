@@ -26,6 +26,7 @@ from factcheck.models.transitions import next_article_status, next_status
 from factcheck.permissions import ClaimFacts, Permission, can, require
 from factcheck.services import audit, notifications
 from factcheck.services.common import check_http_url, check_version_number, clean_text, primary_key
+from factcheck.services.direct import Direct
 from factcheck.settings import settings_of
 
 
@@ -153,6 +154,7 @@ def _state_query(head: bool = True):
         select(
             _claims.c.status,
             _claims.c.article_id,
+            _claims.c.verdicts_disagree.label("was_disagreeing"),  # before this save
             _articles.c.status.label("article_status"),
             count.label("count"),
             _reviews.c.id.label("review_id"),
@@ -178,9 +180,10 @@ def _state_query(head: bool = True):
     )
 
 
-_STATE = _state_query()
-_STATE_UNSEALED = _state_query(head=False)  # PostgreSQL: the sealer links the event
-_UPDATE_REVIEW = (
+# The save's fixed statements run on the driver's cursor (database/direct.py).
+_STATE = Direct(_state_query())
+_STATE_UNSEALED = Direct(_state_query(head=False))  # PostgreSQL: the sealer links the event
+_UPDATE_REVIEW = Direct(
     _reviews.update()
     .where(_reviews.c.id == bindparam("review_id"), _reviews.c.version == bindparam("current"))
     .values(
@@ -192,11 +195,15 @@ _UPDATE_REVIEW = (
         revised_after_seen=or_(_reviews.c.revised_after_seen, bindparam("seen", type_=Boolean)),
     )  # fmt: skip
 )
-_INSERT_REVIEW = _reviews.insert()
+_INSERT_REVIEW = Direct(
+    _reviews.insert().returning(_reviews.c.id),
+    column_keys=["claim_id", "reviewer_id", "verdict", "note", "created_at", "updated_at",
+                 "version", "first_verdict", "first_submitted_at", "revised_after_seen"],
+)  # fmt: skip
 _DELETE_LINKS = _links.delete().where(_links.c.review_id == bindparam("review_id"))
 _INSERT_LINKS = _links.insert()
 _verdicts = _reviews.alias("verdicts")
-_UPDATE_CLAIM = (
+_UPDATE_CLAIM = Direct(
     _claims.update()
     .where(_claims.c.id == bindparam("claim_id"))
     .values(
@@ -209,6 +216,7 @@ _UPDATE_CLAIM = (
         .where(_verdicts.c.claim_id == _claims.c.id)
         .scalar_subquery(),
     )  # fmt: skip
+    .returning(_claims.c.verdicts_disagree)  # as this save left it: the notices read it
 )
 _START_REVIEW = (
     _articles.update()
@@ -240,7 +248,7 @@ def submit_review(
     actor_id = getattr(actor, "id", None)
     conn = session.connection()
     state = _STATE if conn.dialect.name == "sqlite" else _STATE_UNSEALED
-    rows = conn.execute(state, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
+    rows = state.execute(conn, {"claim_id": claim_id, "reviewer_id": actor_id or 0}).all()
     if not rows:
         raise NotFound(N_("claim %(claim_id)s does not exist", claim_id=claim_id))
     first = rows[0]  # the claim's and review's columns repeat on every link row
@@ -256,12 +264,12 @@ def submit_review(
     before = None
     if created:
         created_at, version_now, write_links = now, 1, bool(links)
-        review_id = conn.execute(
-            _INSERT_REVIEW,
+        review_id = _INSERT_REVIEW.execute(
+            conn,
             {"claim_id": claim_id, "reviewer_id": actor_id, "verdict": verdict, "note": note,
              "created_at": now, "updated_at": now, "version": 1, "first_verdict": verdict,
              "first_submitted_at": now, "revised_after_seen": False},
-        ).inserted_primary_key[0]  # fmt: skip
+        ).scalar()  # fmt: skip
         count += 1
     else:
         check_version_number(first.version, version, what=N_("your review"))
@@ -273,8 +281,8 @@ def submit_review(
                                     first.first_verdict, bool(first.revised_after_seen))  # fmt: skip
             return unchanged, False  # nothing changed: no new version, no event
         created_at, version_now = first.created_at, first.version + 1
-        changed = conn.execute(
-            _UPDATE_REVIEW,
+        changed = _UPDATE_REVIEW.execute(
+            conn,
             {"review_id": review_id, "current": first.version, "verdict": verdict, "note": note,
              "now": now, "seen": count > 1},  # others' reviews existed: its author could read them
         )  # fmt: skip
@@ -291,7 +299,9 @@ def submit_review(
     # A new or revised review makes a lead's copy of the claim stale (approve vs review race).
     if count >= limits.REVIEWS_REQUIRED:
         status = next_status(status, ClaimAction.REVIEW, claim_id=claim_id)
-    conn.execute(_UPDATE_CLAIM, {"claim_id": claim_id, "status": status, "now": now})
+    disagrees = _UPDATE_CLAIM.execute(
+        conn, {"claim_id": claim_id, "status": status, "now": now}
+    ).scalar()
     started = created and first.article_status == ArticleStatus.DRAFT  # the first review starts it
     if started:
         started = conn.execute(_START_REVIEW, {"article_id": article_id}).rowcount == 1
@@ -311,8 +321,9 @@ def submit_review(
                      after={"status": ArticleStatus.IN_REVIEW.value, "first_review_id": review_id},
                      head=(event["seq"], event["hash"]) if event.get("hash") else False)  # fmt: skip
     notifications.review_saved(session, actor=actor, claim_id=claim_id, article_id=article_id,
-                               old_status=first.status, new_status=status, count=count,
-                               old_verdict=None if created else first.verdict)  # fmt: skip
+                               old_status=first.status, new_status=status,
+                               was_disagreeing=bool(first.was_disagreeing),
+                               disagrees=bool(disagrees))  # fmt: skip
     seen = not created and (bool(first.revised_after_seen) or count > 1)
     saved = SavedReview(review_id, claim_id, actor_id, actor.display_name, verdict, note, links,
                         created_at, now, version_now, verdict if created else first.first_verdict, seen)  # fmt: skip

@@ -21,6 +21,7 @@ from factcheck.permissions import Permission, can, require
 from factcheck.services import audit, second_factor
 from factcheck.services import sign_in as sign_in_limits
 from factcheck.services.common import clean_text, get_user
+from factcheck.services.direct import Direct
 from factcheck.services.passwords import hash_password
 from factcheck.services.recent_auth import require_recent
 from factcheck.settings import LOCALES, settings_of
@@ -339,7 +340,7 @@ def token_use(session: Session, plaintext: str) -> TokenUse | None:
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
     params = {"token_hash": _hash_token(plaintext), "now": utcnow()}
-    row = session.connection().execute(_TOKEN_OWNER, params).first()
+    row = _TOKEN_OWNER.execute(session.connection(), params).first()
     if row is None:
         return None
     fields = row._asdict()
@@ -384,7 +385,7 @@ _USERS = sa_inspect(User).class_manager
 _USER_COLUMNS = [(attr.key, attr.columns[0]) for attr in sa_inspect(User).column_attrs]
 _TOKENS = ApiToken.__table__.c
 _TOKEN_FIELDS = ("token_id", "token_read_only", "token_last_used_at")
-_TOKEN_OWNER = (
+_TOKEN_OWNER = Direct(  # on the driver's cursor (services/direct.py): every API request
     select(*(column.label(key) for key, column in _USER_COLUMNS),
            _TOKENS.id.label("token_id"), _TOKENS.read_only.label("token_read_only"),
            _TOKENS.last_used_at.label("token_last_used_at"))

@@ -59,9 +59,10 @@ def _args() -> dict:
 def index():
     args = _args()
     shown = args.pop("shown")
-    items, total, error = [], 0, None
+    items, total, exact, error = [], 0, True, None
     try:
-        items, total = search.search_claims(db.session, current_user, per_page=PER_PAGE, **args)
+        found = search.find_claims(db.session, current_user, per_page=PER_PAGE, **args)
+        items, total, exact = found.items, found.total, found.exact
     except InvalidInput:
         error = _("The search is too long: at most %(num)d characters.", num=search.MAX_QUERY_CHARS)
     for item in items:
@@ -71,7 +72,7 @@ def index():
         for k in ("status", "verdict", "speaker", "language", "since", "until", "article_id")
     )
     keep = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("search/index.html", items=items, total=total, error=error,
+    return render_template("search/index.html", items=items, total=total, exact=exact, error=error,
                            asked=asked, args=args, shown=shown, keep=keep, page=args["page"],
                            per_page=PER_PAGE, ClaimStatus=ClaimStatus, Verdict=Verdict,
                            LANGUAGES=LANGUAGES), (422 if error else 200)  # fmt: skip

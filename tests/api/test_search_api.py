@@ -65,8 +65,9 @@ def test_blind_review_over_the_api(make_user, api_as):
     with transaction() as s:
         reviews.submit_review(s, actor=other, claim_id=claim_id, verdict="disputed",
                               note="Quokka statistics are wrong", links=LINK)  # fmt: skip
-    assert api.get("/search/claims?q=quokka").get_json() == {"items": [], "page": 1,
-                                                             "per_page": 20, "total": 0}  # fmt: skip
+    assert api.get("/search/claims?q=quokka").get_json() == {
+        "items": [], "page": 1, "per_page": 20, "total": 0, "total_exact": True
+    }  # fmt: skip
     hits = api.get("/search/claims?q=prices").get_json()["items"]
     assert hits and "quokka" not in str(hits).lower()
     assert api_as(lead).get("/search/claims?q=quokka").get_json()["total"] == 1
@@ -74,3 +75,17 @@ def test_blind_review_over_the_api(make_user, api_as):
 
 def test_anonymous_is_refused(client):
     assert client.get("/api/v1/search/claims?q=x").status_code == 401
+
+
+def test_a_word_found_everywhere_gives_a_lower_bound(make_user, api_as, monkeypatch):
+    """total_exact: false when only the newest hits were ranked (search.CANDIDATES)."""
+    from factcheck.services import search
+
+    api = api_as(make_user("reviewer"))
+    _article(api, " ".join(f"Item {i} rose {i + 2}% in 2021." for i in range(6)) + "\n")
+    body = api.get("/search/claims?q=prices").get_json()
+    assert body["total_exact"] is True and body["total"] == 0
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    body = api.get("/search/claims?q=rose").get_json()
+    assert (body["total"], body["total_exact"], len(body["items"])) == (2, False, 2)
+    assert api.get("/search/claims?q=item+1").get_json()["total_exact"] is True

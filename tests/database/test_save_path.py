@@ -91,6 +91,25 @@ def test_a_revision_holds_the_writers_turn_for_one_read_and_three_writes(desk):
     assert not any("users" in s for s in _write_part(seen))
 
 
+def test_a_revision_beside_other_reviews_reads_nothing_more(desk, make_user, api_as):
+    """The desk's usual save: a claim others reviewed too, in conflict or not. Whether a
+    conflict has just begun is the claim's flag before (the first read) and after (the
+    claim's UPDATE ... RETURNING): no read of the claim's reviews for the notices."""
+    other = api_as(make_user("reviewer"))
+    assert other.put(f"/claims/{desk['claim_id']}/reviews/me",
+                     json={"verdict": "confirmed"}).status_code == 201  # fmt: skip
+    v = _put(desk, {"verdict": "confirmed", "note": "one"}).get_json()["version"]
+    for verdict in ("disputed", "unconfirmed", "confirmed"):  # begins, goes on, ends
+        with count_queries() as seen:
+            r = _put(desk, {"verdict": verdict, "note": "two", "version": v})
+        assert r.status_code == 200, r.get_json()
+        v = r.get_json()["version"]
+        write = [_kind(s) for s in _write_part(seen)]
+        assert write[:4] == ["SELECT claims", "UPDATE reviews", "UPDATE claims",
+                             "INSERT INTO audit_events"], write  # fmt: skip
+        assert not any(k == "SELECT reviews" for k in write), write
+
+
 def test_links_are_rewritten_only_when_they_change(desk):
     v = _put(desk, {"verdict": "confirmed", "links": [LINK]}).get_json()["version"]
     with count_queries() as seen:

@@ -51,7 +51,7 @@ READERS = {
     "common.claim_from_span", "languages.language_of", "languages.prepare_language",
     "exports.check_language", "live.article_state", "live.state_tag",
     "version_diff.diff_versions", "version_diff.resolve", "version_diff.version_numbers",
-    "search.fold", "search.query_terms", "search.search_claims", "search.snippet_parts",
+    "search.fold", "search.query_terms", "search.search_claims", "search.find_claims", "search.snippet_parts",
     "search.visible_notes",
     "articles.list_articles", "articles.progress_for", "reviews.parse_verdict", "reviews.parse_links",
     "reviews.get_own_review", "reviews.visible_reviews", "reviews.get_review",

@@ -190,3 +190,72 @@ def test_a_long_query_is_refused_clearly(desk):
 def test_snippet_parts_keep_text_for_escaping():
     parts = search.snippet_parts({"text": "a <b> c", "highlights": [[2, 5]]})
     assert parts == [("a ", False), ("<b>", True), (" c", False)]
+
+
+# ------------------------------------------------------------------ a word found everywhere
+
+
+def _rose_article(make_article, actor, n=8, title="Many"):
+    text = " ".join(f"Item {i} rose {i + 2}% in 2021." for i in range(n)) + "\n"
+    article = make_article(text, actor=actor, title=title)
+    return [c.id for c in _claims(article)]
+
+
+def test_a_common_word_ranks_its_newest_hits_and_says_at_least(make_user, make_article,
+                                                               monkeypatch):  # fmt: skip
+    """More hits than CANDIDATES in a source: the newest ones are ranked and paged, and the
+    total is marked as a lower bound; fewer: every hit, an exact total."""
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    reviewer = make_user("reviewer")
+    ids = _rose_article(make_article, reviewer)
+    found = search.find_claims(db.session, reviewer, q="rose", per_page=10)
+    assert not found.exact and found.total == 3
+    assert sorted(i["claim_id"] for i in found.items) == sorted(ids)[-3:]  # the newest three
+    assert search.find_claims(db.session, reviewer, q="rose", per_page=2, page=2).total == 3
+    assert len(search.find_claims(db.session, reviewer, q="rose", per_page=2, page=2).items) == 1
+    exact = search.find_claims(db.session, reviewer, q="item 1")  # "Item 1 rose 3% …" alone
+    assert exact.exact and exact.total == 1 and exact.items[0]["claim_id"] in ids
+    monkeypatch.setattr(search, "CANDIDATES", len(ids))  # as many hits as the bound: exact
+    found = search.find_claims(db.session, reviewer, q="rose", per_page=10)
+    assert found.exact and found.total == len(ids)
+
+
+def test_the_bound_counts_only_hits_that_pass_the_filters(make_user, make_article, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    reviewer = make_user("reviewer")
+    older = _rose_article(make_article, reviewer, n=4, title="Older")
+    _rose_article(make_article, reviewer, n=5, title="Newer")
+    article_id = db.session.get(Claim, older[0]).article_id
+    found = search.find_claims(db.session, reviewer, q="rose", article_id=article_id)
+    assert not found.exact and found.total == 3
+    assert sorted(i["claim_id"] for i in found.items) == older[-3:]
+
+
+def test_the_bound_never_counts_notes_the_viewer_may_not_read(desk, monkeypatch):
+    """Blind review is applied before the bound: another reviewer's notes neither fill the
+    candidates nor show in the total."""
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    _review(desk["other"], desk["first"].id, "Zeppelin archive")
+    _review(desk["other"], desk["second"].id, "Zeppelin minutes")
+    _review(desk["reviewer"], desk["second"].id, "Zeppelin, my own note")
+    found = search.find_claims(db.session, desk["reviewer"], q="zeppelin")
+    # its own note, and (having now reviewed the second claim) the other's note there: one
+    # claim; the first claim's note by the other reviewer stays unread
+    assert [i["claim_id"] for i in found.items] == [desk["second"].id]
+    assert found.total == 1 and not found.exact  # the notes were more than the bound
+    assert "archive" not in str(found.items)
+    lead = search.find_claims(db.session, desk["lead"], q="zeppelin")
+    assert lead.total == 1 and not lead.exact  # the newest note only (bound 1)
+
+
+def test_ranking_among_the_candidates_puts_the_best_match_first(make_user, make_article,
+                                                                monkeypatch):  # fmt: skip
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    reviewer = make_user("reviewer")
+    text = ("Wages rose in May. Prices rose and rose again, and rents rose in June. "
+            "Exports rose a little. Imports rose too.\n")  # fmt: skip
+    ids = [c.id for c in _claims(make_article(text, actor=reviewer, title="Rising"))]
+    found = search.find_claims(db.session, reviewer, q="rose")
+    assert not found.exact
+    got = [i["claim_id"] for i in found.items]
+    assert set(got) == set(ids[-3:]) and got[0] == ids[1]  # three "rose": ranked first

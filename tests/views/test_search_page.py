@@ -86,3 +86,16 @@ def test_spanish_page(client, login, make_user, make_article):
     login(user)
     html = client.get("/search?q=prices", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "Buscar afirmaciones" in html and "1 afirmación encontrada" in html
+
+
+def test_a_lower_bound_is_shown_as_such(client, login, make_user, make_article, monkeypatch):
+    from factcheck.services import search
+
+    reviewer = make_user("reviewer")
+    make_article(" ".join(f"Item {i} rose {i + 2}% in 2021." for i in range(6)) + "\n",
+                 actor=reviewer, language="en")  # fmt: skip
+    login(reviewer)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    html = client.get("/search?q=rose").get_data(as_text=True)
+    assert "At least 2 claims found" in html and "2 claims found</p>" not in html
+    assert "1 claim found" in client.get("/search?q=item+1").get_data(as_text=True)
