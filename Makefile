@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app factcheck
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test lint format serve worker clean messages
+.PHONY: run test install install-test lint format serve worker clean messages train train-boundary
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ messages: install
 		else $(BIN)/pybabel -q init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; fi; \
 	done
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
+
+## make train: retrain the models shipped in the package from the corpora in FACTCHECK_BENCH_DATA
+## (default /work/cache/factcheck-bench, see docs/data-sources.md); deterministic, a few seconds
+train: train-boundary
+
+## make train-boundary: the sentence-boundary model (factcheck/text/splitting/models/boundary.json.gz)
+train-boundary:
+	$(BIN)/python scripts/train_boundary.py
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -51,6 +51,22 @@ def ours(language: str = "en"):
     return lambda text: split_for_bench(text, language=language)
 
 
+def rules(language: str = "en"):
+    """Our engine with its learned boundary model switched off: the rules alone."""
+    from factcheck.text.splitting import learned
+
+    split = ours(language)
+
+    def run_rules(text):
+        learned.USE_MODEL = False
+        try:
+            return split(text)
+        finally:
+            learned.USE_MODEL = True
+
+    return run_rules
+
+
 def pysbd_split(language: str = "en"):
     """pysbd's segments, located in the text in order (its char_span mode is unreliable)."""
     import pysbd
@@ -92,7 +108,7 @@ def locate(text: str, segments: list[str]) -> list[tuple[int, int]]:
 
 # "en-rules": our engine with its English rules on every language (the figure before the
 # language profiles; ask for it with --systems ours,en-rules)
-FACTORIES = {"ours": ours, "pysbd": pysbd_split, "syntok": syntok_split,
+FACTORIES = {"ours": ours, "pysbd": pysbd_split, "syntok": syntok_split, "rules": rules,
              "en-rules": lambda language="en": ours("en")}  # fmt: skip
 
 
@@ -207,7 +223,7 @@ def evaluate(names: list[str], systems: tuple[str, ...]) -> dict:
             results[name][half] = gold and {
                 s: metrics(gold, timed(name, half, s, splitters[s], gold))
                 for s in systems
-                if (s in able or s == "en-rules") and splitters[s] is not None
+                if (s in able or s in ("en-rules", "rules")) and splitters[s] is not None
             }
     return results
 
@@ -343,6 +359,12 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--update-split", action="store_true", help="assign new pages a half")
     ap.add_argument("--show-misses", metavar="DATASET", help="our misses on its dev half")
     ap.add_argument("--limit", type=int, default=40, help="how many misses to show")
+    ap.add_argument(
+        "--ud-dev-only",
+        action="store_true",
+        help="the dev half of UD/PolNeAR is their dev split alone (without train: a model "
+        "trained on UD train is judged on text it never saw)",
+    )
     ap.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     a.datasets = [n.strip() for n in a.datasets.split(",")] if a.datasets else list(datasets())
@@ -356,6 +378,8 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Print the table (and the cue breakdown, the speed table)."""
     a = parse_args()
+    if a.ud_dev_only:
+        SOURCE_SPLITS["dev"] = ("dev",)
     if a.speed_child:
         return speed_child()
     if a.update_split:

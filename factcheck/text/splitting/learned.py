@@ -1,0 +1,214 @@
+"""A learned verdict for the ambiguous sentence-boundary candidates (English).
+
+The rules of sentences.py / boundary.py find every candidate (a run of . ! ? … and the
+closing quotes or brackets after it, a semicolon, a colon) and give their verdict; where
+the candidate is ambiguous (not a lower-case word ending on a stop before a capital) an
+averaged perceptron over the tokens on either side, with the rules' verdict among its
+features, has the last word. Lists, bullets, datelines, furniture and glued sentences
+stay with the rules. The weights were trained on Universal Dependencies English treebanks
+(scripts/train_boundary.py; docs/data-sources.md names them and their licences) and ship
+as models/boundary.json.gz; they are read once, lazily, without any network.
+
+Each feature is a plain string ("lw=approx", "rshape=Xx"), so a verdict can be explained
+by listing the weights that made it (explain()).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import pathlib
+
+from factcheck.text.splitting import lexicon as L
+
+MODEL_PATH = pathlib.Path(__file__).with_name("models") / "boundary.json.gz"
+_OPEN = "\"“‘'«([„‚`"
+_CLOSE = "\"”’'»)]"
+_MAX_TOKEN = 40  # characters of a token looked at on either side (bounded work)
+
+
+def shape(token: str) -> str:
+    """A token's shape, runs collapsed: "Obama" Xx, "U.S" X.X, "2024" d, "e-mail" x-x."""
+    out = []
+    for ch in token[:12]:
+        c = "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def _left_token(text: str, i: int) -> str:
+    """The whitespace-delimited token that ends at i (the punctuation run starts at i)."""
+    k = i
+    lo = max(0, i - _MAX_TOKEN)
+    while k > lo and not text[k - 1].isspace():
+        k -= 1
+    return text[k:i]
+
+
+def _right_token(text: str, w: int) -> str:
+    e = w
+    hi = min(len(text), w + _MAX_TOKEN)
+    while e < hi and not text[e].isspace():
+        e += 1
+    return text[w:e]
+
+
+def _lexical(low: str) -> str:
+    """Which abbreviation list of the lexicon a word is in ('' for none)."""
+    if low in L.TITLES:
+        return "title"
+    if low in L.NUMBER_PREFIX:
+        return "numpfx"
+    if low in L.MONTH_ABBR:
+        return "month"
+    if low in L.WEEKDAY_ABBR:
+        return "wday"
+    if low in L.AMBIGUOUS:
+        return "amb"
+    return ""
+
+
+def clear_end(text: str, i: int, j: int, k: int, w: int, rule: bool) -> bool:
+    """The plain case the rules never get wrong enough to ask: a stop after a lower-case
+    word of three letters or more that no abbreviation list holds, nothing but spaces
+    after it, a capitalised word next ("... the vote. The")."""
+    if not rule or j - i != 1 or k != j or text[i] not in ".!?" or k + 1 != w:
+        return False
+    if not (w < len(text) and text[w].isupper()):
+        return False
+    a = i - 1
+    lo = max(0, i - 3)
+    while a >= lo and text[a].islower():
+        a -= 1
+    if i - a <= 3:
+        return False  # fewer than three lower-case letters before the stop
+    word = _left_token(text, i).lower()
+    return word.isalpha() and not _lexical(word) and word not in L.STATES
+
+
+def features(text: str, i: int, j: int, k: int, w: int, rule: bool, sent: int) -> list[str]:
+    """The features of the candidate text[i:j] (punctuation), text[j:k] (closers), the next
+    token at w, the current sentence opened at sent; rule: the rules' verdict."""
+    left = _left_token(text, i)
+    core = left.lstrip(_OPEN)
+    low = core.lower()
+    right = _right_token(text, w) if w < len(text) else ""
+    rcore = right.lstrip(_OPEN)
+    rlow = rcore.lower().rstrip(".,;:!?\"”’')]»")
+    punct = text[i:j]
+    punct = punct if len(punct) <= 3 else punct[:2] + "+"
+    closers = "".join("q" if c in "\"”’'»“‘«" else "b" for c in text[j:k][:3])
+    lsh = shape(core)
+    rsh = shape(rcore)
+    ropen = "".join("q" if c in "\"“‘'«„‚`" else "b" for c in right[: len(right) - len(rcore)][:2])
+    lex = _lexical(low.rsplit(".", 1)[-1] if "." in low else low)
+    gap = text[k:w]
+    r = "R1" if rule else "R0"
+    length = w - sent
+    blen = "s" if length < 20 else "m" if length < 60 else "l"
+    rstart = rlow in L.STARTERS
+    return [
+        "b",
+        r,
+        "p=" + punct,
+        r + "p=" + punct,
+        "c=" + closers,
+        "pc=" + punct + closers,
+        "lw=" + low[-15:],
+        "lsh=" + lsh,
+        "llen=" + str(min(len(core), 6)),
+        "lex=" + lex,
+        r + "lex=" + lex,
+        "rw=" + rlow[:15],
+        "rsh=" + rsh,
+        "ro=" + ropen,
+        "rst=" + str(rstart),
+        "gap=" + ("nl" if "\n" in gap else "2" if len(gap) > 1 else "1"),
+        "len=" + blen,
+        r + "rsh=" + rsh,
+        "p_rsh=" + punct + closers + "_" + ropen + rsh,
+        "lsh_rsh=" + lsh + "_" + rsh,
+        "lw_rsh=" + low[-15:] + "_" + rsh[:2],
+        "lex_rst=" + lex + "_" + str(rstart),
+        "lw_rw=" + low[-10:] + "_" + rlow[:10],
+        "len_rsh=" + blen + rsh[:2] + punct,
+    ]
+
+
+class Model:
+    """Weights of an averaged perceptron: score > threshold means a sentence ends."""
+
+    def __init__(self, weights: dict[str, float], threshold: float = 0.0, meta=None):
+        self.weights = weights
+        self.threshold = threshold
+        self.meta = meta or {}
+
+    def score(self, feats: list[str]) -> float:
+        get = self.weights.get
+        return sum(get(f, 0.0) for f in feats)
+
+    def ends(self, feats: list[str]) -> bool:
+        return self.score(feats) > self.threshold
+
+    def explain(self, feats: list[str], top: int = 5) -> list[tuple[str, float]]:
+        """The features that weighed most in a verdict, heaviest first."""
+        found = [(f, self.weights[f]) for f in feats if f in self.weights]
+        return sorted(found, key=lambda fw: -abs(fw[1]))[:top]
+
+    def to_json(self) -> dict:
+        return {"threshold": self.threshold, "meta": self.meta, "weights": self.weights}
+
+
+USE_MODEL = True  # False: the rules decide alone (the benchmark's "rules" system)
+
+
+def active() -> Model | None:
+    """The model the splitter asks, or None (switched off, or no weights shipped)."""
+    return load() if USE_MODEL else None
+
+
+@functools.cache
+def load(path: str | None = None) -> Model | None:
+    """The shipped model (None when its file is absent: the rules decide alone)."""
+    p = pathlib.Path(path) if path else MODEL_PATH
+    if not p.exists():
+        return None
+    with gzip.open(p, "rt", encoding="utf-8") as f:
+        raw = json.load(f)
+    return Model(raw["weights"], raw.get("threshold", 0.0), raw.get("meta"))
+
+
+def save(model: Model, path: pathlib.Path) -> None:
+    """Write the weights deterministically (sorted keys, no name nor timestamp in the gzip header)."""
+    data = json.dumps(model.to_json(), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
+        f.write(data)
+
+
+# ---------------------------------------------------------------- training
+def train(samples: list[tuple[list[str], bool]], epochs: int = 8, seed: int = 0) -> Model:
+    """An averaged perceptron over (features, ends) samples, in a fixed shuffled order
+    per epoch (random.Random(seed)): the same samples always give the same weights."""
+    import random
+
+    rng = random.Random(seed)
+    order = list(range(len(samples)))
+    w: dict[str, float] = {}
+    total: dict[str, float] = {}  # sum of updates weighted by when they happened
+    step = 1
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for n in order:
+            feats, y = samples[n]
+            s = sum(w.get(f, 0.0) for f in feats)
+            if (s > 0) != y:
+                d = 1.0 if y else -1.0
+                for f in feats:
+                    w[f] = w.get(f, 0.0) + d
+                    total[f] = total.get(f, 0.0) + d * step
+            step += 1
+    avg = {f: round(w[f] - total[f] / step, 4) for f in w}
+    return Model({f: v for f, v in sorted(avg.items()) if abs(v) >= 1e-3})
