@@ -172,7 +172,26 @@ def _ask(text: str, i: int, j: int, sent: int, cut, model, base: int):
         COLLECT.append((feats, base + i, base + w))
     if model is None or model.ends(feats) == rule:
         return cut
+    if not rule and _rules_own(text, i, j, k, w):
+        return cut
     return (k, w) if not rule else None
+
+
+def _rules_own(text: str, i: int, j: int, k: int, w: int) -> bool:
+    """Where the model may not add a break the rules refused, by how news English is
+    written (it learned lower-case sentence openings from web text): after a token with
+    inner periods (an initialism, "the I.R.S. has", "U.S.G. Academic": boundary.py's
+    rules judge those); before a lower-case word after a closing quote or bracket (a
+    speech tag, '…itself?” he asks.', "(Vt.) had"); before a dash or a bracket."""
+    lo = max(0, i - 30)
+    a = i
+    while a > lo and not text[a - 1].isspace():
+        a -= 1
+    if "." in text[a:i]:
+        return True
+    if k > j and text[w].islower():
+        return True
+    return text[w] in "-–—(["
 
 
 def _dash_goes_on(text: str, w: int) -> bool:
