@@ -131,6 +131,8 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
             return j, j
         if k == j and kind in ("ellipsis", "final") and text[j].isupper():
             return j, j
+        if k == j and cl == "?" and _glued_word(text, j):
+            return j, j  # "its recovery?Monday, 6 January": a line run into the next
         return None
     w = _skip_space(text, k)
     if w >= n:
@@ -192,6 +194,12 @@ def _rules_own(text: str, i: int, j: int, k: int, w: int) -> bool:
     if k > j and text[w].islower():
         return True
     return text[w] in "-–—(["
+
+
+def _glued_word(text: str, j: int) -> bool:
+    """A capitalised word of lower-case letters right at j ("Monday", not "iPhone", "USA")."""
+    pair = text[j + 1 : j + 3]
+    return len(pair) == 2 and text[j].isupper() and pair.isalpha() and pair.islower()
 
 
 def _dash_goes_on(text: str, w: int) -> bool:

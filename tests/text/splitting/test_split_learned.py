@@ -113,3 +113,35 @@ def test_a_verdict_can_be_explained():
     assert "lw=left" in feats and "rsh=x" in feats
     top = learned.load().explain(feats)
     assert top and all(f in feats for f, _ in top)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "They wouldn't tell the I.R.S. anything it doesn't already know.",
+        "“Why is this happening to society itself?” he asks.",
+        "Sen. Bernie Sanders (Vt.) had the floor.",
+        "the rules of the W.T.O. -- how strongly should we act?",
+    ],
+)
+def test_news_english_the_model_may_not_break(body):
+    """Where web text taught the model to break before a lower-case word, the rules keep
+    news English whole: initialisms, speech tags after quotations, brackets, dashes."""
+    assert learned.active() is not None
+    assert texts(body) == [body]
+
+
+def test_lower_case_web_sentences_are_broken_by_the_model():
+    assert texts("I loved it! the staff were great. would stay again.") == [
+        "I loved it!",
+        "the staff were great.",
+        "would stay again.",
+    ]
+
+
+def test_a_question_mark_glued_to_the_next_line():
+    assert texts("What is the secret to its recovery?Monday, 6 January 2020") == [
+        "What is the secret to its recovery?",
+        "Monday, 6 January 2020",
+    ]
+    assert texts("What?USA won.") == ["What?USA won."]
