@@ -54,14 +54,26 @@ def corpus(split: str) -> dict:
     return dict(sorted(docs.items()))
 
 
-def samples_of(gold: dict) -> list[tuple[list[str], bool]]:
+def other_corpus(lang: str, split: str, conllu: pathlib.Path | None) -> dict:
+    """Another language: train documents rebuilt from a CoNLL-U file given (the mirrors
+    hold no GSD train split), dev = the benchmark's dev documents of that language."""
+    import extraction_intl as intl
+
+    if split == "dev":
+        return dict(sorted(intl.load_intl(lang, ("dev",)).items()))
+    if conllu is None:
+        sys.exit(f"--lang {lang} needs --train-conllu (no {lang} train split in the cache)")
+    return dict(sorted(intl.chunked_documents(conllu).items()))
+
+
+def samples_of(gold: dict, lang: str = "en") -> list[tuple[list[str], bool]]:
     """(features, a sentence ends here) for every candidate the rules would ask about."""
     out = []
     sentences.COLLECT = []
     try:
         for g in gold.values():
             sentences.COLLECT.clear()
-            analyze(g["_text"])
+            analyze(g["_text"], lang)
             ends = sorted(c["end"] for c in g["claims"])
             for feats, i, w in sentences.COLLECT:
                 k = bisect.bisect_right(ends, i)  # first gold end after i
@@ -90,15 +102,22 @@ def rules_accuracy(samples) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=pathlib.Path, default=learned.MODEL_PATH)
+    ap.add_argument("--lang", default="en")
+    ap.add_argument("--train-conllu", type=pathlib.Path, help="another language's train text")
+    ap.add_argument("--out", type=pathlib.Path)
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--eval", action="store_true", help="only print dev accuracy")
     a = ap.parse_args()
-    train = samples_of(corpus("train"))
-    dev = samples_of(corpus("dev"))
+    if a.lang == "en":
+        train, dev = samples_of(corpus("train")), samples_of(corpus("dev"))
+    else:
+        train = samples_of(other_corpus(a.lang, "train", a.train_conllu), a.lang)
+        dev = samples_of(other_corpus(a.lang, "dev", None), a.lang)
+    a.out = a.out or learned.model_path(a.lang)
     model = learned.train(train, epochs=a.epochs)
+    trained_on = "UD_English-EWT train; UD_English-GUM train, genres " + ",".join(GUM_OPEN)
     model.meta = {
-        "trained_on": "UD_English-EWT train; UD_English-GUM train, genres " + ",".join(GUM_OPEN),
+        "trained_on": trained_on if a.lang == "en" else str(a.train_conllu.name),
         "candidates": len(train),
         "epochs": a.epochs,
     }

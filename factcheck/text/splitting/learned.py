@@ -22,7 +22,8 @@ import pathlib
 
 from factcheck.text.splitting import lexicon as L
 
-MODEL_PATH = pathlib.Path(__file__).with_name("models") / "boundary.json.gz"
+MODELS = pathlib.Path(__file__).with_name("models")
+MODEL_PATH = MODELS / "boundary.json.gz"  # English; another language: boundary-CODE.json.gz
 _OPEN = "\"“‘'«([„‚`"
 _CLOSE = "\"”’'»)]"
 _MAX_TOKEN = 40  # characters of a token looked at on either side (bounded work)
@@ -55,8 +56,24 @@ def _right_token(text: str, w: int) -> str:
     return text[w:e]
 
 
-def _lexical(low: str) -> str:
-    """Which abbreviation list of the lexicon a word is in ('' for none)."""
+def model_path(code: str = "en") -> pathlib.Path:
+    """Where a language's weights are shipped."""
+    return MODEL_PATH if code == "en" else MODELS / f"boundary-{code}.json.gz"
+
+
+def _lexical(low: str, lang=None) -> str:
+    """Which abbreviation list of the lexicon (of the language's Profile, when given) a
+    word is in ('' for none)."""
+    if lang is not None:
+        if low in lang.titles:
+            return "title"
+        if low in lang.number_prefix:
+            return "numpfx"
+        if low in lang.months:
+            return "month"
+        if low in lang.ambiguous:
+            return "amb"
+        return ""
     if low in L.TITLES:
         return "title"
     if low in L.NUMBER_PREFIX:
@@ -70,7 +87,7 @@ def _lexical(low: str) -> str:
     return ""
 
 
-def clear_end(text: str, i: int, j: int, k: int, w: int, rule: bool) -> bool:
+def clear_end(text: str, i: int, j: int, k: int, w: int, rule: bool, lang=None) -> bool:
     """The plain case the rules never get wrong enough to ask: a stop after a lower-case
     word of three letters or more that no abbreviation list holds, nothing but spaces
     after it, a capitalised word next ("... the vote. The")."""
@@ -85,12 +102,17 @@ def clear_end(text: str, i: int, j: int, k: int, w: int, rule: bool) -> bool:
     if i - a <= 3:
         return False  # fewer than three lower-case letters before the stop
     word = _left_token(text, i).lower()
-    return word.isalpha() and not _lexical(word) and word not in L.STATES
+    return (
+        word.isalpha() and not _lexical(word, lang) and (lang is not None or word not in L.STATES)
+    )
 
 
-def features(text: str, i: int, j: int, k: int, w: int, rule: bool, sent: int) -> list[str]:
+def features(
+    text: str, i: int, j: int, k: int, w: int, rule: bool, sent: int, lang=None
+) -> list[str]:
     """The features of the candidate text[i:j] (punctuation), text[j:k] (closers), the next
-    token at w, the current sentence opened at sent; rule: the rules' verdict."""
+    token at w, the current sentence opened at sent; rule: the rules' verdict; lang: the
+    language's Profile (None: English), whose word lists replace the lexicon's."""
     left = _left_token(text, i)
     core = left.lstrip(_OPEN)
     low = core.lower()
@@ -103,12 +125,12 @@ def features(text: str, i: int, j: int, k: int, w: int, rule: bool, sent: int) -
     lsh = shape(core)
     rsh = shape(rcore)
     ropen = "".join("q" if c in "\"“‘'«„‚`" else "b" for c in right[: len(right) - len(rcore)][:2])
-    lex = _lexical(low.rsplit(".", 1)[-1] if "." in low else low)
+    lex = _lexical(low.rsplit(".", 1)[-1] if "." in low else low, lang)
     gap = text[k:w]
     r = "R1" if rule else "R0"
     length = w - sent
     blen = "s" if length < 20 else "m" if length < 60 else "l"
-    rstart = rlow in L.STARTERS
+    rstart = rlow in (L.STARTERS if lang is None else lang.starters)
     return [
         "b",
         r,
@@ -164,9 +186,10 @@ class Model:
 USE_MODEL = True  # False: the rules decide alone (the benchmark's "rules" system)
 
 
-def active() -> Model | None:
-    """The model the splitter asks, or None (switched off, or no weights shipped)."""
-    return load() if USE_MODEL else None
+def active(code: str = "en") -> Model | None:
+    """The model the splitter asks for a language, or None (switched off, or no weights
+    shipped for it: its rules decide alone)."""
+    return load(str(model_path(code))) if USE_MODEL else None
 
 
 @functools.cache

@@ -48,9 +48,9 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
     sent = 0
     mark_end, expect = _marker(text, 0)
     bare = 0  # text[sent:bare] has no letter or digit (so a run of bullets is not rescanned)
-    # English only (its training data); while collecting, the rules decide alone
-    model = learned.active() if lang is None and COLLECT is None else None
-    asks = lang is None and (model is not None or COLLECT is not None)
+    # the language's weights, if any are shipped; while collecting, the rules decide alone
+    model = learned.active("en" if lang is None else lang.code) if COLLECT is None else None
+    asks = model is not None or COLLECT is not None
     events = _EVENT_COLON if lang is not None and lang.colon_quotes else _EVENT
     for m in events.finditer(text):
         i, j = m.span()
@@ -72,7 +72,7 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
         else:
             cut = _decide(text, i, j, sent, lang)
             if asks:
-                cut = _ask(text, i, j, sent, cut, model, start)
+                cut = _ask(text, i, j, sent, cut, model, start, lang)
         if cut:
             cuts.append(cut)
             sent = cut[1]
@@ -153,7 +153,7 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
     return k, w
 
 
-def _ask(text: str, i: int, j: int, sent: int, cut, model, base: int):
+def _ask(text: str, i: int, j: int, sent: int, cut, model, base: int, lang=None):
     """The learned model's verdict on the candidate text[i:j] where it is ambiguous; the
     rules' cut otherwise (ellipses, omissions, glued sentences, the end of the unit)."""
     cl = text[i:j]
@@ -167,9 +167,9 @@ def _ask(text: str, i: int, j: int, sent: int, cut, model, base: int):
     if w >= n:
         return cut
     rule = cut is not None
-    if learned.clear_end(text, i, j, k, w, rule):
+    if learned.clear_end(text, i, j, k, w, rule, lang):
         return cut
-    feats = learned.features(text, i, j, k, w, rule, sent)
+    feats = learned.features(text, i, j, k, w, rule, sent, lang)
     if COLLECT is not None:
         COLLECT.append((feats, base + i, base + w))
     if model is None or model.ends(feats) == rule:

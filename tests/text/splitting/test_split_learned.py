@@ -27,7 +27,9 @@ def test_the_shipped_model_loads_without_network():
     assert learned.MODEL_PATH.stat().st_size < 10 * 1024 * 1024
     assert len(model.weights) > 500
     assert "EWT" in model.meta["trained_on"]
-    assert learned.active() is model  # read once
+    assert learned.active() is learned.active()  # read once
+    assert learned.active().weights == model.weights
+    assert learned.active("de") is None  # no German weights shipped: its rules decide
 
 
 @pytest.mark.parametrize(
