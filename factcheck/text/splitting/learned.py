@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import json
 import pathlib
 
@@ -27,6 +28,7 @@ MODEL_PATH = MODELS / "boundary.json.gz"  # English; another language: boundary-
 _OPEN = "\"“‘'«([„‚`"
 _CLOSE = "\"”’'»)]"
 _MAX_TOKEN = 40  # characters of a token looked at on either side (bounded work)
+_ZEROS = itertools.repeat(0.0)  # the weight of a feature never seen in training
 
 
 def shape(token: str) -> str:
@@ -168,8 +170,7 @@ class Model:
         self.meta = meta or {}
 
     def score(self, feats: list[str]) -> float:
-        get = self.weights.get
-        return sum(get(f, 0.0) for f in feats)
+        return sum(map(self.weights.get, feats, _ZEROS))
 
     def ends(self, feats: list[str]) -> bool:
         return self.score(feats) > self.threshold
@@ -189,7 +190,14 @@ USE_MODEL = True  # False: the rules decide alone (the benchmark's "rules" syste
 def active(code: str = "en") -> Model | None:
     """The model the splitter asks for a language, or None (switched off, or no weights
     shipped for it: its rules decide alone)."""
-    return load(str(model_path(code))) if USE_MODEL else None
+    if not USE_MODEL:
+        return None
+    if code not in _ACTIVE:
+        _ACTIVE[code] = load(str(model_path(code)))
+    return _ACTIVE[code]
+
+
+_ACTIVE: dict[str, Model | None] = {}
 
 
 @functools.cache
