@@ -31,6 +31,7 @@ _MAX_TOKEN = 40  # characters of a token looked at on either side (bounded work)
 _ZEROS = itertools.repeat(0.0)  # the weight of a feature never seen in training
 
 
+@functools.lru_cache(maxsize=8192)
 def shape(token: str) -> str:
     """A token's shape, runs collapsed: "Obama" Xx, "U.S" X.X, "2024" d, "e-mail" x-x."""
     out = []

@@ -160,15 +160,18 @@ def _ask(text: str, i: int, j: int, sent: int, cut, model, base: int, lang=None)
     if "…" in cl or " " in cl or cl.count(".") > 1 or (i and text[i - 1] in "[("):
         return cut
     n = len(text)
-    k = _CLOSE_RUN.match(text, j).end()
-    if k < n and not text[k].isspace():
-        return cut
-    w = _skip_space(text, k)
-    if w >= n:
-        return cut
     rule = cut is not None
-    if learned.clear_end(text, i, j, k, w, rule, lang):
-        return cut
+    if rule:  # _decide's cut: (k, w) as below, or a glued sentence's (j, j)
+        k, w = cut
+        if k == w or w >= n or learned.clear_end(text, i, j, k, w, rule, lang):
+            return cut
+    else:
+        k = _CLOSE_RUN.match(text, j).end()
+        if k < n and not text[k].isspace():
+            return cut
+        w = _skip_space(text, k)
+        if w >= n:
+            return cut
     feats = learned.features(text, i, j, k, w, rule, sent, lang)
     if COLLECT is not None:
         COLLECT.append((feats, base + i, base + w))
