@@ -187,7 +187,8 @@ def _rules_own(text: str, i: int, j: int, k: int, w: int) -> bool:
     written (it learned lower-case sentence openings from web text): after a token with
     inner periods (an initialism, "the I.R.S. has", "U.S.G. Academic": boundary.py's
     rules judge those); before a lower-case word after a closing quote or bracket (a
-    speech tag, '…itself?” he asks.', "(Vt.) had"); before a dash or a bracket."""
+    speech tag, '…itself?” he asks.', "(Vt.) had"); before anything but a letter, a digit
+    or an opening quote (a dash, a bracket, markup: "said. <script>")."""
     lo = max(0, i - 30)
     a = i
     while a > lo and not text[a - 1].isspace():
@@ -196,7 +197,7 @@ def _rules_own(text: str, i: int, j: int, k: int, w: int) -> bool:
         return True
     if k > j and text[w].islower():
         return True
-    return text[w] in "-–—(["
+    return not (text[w].isalnum() or text[w] in "\"“‘'«„‚")
 
 
 def _glued_word(text: str, j: int) -> bool:

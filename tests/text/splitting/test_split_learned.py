@@ -124,6 +124,7 @@ def test_a_verdict_can_be_explained():
         "“Why is this happening to society itself?” he asks.",
         "Sen. Bernie Sanders (Vt.) had the floor.",
         "the rules of the W.T.O. -- how strongly should we act?",
+        "Prices rose 5% in 2021, the bank said. <script>alert(1)</script>",
     ],
 )
 def test_news_english_the_model_may_not_break(body):
