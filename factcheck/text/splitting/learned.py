@@ -1,16 +1,19 @@
-"""A learned verdict for the ambiguous sentence-boundary candidates (English).
+"""A learned verdict for the ambiguous sentence-boundary candidates.
 
-The rules of sentences.py / boundary.py find every candidate (a run of . ! ? … and the
-closing quotes or brackets after it, a semicolon, a colon) and give their verdict; where
+The rules of sentences.py / boundary.py find every candidate (a stop, a question or
+exclamation mark, the closing quotes or brackets after it) and give their verdict; where
 the candidate is ambiguous (not a lower-case word ending on a stop before a capital) an
 averaged perceptron over the tokens on either side, with the rules' verdict among its
-features, has the last word. Lists, bullets, datelines, furniture and glued sentences
-stay with the rules. The weights were trained on Universal Dependencies English treebanks
-(scripts/train_boundary.py; docs/data-sources.md names them and their licences) and ship
-as models/boundary.json.gz; they are read once, lazily, without any network.
+features, has the last word, except where news English leaves it to the rules
+(sentences._rules_own). Lists, bullets, ellipses, datelines, furniture and glued
+sentences stay with the rules. Weights ship per language as models/boundary.json.gz
+(English) or models/boundary-CODE.json.gz; only English has any today, trained on
+Universal Dependencies English treebanks (scripts/train_boundary.py; docs/data-sources.md
+names them and their licences). They are read once, lazily, without any network; a
+language without weights is split by its rules alone.
 
-Each feature is a plain string ("lw=approx", "rshape=Xx"), so a verdict can be explained
-by listing the weights that made it (explain()).
+Each feature is a plain string ("lw=approx", "rsh=Xx"), so a verdict can be explained by
+listing the weights that made it (Model.explain()).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from factcheck.text.splitting import lexicon as L
 MODELS = pathlib.Path(__file__).with_name("models")
 MODEL_PATH = MODELS / "boundary.json.gz"  # English; another language: boundary-CODE.json.gz
 _OPEN = "\"“‘'«([„‚`"
-_CLOSE = "\"”’'»)]"
 _MAX_TOKEN = 40  # characters of a token looked at on either side (bounded work)
 _ZEROS = itertools.repeat(0.0)  # the weight of a feature never seen in training
 
