@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app factcheck
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test lint format serve worker clean messages train train-attribution
+.PHONY: run test install install-test lint format serve worker clean messages train train-attribution train-boundary
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,11 +48,15 @@ messages: install
 
 ## make train: retrain the engine's shipped models from the benchmark corpora (FACTCHECK_BENCH_DATA,
 ## default /work/cache/factcheck-bench; docs/data-sources.md), deterministically
-train: train-attribution
+train: train-attribution train-boundary
 
 ## make train-attribution: the source tagger of speakers, on PolNeAR train (about a minute on one core)
 train-attribution: install
 	$(BIN)/python -m factcheck.text.splitting.train_attribution
+
+## make train-boundary: the sentence-boundary model (factcheck/text/splitting/models/boundary.json.gz)
+train-boundary: install
+	$(BIN)/python scripts/train_boundary.py
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -1,7 +1,9 @@
 """The claim-splitting engine: pure Python, standard library only, no Flask, no database.
 
 An article body goes in; claims (one per sentence, with exact character spans,
-speaker and check-worthiness), boilerplate spans and metadata come out.
+speaker and check-worthiness), boilerplate spans and metadata come out. Sentence
+boundaries are the rules' (sentences.py, boundary.py, languages/), with a learned verdict
+on the ambiguous English candidates (learned.py: weights shipped in models/, read once).
 """
 
 from __future__ import annotations

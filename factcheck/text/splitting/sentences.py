@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from factcheck.text.splitting import learned
 from factcheck.text.splitting import lexicon as L
 from factcheck.text.splitting.boundary import glued_boundary, period_ends, starts_sentence
 
@@ -31,7 +32,13 @@ _INF = float("inf")
 _SPACE = re.compile(r"\s*")
 _DASH_ON = re.compile(r"(?:--?|[–—])\s*(,|[^\W\d_])")
 # "« Fini. »" closes, and so does "Berufung.« Das" (German »…«); "prova.«Foi" opens
-_CLOSE_RUN = re.compile(r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»(?![^\W\d_])|«(?![^\W\d_]))*")
+# and a bracketed reference number goes with the sentence it cites ("in 1805. [6] He")
+_CLOSE_RUN = re.compile(
+    r"(?:[\"”’')\]»“‘]|[ \u00a0\u202f]»(?![^\W\d_])|«(?![^\W\d_])| ?\[\d{1,3}\])*"
+)
+# training (scripts/train_boundary.py) sets a list here: every candidate the model would
+# be asked about is appended as (features, absolute start, absolute next-token position)
+COLLECT: list | None = None
 
 
 def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list[tuple[int, int]]:
@@ -41,6 +48,9 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
     sent = 0
     mark_end, expect = _marker(text, 0)
     bare = 0  # text[sent:bare] has no letter or digit (so a run of bullets is not rescanned)
+    # the language's weights, if any are shipped; while collecting, the rules decide alone
+    model = learned.active("en" if lang is None else lang.code) if COLLECT is None else None
+    asks = model is not None or COLLECT is not None
     events = _EVENT_COLON if lang is not None and lang.colon_quotes else _EVENT
     for m in events.finditer(text):
         i, j = m.span()
@@ -61,6 +71,8 @@ def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list
             cut = (j, w) if lang.colon_ends(text, w) else None
         else:
             cut = _decide(text, i, j, sent, lang)
+            if asks:
+                cut = _ask(text, i, j, sent, cut, model, start, lang)
         if cut:
             cuts.append(cut)
             sent = cut[1]
@@ -119,6 +131,8 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
             return j, j
         if k == j and kind in ("ellipsis", "final") and text[j].isupper():
             return j, j
+        if k == j and cl == "?" and _glued_word(text, j):
+            return j, j  # "its recovery?Monday, 6 January": a line run into the next
         return None
     w = _skip_space(text, k)
     if w >= n:
@@ -137,6 +151,59 @@ def _decide(text: str, i: int, j: int, sent: int, lang=None) -> tuple[int, int] 
     if kind == "period" and not period_ends(text, i, w, sent, lang):
         return None
     return k, w
+
+
+def _ask(text: str, i: int, j: int, sent: int, cut, model, base: int, lang=None):
+    """The learned model's verdict on the candidate text[i:j] where it is ambiguous; the
+    rules' cut otherwise (ellipses, omissions, glued sentences, the end of the unit)."""
+    cl = text[i:j]
+    if "…" in cl or " " in cl or cl.count(".") > 1 or (i and text[i - 1] in "[("):
+        return cut
+    n = len(text)
+    rule = cut is not None
+    if rule:  # _decide's cut: (k, w) as below, or a glued sentence's (j, j)
+        k, w = cut
+        if k == w or w >= n or learned.clear_end(text, i, j, k, w, rule, lang):
+            return cut
+    else:
+        k = _CLOSE_RUN.match(text, j).end()
+        if k < n and not text[k].isspace():
+            return cut
+        w = _skip_space(text, k)
+        if w >= n:
+            return cut
+    feats = learned.features(text, i, j, k, w, rule, sent, lang)
+    if COLLECT is not None:
+        COLLECT.append((feats, base + i, base + w))
+    if model is None or model.ends(feats) == rule:
+        return cut
+    if not rule and _rules_own(text, i, j, k, w):
+        return cut
+    return (k, w) if not rule else None
+
+
+def _rules_own(text: str, i: int, j: int, k: int, w: int) -> bool:
+    """Where the model may not add a break the rules refused, by how news English is
+    written (it learned lower-case sentence openings from web text): after a token with
+    inner periods (an initialism, "the I.R.S. has", "U.S.G. Academic": boundary.py's
+    rules judge those); before a lower-case word after a closing quote or bracket (a
+    speech tag, '…itself?” he asks.', "(Vt.) had"); before anything but a letter, a digit
+    or an opening quote (a dash, a bracket, markup: "said. <script>")."""
+    lo = max(0, i - 30)
+    a = i
+    while a > lo and not text[a - 1].isspace():
+        a -= 1
+    if "." in text[a:i]:
+        return True
+    if k > j and text[w].islower():
+        return True
+    return not (text[w].isalnum() or text[w] in "\"“‘'«„‚")
+
+
+def _glued_word(text: str, j: int) -> bool:
+    """A capitalised word of lower-case letters right at j ("Monday", not "iPhone", "USA")."""
+    pair = text[j + 1 : j + 3]
+    return len(pair) == 2 and text[j].isupper() and pair.isalpha() and pair.islower()
 
 
 def _dash_goes_on(text: str, w: int) -> bool:
