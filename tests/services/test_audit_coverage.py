@@ -48,7 +48,7 @@ READERS = {
     "common.get_or_404", "common.parse_id", "second_factor.provisioning_uri", "second_factor.check_code", "common.get_claim", "common.get_article", "common.get_user", "common.parse_version",
     "common.check_version", "common.clean_text", "common.check_http_url", "common.article_snapshot",
     "common.claim_snapshot", "common.primary_key", "common.check_version_number", "sources.normalise_body", "sources.check_article_text", "sources.prepare", "sources.split_of",
-    "common.claim_from_span", "languages.language_of", "languages.prepare_language",
+    "common.claim_from_span", "common.msg_json", "common.msg_from_json", "languages.language_of", "languages.prepare_language",
     "exports.check_language", "live.article_state", "live.state_tag",
     "version_diff.diff_versions", "version_diff.resolve", "version_diff.version_numbers",
     "search.fold", "search.query_terms", "search.search_claims", "search.find_claims", "search.snippet_parts",
