@@ -280,13 +280,15 @@ def init_app(app: Flask) -> None:
                 return None
             return why_not(current_user, Permission[permission], obj)
 
-        def queue_count() -> int:
+        def queue_count() -> str:
+            """The badge: what needs me, "99+" past the cap (the queue page counts it all)."""
             if not current_user.is_authenticated:
-                return 0
+                return ""
             from factcheck.extensions import db
-            from factcheck.services.assignments import queue_counts
+            from factcheck.services.assignments import BADGE_CAP, queue_counts
 
-            return queue_counts(db.session, current_user)["total"]
+            n = queue_counts(db.session, current_user, cap=BADGE_CAP)["total"]
+            return "" if not n else f"{BADGE_CAP - 1}+" if n >= BADGE_CAP else str(n)
 
         def inbox_count() -> int:
             if not current_user.is_authenticated:

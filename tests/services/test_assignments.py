@@ -61,6 +61,28 @@ def test_the_badge_counts_returned_claims_and_conflicts(make_article, make_user)
     assert counts["conflicts"] == 1 and counts["awaiting_approval"] == 0 and counts["total"] == 1
 
 
+def test_the_badge_stops_counting_at_its_cap(make_article, make_user):
+    """Each count of the badge stops at the cap and so does the total; below it, and
+    without a cap (the queue page's totals), the counts are exact."""
+    lead, rev = make_user("lead"), make_user("reviewer")
+    article = make_article()
+    assert _assign(lead, rev, article) == 1
+    n = len(article.claims)
+    for claim in article.claims[:3]:
+        _review(rev, claim.id)
+    db.session.expire_all()
+    assert assignments.queue_counts(db.session, rev, cap=2) == {
+        "mine": 2,
+        "returned": 0,
+        "total": 2,
+    }
+    assert assignments.queue_counts(db.session, rev, cap=n) == {"mine": n - 3, "returned": 0,
+                                                               "total": n - 3}  # fmt: skip
+    counts = assignments.queue_counts(db.session, lead, cap=2)
+    assert counts["awaiting_approval"] == 2 and counts["total"] == 2
+    assert assignments.queue_counts(db.session, lead)["awaiting_approval"] == 3  # uncapped
+
+
 def test_assign_selected_claims(make_article, make_user):
     lead, rev = make_user("lead"), make_user("reviewer")
     article = make_article()

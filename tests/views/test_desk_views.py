@@ -268,3 +268,20 @@ def test_the_queue_lists_claims_under_their_article(make_user, make_article, cli
         assert {int(i) for i in re.findall(r'href="/claims/(\d+)"', block)} == {
             c.id for c in a.claims
         }
+
+
+def test_the_badge_says_99_plus_past_its_cap(make_user, make_article, client_for, monkeypatch):
+    """The navigation badge stops counting at BADGE_CAP ("99+" with the cap at 100); the
+    queue page keeps the exact total."""
+    lead, rev = make_user("lead"), make_user("reviewer")
+    article = make_article(text=THREE)
+    for c in article.claims:
+        review(rev, c.id)
+    monkeypatch.setattr(assignments, "BADGE_CAP", 3)
+    page = client_for(lead).get("/articles").get_data(as_text=True)
+    assert '<span class="pill" aria-label="More than 2 need you">2+</span>' in page
+    monkeypatch.setattr(assignments, "BADGE_CAP", 100)
+    page = client_for(lead).get("/articles").get_data(as_text=True)
+    assert '<span class="pill" aria-label="3 need you">3</span>' in page
+    queue = client_for(lead).get("/queue").get_data(as_text=True)
+    assert "<strong>3</strong> awaiting approval" in queue
