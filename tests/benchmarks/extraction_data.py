@@ -18,6 +18,10 @@ import re
 import sys
 from collections import defaultdict
 
+from factcheck.text.splitting.train_attribution import (
+    utf16_to_str,
+)  # CoreNLP offsets, as training reads them
+
 DEFAULT_DATA = "/work/cache/factcheck-bench"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GENRES = (
@@ -174,15 +178,6 @@ def polnear_sentence(i: int, text: str, span: tuple, attributions: list[dict]) -
         c["no_source"] = not best["source"]
         c["content_share"] = hits[0][0] / max(1, span[1] - span[0])
     return c
-
-
-def utf16_to_str(text: str):
-    """Map CoreNLP's UTF-16 offsets to str offsets (identity without astral characters)."""
-    if all(ord(ch) < 0x10000 for ch in text):
-        return lambda k: k
-    table = [i for i, ch in enumerate(text) for _ in range(2 if ord(ch) >= 0x10000 else 1)]
-    table.append(len(text))
-    return lambda k: table[min(k, len(table) - 1)]
 
 
 def polnear_article(folder: pathlib.Path, stem: str, ann: pathlib.Path) -> dict:

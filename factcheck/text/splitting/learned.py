@@ -66,30 +66,18 @@ def model_path(code: str = "en") -> pathlib.Path:
     return MODEL_PATH if code == "en" else MODELS / f"boundary-{code}.json.gz"
 
 
+_EN_LISTS = (("title", L.TITLES), ("numpfx", L.NUMBER_PREFIX), ("month", L.MONTH_ABBR),
+             ("wday", L.WEEKDAY_ABBR), ("amb", L.AMBIGUOUS))  # fmt: skip
+
+
 def _lexical(low: str, lang=None) -> str:
     """Which abbreviation list of the lexicon (of the language's Profile, when given) a
-    word is in ('' for none)."""
-    if lang is not None:
-        if low in lang.titles:
-            return "title"
-        if low in lang.number_prefix:
-            return "numpfx"
-        if low in lang.months:
-            return "month"
-        if low in lang.ambiguous:
-            return "amb"
-        return ""
-    if low in L.TITLES:
-        return "title"
-    if low in L.NUMBER_PREFIX:
-        return "numpfx"
-    if low in L.MONTH_ABBR:
-        return "month"
-    if low in L.WEEKDAY_ABBR:
-        return "wday"
-    if low in L.AMBIGUOUS:
-        return "amb"
-    return ""
+    word is in ('' for none), the first that holds it."""
+    lists = _EN_LISTS if lang is None else (
+        ("title", lang.titles), ("numpfx", lang.number_prefix), ("month", lang.months),
+        ("amb", lang.ambiguous),
+    )  # fmt: skip
+    return next((name for name, words in lists if low in words), "")
 
 
 def clear_end(text: str, i: int, j: int, k: int, w: int, rule: bool, lang=None) -> bool:

@@ -173,15 +173,7 @@ class Tagger:
 
     def emissions(self, feats: list[str]) -> list[float]:
         """Scores of O, B and I for one token (the previous tag aside)."""
-        o = b = i = 0.0
-        get = self.weights.get
-        for f in feats:
-            w = get(f)
-            if w is not None:
-                o += w[0]
-                b += w[1]
-                i += w[2]
-        return [o, b, i]
+        return list(self._vector(feats))
 
     def _vector(self, feats: list[str]) -> tuple[float, float, float]:
         o = b = i = 0.0
