@@ -12,6 +12,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -105,9 +106,16 @@ class Gunicorn:
         return http_request(self.port, method, path, body, hdrs, timeout)
 
     def worker_pids(self) -> list[int]:
+        """The master's live workers: its children that gunicorn logged booting as a
+        worker. Not every child: PostgreSQL's when_ready starts the audit sealer beside
+        them, and between its fork and its exec it even looks like one; counted, it let
+        wait_ready return before the last worker had booted, which a test then took for a
+        restart (IMP-07 on PostgreSQL)."""
+        booted = {int(p) for p in re.findall(r"Booting worker with pid: (\d+)",
+                                             self.log.read_text(errors="replace"))}  # fmt: skip
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
                              capture_output=True, text=True, check=False).stdout  # fmt: skip
-        return [int(p) for p in out.split()]
+        return [int(p) for p in out.split() if int(p) in booted]
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):

@@ -148,3 +148,16 @@ def test_a_question_mark_glued_to_the_next_line():
         "Monday, 6 January 2020",
     ]
     assert texts("What?USA won.") == ["What?USA won."]
+
+
+@pytest.mark.parametrize("text, n", [
+    ("The toll rose to 12. Officials said more were missing.", 2),
+    ("Tax up 5. Tax up 5. Tax up 5.", 3),
+    ("The rate rose to 5. The bank said so.", 2),
+    ("Unemployment was 4%. Wages rose.", 2),
+    ("He lives at No. 5. It is a small house.", 2),
+])  # fmt: skip
+def test_the_model_keeps_a_break_after_a_figure(text, n):
+    """News ends sentences on numbers; the model (web text's list numbers) may not take
+    such a break of the rules away (IMP-07's '100k tiny sentences' became one claim)."""
+    assert len(analyze(text).claims) == n
