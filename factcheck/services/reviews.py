@@ -180,7 +180,7 @@ def _state_query(head: bool = True):
     )
 
 
-# The save's fixed statements run on the driver's cursor (database/direct.py).
+# The save's fixed statements run on the driver's cursor (services/direct.py).
 _STATE = Direct(_state_query())
 _STATE_UNSEALED = Direct(_state_query(head=False))  # PostgreSQL: the sealer links the event
 _UPDATE_REVIEW = Direct(

@@ -77,15 +77,17 @@ def _fold_char(ch: str) -> str:
 # ------------------------------------------------------------------ finding the claims
 
 
-def _visible_notes_sql(viewer) -> tuple[str, dict]:
-    """SQL condition on a review row r: the viewer may read its note (SEE_OTHER_REVIEWS as
-    SQL, like assignments.conflicting_claims): all notes for a lead, else the viewer's own
-    and those of claims the viewer has reviewed."""
+def _visible_notes_sql(viewer, row: str = "r") -> tuple[str, dict]:
+    """SQL condition on a note's row (``row``: a review, or SQLite's claim_search row of
+    one): the viewer may read its note (SEE_OTHER_REVIEWS as SQL, like
+    assignments.conflicting_claims): all notes for a lead, else the viewer's own and those
+    of claims the viewer has reviewed."""
     if can(viewer, Permission.SEE_ALL_REVIEWS):
         return "1 = 1", {}
     me = getattr(viewer, "id", None) or 0
     return (
-        "(r.reviewer_id = :me OR r.claim_id IN (SELECT claim_id FROM reviews WHERE reviewer_id = :me))",
+        f"({row}.reviewer_id = :me OR {row}.claim_id IN"
+        " (SELECT claim_id FROM reviews WHERE reviewer_id = :me))",
         {"me": me},
     )
 
@@ -120,9 +122,9 @@ def _candidate_parts(dialect: str, terms: list[str], q: str, viewer, where: list
     """The two sources' newest hits that pass the filters (and, for notes, blind review):
     each a SELECT of (claim id, the order's keys, score), at most ``bound`` rows, in the
     index's order so that the database stops reading at the bound."""
-    visible, params = _visible_notes_sql(viewer)
     articles = _ARTICLES.c.id == _CLAIMS.c.article_id
     if dialect == "postgresql":
+        visible, params = _visible_notes_sql(viewer)
         query = text(_PG_QUERY).bindparams(words=_pg_words(q))
         r = _REVIEWS.alias("r")  # the alias _visible_notes_sql speaks of
         own = (
@@ -164,7 +166,8 @@ def _candidate_parts(dialect: str, terms: list[str], q: str, viewer, where: list
         .where(matched, *where)
         .limit(bound)
     )
-    noted = text(visible.replace("r.", "claim_search.")).bindparams(**params)
+    visible, params = _visible_notes_sql(viewer, "claim_search")
+    noted = text(visible).bindparams(**params)
     return [
         hits.where(_FTS.c.rowid > 0).order_by(_FTS.c.rowid.desc()),  # a claim's row: its id
         hits.where(_FTS.c.rowid < 0, noted).order_by(_FTS.c.rowid),  # a note's: -review id

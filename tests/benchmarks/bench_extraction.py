@@ -57,16 +57,9 @@ def ours(language: str = "en"):
 def rules(language: str = "en"):
     """Our engine with its learned models switched off (the boundary model and the source
     tagger): the rules alone."""
-    from factcheck.text.splitting import learned, split_for_bench
+    from factcheck.text.splitting import split_for_bench
 
-    def run_rules(text):
-        learned.USE_MODEL = False
-        try:
-            return split_for_bench(text, language=language, learned=False)
-        finally:
-            learned.USE_MODEL = True
-
-    return run_rules
+    return lambda text: split_for_bench(text, language=language, learned=False)
 
 
 def pysbd_split(language: str = "en"):

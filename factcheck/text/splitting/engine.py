@@ -30,7 +30,7 @@ def analyze(body: str, language: str = "en", learned: bool = True) -> SplitResul
     units = build_units(lines)
     extra, dateline = _strip_dateline(body, units, lines, lang)
     extra += furniture.strip_run_in_times(body, units)
-    sents = _sentences(body, units, lang)
+    sents = _sentences(body, units, lang, learned)
     assign_speakers(body, sents, lang, learned)
     extra += furniture.strip_turn_labels(body, sents)
     claims = tuple(_claim(body, s) for s in sents if s.end > s.start)
@@ -64,7 +64,7 @@ def _dated(m) -> bool:
     return "date" in groups and bool(m.group("date")) and m.group("dash") in {"—", "–", "--"}
 
 
-def _sentences(body: str, units: list[Unit], lang=None) -> list[Sentence]:
+def _sentences(body: str, units: list[Unit], lang=None, learned: bool = True) -> list[Sentence]:
     tracker = QuoteTracker()
     out: list[Sentence] = []
     para = None
@@ -78,7 +78,7 @@ def _sentences(body: str, units: list[Unit], lang=None) -> list[Sentence]:
         qspans = tracker.feed(body, u.start, u.end)
         qi = 0
         titles = title_spans(qspans, body, 2 if lang is not None and lang.nouns_capitalised else 1)
-        for s, e in split_unit(body, u.start, u.end, titles, lang):
+        for s, e in split_unit(body, u.start, u.end, titles, lang, learned):
             while qi < len(qspans) and qspans[qi].end <= s:
                 qi += 1
             sent = _sentence(body, s, e, u.para, qspans, qi, lang)

@@ -175,14 +175,9 @@ class Model:
         return {"threshold": self.threshold, "meta": self.meta, "weights": self.weights}
 
 
-USE_MODEL = True  # False: the rules decide alone (the benchmark's "rules" system)
-
-
 def active(code: str = "en") -> Model | None:
-    """The model the splitter asks for a language, or None (switched off, or no weights
-    shipped for it: its rules decide alone)."""
-    if not USE_MODEL:
-        return None
+    """The model the splitter asks for a language, or None (no weights shipped for it: its
+    rules decide alone; ``engine.analyze(learned=False)`` does not ask)."""
     if code not in _ACTIVE:
         _ACTIVE[code] = load(str(model_path(code)))
     return _ACTIVE[code]

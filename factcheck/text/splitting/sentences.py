@@ -41,15 +41,21 @@ _CLOSE_RUN = re.compile(
 COLLECT: list | None = None
 
 
-def split_unit(body: str, start: int, end: int, protected=(), lang=None) -> list[tuple[int, int]]:
-    """Sentence spans (absolute, trimmed, non-empty) of body[start:end]."""
+def split_unit(body: str, start: int, end: int, protected=(), lang=None,
+               use_model: bool = True) -> list[tuple[int, int]]:  # fmt: skip
+    """Sentence spans (absolute, trimmed, non-empty) of body[start:end]; ``use_model``
+    false: the rules decide alone."""
     text = body[start:end]
     cuts: list[tuple[int, int]] = []
     sent = 0
     mark_end, expect = _marker(text, 0)
     bare = 0  # text[sent:bare] has no letter or digit (so a run of bullets is not rescanned)
     # the language's weights, if any are shipped; while collecting, the rules decide alone
-    model = learned.active("en" if lang is None else lang.code) if COLLECT is None else None
+    model = (
+        learned.active("en" if lang is None else lang.code)
+        if use_model and COLLECT is None
+        else None
+    )
     asks = model is not None or COLLECT is not None
     events = _EVENT_COLON if lang is not None and lang.colon_quotes else _EVENT
     for m in events.finditer(text):

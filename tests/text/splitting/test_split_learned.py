@@ -10,15 +10,8 @@ from factcheck.text.splitting import learned, sentences
 from factcheck.text.splitting.engine import analyze
 
 
-def texts(body: str, language: str = "en") -> list[str]:
-    return [c.text for c in analyze(body, language).claims]
-
-
-@pytest.fixture
-def rules_only():
-    learned.USE_MODEL = False
-    yield
-    learned.USE_MODEL = True
+def texts(body: str, language: str = "en", learned: bool = True) -> list[str]:
+    return [c.text for c in analyze(body, language, learned).claims]
 
 
 def test_the_shipped_model_loads_without_network():
@@ -51,10 +44,9 @@ def test_abbreviations_with_the_model(body, want):
     assert len(texts(body)) == want
 
 
-def test_the_model_decides_what_the_rules_leave_joined(rules_only):
+def test_the_model_decides_what_the_rules_leave_joined():
     body = "where did you grow up? india? i lived there for years."
-    assert texts(body) == [body]  # the rules want a capital after "?"
-    learned.USE_MODEL = True
+    assert texts(body, learned=False) == [body]  # the rules want a capital after "?"
     assert texts(body) == ["where did you grow up?", "india?", "i lived there for years."]
 
 
